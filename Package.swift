@@ -1,0 +1,45 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+/// Every target builds in Swift 6 mode with the upcoming features that make the compiler guard module
+/// boundaries (see ../shared/design/STYLE.md §2).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "helmctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "helmctl", targets: ["helmctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
+        .target(name: "ChartEngine", dependencies: ["Templating", "StructuredData"], swiftSettings: strict),
+        .executableTarget(
+            name: "helmctl",
+            dependencies: [
+                "ChartEngine", "Templating", "StructuredData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["StructuredData", "Templating", "ChartEngine"],
+                path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "StructuredData", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "ChartEngineTests",
+                    dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport"],
+                    resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
+    ]
+)

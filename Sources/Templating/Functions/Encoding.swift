@@ -1,0 +1,4 @@
+extension FunctionRegistry {
+    mutating func registerEncoding() {
+    }
+}

@@ -1,0 +1,245 @@
+public import StructuredData
+
+/// Go semantics of template values: type names, truthiness, `%v` printing, and the conversions Sprig
+/// performs through `spf13/cast`.
+extension TemplateValue {
+    /// Go's `%T` (what Sprig's `typeOf` returns).
+    public var goTypeName: String {
+        switch self {
+        case .invalid, .null: "<nil>"
+        case .bool: "bool"
+        case .int(_, let k): k.rawValue
+        case .float: "float64"
+        case .string: "string"
+        case .bytes: "[]uint8"
+        case .list(_, let k): k.rawValue
+        case .map(let m): m.typeName
+        case .object(let o): o.goTypeName
+        }
+    }
+
+    /// Go's `reflect.Kind` name (what Sprig's `kindOf` returns).
+    public var goKindName: String {
+        switch self {
+        case .invalid, .null: "invalid"
+        case .bool: "bool"
+        case .int(_, let k): k.rawValue
+        case .float: "float64"
+        case .string: "string"
+        case .bytes, .list: "slice"
+        case .map: "map"
+        case .object(let o): o.goKind
+        }
+    }
+
+    /// Go template truthiness (`if`, `with`, `and`, `or`, `not`): false, 0, "", nil and empty
+    /// collections are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .invalid, .null: false
+        case .bool(let b): b
+        case .int(let i, _): i != 0
+        case .float(let d): d != 0
+        case .string(let s): !s.isEmpty
+        case .bytes(let b): !b.isEmpty
+        case .list(let l, _): !l.isEmpty
+        case .map(let m): !m.storage.isEmpty
+        case .object: true
+        }
+    }
+
+    /// True for `.invalid` and `.null`.
+    public var isNil: Bool {
+        switch self {
+        case .invalid, .null: true
+        default: false
+        }
+    }
+
+    /// Sprig's notion of "empty" (`default`, `empty`, `coalesce`, `compact`): nil, false, zero numbers,
+    /// empty strings and collections. Structs (host objects) are never empty.
+    public var isEmptyValue: Bool { !isTruthy }
+
+    /// Go `fmt` `%v` text: `<nil>`, `1e+06`, `[a 1]`, `map[a:1 b:[1 2]]`.
+    public var goString: String {
+        switch self {
+        case .invalid: "<no value>"
+        case .null: "<nil>"
+        case .bool(let b): b ? "true" : "false"
+        case .int(let i, _): String(i)
+        case .float(let d): GoFloat.formatV(d)
+        case .string(let s): s
+        case .bytes(let b): "[" + b.map { String($0) }.joined(separator: " ") + "]"
+        case .list(let l, _): "[" + l.map(\.goString).joined(separator: " ") + "]"
+        case .map(let m):
+            "map[" + m.sortedKeys.map { "\($0):\(m.storage[$0]!.goString)" }.joined(separator: " ") + "]"
+        case .object(let o): o.formatted
+        }
+    }
+
+    /// Sprig's `strval`/`toString`: strings and bytes verbatim, everything else `%v`.
+    public var stringified: String {
+        switch self {
+        case .string(let s): s
+        case .bytes(let b): String(decoding: b, as: UTF8.self)
+        default: goString
+        }
+    }
+
+    /// `cast.ToInt64` as Sprig uses it: floats truncate, strings parse with base prefixes (after
+    /// dropping a zero decimal part), anything unparseable is 0.
+    public var castInt64: Int64 {
+        switch self {
+        case .int(let i, _): return i
+        case .float(let d):
+            if d.isNaN { return Int64.min }
+            if d >= 9.2233720368547758e18 || d < -9.2233720368547758e18 { return Int64.min }
+            return Int64(d)
+        case .bool(let b): return b ? 1 : 0
+        case .string(let s): return GoParse.int64(trimZeroDecimal(s), base: 0) ?? 0
+        default: return 0
+        }
+    }
+
+    /// `cast.ToFloat64`: strings parse as Go floats; unparseable input is 0.
+    public var castFloat64: Double {
+        switch self {
+        case .int(let i, _): return Double(i)
+        case .float(let d): return d
+        case .bool(let b): return b ? 1 : 0
+        case .string(let s): return GoParse.float64(s) ?? 0
+        default: return 0
+        }
+    }
+
+    /// The plain data form of this value (for the codecs): ints of every kind become `.int`, bytes
+    /// become base64 strings as Go's JSON marshalling does, host objects give their data form.
+    public var dataValue: Value {
+        switch self {
+        case .invalid, .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i, _): return .int(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .string(s)
+        case .bytes(let b): return .string(Base64.encode(b))
+        case .list(let l, _): return .list(l.map(\.dataValue))
+        case .map(let m): return .map(m.storage.mapValues(\.dataValue))
+        case .object(let o): return o.dataValue
+        }
+    }
+
+    /// A template value holding `v` (maps become fresh `map[string]interface {}` references).
+    public init(_ v: Value) {
+        switch v {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i, .int64)
+        case .float(let d): self = .float(d)
+        case .string(let s): self = .string(s)
+        case .list(let l): self = .list(l.map(TemplateValue.init), .any)
+        case .map(let m): self = .map(MapRef(m.mapValues(TemplateValue.init)))
+        }
+    }
+
+    /// Deep copy (Sprig's `deepCopy`): maps are duplicated so mutation does not leak.
+    public func deepCopied() -> TemplateValue {
+        switch self {
+        case .list(let l, let k): .list(l.map { $0.deepCopied() }, k)
+        case .map(let m): .map(MapRef(m.storage.mapValues { $0.deepCopied() }, typeName: m.typeName))
+        default: self
+        }
+    }
+}
+
+/// `cast`'s `trimZeroDecimal`: `"3.00"` → `"3"`, other strings unchanged.
+func trimZeroDecimal(_ s: String) -> String {
+    guard let dot = s.lastIndex(of: ".") else { return s }
+    let frac = s[s.index(after: dot)...]
+    guard !frac.isEmpty, frac.allSatisfy({ $0 == "0" }) else { return s }
+    return String(s[..<dot])
+}
+
+/// Go's `strconv` number parsing.
+public enum GoParse {
+    /// `strconv.ParseInt(s, base, 64)`; base 0 honours `0x`, `0o`, `0b`, leading-`0` octal and `_`.
+    public static func int64(_ s: String, base: Int) -> Int64? {
+        var text = Substring(s)
+        var negative = false
+        if text.first == "+" || text.first == "-" {
+            negative = text.first == "-"
+            text = text.dropFirst()
+        }
+        guard !text.isEmpty else { return nil }
+        var b = base
+        var underscoresOK = false
+        if base == 0 {
+            b = 10
+            let lower = text.lowercased()
+            if lower.hasPrefix("0x") { b = 16; text = text.dropFirst(2) }
+            else if lower.hasPrefix("0o") { b = 8; text = text.dropFirst(2) }
+            else if lower.hasPrefix("0b") { b = 2; text = text.dropFirst(2) }
+            else if text.count > 1 && text.first == "0" { b = 8; text = text.dropFirst() }
+            underscoresOK = true
+        }
+        if underscoresOK { text = Substring(String(text).replacingOccurrences(of: "_", with: "")) }
+        guard !text.isEmpty, let mag = UInt64(text, radix: b) else { return nil }
+        if negative {
+            if mag > UInt64(Int64.max) + 1 { return nil }
+            return mag == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mag)
+        }
+        if mag > UInt64(Int64.max) { return nil }
+        return Int64(mag)
+    }
+
+    /// `strconv.ParseFloat(s, 64)`: decimal and hex floats, `inf`, `nan`, `_` separators are refused
+    /// outside base prefixes as Go does.
+    public static func float64(_ s: String) -> Double? {
+        let lower = s.lowercased()
+        switch lower {
+        case "inf", "+inf", "infinity", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        case "nan": return .nan
+        default: break
+        }
+        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || "+-.eExXpPabcdefABCDEF_".utf8.contains($0) })
+        else { return nil }
+        if lower.contains("_") { return nil }
+        return Double(s)
+    }
+}
+
+extension String {
+    /// Plain substring replacement without Foundation.
+    public func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+extension Substring {
+    /// First occurrence of `target` (byte-wise), without Foundation.
+    public func range(of target: String) -> Range<Substring.Index>? {
+        let t = Array(target.utf8)
+        guard !t.isEmpty else { return nil }
+        let u = self.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == t[0] {
+                var j = i
+                var k = 0
+                while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
+                if k == t.count { return i..<j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// The `helmctl` command: a Helm-compatible chart tool.
+struct HelmCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "helmctl",
+        abstract: "Render, package and install Helm charts.",
+        subcommands: [])
+}

@@ -1,0 +1,2 @@
+/// Shared helpers for helmctl's test targets.
+public enum TestSupport {}

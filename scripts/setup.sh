@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what helmctl needs on Debian 12, idempotently: system libraries from apt and the Helm oracle
+# (PyPI helm-python-sdk 0.2.2 = Helm v4.2.3's Go library) in a project-local venv at .venv/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(pkg-config libyaml-dev libssl-dev)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [ "${1:-}" = "--with-oracle" ]; then
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import helm_python' 2>/dev/null; then
+    echo "setup: creating .venv with helm-python-sdk==0.2.2"
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check helm-python-sdk==0.2.2
+  fi
+fi

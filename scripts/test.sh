@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test: set up (apt packages, the Helm oracle venv), check that the committed goldens are still
+# exactly what the real Helm v4.2.3 produces, then run the Swift test suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --with-oracle
+echo "== goldens: checking committed Helm outputs against the real Helm (helm-python-sdk 0.2.2)"
+.venv/bin/python scripts/goldens.py --check
+echo "== swift test"
+swift build --build-tests
+swift test --skip-build
