@@ -50,7 +50,9 @@ struct TOMLParser {
             i += 1
             try appendTable(at: path)
         } else {
-            if defined.contains(path) { throw fail("Key '\(path.joined(separator: "."))' has already been defined.") }
+            if defined.contains(path) {
+                throw fail("Key '\(path.joined(separator: "."))' has already been defined.", withKey: false)
+            }
             defined.insert(path)
             try ensureTable(at: path)
         }
@@ -75,7 +77,8 @@ struct TOMLParser {
         skipSpaces()
         if i < b.count, b[i] == UInt8(ascii: "#") { skipComment() }
         guard i >= b.count || b[i] == 0x0A || (b[i] == 0x0D && i + 1 < b.count && b[i + 1] == 0x0A) else {
-            throw fail("expected a top-level item to end with a newline, comment, or EOF, but got \(quoted(b[i])) instead")
+            throw fail("expected a top-level item to end with a newline, comment, or EOF, but got \(quoted(b[i])) instead",
+                       withKey: false)
         }
     }
 
@@ -178,7 +181,10 @@ struct TOMLParser {
             } else {
                 let start = i
                 while i < b.count, Self.isBareKeyChar(b[i]) { i += 1 }
-                guard i > start else { throw fail("expected key, but got \(quoted(c)) instead") }
+                guard i > start else {
+                    if c == UInt8(ascii: "=") { throw fail("unexpected '=': key name appears blank") }
+                    throw fail("expected key, but got \(quoted(c)) instead")
+                }
                 parts.append(String(decoding: b[start..<i], as: UTF8.self))
             }
             skipSpaces()
@@ -220,7 +226,9 @@ struct TOMLParser {
                 }
                 items.append(try value(depth: depth + 1))
                 skipWhitespaceNewlinesComments()
-                guard i < b.count else { throw fail("unexpected EOF; expected ']'") }
+                guard i < b.count else {
+                    throw fail("expected a comma (',') or array terminator (']'), but got end of file")
+                }
                 if b[i] == UInt8(ascii: ",") {
                     i += 1
                 } else if b[i] != UInt8(ascii: "]") {
@@ -302,6 +310,16 @@ struct TOMLParser {
         guard !word.isEmpty else { throw fail("expected value but found \(quoted(i < b.count ? b[i] : nil)) instead") }
         if Self.isDateTime(word) { return .string(word) }
         if let v = Self.number(word) { return v }
+        let digitsOnly = word.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 43 || $0 == 45 }
+        if digitsOnly {
+            if word.contains("__") || word.hasPrefix("_") || word.hasSuffix("_") {
+                throw fail("Invalid integer \"\(word)\": underscores must be surrounded by digits")
+            }
+            let body = word.hasPrefix("+") || word.hasPrefix("-") ? word.dropFirst() : Substring(word)
+            if body.count > 1, body.first == "0" {
+                throw fail("Invalid integer \"\(word)\": cannot have leading zeroes")
+            }
+        }
         throw fail("invalid value: \(word)")
     }
 
@@ -494,8 +512,8 @@ struct TOMLParser {
         }
     }
 
-    private func fail(_ message: String) -> StructuredDataError {
-        let lastPart = lastKey.isEmpty ? "" : " (last key \"\(lastKey)\")"
+    private func fail(_ message: String, withKey: Bool = true) -> StructuredDataError {
+        let lastPart = lastKey.isEmpty || !withKey ? "" : " (last key \"\(lastKey)\")"
         return StructuredDataError("toml: line \(line)\(lastPart): \(message)", line: line)
     }
 }

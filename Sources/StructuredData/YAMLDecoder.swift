@@ -55,8 +55,8 @@ struct YAMLDecoder {
     init(numbersAsFloat: Bool) { self.numbersAsFloat = numbersAsFloat }
 
     /// Parses every document of `text`; stops after the first when `firstOnly`.
-    mutating func decode(_ text: String, firstOnly: Bool) throws(StructuredDataError) -> [Value] {
-        var bytes = Array(text.utf8)
+    mutating func decode(_ input: [UInt8], firstOnly: Bool) throws(StructuredDataError) -> [Value] {
+        var bytes = input
         // UTF-8 BOM: Helm strips it from chart files; libyaml would accept it too, but be explicit.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var parser = yaml_parser_t()
