@@ -65,7 +65,25 @@ struct Lexer {
 
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 10 }
     static func isAlnum(_ c: UInt8) -> Bool {
-        c == 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0x80
+        c == 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    }
+
+    /// Byte width of the alphanumeric rune at `i` (Go's `isAlphaNumeric`: `_`, letters, digits), or nil.
+    func alnumWidth(at i: Int) -> Int? {
+        guard let c = byte(at: i) else { return nil }
+        if c < 0x80 { return Lexer.isAlnum(c) ? 1 : nil }
+        let (s, w) = decodeScalar(at: i)
+        if s.value == 0xFFFD { return nil }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber:
+            return w
+        default:
+            return nil
+        }
+    }
+
+    mutating func skipAlnum() {
+        while let w = alnumWidth(at: pos) { advance(w) }
     }
 
     // MARK: - states
@@ -252,7 +270,7 @@ struct Lexer {
                     return false
                 }
             default:
-                if Lexer.isAlnum(c) {
+                if alnumWidth(at: pos) != nil {
                     if !lexIdentifier() { return false }
                 } else if c < 0x80 && c >= 0x21 && c < 0x7f {
                     advance(1); emit(.char)
@@ -287,7 +305,7 @@ struct Lexer {
     }
 
     mutating func lexIdentifier() -> Bool {
-        while let c = byte(at: pos), Lexer.isAlnum(c) { advance(1) }
+        skipAlnum()
         if !atTerminator() {
             let (s, _) = decodeScalar(at: pos)
             error("bad character \(goRuneDescription(s))")
@@ -310,7 +328,7 @@ struct Lexer {
             emit(kind == .variable ? .variable : .dot)
             return true
         }
-        while let c = byte(at: pos), Lexer.isAlnum(c) { advance(1) }
+        skipAlnum()
         if !atTerminator() {
             let (s, _) = decodeScalar(at: pos)
             error("bad character \(goRuneDescription(s))")
@@ -424,7 +442,7 @@ struct Lexer {
             acceptRun("0123456789_")
         }
         _ = accept("i")
-        if let c = byte(at: pos), Lexer.isAlnum(c) {
+        if alnumWidth(at: pos) != nil {
             advance(1)
             return false
         }

@@ -9,6 +9,9 @@ struct Parser {
     var vars: [String] = ["$"]
     var rangeDepth = 0
     var actionLine = 0
+    /// Nesting depth of parenthesized pipelines and control structures (Go caps expressions at 10000).
+    var stackDepth = 0
+    static let maxStackDepth = 10_000
     /// The last token handed out (Go reports parse errors at `token[0].line`).
     var lastLine = 1
     /// Trees defined in this file, by name, in definition order.
@@ -23,6 +26,16 @@ struct Parser {
 
     /// Parses the file; returns its trees: the file's own (named `parseName`) first, then the defines.
     static func parse(name: String, text: String, functions: FunctionRegistry) throws -> [(String, Tree)] {
+        // Deeply nested input recurses deeply; give such files a large stack.
+        var openers = 0
+        for b in text.utf8 where b == UInt8(ascii: "(") || b == UInt8(ascii: "{") { openers += 1 }
+        if openers > 128 {
+            return try LargeStack.run { try parseOnCurrentStack(name: name, text: text, functions: functions) }
+        }
+        return try parseOnCurrentStack(name: name, text: text, functions: functions)
+    }
+
+    static func parseOnCurrentStack(name: String, text: String, functions: FunctionRegistry) throws -> [(String, Tree)] {
         var p = Parser(name: name, text: text, functions: functions)
         let root = try p.parseTop()
         var result: [(String, Tree)] = []
@@ -201,6 +214,10 @@ struct Parser {
     }
 
     mutating func parseControl(_ context: String) throws -> Branch {
+        // Not a Go limit: bounds our recursion on hostile input (Go's goroutine stack would overflow).
+        if stackDepth >= Parser.maxStackDepth { throw error("max expression depth exceeded") }
+        stackDepth += 1
+        defer { stackDepth -= 1 }
         let savedVarCount = vars.count
         defer { vars.removeLast(vars.count - savedVarCount) }
         let pipe = try pipeline(context, end: .rightDelim)
@@ -376,6 +393,9 @@ struct Parser {
         case .charConstant, .complex, .number:
             return .number(pos: token.pos, try parseNumber(token))
         case .leftParen:
+            if stackDepth >= Parser.maxStackDepth { throw error("max expression depth exceeded") }
+            stackDepth += 1
+            defer { stackDepth -= 1 }
             return .pipe(try pipeline("parenthesized pipeline", end: .rightParen))
         case .string, .rawString:
             return .string(pos: token.pos, quoted: token.value, text: try unquote(token))
