@@ -199,6 +199,10 @@ extension ExecState {
             let t = i < fn.params.count ? fn.params[i] : fn.variadic!
             argv.append(try validateType(final, t))
         }
+        if name == "call" {
+            // Go passes the callee's source text to `call` for its error messages.
+            argv.insert(.string(realArgs.first?.goString ?? ""), at: 0)
+        }
         do {
             return try fn.body(argv, self)
         } catch let e as FunctionError {

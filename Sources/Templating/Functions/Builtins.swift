@@ -15,8 +15,9 @@ extension FunctionRegistry {
         register("js", [], variadic: .any) { a, _ in .string(GoBuiltins.jsEscape(GoBuiltins.evalArgs(a))) }
         register("urlquery", [], variadic: .any) { a, _ in .string(GoBuiltins.queryEscape(GoBuiltins.evalArgs(a))) }
         register("call", [.value], variadic: .value) { a, _ in
-            if a[0].isNil { throw FunctionError("call of nil") }
-            throw FunctionError("non-function of type \(a[0].goTypeName)")
+            // a[0] is the callee's source text (inserted by the executor), a[1] the callee.
+            if a[1].isNil { throw FunctionError("call of nil") }
+            throw FunctionError("non-function \(a[0].stringified) of type \(a[1].goTypeName)")
         }
         register("eq", [.value], variadic: .value) { a, _ in .bool(try GoBuiltins.eq(a[0], Array(a.dropFirst()))) }
         register("ne", [.value, .value]) { a, _ in .bool(!(try GoBuiltins.eq(a[0], [a[1]]))) }

@@ -264,11 +264,13 @@ struct Lexer {
             case UInt8(ascii: "("):
                 advance(1); emit(.leftParen); parenDepth += 1
             case UInt8(ascii: ")"):
-                advance(1); emit(.rightParen); parenDepth -= 1
+                advance(1)
+                parenDepth -= 1
                 if parenDepth < 0 {
                     error("unexpected right paren")
                     return false
                 }
+                emit(.rightParen)
             default:
                 if alnumWidth(at: pos) != nil {
                     if !lexIdentifier() { return false }
