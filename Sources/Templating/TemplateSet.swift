@@ -18,13 +18,21 @@ public struct ExecutionOptions: Sendable {
     public var hostContext: (any Sendable)?
     /// `missingkey=error` (Helm's SDK `Strict` mode); Helm's CLI uses `missingkey=zero`.
     public var missingKeyError: Bool
+    /// Upper bound on `range` iterations in one execution (not a Go limit: a template such as
+    /// `range 1000000000` would otherwise run for minutes; exceeding it is a clear error, not a hang).
+    public var maxRangeIterations: Int
+    /// Upper bound on the bytes one execution may output (not a Go limit; guards memory).
+    public var maxOutputBytes: Int
 
     public init(clock: any TemplateClock = SystemClock(), random: RandomSource = RandomSource(),
-                hostContext: (any Sendable)? = nil, missingKeyError: Bool = false) {
+                hostContext: (any Sendable)? = nil, missingKeyError: Bool = false,
+                maxRangeIterations: Int = 50_000_000, maxOutputBytes: Int = 512 << 20) {
         self.clock = clock
         self.random = random
         self.hostContext = hostContext
         self.missingKeyError = missingKeyError
+        self.maxRangeIterations = maxRangeIterations
+        self.maxOutputBytes = maxOutputBytes
     }
 }
 

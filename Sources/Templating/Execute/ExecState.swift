@@ -44,6 +44,8 @@ final class ExecState: FunctionEnvironment {
     var at: ErrorNode?
     let options: ExecutionOptions
     var userState: [String: Int] = [:]
+    /// Range iterations left for this execution (shared with nested template calls via userState).
+    var iterationBudget: Int
 
     var clock: any TemplateClock { options.clock }
     var random: RandomSource { options.random }
@@ -55,6 +57,7 @@ final class ExecState: FunctionEnvironment {
         self.vars = [("$", dot)]
         self.depth = depth
         self.options = options
+        self.iterationBudget = options.maxRangeIterations
     }
 
     // MARK: errors
@@ -101,9 +104,13 @@ final class ExecState: FunctionEnvironment {
         switch node {
         case .text(let t):
             out += t
+            if out.utf8.count > options.maxOutputBytes { throw outputLimitError() }
         case .action(let pipe):
             let v = try evalPipeline(dot, pipe)
-            if pipe.decl.isEmpty { try printValue(v) }
+            if pipe.decl.isEmpty {
+                try printValue(v)
+                if out.utf8.count > options.maxOutputBytes { throw outputLimitError() }
+            }
         case .ifNode(let b):
             return try walkIfOrWith(isWith: false, dot, b)
         case .with(let b):
@@ -120,6 +127,10 @@ final class ExecState: FunctionEnvironment {
             return try walk(dot, l)
         }
         return .normal
+    }
+
+    func outputLimitError() -> TemplateError {
+        error("output exceeds the limit of \(options.maxOutputBytes) bytes (helmctl refuses runaway templates)")
     }
 
     func printValue(_ v: TemplateValue) throws {
@@ -150,6 +161,11 @@ final class ExecState: FunctionEnvironment {
         let mark = vars.count
         // Returns false when the body executed {{break}}.
         func iteration(_ index: TemplateValue, _ elem: TemplateValue) throws -> Bool {
+            iterationBudget -= 1
+            if iterationBudget < 0 {
+                at = .range(r)
+                throw error("range exceeds the limit of \(options.maxRangeIterations) iterations per render (helmctl refuses runaway templates)")
+            }
             let decl = r.pipe.decl
             if !decl.isEmpty {
                 if r.pipe.isAssign {
@@ -216,10 +232,12 @@ final class ExecState: FunctionEnvironment {
         inner.out = out
         out = ""
         inner.userState = userState
+        inner.iterationBudget = iterationBudget
         defer {
             out = inner.out
             inner.out = ""
             userState = inner.userState
+            iterationBudget = inner.iterationBudget
         }
         _ = try inner.walk(newDot, tmpl.root)
     }
@@ -234,7 +252,11 @@ final class ExecState: FunctionEnvironment {
         if depth >= maxExecDepth { throw error("exceeded maximum template depth (\(maxExecDepth))") }
         let inner = ExecState(set: set, tree: tmpl, dot: data, options: options, depth: depth + 1)
         inner.userState = userState
-        defer { userState = inner.userState }
+        inner.iterationBudget = iterationBudget
+        defer {
+            userState = inner.userState
+            iterationBudget = inner.iterationBudget
+        }
         _ = try inner.walk(data, tmpl.root)
         return inner.out
     }
@@ -244,7 +266,11 @@ final class ExecState: FunctionEnvironment {
         guard let tmpl = newSet.trees[name] else { return "" }
         let inner = ExecState(set: newSet, tree: tmpl, dot: data, options: options, depth: depth + 1)
         inner.userState = userState
-        defer { userState = inner.userState }
+        inner.iterationBudget = iterationBudget
+        defer {
+            userState = inner.userState
+            iterationBudget = inner.iterationBudget
+        }
         _ = try inner.walk(data, tmpl.root)
         return inner.out
     }
