@@ -48,3 +48,19 @@ func f(_ v: Double) -> TemplateValue { .float(v) }
 func b(_ v: Bool) -> TemplateValue { .bool(v) }
 let null = TemplateValue.null
 func list(_ v: TemplateValue...) -> TemplateValue { .list(v) }
+
+/// One table row: call `name` with `args`; the printed (`%v`) result must equal `want`
+/// (`ERR: message` for a function error).
+struct Call: Sendable, CustomStringConvertible {
+    let name: String
+    let args: [TemplateValue]
+    let want: String
+
+    init(_ name: String, _ args: [TemplateValue], _ want: String) {
+        self.name = name
+        self.args = args
+        self.want = want
+    }
+
+    var description: String { "\(name) \(args.map(\.goString).joined(separator: " ")) → \(want)" }
+}

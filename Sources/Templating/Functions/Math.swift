@@ -161,12 +161,18 @@ let maxListLength = 1 << 24
 /// wrong way (or zero) gives an empty list.
 func untilStep(_ start: Int, _ stop: Int, _ step: Int) throws -> [Int] {
     var v: [Int] = []
+    // Refuse huge ranges before allocating (the span fits in UInt even when Int overflows).
+    if (stop < start && step < 0) || (stop > start && step > 0) {
+        let span = stop < start ? UInt(bitPattern: start &- stop) : UInt(bitPattern: stop &- start)
+        let count = span / step.magnitude + (span % step.magnitude == 0 ? 0 : 1)
+        if count > UInt(maxListLength) { throw FunctionError("untilStep: more than \(maxListLength) elements") }
+        v.reserveCapacity(Int(count))
+    }
     if stop < start {
         if step >= 0 { return v }
         var i = start
         while i > stop {
             v.append(i)
-            if v.count > maxListLength { throw FunctionError("untilStep: more than \(maxListLength) elements") }
             let (n, o) = i.addingReportingOverflow(step)
             if o { break }
             i = n
