@@ -183,7 +183,6 @@ func untilStep(_ start: Int, _ stop: Int, _ step: Int) throws -> [Int] {
     var i = start
     while i < stop {
         v.append(i)
-        if v.count > maxListLength { throw FunctionError("untilStep: more than \(maxListLength) elements") }
         let (n, o) = i.addingReportingOverflow(step)
         if o { break }
         i = n
