@@ -66,5 +66,6 @@ import Templating
         _ = try callB("set", inner, .s("x"), .i(2))
         #expect(c.goString == "map[in:map[x:1] l:[1]]")
         #expect(try callB("mustDeepCopy", .s("s")).goString == "s")
+        #expect(callBError("deepCopy", .null) == "reflect: call of reflect.Value.Type on zero Value")
     }
 }

@@ -39,7 +39,7 @@ import Templating
         #expect(try callB("slice", l, .i(3)).goString == "[4 5]")
         #expect(try callB("slice", .stringList(["a", "b"]), .i(1)).goTypeName == "[]string")
         #expect(try callB("slice", .l()).isNil)
-        #expect(callBError("slice", l, .i(3), .i(9)) == "reflect: slice index out of range")
+        #expect(callBError("slice", l, .i(3), .i(9)) == "reflect.Value.Slice: slice index out of bounds")
         #expect(callBError("slice", .s("hello"), .i(1), .i(3)) == "list should be type of slice or array but string")
     }
 

@@ -9,7 +9,7 @@ import Templating
         ("[[:alpha:]]", "é", false), ("\\pL", "é", true), ("\\p{Greek}", "λ", true),
         ("a{,2}", "a{,2}", true), ("[]a]", "]", true), ("[a&&b]", "&", true), ("[[]", "[", true),
         ("(", "x", false), ("\\Qa.b\\E", "axb", false), ("(?i)ABC", "xabcx", true),
-        ("\\bfoo\\b", "a foo b", true), ("x*", "", true), ("[^a]", "\n", true),
+        ("\\bfoo\\b", "a foo b", true), ("x*", "", true), ("[^a]", "\n", true), ("^*a", "a", true),
     ])
     func match(pattern: String, s: String, want: Bool) throws {
         #expect(try callB("regexMatch", .s(pattern), .s(s)).isTruthy == want)

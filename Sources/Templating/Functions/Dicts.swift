@@ -67,11 +67,16 @@ extension FunctionRegistry {
             try DictSupport.merge(args, overwrite: true)
         }
         register("deepCopy", [.any]) { args, _ in
+            // copystructure panics on nil before it can return an error.
+            if args[0].isNil { throw FunctionError(DictSupport.nilCopyPanic) }
             do { return try DictSupport.deepCopy(args[0]) } catch let e as FunctionError {
                 throw FunctionError("deepCopy error: " + e.message)
             }
         }
-        register("mustDeepCopy", [.any]) { args, _ in try DictSupport.deepCopy(args[0]) }
+        register("mustDeepCopy", [.any]) { args, _ in
+            if args[0].isNil { throw FunctionError(DictSupport.nilCopyPanic) }
+            return try DictSupport.deepCopy(args[0])
+        }
     }
 }
 
@@ -79,6 +84,7 @@ extension FunctionRegistry {
 enum DictSupport {
     /// Deepest nesting merge and deepCopy follow; Go would overflow its stack on a cyclic map.
     static let maxDepth = 1_000
+    static let nilCopyPanic = "reflect: call of reflect.Value.Type on zero Value"
 
     static func map(_ v: TemplateValue) throws -> MapRef {
         if case .map(let m) = v { return m }

@@ -48,7 +48,7 @@ struct GoRegexp: @unchecked Sendable {
     }
 
     /// `strconv.CanBackquote` ? backquoted : `strconv.Quote`.
-    private static func goQuoteForCompile(_ s: String) -> String {
+    static func goQuoteForCompile(_ s: String) -> String {
         let canBackquote = s.unicodeScalars.allSatisfy { c in
             c != "`" && c != "\u{FEFF}" && (c == "\t" || (c.value >= 0x20 && c.value != 0x7F))
         }

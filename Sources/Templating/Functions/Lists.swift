@@ -138,7 +138,7 @@ enum ListSupport {
         let start = args.count > 1 ? Int(clamping: args[1].castInt64) : 0
         let end = args.count > 2 ? Int(clamping: args[2].castInt64) : items.count
         guard start >= 0, start <= end, end <= items.count else {
-            throw FunctionError("reflect: slice index out of range")
+            throw FunctionError("reflect.Value.Slice: slice index out of bounds")
         }
         switch list {
         case .list(_, let kind): return .list(Array(items[start..<end]), kind)

@@ -102,7 +102,8 @@ struct RE2Translator {
                 pos += 1
                 last = .atom
             case "^", "$":
-                out.unicodeScalars.append(c)
+                // Grouped so that a repetition of an anchor (`^*`, legal in RE2) is legal in Swift.
+                out += "(?:" + String(c) + ")"
                 pos += 1
                 last = .atom
             case "\\":
