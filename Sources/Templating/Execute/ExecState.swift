@@ -38,7 +38,11 @@ let maxExecDepth = 100_000
 final class ExecState: FunctionEnvironment {
     let set: TemplateSet
     var tree: Tree
-    var vars: [(name: String, value: TemplateValue)]
+    /// Variables; `boxed` marks values whose static Go type is `interface{}` (range elements).
+    var vars: [(name: String, value: TemplateValue, boxed: Bool)]
+    /// Whether dot's static Go type is `interface{}` (inside `range` over `[]interface{}`/maps),
+    /// which decides the type named in "can't evaluate field X in type T".
+    var dotBoxed = false
     var depth: Int
     var out: String = ""
     var at: ErrorNode?
@@ -54,7 +58,7 @@ final class ExecState: FunctionEnvironment {
     init(set: TemplateSet, tree: Tree, dot: TemplateValue, options: ExecutionOptions, depth: Int = 0) {
         self.set = set
         self.tree = tree
-        self.vars = [("$", dot)]
+        self.vars = [("$", dot, false)]
         self.depth = depth
         self.options = options
         self.iterationBudget = options.maxRangeIterations
@@ -75,9 +79,9 @@ final class ExecState: FunctionEnvironment {
 
     // MARK: variables
 
-    func varValue(_ name: String) throws -> TemplateValue {
+    func varValue(_ name: String) throws -> (TemplateValue, Bool) {
         for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
-            return vars[i].value
+            return (vars[i].value, vars[i].boxed)
         }
         throw error("undefined variable: \(name)")
     }
@@ -85,6 +89,7 @@ final class ExecState: FunctionEnvironment {
     func setVar(_ name: String, _ value: TemplateValue) throws {
         for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
             vars[i].value = value
+            vars[i].boxed = false
             return
         }
         throw error("undefined variable: \(name)")
@@ -146,7 +151,13 @@ final class ExecState: FunctionEnvironment {
         defer { vars.removeLast(vars.count - mark) }
         let val = try evalPipeline(dot, b.pipe)
         if val.isTruthy {
-            return try walk(isWith ? val : dot, b.list)
+            if isWith {
+                let saved = dotBoxed
+                dotBoxed = false
+                defer { dotBoxed = saved }
+                return try walk(val, b.list)
+            }
+            return try walk(dot, b.list)
         } else if let e = b.elseList {
             return try walk(dot, e)
         }
@@ -160,7 +171,7 @@ final class ExecState: FunctionEnvironment {
         let val = try evalPipeline(dot, r.pipe)
         let mark = vars.count
         // Returns false when the body executed {{break}}.
-        func iteration(_ index: TemplateValue, _ elem: TemplateValue) throws -> Bool {
+        func iteration(_ index: TemplateValue, _ elem: TemplateValue, boxed: Bool = false) throws -> Bool {
             iterationBudget -= 1
             if iterationBudget < 0 {
                 at = .range(r)
@@ -172,6 +183,7 @@ final class ExecState: FunctionEnvironment {
                     try setVar(decl[0], decl.count > 1 ? index : elem)
                 } else {
                     vars[vars.count - 1].value = elem
+                    vars[vars.count - 1].boxed = boxed
                 }
             }
             if decl.count > 1 {
@@ -181,7 +193,12 @@ final class ExecState: FunctionEnvironment {
                     vars[vars.count - 2].value = index
                 }
             }
-            defer { vars.removeLast(vars.count - mark) }
+            let savedBoxed = dotBoxed
+            dotBoxed = boxed
+            defer {
+                vars.removeLast(vars.count - mark)
+                dotBoxed = savedBoxed
+            }
             return try walk(elem, r.list) != .breakLoop
         }
         switch val {
@@ -189,7 +206,7 @@ final class ExecState: FunctionEnvironment {
             if items.isEmpty { break }
             for (i, item) in items.enumerated() {
                 let elem = kind == .any ? item.boxed : item
-                if try !iteration(.int(i), elem) { break }
+                if try !iteration(.int(i), elem, boxed: kind == .any) { break }
             }
             return
         case .bytes(let items):
@@ -200,7 +217,7 @@ final class ExecState: FunctionEnvironment {
             if m.storage.isEmpty { break }
             for k in m.sortedKeys {
                 let elem = (m.storage[k] ?? .null).boxed
-                if try !iteration(.string(k), elem) { break }
+                if try !iteration(.string(k), elem, boxed: m.typeName != "map[string]string") { break }
             }
             return
         case .int(let n, let kind):
