@@ -70,7 +70,7 @@ public enum YAML {
         case .string(let s): return .string(s)
         case .list(let items): return .list(items.map { node($0, jsonRoundTrip: jsonRoundTrip) })
         case .map(let m):
-            return .map(m.keys.sorted(by: NaturalOrder.less).map { ($0, node(m[$0] ?? .null, jsonRoundTrip: jsonRoundTrip)) })
+            return .map(NaturalOrder.sorted(m.keys).map { ($0, node(m[$0] ?? .null, jsonRoundTrip: jsonRoundTrip)) })
         }
     }
 

@@ -63,10 +63,33 @@ struct YAMLDecoder {
         guard yaml_parser_initialize(&parser) != 0 else { throw StructuredDataError("yaml: out of memory") }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { buf throws(StructuredDataError) -> [Value] in
-            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
+            // go-yaml reads its input 512 bytes at a time, so an invalid character further on is
+            // reported only once parsing reaches that chunk; feed libyaml the same way so the same
+            // error wins when a document has several.
+            let state = UnsafeMutablePointer<ChunkedInput>.allocate(capacity: 1)
+            state.initialize(to: ChunkedInput(base: buf.baseAddress, count: buf.count, offset: 0))
+            defer { state.deallocate() }
+            yaml_parser_set_input(&parser, { data, buffer, size, sizeRead in
+                guard let data, let buffer, let sizeRead else { return 0 }
+                let input = data.assumingMemoryBound(to: ChunkedInput.self)
+                let n = min(size, 512, input.pointee.count - input.pointee.offset)
+                if n > 0, let base = input.pointee.base {
+                    buffer.update(from: base + input.pointee.offset, count: n)
+                    input.pointee.offset += n
+                }
+                sizeRead.pointee = n
+                return 1
+            }, state)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             return try run(&parser, firstOnly: firstOnly)
         }
+    }
+
+    /// Read position for libyaml's input callback.
+    private struct ChunkedInput {
+        var base: UnsafePointer<UInt8>?
+        var count: Int
+        var offset: Int
     }
 
     private mutating func run(_ parser: inout yaml_parser_t, firstOnly: Bool) throws(StructuredDataError)

@@ -26,6 +26,7 @@ enum YAMLResolve {
 
     /// The fixed spellings go-yaml v2 looks up first (its `resolveMap`).
     static func lookup(_ s: String) -> Scalar? {
+        guard s.utf8.count <= 6 else { return nil }  // the longest spelling is `-.inf`/`+.Inf`/`false`
         switch s {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
