@@ -9,16 +9,17 @@ public enum TOML {
     /// Throws `toml: cannot encode array with nil element` as the Go encoder does; a top-level null
     /// throws Go's reflection panic text (`reflect: call of reflect.Value.Type on zero Value`).
     public static func encode(_ v: Value) throws(StructuredDataError) -> String {
-        var e = TOMLEncoder()
-        switch v {
-        case .null:
-            throw StructuredDataError("reflect: call of reflect.Value.Type on zero Value")
-        case .map(let m):
-            try e.table(m, path: [])
-        default:
-            try e.element(v)
+        if v.isNull { throw StructuredDataError("reflect: call of reflect.Value.Type on zero Value") }
+        let result: Result<String, StructuredDataError> = DeepValues.run(for: v) {
+            var e = TOMLEncoder()
+            do throws(StructuredDataError) {
+                if case .map(let m) = v { try e.table(m, path: []) } else { try e.element(v) }
+            } catch {
+                return .failure(error)
+            }
+            return .success(e.out)
         }
-        return e.out
+        return try result.get()
     }
 
     /// Parses a TOML document into a map: integers as `.int`, floats as `.float`, date-times as

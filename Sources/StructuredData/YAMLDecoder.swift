@@ -463,7 +463,8 @@ struct YAMLDecoder {
 
     /// Go `%#v` of a decoded value as go-yaml v2 holds it (`[]interface {}{"a", 1}`,
     /// `map[interface {}]interface {}{"a":"b"}`), for error messages.
-    static func goSyntax(_ v: Value) -> String {
+    static func goSyntax(_ v: Value, depth: Int = 0) -> String {
+        if depth > 100 { return "..." }  // keeps hostile nesting from recursing deeply
         switch v {
         case .null: return "interface {}(nil)"
         case .bool(let b): return b ? "true" : "false"
@@ -471,10 +472,10 @@ struct YAMLDecoder {
         case .float(let d): return GoFloat.formatV(d)
         case .string(let s): return goQuote(s)
         case .list(let items):
-            return "[]interface {}{" + items.map(goSyntax).joined(separator: ", ") + "}"
+            return "[]interface {}{" + items.map { goSyntax($0, depth: depth + 1) }.joined(separator: ", ") + "}"
         case .map(let m):
             let body = m.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-                .map { goQuote($0) + ":" + goSyntax(m[$0] ?? .null) }.joined(separator: ", ")
+                .map { goQuote($0) + ":" + goSyntax(m[$0] ?? .null, depth: depth + 1) }.joined(separator: ", ")
             return "map[interface {}]interface {}{" + body + "}"
         }
     }

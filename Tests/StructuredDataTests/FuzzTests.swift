@@ -86,3 +86,28 @@ import Testing
         }
     }
 }
+
+/// Hostile nesting through every codec: clean results or errors, never a stack overflow.
+@Suite struct HostileNestingTests {
+    @Test func deepValuesEncodeEverywhere() throws {
+        // Block YAML and TOML output grows with the square of the depth (indentation, table
+        // names), so those use a depth that still exceeds a default thread stack in recursion.
+        var v: Value = "leaf"
+        for _ in 0..<1_500 { v = ["k": v] }
+        #expect(YAML.encode(v).hasPrefix("k:\n  k:\n"))
+        #expect(YAML.encodePretty(v).hasPrefix("k:\n  k:\n"))
+        #expect(try TOML.encode(v).hasPrefix("[k]\n  [k.k]\n"))
+        for _ in 1_500..<10_000 { v = ["k": v] }
+        #expect(JSON.encode(v).hasPrefix(#"{"k":{"k":"#))
+    }
+
+    @Test func deepCollectionKeyFailsCleanly() {
+        let key = String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)
+        #expect(errorMessage { try YAML.decode("? " + key + "\n: v\n") }?.hasPrefix("yaml: invalid map key: ") == true)
+    }
+
+    @Test func deepTOMLFailsCleanly() {
+        #expect(errorMessage { try TOML.decode("a = " + String(repeating: "[", count: 100_000)) } != nil)
+        #expect(errorMessage { try TOML.decode(String(repeating: "a.", count: 100_000) + "b = 1") } != nil)
+    }
+}
