@@ -235,8 +235,9 @@ enum YAMLResolve {
         guard !s.isEmpty, !s.contains("_"), !lower.contains("n"), !lower.contains("i") else { return nil }
         // Swift's Double(String) accepts the same decimal/hex grammar as strtod; Go rejects a leading
         // or trailing space, which strtod-based parsing here also rejects.
-        guard let first = s.utf8.first, first != UInt8(ascii: " ") else { return nil }
-        return Double(s)
+        guard let first = s.utf8.first, first != UInt8(ascii: " "), let d = Double(s) else { return nil }
+        // Out of range is an error in Go (ErrRange), so `1e400` stays a string in YAML.
+        return d.isInfinite ? nil : d
     }
 }
 
