@@ -100,3 +100,39 @@ func errorMessage(_ body: () throws -> Any) -> String? {
         return "\(error)"
     }
 }
+
+/// Helm v4 `LoadValues` and sigs.k8s.io/yaml `Unmarshal` wrappers; expectations from Helm v4.2.3.
+@Suite struct HelmValuesTests {
+    static func load(_ s: String) -> String {
+        do {
+            return JSON.encode(.map(try YAML.loadValues(Array(s.utf8))))
+        } catch {
+            return "ERR: " + error.message
+        }
+    }
+
+    @Test(arguments: [
+        ("a: 1\nc: {x: 1}\n---\nb: 2\nc: {y: 2}\n", #"{"a":1,"b":2,"c":{"true":2,"x":1}}"#),
+        ("a: 1\n---\n- x\n", "ERR: cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"),
+        ("s\n", "ERR: cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}"),
+        // Each document is parsed alone: the line counts from the document's start.
+        ("a: 1\n---\nb: [\n", "ERR: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 1: did not find expected node content"),
+        ("---\n---\na: 1\n", #"{"a":1}"#),
+        ("a: &x 1\n---\nb: *x\n", "ERR: cannot unmarshal yaml document: error converting YAML to JSON: yaml: unknown anchor 'x' referenced"),
+        ("a: 1\n--- # comment\nb: 2", #"{"a":1,"b":2}"#),
+        ("a: 1\n--- x\n", "ERR: error reading yaml document: invalid Yaml document separator: x"),
+        ("", "{}"),
+    ])
+    func loadValues(input: String, expected: String) {
+        #expect(Self.load(input) == expected)
+    }
+
+    @Test func unmarshalWrappers() {
+        #expect(errorMessage { try YAML.unmarshalMap(Array("a: [".utf8)) }
+            == "error converting YAML to JSON: yaml: line 1: did not find expected node content")
+        #expect(errorMessage { try YAML.unmarshalList(Array("a: 1".utf8)) }
+            == "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}")
+        #expect(errorMessage { try JSON.unmarshalList("{}") } == "json: cannot unmarshal object into Go value of type []interface {}")
+        #expect(errorMessage { try JSON.unmarshalMap("[1]") } == "json: cannot unmarshal array into Go value of type map[string]interface {}")
+    }
+}

@@ -86,50 +86,21 @@ enum SerializationFunctions {
         s.hasSuffix("\n") ? String(s.dropLast()) : s
     }
 
-    /// The JSON kind word Go uses in `cannot unmarshal X into Go value of type T`.
-    static func jsonKind(_ v: Value) -> String {
-        switch v {
-        case .null: "null"
-        case .bool: "bool"
-        case .int, .float: "number"
-        case .string: "string"
-        case .list: "array"
-        case .map: "object"
-        }
-    }
-
-    static let mapType = "map[string]interface {}"
-    static let listType = "[]interface {}"
-
     /// Helm `fromYAML`: a map; on any error `{"Error": msg}` (sigs.k8s.io/yaml's wording).
     static func fromYAML(_ text: String) -> TemplateValue {
         do throws(StructuredDataError) {
-            let v = try YAML.decode(text)
-            switch v {
-            case .null: return .map([:])
-            case .map: return TemplateValue(v)
-            default:
-                return .map(["Error": .string(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal \(jsonKind(v)) into Go value of type \(mapType)")])
-            }
+            return TemplateValue(.map(try YAML.unmarshalMap(Array(text.utf8))))
         } catch {
-            return .map(["Error": .string("error converting YAML to JSON: \(error.message)")])
+            return .map(["Error": .string(error.message)])
         }
     }
 
     /// Helm `fromYAMLArray`: a list; on any error a one-element list holding the message.
     static func fromYAMLArray(_ text: String) -> TemplateValue {
         do throws(StructuredDataError) {
-            let v = try YAML.decode(text)
-            switch v {
-            case .null: return .list([])
-            case .list: return TemplateValue(v)
-            default:
-                return .list([.string(
-                    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal \(jsonKind(v)) into Go value of type \(listType)")])
-            }
+            return TemplateValue(.list(try YAML.unmarshalList(Array(text.utf8))))
         } catch {
-            return .list([.string("error converting YAML to JSON: \(error.message)")])
+            return .list([.string(error.message)])
         }
     }
 
@@ -137,13 +108,7 @@ enum SerializationFunctions {
     /// map stands in for it.)
     static func fromJSON(_ text: String) -> TemplateValue {
         do throws(StructuredDataError) {
-            let v = try JSON.decode(text)
-            switch v {
-            case .null: return .map([:])
-            case .map: return TemplateValue(v)
-            default:
-                return .map(["Error": .string("json: cannot unmarshal \(jsonKind(v)) into Go value of type \(mapType)")])
-            }
+            return TemplateValue(.map(try JSON.unmarshalMap(text)))
         } catch {
             return .map(["Error": .string(error.message)])
         }
@@ -152,13 +117,7 @@ enum SerializationFunctions {
     /// Helm `fromJSONArray`: a list; on error a one-element list holding the message.
     static func fromJSONArray(_ text: String) -> TemplateValue {
         do throws(StructuredDataError) {
-            let v = try JSON.decode(text)
-            switch v {
-            case .null: return .list([])
-            case .list: return TemplateValue(v)
-            default:
-                return .list([.string("json: cannot unmarshal \(jsonKind(v)) into Go value of type \(listType)")])
-            }
+            return TemplateValue(.list(try JSON.unmarshalList(text)))
         } catch {
             return .list([.string(error.message)])
         }
