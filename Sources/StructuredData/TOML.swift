@@ -22,8 +22,9 @@ public enum TOML {
         return try result.get()
     }
 
-    /// Parses a TOML document into a map: integers as `.int`, floats as `.float`, date-times as
-    /// their source text. Errors read `toml: line N: …`.
+    /// Parses a TOML document into a map: integers as `.int`, floats as `.float`, date-times as the
+    /// RFC 3339 text Go's JSON encoding of BurntSushi's `time.Time` gives (`1979-05-27T00:00:00Z`).
+    /// Errors read `toml: line N: …`.
     public static func decode(_ text: String) throws(StructuredDataError) -> Value {
         var p = TOMLParser(Array(text.utf8))
         return try p.parseDocument()

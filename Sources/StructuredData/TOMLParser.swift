@@ -308,7 +308,7 @@ struct TOMLParser {
         default: break
         }
         guard !word.isEmpty else { throw fail("expected value but found \(quoted(i < b.count ? b[i] : nil)) instead") }
-        if Self.isDateTime(word) { return .string(word) }
+        if Self.isDateTime(word) { return .string(Self.goTimeJSON(word)) }
         if let v = Self.number(word) { return v }
         let digitsOnly = word.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 43 || $0 == 45 }
         if digitsOnly {
@@ -330,6 +330,38 @@ struct TOMLParser {
             return true
         }
         return u.count >= 8 && digits(0..<2) && u[2] == UInt8(ascii: ":") && digits(3..<5) && u[5] == UInt8(ascii: ":")
+    }
+
+    /// BurntSushi decodes date-times to `time.Time`; they are kept as the text Go's JSON encoding of
+    /// that time gives (RFC 3339, local kinds as UTC, fraction trimmed), so `toJson`/`toYaml` of a
+    /// decoded document match Helm: `1979-05-27` → `1979-05-27T00:00:00Z`, `07:32:00` →
+    /// `0000-01-01T07:32:00Z`, `+00:00` → `Z`.
+    static func goTimeJSON(_ w: String) -> String {
+        var text = w
+        if text.count == 10 { return text + "T00:00:00Z" }
+        if text.utf8.count >= 3, Array(text.utf8)[2] == UInt8(ascii: ":") { text = "0000-01-01T" + text }
+        var u = Array(text.utf8)
+        if u.count > 10, u[10] == UInt8(ascii: " ") || u[10] == UInt8(ascii: "t") { u[10] = UInt8(ascii: "T") }
+        // Split off the zone.
+        var zone = "Z"
+        var body = u
+        if let last = u.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") {
+            body = Array(u.dropLast())
+        } else if u.count >= 25 || (u.count > 19 && (u[u.count - 6] == UInt8(ascii: "+") || u[u.count - 6] == UInt8(ascii: "-"))
+            && u[u.count - 3] == UInt8(ascii: ":"))
+        {
+            let z = String(decoding: u.suffix(6), as: UTF8.self)
+            if z.first == "+" || z.first == "-" {
+                zone = z == "+00:00" || z == "-00:00" ? "Z" : z
+                body = Array(u.dropLast(6))
+            }
+        }
+        // RFC3339Nano: drop trailing zeros of the fraction, and the dot when nothing is left.
+        if let dot = body.firstIndex(of: UInt8(ascii: ".")) {
+            while body.count > dot + 1, body.last == UInt8(ascii: "0") { body.removeLast() }
+            if body.count == dot + 1 { body.removeLast() }
+        }
+        return String(decoding: body, as: UTF8.self) + zone
     }
 
     /// TOML integers (`0x`, `0o`, `0b`, `_` between digits) and floats.

@@ -15,7 +15,7 @@ import Testing
 
     @Test func decodeBasics() throws {
         let v = try TOML.decode("a = 1\nb = 1.5\n[t]\nc = 'x'\nd = 1979-05-27\n[[arr]]\nk = 0x1F\n")
-        #expect(v == ["a": .int(1), "b": 1.5, "t": ["c": "x", "d": "1979-05-27"], "arr": [["k": .int(31)]]])
+        #expect(v == ["a": .int(1), "b": 1.5, "t": ["c": "x", "d": "1979-05-27T00:00:00Z"], "arr": [["k": .int(31)]]])
         #expect(errorMessage { try TOML.decode("a = 1\na = 2") }
             == "toml: line 2 (last key \"a\"): Key 'a' has already been defined.")
     }
