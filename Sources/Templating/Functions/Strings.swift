@@ -85,7 +85,7 @@ extension FunctionRegistry {
 
         register("quote", [], variadic: .any) { a, _ in
             // %q of each non-nil argument's strval.
-            .string(a.filter { !$0.isGoNil }.map { GoStrings.quote($0.stringified) }.joined(separator: " "))
+            .string(a.filter { !$0.isGoNil }.map { goQuote($0.stringified) }.joined(separator: " "))
         }
         register("squote", [], variadic: .any) { a, _ in
             // '%v' — no escaping, and %v (not strval): bytes print as [104 105].
