@@ -54,6 +54,13 @@ import Testing
         (##"{{ toString (b64dec "aGk=") }}|{{ until 0 }}|{{ untilStep 10 0 3 }}"##, "hi|[]|[]"),
         (##"{{ round "3.14159" 3 }}|{{ round 1234.5 -2 }}|{{ minf 2 -0.5 }}|{{ subf 1 }}|{{ mulf -2 0 }}|{{ divf 0 5 }}|{{ divf 1e-300 1e300 }}|{{ round 2.675 2 }}|{{ round 1e300 2 }}|{{ round 0.5 400 }}|{{ round 123.456 30 }}"##, "3.142|1200|-0.5|1|0|0|0|2.68|1e+300|NaN|123.45600000000002"),
         (##"{{ divf 1 7 }}|{{ divf 2 7 }}|{{ divf 5 9 }}|{{ divf -5 9 }}|{{ divf 1.5 0.7 }}|{{ mulf 0.1 0.1 0.1 }}|{{ subf 1e20 0.1 }}|{{ addf 1e-320 1e-320 }}|{{ divf 1 1e-20 }}|{{ divf 0.00000000000000001 3 }}"##, "0.1428571428571429|0.2857142857142857|0.5555555555555556|-0.5555555555555556|2.142857142857143|0.001|1e+20|2e-320|1e+20|0"),
+        (##"{{ upper "ᾳﬀſıǅ" }}|{{ lower "İẞKǅ" }}|{{ title "ᾳbc ﬀx ǆ" }}|{{ swapcase "ǈ ß ᾳ" }}|{{ untitle "Ǆa Éb" }}"##, "ᾼﬀSIǄ|ißkǆ|ᾼbc ﬀx ǅ|ǉ ß ᾼ|ǆa éb"),
+        (##"{{ nospace "a\u00a0b" }}|{{ nospace "a\u0085b c" }}|{{ initials "a\u00a0b" }}|{{ nospace "日本 語" }}|{{ nospace "a\u2003b" }}"##, "aÂb|aÂbc|ab|æ\u{97}¥æ\u{9c}¬èª\u{9e}|a\u{2003}b"),
+        (##"{{ snakecase "日本Go語" }}|{{ snakecase "ÉcoleNormale" }}|{{ kebabcase "XMLHttpRequest" }}|{{ snakecase "a1B2c3" }}|{{ snakecase "__init__" }}|{{ snakecase "Hello, World!" }}|{{ camelcase "日本_語" }}|{{ camelcase "éa_éb" }}|{{ snakecase "ABC123def" }}|{{ snakecase "v1.2.3" }}|{{ kebabcase "a😀B" }}|{{ snakecase "ⅫRoman" }}"##, "日本_go_語|école_normale|xml-http-request|a1_b_2c3|__init__|hello,_world!|日本語|ÉaÉb|abc_123def|v1.2.3|a-😀-b|Ⅻ_roman"),
+        (##"{{ trim "\u200b x \u200b" | quote }}|{{ trimAll "ab" "abcba" }}|{{ title "hello\u00a0world" }}|{{ title "ÿes" }}|{{ title "3rd place" }}"##, "\"\\u200b x \\u200b\"|c|Hello\u{a0}World|Ÿes|3rd Place"),
+        (##"{{ shuffle "ab" | len }}|{{ wrap 4 "aaaa bbbb cc" }}|{{ wrap 10 "  lead   spaces here " | quote }}|{{ wrapWith 2 "" "abc def" | quote }}"##, "2|aaaa\nbbbb\ncc|\"lead  \\nspaces\\nhere \"|\"ab\\nc\\nde\\nf\""),
+        (##"{{ substr 1 3 "日本語" }}|{{ trunc 1 "日本" }}|{{ initials "日本 語" }}"##, "\u{fffd}\u{fffd}|\u{fffd}|æè"),
+        (##"{{ splitList "," "a,,b," }}|{{ split "" "" }}|{{ splitn "," -1 "a,b,c" }}|{{ splitn "," 1 "a,b,c" }}|{{ splitn "" 10 "ab" }}|{{ splitList "" "" }}|{{ splitList "ab" "xabyab" }}"##, "[a  b ]|map[]|map[_0:a _1:b _2:c]|map[_0:a,b,c]|map[_0:a _1:b]|[]|[x y ]"),
     ]
 
     /// Rows that also call `list` or `dict` (registered by the lists/dicts work; minimal stand-ins are
