@@ -73,3 +73,31 @@ import Testing
         }
     }
 }
+
+@Suite struct RunawayLimitTests {
+    @Test func hugeRangeIsRefusedNotHung() throws {
+        let set = try TemplateSet.parse([TemplateSource(name: "t", text: "{{ range 1000000000 }}{{ end }}")],
+                                        functions: .standard)
+        var options = ExecutionOptions()
+        options.maxRangeIterations = 10_000
+        #expect(throws: TemplateError.self) { try set.execute("t", data: .null, options: options) }
+        do {
+            _ = try set.execute("t", data: .null, options: options)
+        } catch {
+            #expect("\(error)".contains("range exceeds the limit of 10000 iterations"))
+        }
+    }
+
+    @Test func runawayOutputIsRefused() throws {
+        let set = try TemplateSet.parse([TemplateSource(name: "t", text: "{{ range 100000 }}0123456789{{ end }}")],
+                                        functions: .standard)
+        var options = ExecutionOptions()
+        options.maxOutputBytes = 1000
+        do {
+            _ = try set.execute("t", data: .null, options: options)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("output exceeds the limit of 1000 bytes"))
+        }
+    }
+}

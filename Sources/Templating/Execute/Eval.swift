@@ -15,7 +15,7 @@ extension ExecState {
             if pipe.isAssign {
                 try setVar(name, result)
             } else {
-                vars.append((name, result))
+                vars.append((name, result, false))
             }
         }
         return result
@@ -26,7 +26,7 @@ extension ExecState {
         switch first {
         case .field(_, let names):
             at = .arg(first)
-            return try evalFieldChain(dot, receiver: dot, receiverBoxed: false, node: first, names: names,
+            return try evalFieldChain(dot, receiver: dot, receiverBoxed: dotBoxed, node: first, names: names,
                                       args: cmd.args, final: final)
         case .chain(_, let base, let fields):
             return try evalChain(dot, first, base: base, fields: fields, args: cmd.args, final: final)
@@ -75,12 +75,12 @@ extension ExecState {
     func evalVariable(_ dot: TemplateValue, _ node: Arg, name: String, fields: [String], args: [Arg],
                       final: TemplateValue?) throws -> TemplateValue {
         at = .arg(node)
-        let value = try varValue(name)
+        let (value, boxed) = try varValue(name)
         if fields.isEmpty {
             try notAFunction(args, final)
             return value
         }
-        return try evalFieldChain(dot, receiver: value, receiverBoxed: false, node: node, names: fields,
+        return try evalFieldChain(dot, receiver: value, receiverBoxed: boxed, node: node, names: fields,
                                   args: args, final: final)
     }
 
@@ -128,7 +128,7 @@ extension ExecState {
                     return (v, false)
                 }
             }
-            throw error("can't evaluate field \(name) in type \(obj.goTypeName)")
+            throw error("can't evaluate field \(name) in type \(typeName)")
         case .map(let m):
             if (args?.count ?? 0) > 1 || final != nil { throw error("\(name) is not a method but has arguments") }
             if let v = m.storage[name] { return (v.boxed, m.typeName != "map[string]string") }
@@ -227,7 +227,7 @@ extension ExecState {
             if let z = zeroIfNillable(type) { return z }
             throw error("cannot assign nil to \(type.goName)")
         case .field(_, let names):
-            let v = try evalFieldChain(dot, receiver: dot, receiverBoxed: false, node: n, names: names, args: [n],
+            let v = try evalFieldChain(dot, receiver: dot, receiverBoxed: dotBoxed, node: n, names: names, args: [n],
                                        final: nil)
             return try validateType(v, type)
         case .variable(_, let name, let fields):

@@ -38,12 +38,18 @@ let maxExecDepth = 100_000
 final class ExecState: FunctionEnvironment {
     let set: TemplateSet
     var tree: Tree
-    var vars: [(name: String, value: TemplateValue)]
+    /// Variables; `boxed` marks values whose static Go type is `interface{}` (range elements).
+    var vars: [(name: String, value: TemplateValue, boxed: Bool)]
+    /// Whether dot's static Go type is `interface{}` (inside `range` over `[]interface{}`/maps),
+    /// which decides the type named in "can't evaluate field X in type T".
+    var dotBoxed = false
     var depth: Int
     var out: String = ""
     var at: ErrorNode?
     let options: ExecutionOptions
     var userState: [String: Int] = [:]
+    /// Range iterations left for this execution (shared with nested template calls via userState).
+    var iterationBudget: Int
 
     var clock: any TemplateClock { options.clock }
     var random: RandomSource { options.random }
@@ -52,9 +58,10 @@ final class ExecState: FunctionEnvironment {
     init(set: TemplateSet, tree: Tree, dot: TemplateValue, options: ExecutionOptions, depth: Int = 0) {
         self.set = set
         self.tree = tree
-        self.vars = [("$", dot)]
+        self.vars = [("$", dot, false)]
         self.depth = depth
         self.options = options
+        self.iterationBudget = options.maxRangeIterations
     }
 
     // MARK: errors
@@ -72,9 +79,9 @@ final class ExecState: FunctionEnvironment {
 
     // MARK: variables
 
-    func varValue(_ name: String) throws -> TemplateValue {
+    func varValue(_ name: String) throws -> (TemplateValue, Bool) {
         for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
-            return vars[i].value
+            return (vars[i].value, vars[i].boxed)
         }
         throw error("undefined variable: \(name)")
     }
@@ -82,6 +89,7 @@ final class ExecState: FunctionEnvironment {
     func setVar(_ name: String, _ value: TemplateValue) throws {
         for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
             vars[i].value = value
+            vars[i].boxed = false
             return
         }
         throw error("undefined variable: \(name)")
@@ -101,9 +109,13 @@ final class ExecState: FunctionEnvironment {
         switch node {
         case .text(let t):
             out += t
+            if out.utf8.count > options.maxOutputBytes { throw outputLimitError() }
         case .action(let pipe):
             let v = try evalPipeline(dot, pipe)
-            if pipe.decl.isEmpty { try printValue(v) }
+            if pipe.decl.isEmpty {
+                try printValue(v)
+                if out.utf8.count > options.maxOutputBytes { throw outputLimitError() }
+            }
         case .ifNode(let b):
             return try walkIfOrWith(isWith: false, dot, b)
         case .with(let b):
@@ -122,6 +134,10 @@ final class ExecState: FunctionEnvironment {
         return .normal
     }
 
+    func outputLimitError() -> TemplateError {
+        error("output exceeds the limit of \(options.maxOutputBytes) bytes (helmctl refuses runaway templates)")
+    }
+
     func printValue(_ v: TemplateValue) throws {
         switch v {
         case .invalid, .null: out += "<no value>"
@@ -135,7 +151,13 @@ final class ExecState: FunctionEnvironment {
         defer { vars.removeLast(vars.count - mark) }
         let val = try evalPipeline(dot, b.pipe)
         if val.isTruthy {
-            return try walk(isWith ? val : dot, b.list)
+            if isWith {
+                let saved = dotBoxed
+                dotBoxed = false
+                defer { dotBoxed = saved }
+                return try walk(val, b.list)
+            }
+            return try walk(dot, b.list)
         } else if let e = b.elseList {
             return try walk(dot, e)
         }
@@ -149,13 +171,19 @@ final class ExecState: FunctionEnvironment {
         let val = try evalPipeline(dot, r.pipe)
         let mark = vars.count
         // Returns false when the body executed {{break}}.
-        func iteration(_ index: TemplateValue, _ elem: TemplateValue) throws -> Bool {
+        func iteration(_ index: TemplateValue, _ elem: TemplateValue, boxed: Bool = false) throws -> Bool {
+            iterationBudget -= 1
+            if iterationBudget < 0 {
+                at = .range(r)
+                throw error("range exceeds the limit of \(options.maxRangeIterations) iterations per render (helmctl refuses runaway templates)")
+            }
             let decl = r.pipe.decl
             if !decl.isEmpty {
                 if r.pipe.isAssign {
                     try setVar(decl[0], decl.count > 1 ? index : elem)
                 } else {
                     vars[vars.count - 1].value = elem
+                    vars[vars.count - 1].boxed = boxed
                 }
             }
             if decl.count > 1 {
@@ -165,7 +193,12 @@ final class ExecState: FunctionEnvironment {
                     vars[vars.count - 2].value = index
                 }
             }
-            defer { vars.removeLast(vars.count - mark) }
+            let savedBoxed = dotBoxed
+            dotBoxed = boxed
+            defer {
+                vars.removeLast(vars.count - mark)
+                dotBoxed = savedBoxed
+            }
             return try walk(elem, r.list) != .breakLoop
         }
         switch val {
@@ -173,7 +206,7 @@ final class ExecState: FunctionEnvironment {
             if items.isEmpty { break }
             for (i, item) in items.enumerated() {
                 let elem = kind == .any ? item.boxed : item
-                if try !iteration(.int(i), elem) { break }
+                if try !iteration(.int(i), elem, boxed: kind == .any) { break }
             }
             return
         case .bytes(let items):
@@ -184,7 +217,7 @@ final class ExecState: FunctionEnvironment {
             if m.storage.isEmpty { break }
             for k in m.sortedKeys {
                 let elem = (m.storage[k] ?? .null).boxed
-                if try !iteration(.string(k), elem) { break }
+                if try !iteration(.string(k), elem, boxed: m.typeName != "map[string]string") { break }
             }
             return
         case .int(let n, let kind):
@@ -216,10 +249,12 @@ final class ExecState: FunctionEnvironment {
         inner.out = out
         out = ""
         inner.userState = userState
+        inner.iterationBudget = iterationBudget
         defer {
             out = inner.out
             inner.out = ""
             userState = inner.userState
+            iterationBudget = inner.iterationBudget
         }
         _ = try inner.walk(newDot, tmpl.root)
     }
@@ -234,7 +269,11 @@ final class ExecState: FunctionEnvironment {
         if depth >= maxExecDepth { throw error("exceeded maximum template depth (\(maxExecDepth))") }
         let inner = ExecState(set: set, tree: tmpl, dot: data, options: options, depth: depth + 1)
         inner.userState = userState
-        defer { userState = inner.userState }
+        inner.iterationBudget = iterationBudget
+        defer {
+            userState = inner.userState
+            iterationBudget = inner.iterationBudget
+        }
         _ = try inner.walk(data, tmpl.root)
         return inner.out
     }
@@ -244,7 +283,11 @@ final class ExecState: FunctionEnvironment {
         guard let tmpl = newSet.trees[name] else { return "" }
         let inner = ExecState(set: newSet, tree: tmpl, dot: data, options: options, depth: depth + 1)
         inner.userState = userState
-        defer { userState = inner.userState }
+        inner.iterationBudget = iterationBudget
+        defer {
+            userState = inner.userState
+            iterationBudget = inner.iterationBudget
+        }
         _ = try inner.walk(data, tmpl.root)
         return inner.out
     }

@@ -82,9 +82,9 @@ enum GoBuiltins {
                     } else if case .object(let o1) = a1, case .object(let o2) = a2 {
                         truth = o1.goTypeName == o2.goTypeName && o1.formatted == o2.formatted
                     } else if a1.goTypeName != a2.goTypeName {
-                        throw FunctionError("non-comparable types \(GoFmt.plain(a1)): \(a1.goTypeName), \(a2.goTypeName): \(GoFmt.plain(a2))")
+                        throw FunctionError(GoFmt.sprintf("non-comparable types %s: %v, %s: %v", [a1, .string(a1.goTypeName), .string(a2.goTypeName), a2]))
                     } else {
-                        throw FunctionError("non-comparable type \(GoFmt.plain(a2)): \(a2.goTypeName)")
+                        throw FunctionError(GoFmt.sprintf("non-comparable type %s: %v", [a2, .string(a2.goTypeName)]))
                     }
                 }
             }

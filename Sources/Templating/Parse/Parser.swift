@@ -469,6 +469,8 @@ extension GoParse {
     /// A Go float literal (decimal or hex, `_` separators allowed).
     static func float64Literal(_ s: String) -> Double? {
         let clean = s.replacingOccurrences(of: "_", with: "")
-        return Double(clean)
+        // strconv.ParseFloat reports out-of-range values as errors; the parser then rejects them.
+        guard let d = Double(clean), d.isFinite else { return nil }
+        return d
     }
 }
