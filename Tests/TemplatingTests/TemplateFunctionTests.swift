@@ -76,13 +76,16 @@ import Testing
         (##"{{ wrap 0 "a b" }}|{{ wrap 5 "" }}|{{ cat 1e6 (list 1) }}|{{ replace "" "-" "" }}|{{ replace "aa" "b" "aaa" }}|{{ plural "one" "many" -1 }}"##, "a\nb||1e+06 [1]|-|ba|many"),
         (##"{{ default "d" "" "y" }}|{{ default "d" "x" "y" }}|{{ coalesce nil false }}|{{ any 0 nil }}|{{ empty (dict "a" 1) }}"##, "d|x||false|false"),
         (##"{{ deepEqual 1 1.0 }}|{{ deepEqual (list 1 2) (list 2 1) }}|{{ deepEqual (list "a") (splitList "," "a") }}|{{ deepEqual nil "" }}|{{ deepEqual (list nil) (list nil) }}|{{ typeIs "int" 1 }}|{{ kindIs "slice" "x" }}|{{ kindOf (int64 1) }}|{{ typeIsLike "Version" (semver "1.2.3") }}|{{ typeOf (semver "1.2.3") }}"##, "false|false|false|false|true|true|false|int64|false|*semver.Version"),
+        (##"{{ default "x" .Values.missing }}|{{ coalesce .Values.a .Values.b "z" }}|{{ .Values.missing | quote }}|{{ .Values.missing | toString }}|{{ empty .Values.missing }}|{{ typeOf .Values.missing }}|{{ kindOf .Values.missing }}|{{ .Values.missing | squote }}|{{ cat .Values.missing "a" }}|{{ int .Values.missing }}|{{ add .Values.missing 1 }}|{{ ternary "a" "b" (empty .Values.x) }}"##, "x|z||<nil>|true|<nil>|invalid||a|0|1|a"),
+        (##"{{ printf "%s-%s" "release" "name-that-is-very-long-and-exceeds-the-sixty-three-characters-limit" | trunc 63 | trimSuffix "-" }}|{{ "1.2.3+build" | replace "+" "_" }}|{{ toString 1.5 }}|{{ 8080.0 | quote }}|{{ 1e7 | int }}|{{ 123456789.0 | toString }}"##, "release-name-that-is-very-long-and-exceeds-the-sixty-three-char|1.2.3_build|1.5|\"8080\"|10000000|1.23456789e+08"),
+        (##"{{ join "," (list) }}|{{ toStrings (list) }}|{{ sortAlpha (list) }}|{{ typeOf (sortAlpha nil) }}|{{ until 2 | toStrings }}|{{ toStrings (splitList "," "a,b") }}"##, "|[]|[]|[]string|[0 1]|[a b]"),
     ]
 
     static func renderedOrError(_ template: String) -> String {
         do {
             let set = try TemplateSet.parse([TemplateSource(name: "t", text: template)], functions: .standard)
             // Helm deletes "<no value>" from every rendered file (a nil result such as `coalesce`'s).
-            return try set.execute("t", data: .map([:]), options: ExecutionOptions(
+            return try set.execute("t", data: .map(["Values": .map([:])]), options: ExecutionOptions(
                 clock: FixedClock(TemplateTime(seconds: 0)), random: RandomSource(seed: 1)))
                 .replacingOccurrences(of: "<no value>", with: "")
         } catch {
