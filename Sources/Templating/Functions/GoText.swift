@@ -185,13 +185,16 @@ enum GoStrings {
         let (total, overflow) = n.multipliedReportingOverflow(by: count)
         if overflow { throw FunctionError("strings: Repeat output length overflow") }
         if total > maxStringBytes {
-            throw FunctionError("strings: Repeat output of \(total) bytes exceeds helmctl's limit")
+            throw FunctionError(
+                "strings: Repeat output of \(total) bytes exceeds the limit of \(maxStringBytes) bytes"
+                    + " (helmctl refuses runaway templates)")
         }
         return String(repeating: s, count: count)
     }
 
-    /// Largest string a function may build (Go would try and likely die; we refuse clearly).
-    static let maxStringBytes = 1 << 30
+    /// Largest string a function may build: Go would try (and likely exhaust memory); helmctl refuses
+    /// clearly, at the same size as the render's default output limit.
+    static let maxStringBytes = 512 << 20
 
     /// `strings.TrimSpace`.
     static func trimSpace(_ s: String) -> String {
