@@ -609,10 +609,89 @@ import Testing
         ("{{ lower \"K-]t.\\u0301/Y½\" }}", "k-]t.\u{301}/y½"),
     ]
 
+    /// Random `substr`/`div`/`mod` bounds, rendered one per chart; failures keep Go's
+    /// `error calling F: runtime error: …` part.
+    static let panics: [(template: String, helm: String)] = [
+        (##"{{ substr 1 8 "abcd" }}"##, "bcd"),
+        (##"{{ substr 8 8 "ab" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [8:2]"),
+        (##"{{ substr 5 -3 "abcde" }}"##, ""),
+        (##"{{ substr 4 0 "abcdef" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [4:0]"),
+        (##"{{ substr -3 -1 "abcde" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:-1]"),
+        (##"{{ substr 2 4 "" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [2:0]"),
+        (##"{{ substr 0 3 "abcdef" }}"##, "abc"),
+        (##"{{ substr -2 6 "abcd" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:6] with length 4"),
+        (##"{{ substr -3 8 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:8] with length 1"),
+        (##"{{ substr 3 1 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [3:1]"),
+        (##"{{ substr 3 -1 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [3:1]"),
+        (##"{{ substr -2 -1 "abcdef" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:-1]"),
+        (##"{{ substr 6 4 "abcd" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [6:4]"),
+        (##"{{ substr -1 -3 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:-3]"),
+        (##"{{ substr -3 0 "abcdef" }}"##, ""),
+        (##"{{ substr 0 -1 "abcdef" }}"##, "abcdef"),
+        (##"{{ substr -1 1 "abcdef" }}"##, "a"),
+        (##"{{ substr 0 5 "ab" }}"##, "ab"),
+        (##"{{ substr 7 0 "abcde" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [7:0]"),
+        (##"{{ substr 8 0 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [8:0]"),
+        (##"{{ substr 1 -3 "abc" }}"##, "bc"),
+        (##"{{ substr 3 -1 "ab" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [3:2]"),
+        (##"{{ substr 1 -2 "a" }}"##, ""),
+        (##"{{ substr 1 6 "ab" }}"##, "b"),
+        (##"{{ substr -3 6 "abcd" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:6] with length 4"),
+        (##"{{ substr 8 2 "abcde" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [8:2]"),
+        (##"{{ substr 1 2 "" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [1:0]"),
+        (##"{{ substr 1 4 "abcdef" }}"##, "bcd"),
+        (##"{{ substr 2 -1 "abcde" }}"##, "cde"),
+        (##"{{ substr 4 8 "abc" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [4:3]"),
+        (##"{{ substr -3 1 "a" }}"##, "a"),
+        (##"{{ substr 8 2 "" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [8:0]"),
+        (##"{{ substr 3 -3 "abcdef" }}"##, "def"),
+        (##"{{ substr 3 2 "abcd" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [3:2]"),
+        (##"{{ substr 6 -3 "abc" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [6:3]"),
+        (##"{{ substr -3 8 "abc" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [:8] with length 3"),
+        (##"{{ substr 6 0 "a" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [6:0]"),
+        (##"{{ substr 0 4 "" }}"##, ""),
+        (##"{{ substr 5 2 "ab" }}"##, "ERR error calling substr: runtime error: slice bounds out of range [5:2]"),
+        (##"{{ substr 1 4 "abcd" }}"##, "bcd"),
+        (##"{{ div -4 2 }}"##, "-2"),
+        (##"{{ mod 0 0 }}"##, "ERR error calling mod: runtime error: integer divide by zero"),
+        (##"{{ div -5 1 }}"##, "-5"),
+        (##"{{ mod -4 -1 }}"##, "0"),
+        (##"{{ div 0 2 }}"##, "0"),
+        (##"{{ mod 4 0 }}"##, "ERR error calling mod: runtime error: integer divide by zero"),
+        (##"{{ div -3 0 }}"##, "ERR error calling div: runtime error: integer divide by zero"),
+        (##"{{ mod -1 2 }}"##, "-1"),
+        (##"{{ div -4 0 }}"##, "ERR error calling div: runtime error: integer divide by zero"),
+        (##"{{ mod 5 0 }}"##, "ERR error calling mod: runtime error: integer divide by zero"),
+        (##"{{ div -1 -1 }}"##, "1"),
+        (##"{{ mod -4 -1 }}"##, "0"),
+        (##"{{ div -1 1 }}"##, "-1"),
+        (##"{{ mod -3 -2 }}"##, "-1"),
+        (##"{{ div -4 2 }}"##, "-2"),
+        (##"{{ mod 3 1 }}"##, "0"),
+        (##"{{ div -5 -1 }}"##, "5"),
+        (##"{{ mod 4 0 }}"##, "ERR error calling mod: runtime error: integer divide by zero"),
+        (##"{{ div -1 1 }}"##, "-1"),
+        (##"{{ mod 5 1 }}"##, "0"),
+    ]
+
     @Test func matchHelm() throws {
         for c in Self.cases {
             let set = try TemplateSet.parse([TemplateSource(name: "t", text: c.template)], functions: .standard)
             let got = try set.execute("t", data: .map(["Values": .map([:])]))
+            #expect(got == c.helm, "\(c.template)")
+        }
+    }
+
+    @Test func panicsMatchHelm() throws {
+        for c in Self.panics {
+            let set = try TemplateSet.parse([TemplateSource(name: "t", text: c.template)], functions: .standard)
+            let got: String
+            do {
+                got = try set.execute("t", data: .map(["Values": .map([:])]))
+            } catch {
+                let text = "\(error)"
+                got = Substring(text).range(of: "error calling ").map { "ERR " + text[$0.lowerBound...] } ?? text
+            }
             #expect(got == c.helm, "\(c.template)")
         }
     }
