@@ -114,6 +114,9 @@ import Testing
         (##"{{ repeat 1.5 "a" }}"##, "expected integer; found 1.5"),
         (##"{{ upper .Values.n }}"##, "wrong type for value; expected string; got float64"),
         (##"{{ indent .Values.s "a" }}"##, "wrong type for value; expected int; got string"),
+        // Helm: `add` returns int64, which Go will not pass as an int (`int` converts).
+        (##"{{ trunc (add 1 2) "abcdef" }}"##, "wrong type for value; expected int; got int64"),
+        (##"{{ until (int64 3) }}"##, "wrong type for value; expected int; got int64"),
     ])
     func argumentTypesAreChecked(_ template: String, _ fragment: String) {
         let text = renderError(template, values: ["n": 3.0, "s": "x"])
