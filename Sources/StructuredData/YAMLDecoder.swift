@@ -225,11 +225,18 @@ struct YAMLDecoder {
         return false
     }
 
+    /// Node counts saturate here: an alias bomb's expanded size grows exponentially (the values
+    /// themselves share storage), and parsing continues to the end of the document after it is found.
+    static let countCap = 1 << 52
+
+    /// A frame's node count after adding a child of `1 + extra` nodes, saturating.
+    static func grow(_ n: Int, _ extra: Int) -> Int { min(n + 1 + extra, countCap) }
+
     /// go-yaml v2's alias-bomb guard (`allowedAliasRatio`), applied per expansion (the ratio only
     /// grows while an alias expands, so checking at its end is equivalent to go-yaml's per-node check).
     private mutating func count(_ decoded: Int, aliased: Int) {
-        decodeCount += decoded
-        aliasCount += aliased
+        decodeCount = min(decodeCount + decoded, Self.countCap)
+        aliasCount = min(aliasCount + aliased, Self.countCap)
         guard aliasCount > 100, decodeCount > 1000 else { return }
         let allowed: Double
         switch decodeCount {
@@ -256,7 +263,7 @@ struct YAMLDecoder {
         case .sequence(var items, let a, let n):
             top = .sequence(items: [], anchor: a, nodes: 0)  // release storage before appending
             items.append(v)
-            top = .sequence(items: items, anchor: a, nodes: n + 1 + aliasNodes)
+            top = .sequence(items: items, anchor: a, nodes: Self.grow(n, aliasNodes))
         case .mapping(var entries, let key, let a, let n):
             top = .mapping(entries: [:], key: nil, anchor: a, nodes: 0)
             switch key {
@@ -264,26 +271,26 @@ struct YAMLDecoder {
                 if isMerge {
                     top = .mapping(entries: entries, key: .merge, anchor: a, nodes: n + 1)
                 } else if case .text(let k)? = keyText {
-                    top = .mapping(entries: entries, key: .key(k), anchor: a, nodes: n + 1 + aliasNodes)
+                    top = .mapping(entries: entries, key: .key(k), anchor: a, nodes: Self.grow(n, aliasNodes))
                 } else if case .unsupported(let problem)? = keyText {
-                    top = .mapping(entries: entries, key: .unsupported(problem), anchor: a, nodes: n + 1 + aliasNodes)
+                    top = .mapping(entries: entries, key: .unsupported(problem), anchor: a, nodes: Self.grow(n, aliasNodes))
                 } else {
                     deferDecode(StructuredDataError("yaml: invalid map key: \(Self.goSyntax(v))", line: line))
-                    top = .mapping(entries: entries, key: .key(""), anchor: a, nodes: n + 1 + aliasNodes)
+                    top = .mapping(entries: entries, key: .key(""), anchor: a, nodes: Self.grow(n, aliasNodes))
                 }
             case .key(let k)?:
                 entries[k] = v
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .unsupported(let problem)?:
                 entries[Self.unsupportedKeyMarker] = .string("\(problem), value: \(Self.goSyntax(v))")
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .merge?:
                 do throws(StructuredDataError) {
                     try Self.merge(v, viaAlias: viaAlias, into: &entries, line: line)
                 } catch {
                     deferDecode(error)
                 }
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             }
         }
     }

@@ -71,6 +71,17 @@ import Testing
         #expect(errorMessage { try YAML.decode(doc) } == "yaml: document contains excessive aliasing")
     }
 
+    @Test func hugeAliasBombStopsWithoutOverflow() {
+        // 40 levels of 10× expansion (10^40 nodes): counting must saturate, not trap.
+        var doc = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for n in 1...40 {
+            doc += "l\(n): &l\(n) [" + Array(repeating: "*l\(n - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        #expect(errorMessage { try YAML.decode(doc) } == "yaml: document contains excessive aliasing")
+        #expect(errorMessage { try YAML.decode(doc + "bad: [\n") }
+            == "yaml: line 42: did not find expected node content")  // as Helm v4.2.3
+    }
+
     @Test func modestAliasingIsFine() throws {
         let v = try YAML.decode("a: &x hello\nb: *x\nc: [*x, *x]\n")
         #expect(v == ["a": "hello", "b": "hello", "c": ["hello", "hello"]])
