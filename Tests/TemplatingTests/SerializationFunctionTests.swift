@@ -63,14 +63,4 @@ import Testing
         let values = try YAML.decode(Self.valuesYAML)
         #expect(try render(template, values: values) == expected)
     }
-
-    @Test func mustVariantsReportErrors() {
-        #expect(Harness.text("mustToJson", [.float(.nan)]) == "ERR: json: unsupported value: NaN")
-        #expect(Harness.text("toJson", [.float(.nan)]) == "")
-        #expect(Harness.text("mustToYaml", [.float(.nan)]) == "ERR: error marshaling into JSON: json: unsupported value: NaN")
-        #expect(Harness.text("toYaml", [.float(.nan)]) == "")
-        #expect(Harness.text("toRawJson", [.float(.nan)]) == "ERR: json: unsupported value: NaN")
-        #expect(Harness.text("mustFromJson", [.string("x")]) == "ERR: invalid character 'x' looking for beginning of value")
-        #expect(Harness.text("mustToToml", [.map(["a": .list([.null])])]) == "ERR: toml: cannot encode array with nil element")
-    }
 }

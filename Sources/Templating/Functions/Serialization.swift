@@ -14,7 +14,7 @@ extension FunctionRegistry {
             do throws(StructuredDataError) { return .string(try SerializationFunctions.toYAML(a[0])) } catch { throw FunctionError(error.message) }
         }
         register("toYamlPretty", [.any]) { a, _ in
-            .string(SerializationFunctions.trimNewline(YAML.encodePretty(a[0].dataValue)))
+            .string(SerializationFunctions.trimNewline(YAML.encodePretty(a[0].directDataValue)))
         }
         register("fromYaml", [.string]) { a, _ in SerializationFunctions.fromYAML(a[0].stringArg) }
         register("fromYamlArray", [.string]) { a, _ in SerializationFunctions.fromYAMLArray(a[0].stringArg) }
@@ -53,13 +53,15 @@ extension FunctionRegistry {
 
         // toToml returns the encoder's error text instead of failing.
         register("toToml", [.any]) { a, _ in
-            do throws(StructuredDataError) { return .string(try TOML.encode(a[0].dataValue)) } catch {
+            do throws(StructuredDataError) { return .string(try TOML.encode(a[0].directDataValue)) } catch {
                 if a[0].isNil { throw FunctionError(error.message) }  // Go panics on a nil interface
                 return .string(error.message)
             }
         }
         register("mustToToml", [.any]) { a, _ in
-            do throws(StructuredDataError) { return .string(try TOML.encode(a[0].dataValue)) } catch { throw FunctionError(error.message) }
+            do throws(StructuredDataError) { return .string(try TOML.encode(a[0].directDataValue)) } catch {
+                throw FunctionError(error.message)
+            }
         }
         register("fromToml", [.string]) { a, _ in
             do throws(StructuredDataError) {
@@ -125,6 +127,18 @@ enum SerializationFunctions {
 }
 
 extension TemplateValue {
+    /// The data form for encoders that walk Go values directly instead of going through JSON
+    /// (go-yaml v3 for `toYamlPretty`, BurntSushi/toml): a `[]byte` is a list of numbers there
+    /// (`- 104`), not the base64 string JSON makes of it.
+    fileprivate var directDataValue: Value {
+        switch self {
+        case .bytes(let b): return .list(b.map { .int(Int64($0)) })
+        case .list(let l, _): return .list(l.map(\.directDataValue))
+        case .map(let m): return .map(m.storage.mapValues(\.directDataValue))
+        default: return dataValue
+        }
+    }
+
     /// The payload of an argument the executor already converted to a Go `string`.
     fileprivate var stringArg: String {
         if case .string(let s) = self { return s }
