@@ -58,7 +58,8 @@ public enum Base64 {
             idx += 1
         }
         if idx == input.count && input.count % 4 != 0 {
-            return .failure(FunctionError("illegal base64 data at input byte \(input.count / 4 * 4 + (input.count % 4 == 1 ? 0 : input.count % 4))"))
+            // Go reports an unfinished final quantum at the quantum's first byte (`CorruptInputError(si - j)`).
+            return .failure(FunctionError("illegal base64 data at input byte \(input.count / 4 * 4)"))
         }
         return .success(out)
     }
