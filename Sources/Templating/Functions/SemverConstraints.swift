@@ -49,10 +49,11 @@ struct SemverConstraints {
     private static func rewriteRange(_ s: String) throws -> String {
         let rangeRE = try re(range)
         var out = s
-        for m in rangeRE.allMatches(in: s, limit: -1) {
+        let input = Array(s.unicodeScalars)
+        for m in rangeRE.allMatches(input, limit: -1) {
             guard let whole = m[0], let lo = m[1], let hi = m[11] else { continue }
-            let replacement = ">= \(s[lo]), <= \(s[hi])"
-            if let r = Substring(out).range(of: String(s[whole])) {
+            let replacement = ">= \(GoRegexp.text(input, lo)), <= \(GoRegexp.text(input, hi))"
+            if let r = Substring(out).range(of: GoRegexp.text(input, whole)) {
                 out.replaceSubrange(r, with: replacement)
             }
         }
@@ -63,7 +64,7 @@ struct SemverConstraints {
         guard let m = try re(single).firstMatch(in: c) else {
             throw FunctionError("improper constraint: " + GoQuote.quote(c))
         }
-        func g(_ i: Int) -> String { m[i].map { String(c[$0]) } ?? "" }
+        func g(_ i: Int) -> String { (i < m.count ? m[i] : nil) ?? "" }
         func isX(_ s: String) -> Bool { s == "x" || s == "X" || s == "*" }
         let trimDot = { (s: String) in s.hasPrefix(".") ? String(s.dropFirst()) : s }
         var ver = g(2)
