@@ -73,3 +73,15 @@ import Templating
             == "regexp: Compile(\"(\\n\"): error parsing regexp: missing closing ): `(\n`")
     }
 }
+
+@Suite struct RegexLinearTimeTests {
+    /// Patterns that make backtracking engines explode finish quickly (Go's RE2 guarantee).
+    @Test func pathologicalPatterns() throws {
+        let long = String(repeating: "a", count: 5_000)
+        let start = ContinuousClock.now
+        #expect(try !callB("regexMatch", .s("(a*)*b"), .s(long + "c")).isTruthy)
+        #expect(try !callB("regexMatch", .s("^(\\w+\\s?)*$"), .s(long + "!")).isTruthy)
+        #expect(try callB("regexReplaceAll", .s("a"), .s(long), .s("b")).goString == String(repeating: "b", count: 5_000))
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+}
