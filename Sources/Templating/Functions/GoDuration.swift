@@ -47,7 +47,7 @@ enum GoDuration {
 
     /// `time.ParseDuration`; the error text is Go's.
     static func parse(_ text: String) throws -> Int64 {
-        let orig = GoQuote.quote(text)
+        let orig = goQuote(text)
         let invalid = FunctionError("time: invalid duration " + orig)
         var s = Substring(text).utf8[...]
         var neg = false
@@ -97,7 +97,7 @@ enum GoDuration {
             let unitName = String(decoding: s[s.startIndex..<unitEnd], as: UTF8.self)
             s = s[unitEnd...]
             guard let unit = units[unitName] else {
-                throw FunctionError("time: unknown unit " + GoQuote.quote(unitName) + " in duration " + orig)
+                throw FunctionError("time: unknown unit " + goQuote(unitName) + " in duration " + orig)
             }
             guard v <= limit / unit else { throw invalid }
             v *= unit

@@ -44,33 +44,7 @@ struct GoRegexp: Sendable {
         let canBackquote = s.unicodeScalars.allSatisfy { c in
             c != "`" && c != "\u{FEFF}" && (c == "\t" || (c.value >= 0x20 && c.value != 0x7F))
         }
-        if canBackquote { return "`" + s + "`" }
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{7}": out += "\\a"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case "\u{B}": out += "\\v"
-            default:
-                if c.value < 0x20 || c.value == 0x7F {
-                    out += "\\x" + hex2(UInt8(c.value))
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    private static func hex2(_ b: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+        return canBackquote ? "`" + s + "`" : goQuote(s)
     }
 
     // MARK: Matching
