@@ -17,6 +17,10 @@ struct RE2Program: @unchecked Sendable {
     let insts: [Inst]
     /// Capture slots (2 per group, group 0 included).
     let slotCount: Int
+    /// The pattern can only match at the start of the text (`^…` without `(?m)`, `\A…`).
+    let anchoredStart: Bool
+    /// A scalar every match must start with, to skip ahead quickly (Go's literal-prefix scan).
+    let firstScalar: Unicode.Scalar?
 
     /// Go refuses programs this large (`expression too large`).
     static let maxInsts = 100_000
@@ -31,6 +35,10 @@ struct RE2Program: @unchecked Sendable {
         c.emit(.match)
         insts = c.insts
         slotCount = 2 * (groups + 1)
+        var pc = 1
+        while pc < insts.count, case .save = insts[pc] { pc += 1 }
+        if pc < insts.count, case .assertion(.beginText) = insts[pc] { anchoredStart = true } else { anchoredStart = false }
+        if pc < insts.count, case .literal(let l, fold: false) = insts[pc] { firstScalar = l } else { firstScalar = nil }
     }
 
     private struct Compiler {
@@ -140,8 +148,8 @@ struct RE2Program: @unchecked Sendable {
 
     /// Adds the threads reachable from `pc` without consuming input, in priority order.
     private func addThread(_ list: inout [Thread], _ onList: inout [Int], _ stamp: Int, pc: Int, slots: [Int],
-                           input: [Unicode.Scalar], pos: Int) {
-        var stack: [(Int, [Int])] = [(pc, slots)]
+                           input: [Unicode.Scalar], pos: Int, stack: inout [(Int, [Int])]) {
+        stack.append((pc, slots))
         while let (pc, slots) = stack.popLast() {
             if onList[pc] == stamp { continue }
             onList[pc] = stamp
@@ -172,19 +180,29 @@ struct RE2Program: @unchecked Sendable {
         var matched: [Int]?
         let initial = [Int](repeating: -1, count: slotCount)
         var stamp = 0
+        var stack: [(Int, [Int])] = []
+        if anchoredStart && from > 0 { return nil }
         var pos = from
         // Threads for the current position are added under stamp 2*pos; the next list under 2*pos+1.
         while pos <= n {
+            if clist.isEmpty, matched == nil, let f = firstScalar {
+                while pos < n, input[pos] != f { pos += 1 }
+                if pos >= n { break }
+            }
+            if anchoredStart && pos > 0 && clist.isEmpty { break }
             stamp = 2 * pos
-            if matched == nil {
+            if matched == nil && !(anchoredStart && pos > 0) {
                 // Re-mark the threads already on the list so the new start thread has lowest priority.
                 for t in clist { onList[t.pc] = stamp }
-                addThread(&clist, &onList, stamp, pc: 0, slots: initial, input: input, pos: pos)
+                addThread(&clist, &onList, stamp, pc: 0, slots: initial, input: input, pos: pos, stack: &stack)
             }
             if clist.isEmpty {
                 // Nothing can start here (e.g. a failed assertion); try the next position.
-                if matched != nil { break }
+                if matched != nil || anchoredStart { break }
                 pos += 1
+                if let f = firstScalar {
+                    while pos < n, input[pos] != f { pos += 1 }
+                }
                 continue
             }
             nlist.removeAll(keepingCapacity: true)
@@ -197,19 +215,19 @@ struct RE2Program: @unchecked Sendable {
                     break threads
                 case .literal(let l, let fold):
                     if let c, c == l || (fold && RE2Fold.equal(c, l)) {
-                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1)
+                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1, stack: &stack)
                     }
                 case .charClass(let cls):
                     if let c, cls.matches(c) {
-                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1)
+                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1, stack: &stack)
                     }
                 case .anyChar:
                     if c != nil {
-                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1)
+                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1, stack: &stack)
                     }
                 case .anyNotNL:
                     if let c, c != "\n" {
-                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1)
+                        addThread(&nlist, &onList, nextStamp, pc: t.pc + 1, slots: t.slots, input: input, pos: pos + 1, stack: &stack)
                     }
                 default: break
                 }
