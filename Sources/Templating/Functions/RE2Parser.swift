@@ -98,7 +98,12 @@ struct RE2Parser {
                 if c == "{", lo > 1000 || (hi ?? lo) > 1000 || (hi.map { $0 < lo } ?? false) {
                     throw ParseError(code: "invalid repeat count", expr: text(start, pos))
                 }
-                items.append(.repeated(last, min: lo, max: hi, greedy: greedy))
+                let node = Node.repeated(last, min: lo, max: hi, greedy: greedy)
+                // Go caps nested counted repetition at 1000 copies of the innermost item.
+                if c == "{", lo >= 2 || (hi ?? 0) >= 2, !Self.repeatIsValid(node, 1000) {
+                    throw ParseError(code: "invalid repeat count", expr: text(start, pos))
+                }
+                items.append(node)
                 lastRepeat = start
                 continue
             case "(":
@@ -125,6 +130,23 @@ struct RE2Parser {
             lastRepeat = nil
         }
         return items.count == 1 ? items[0] : items.isEmpty ? .empty : .concat(items)
+    }
+
+    /// Go's `repeatIsValid`: the product of nested repetition counts stays within `n`.
+    private static func repeatIsValid(_ node: Node, _ limit: Int) -> Bool {
+        var n = limit
+        switch node {
+        case .repeated(let sub, let lo, let hi, _):
+            var m = hi ?? lo
+            if hi == 0 { return true }
+            if hi == nil { m = lo }
+            if m > n { return false }
+            if m > 0 { n /= m }
+            return repeatIsValid(sub, n)
+        case .capture(_, let sub): return repeatIsValid(sub, n)
+        case .concat(let subs), .alternate(let subs): return subs.allSatisfy { repeatIsValid($0, n) }
+        default: return true
+        }
     }
 
     /// `(…)`, `(?:…)`, `(?P<name>…)`, `(?flags)`, `(?flags:…)`. Returns nil for a bare flag group,
