@@ -62,7 +62,11 @@ enum Civil {
         month == 2 ? (isLeap(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    /// Division rounding toward negative infinity (never traps, even for `Int64.min`).
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && a < 0) ? q - 1 : q
+    }
 }
 
 /// Go's `time.Time`: an instant (Unix seconds and nanoseconds) shown in a zone.
@@ -70,6 +74,11 @@ struct GoTime: TemplateObject {
     var unix: Int64
     var nanos: Int32
     var zone: GoZone
+
+    /// Days from 1970-01-01 back to Go's absolute epoch (March 1 of year -292277022399).
+    static let absoluteEpochDays = Civil.days(year: -292_277_022_399, month: 3, day: 1)
+    /// Seconds from the absolute epoch to the Unix epoch.
+    static let absoluteOffset = UInt64(-absoluteEpochDays * 86_400)
 
     /// Go's zero `time.Time` (`0001-01-01 00:00:00 +0000 UTC`).
     static let zero = GoTime(unix: -62_135_596_800, nanos: 0, zone: .utc)
@@ -96,9 +105,12 @@ struct GoTime: TemplateObject {
 
     var fields: Fields {
         let (name, offset) = zone.lookup(unix)
-        let local = unix + Int64(offset)
-        let days = Civil.floorDiv(local, 86_400)
-        let secs = Int(local - days * 86_400)
+        // Go computes calendar fields from an unsigned count of seconds since its absolute epoch
+        // (year -292277022399), wrapping at the int64 extremes; doing the same keeps those
+        // extremes identical (`date` of the minimum int64 prints the maximum plus one second).
+        let abs = UInt64(bitPattern: unix) &+ UInt64(bitPattern: Int64(offset)) &+ Self.absoluteOffset
+        let days = Int64(abs / 86_400) + Self.absoluteEpochDays
+        let secs = Int(abs % 86_400)
         let (y, m, d) = Civil.date(days: days)
         let wd = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday (4)
         let yd = Int(days - Civil.days(year: y, month: 1, day: 1)) + 1
@@ -108,7 +120,7 @@ struct GoTime: TemplateObject {
 
     func adding(nanoseconds d: Int64) -> GoTime {
         var total = Int64(nanos) + d % 1_000_000_000
-        var secs = unix + d / 1_000_000_000
+        var secs = unix &+ d / 1_000_000_000
         if total < 0 {
             total += 1_000_000_000
             secs -= 1

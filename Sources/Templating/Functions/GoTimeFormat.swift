@@ -111,7 +111,7 @@ enum GoTimeFormat {
     }
 
     static func pad(_ v: Int64, _ width: Int) -> String {
-        var s = String(v < 0 ? -v : v)
+        var s = String(v.magnitude)
         while s.count < width { s = "0" + s }
         return v < 0 ? "-" + s : s
     }

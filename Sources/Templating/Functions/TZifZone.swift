@@ -301,7 +301,7 @@ struct POSIXTZRule: Sendable {
         guard let dst else { return (stdName, stdOffset) }
         let days = Civil.floorDiv(unix, 86_400)
         let year = Civil.date(days: days).year
-        let ysec = unix - Civil.days(year: year, month: 1, day: 1) * 86_400
+        let ysec = unix &- Civil.days(year: year, month: 1, day: 1) &* 86_400
         var startSec = ruleTime(year, dst.start, stdOffset)
         var endSec = ruleTime(year, dst.end, dst.offset)
         var std = (stdName, stdOffset)
