@@ -82,7 +82,7 @@ extension FunctionRegistry {
                 var chunks: [TemplateValue] = []
                 var i = 0
                 while i < items.count {
-                    let end = min(items.count, i + Int(clamping: size))
+                    let end = items.count - i <= size ? items.count : i + Int(size)
                     chunks.append(.list(Array(items[i..<end]), .any))
                     i = end
                 }
