@@ -1,0 +1,98 @@
+import Templating
+
+/// Helm's rewording of template errors (`cleanupParseError`, `reformatExecErrorMsg`).
+enum ErrorRewording {
+    /// A parse error: `parse error at (FILE:LINE): MSG`, MSG being the last `": "`-separated part.
+    static func parse(_ error: any Error, file: String) -> ChartEngineError {
+        let text = (error as? TemplateError)?.goDescription ?? "\(error)"
+        let tokens = text.components(separatedBy: ": ")
+        guard tokens.count > 1, let last = tokens.last else {
+            return ChartEngineError(.templateParse, "parse error in (\(file)): \(text)")
+        }
+        return ChartEngineError(.templateParse, "parse error at (\(tokens[1])): \(last)")
+    }
+
+    /// An execution error, worded as Helm prints it.
+    static func exec(_ error: any Error, file: String) -> ChartEngineError {
+        guard let te = error as? TemplateError else {
+            return ChartEngineError(.templateExecution, "\(error)")
+        }
+        let text = te.goDescription
+        let tokens = text.components(separatedBy: ": ")
+        guard tokens.count >= 3 else {
+            return ChartEngineError(.templateExecution, "execution error in (\(file)): \(text)")
+        }
+        let location = tokens[1]
+        let rest = tokens[2...].joined(separator: ": ")
+        // `required`/`fail`: the user's message, located at the outermost file.
+        if let start = rest.range(of: HelmFunctions.warnStart),
+           let end = rest.range(of: HelmFunctions.warnEnd, options: .backwards), start.upperBound <= end.lowerBound
+        {
+            return ChartEngineError(.templateExecution,
+                                    "execution error at (\(location)): \(rest[start.upperBound..<end.lowerBound])")
+        }
+        if let traced = traceable(te) {
+            return ChartEngineError(.templateExecution, traced)
+        }
+        return ChartEngineError(.templateExecution, text)
+    }
+
+    /// The multi-line form for errors whose whole chain is template errors (through `include`):
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level. Errors wrapping a function's own
+    /// error stay as Go printed them (nil here).
+    static func traceable(_ top: TemplateError) -> String? {
+        var entries: [String] = []
+        var level = top
+        var guardCount = 0
+        while guardCount < 10_000 {
+            guardCount += 1
+            guard level.kind == .exec else { return nil }
+            let head = "\(level.parseName):\(level.line):\(level.column)\n  executing \(quoteGo(level.executingName)) at <\(level.nodeText)>:\n    "
+            if let function = level.function {
+                guard function == "include", let inner = level.underlying?.error as? TemplateError,
+                      inner.kind == .exec
+                else { return nil }
+                entries.append(head + "error calling include:")
+                level = inner
+            } else {
+                entries.append(head + level.message)
+                break
+            }
+        }
+        return entries.joined(separator: "\n").trimmingGoSpace()
+    }
+}
+
+extension String {
+    /// `range(of:)` without Foundation: byte-wise search, optionally the last occurrence.
+    enum SearchOptions { case forwards, backwards }
+
+    func range(of target: String, options: SearchOptions) -> Range<String.Index>? {
+        let t = Array(target.utf8)
+        let b = Array(utf8)
+        guard !t.isEmpty, b.count >= t.count else { return nil }
+        let starts: [Int] = options == .backwards ? Array((0...(b.count - t.count)).reversed())
+                                                    : Array(0...(b.count - t.count))
+        for i in starts where Array(b[i..<(i + t.count)]) == t {
+            let lo = utf8.index(startIndex, offsetBy: i)
+            let hi = utf8.index(lo, offsetBy: t.count)
+            return lo..<hi
+        }
+        return nil
+    }
+
+    func range(of target: String) -> Range<String.Index>? { range(of: target, options: .forwards) }
+
+    /// `strings.Split(s, sep)`.
+    func components(separatedBy sep: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(self)
+        while let r = String(rest).range(of: sep) {
+            let s = String(rest)
+            out.append(String(s[..<r.lowerBound]))
+            rest = Substring(s[r.upperBound...])
+        }
+        out.append(String(rest))
+        return out
+    }
+}
