@@ -18,37 +18,74 @@ public struct ExecutionOptions: Sendable {
     public var hostContext: (any Sendable)?
     /// `missingkey=error` (Helm's SDK `Strict` mode); Helm's CLI uses `missingkey=zero`.
     public var missingKeyError: Bool
+    /// Upper bound on `range` iterations in one execution (not a Go limit: a template such as
+    /// `range 1000000000` would otherwise run for minutes; exceeding it is a clear error, not a hang).
+    public var maxRangeIterations: Int
+    /// Upper bound on the bytes one execution may output (not a Go limit; guards memory).
+    public var maxOutputBytes: Int
 
     public init(clock: any TemplateClock = SystemClock(), random: RandomSource = RandomSource(),
-                hostContext: (any Sendable)? = nil, missingKeyError: Bool = false) {
+                hostContext: (any Sendable)? = nil, missingKeyError: Bool = false,
+                maxRangeIterations: Int = 50_000_000, maxOutputBytes: Int = 512 << 20) {
         self.clock = clock
         self.random = random
         self.hostContext = hostContext
         self.missingKeyError = missingKeyError
+        self.maxRangeIterations = maxRangeIterations
+        self.maxOutputBytes = maxOutputBytes
     }
 }
 
 /// A parsed, immutable set of templates: parse once, execute many times, concurrently.
 public struct TemplateSet: Sendable {
-    /// Parses `sources` in order into one set. A later `define` of a name replaces an earlier one
-    /// (Go's "last parsed wins"); two definitions of a name in one source are an error.
+    /// Trees by template name (files and `define`s).
+    let trees: [String: Tree]
+    /// The functions templates of this set may call.
+    public let functions: FunctionRegistry
+
+    init(trees: [String: Tree], functions: FunctionRegistry) {
+        self.trees = trees
+        self.functions = functions
+    }
+
+    /// Parses `sources` in order into one set. A later non-empty `define` of a name replaces an earlier
+    /// one (Go's "last parsed wins"; an empty one never replaces); two definitions of a name in one
+    /// source are an error.
     public static func parse(_ sources: [TemplateSource], functions: FunctionRegistry) throws -> TemplateSet {
-        throw TemplateError(kind: .plain, message: "template engine under construction")
+        try TemplateSet(trees: [:], functions: functions).adding(sources)
     }
 
     /// Returns a new set with `sources` added on top of this one (what `tpl` does: the new text can
     /// call every template already defined).
     public func adding(_ sources: [TemplateSource]) throws -> TemplateSet {
-        throw TemplateError(kind: .plain, message: "template engine under construction")
+        var trees = self.trees
+        for source in sources {
+            for (name, tree) in try Parser.parse(name: source.name, text: source.text, functions: functions) {
+                // Go's associate(): never replace an existing template with an empty one.
+                if let old = trees[name], tree.isEmpty, name != source.name || !old.isEmpty {
+                    if name != source.name { continue }
+                }
+                trees[name] = tree
+            }
+        }
+        return TemplateSet(trees: trees, functions: functions)
     }
 
     /// Whether a template of that name exists.
-    public func has(_ name: String) -> Bool { false }
+    public func has(_ name: String) -> Bool { trees[name] != nil }
+
+    /// All template names (files and defines), sorted.
+    public var names: [String] { trees.keys.sorted(by: goStringLess) }
 
     /// Executes the template `name` with `data` as dot and returns its output.
     public func execute(_ name: String, data: TemplateValue, options: ExecutionOptions = ExecutionOptions()) throws
         -> String
     {
-        throw TemplateError(kind: .plain, message: "template engine under construction")
+        guard let tree = trees[name] else {
+            throw TemplateError(kind: .plain, message: "template: no template \(goQuote(name)) associated with template \(goQuote(name))")
+        }
+        let state = ExecState(set: self, tree: tree, dot: data, options: options)
+        _ = try state.walk(data, tree.root)
+        return state.out
     }
 }

@@ -24,41 +24,63 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes; on failure returns Go's error text (`illegal base64 data at input byte N`).
+    /// Decodes as Go's `base64.StdEncoding.DecodeString`; on failure returns Go's error text
+    /// (`illegal base64 data at input byte N`, N counting raw input bytes, newlines included).
     public static func decode(_ text: String) -> Result<[UInt8], FunctionError> {
-        var table = [Int8](repeating: -1, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
-        let input = Array(text.utf8).filter { $0 != 10 && $0 != 13 }
-        var out = [UInt8]()
-        var acc: UInt32 = 0
-        var bits = 0
-        var idx = 0
-        while idx < input.count {
-            let c = input[idx]
-            if c == UInt8(ascii: "=") {
-                // Padding must complete the final quantum exactly.
-                let quantumPos = idx % 4
-                if quantumPos < 2 { return .failure(FunctionError("illegal base64 data at input byte \(idx)")) }
-                let needed = 4 - quantumPos
-                var j = idx
-                while j < input.count && input[j] == UInt8(ascii: "=") { j += 1 }
-                if j - idx != needed || j != input.count {
-                    return .failure(FunctionError("illegal base64 data at input byte \(min(j, input.count - 1) == j ? j : idx)"))
-                }
-                break
-            }
-            let v = table[Int(c)]
-            if v < 0 { return .failure(FunctionError("illegal base64 data at input byte \(idx)")) }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-            }
-            idx += 1
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        let src = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(src.count / 4 * 3)
+        var si = 0
+        func corrupt(_ at: Int) -> Result<[UInt8], FunctionError> {
+            .failure(FunctionError("illegal base64 data at input byte \(at)"))
         }
-        if idx == input.count && input.count % 4 != 0 {
-            return .failure(FunctionError("illegal base64 data at input byte \(input.count / 4 * 4 + (input.count % 4 == 1 ? 0 : input.count % 4))"))
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), pad = UInt8(ascii: "=")
+        // One 4-character quantum at a time, as Go's decodeQuantum.
+        while si < src.count {
+            var dbuf = [UInt8](repeating: 0, count: 4)
+            var dlen = 4
+            var trailingGarbage: Int? = nil
+            var j = 0
+            quantum: while j < 4 {
+                if si == src.count {
+                    if j == 0 { return .success(out) }
+                    // Missing padding (StdEncoding requires it).
+                    return corrupt(si - j)
+                }
+                let c = src[si]
+                si += 1
+                let v = table[Int(c)]
+                if v != 0xFF {
+                    dbuf[j] = v
+                    j += 1
+                    continue
+                }
+                if c == lf || c == cr { continue }
+                if c != pad { return corrupt(si - 1) }
+                // Padding: only after two or three data characters.
+                switch j {
+                case 0, 1:
+                    return corrupt(si - 1)
+                case 2:
+                    while si < src.count && (src[si] == lf || src[si] == cr) { si += 1 }
+                    if si == src.count { return corrupt(src.count) }
+                    if src[si] != pad { return corrupt(si - 1) }
+                    si += 1
+                default:
+                    break
+                }
+                while si < src.count && (src[si] == lf || src[si] == cr) { si += 1 }
+                if si < src.count { trailingGarbage = si }
+                dlen = j
+                break quantum
+            }
+            let val = UInt32(dbuf[0]) << 18 | UInt32(dbuf[1]) << 12 | UInt32(dbuf[2]) << 6 | UInt32(dbuf[3])
+            let bytes = [UInt8(truncatingIfNeeded: val >> 16), UInt8(truncatingIfNeeded: val >> 8),
+                         UInt8(truncatingIfNeeded: val)]
+            out += bytes[0..<(dlen - 1)]
+            if let at = trailingGarbage { return corrupt(at) }
         }
         return .success(out)
     }

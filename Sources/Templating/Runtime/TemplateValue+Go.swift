@@ -161,38 +161,104 @@ func trimZeroDecimal(_ s: String) -> String {
 
 /// Go's `strconv` number parsing.
 public enum GoParse {
-    /// `strconv.ParseInt(s, base, 64)`; base 0 honours `0x`, `0o`, `0b`, leading-`0` octal and `_`.
-    public static func int64(_ s: String, base: Int) -> Int64? {
+    /// `strconv.ParseInt(s, base, 64)` without its error detail: nil on a syntax error; on overflow
+    /// `clamp` decides between nil and Go's clamped value (`Atoi` callers that ignore the error see it).
+    /// Base 0 honours `0x`, `0o`, `0b`, leading-`0` octal and `_` separators (checked like Go's
+    /// `underscoreOK`).
+    public static func int64(_ s: String, base: Int, clampOnOverflow: Bool = false) -> Int64? {
         var text = Substring(s)
         var negative = false
         if text.first == "+" || text.first == "-" {
             negative = text.first == "-"
             text = text.dropFirst()
         }
-        guard !text.isEmpty else { return nil }
-        var b = base
-        var underscoresOK = false
-        if base == 0 {
-            b = 10
-            let lower = text.lowercased()
-            if lower.hasPrefix("0x") { b = 16; text = text.dropFirst(2) }
-            else if lower.hasPrefix("0o") { b = 8; text = text.dropFirst(2) }
-            else if lower.hasPrefix("0b") { b = 2; text = text.dropFirst(2) }
-            else if text.count > 1 && text.first == "0" { b = 8; text = text.dropFirst() }
-            underscoresOK = true
+        guard let (mag, overflow) = uint64(text, base: base) else { return nil }
+        let cutoff = UInt64(1) << 63
+        if overflow || (!negative && mag >= cutoff) || (negative && mag > cutoff) {
+            guard clampOnOverflow else { return nil }
+            return negative ? Int64.min : Int64.max
         }
-        if underscoresOK { text = Substring(String(text).replacingOccurrences(of: "_", with: "")) }
-        guard !text.isEmpty, let mag = UInt64(text, radix: b) else { return nil }
-        if negative {
-            if mag > UInt64(Int64.max) + 1 { return nil }
-            return mag == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mag)
-        }
-        if mag > UInt64(Int64.max) { return nil }
+        if negative { return mag == cutoff ? Int64.min : -Int64(mag) }
         return Int64(mag)
     }
 
-    /// `strconv.ParseFloat(s, 64)`: decimal and hex floats, `inf`, `nan`, `_` separators are refused
-    /// outside base prefixes as Go does.
+    /// `strconv.ParseUint` core: nil on syntax error; `overflow` when the value exceeds 64 bits
+    /// (Go stops at the first overflowing digit, so later junk does not matter).
+    static func uint64(_ text: Substring, base: Int) -> (UInt64, overflow: Bool)? {
+        guard !text.isEmpty else { return nil }
+        var digits = text
+        var b = base
+        let base0 = base == 0
+        if base0 {
+            // Go: a 0b/0o/0x prefix needs at least one more byte; otherwise a leading 0 means octal.
+            b = 10
+            let u = Array(text.utf8.prefix(3))
+            if u.first == UInt8(ascii: "0") {
+                let p = u.count >= 3 ? u[1] | 0x20 : 0
+                if p == UInt8(ascii: "x") { b = 16; digits = text.dropFirst(2) }
+                else if p == UInt8(ascii: "o") { b = 8; digits = text.dropFirst(2) }
+                else if p == UInt8(ascii: "b") { b = 2; digits = text.dropFirst(2) }
+                else { b = 8; digits = text.dropFirst() }
+            }
+        }
+        var n: UInt64 = 0
+        var sawUnderscore = false
+        for c in digits.utf8 {
+            let d: UInt64
+            switch c {
+            case UInt8(ascii: "_") where base0:
+                sawUnderscore = true
+                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt64(c - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): d = UInt64(c - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): d = UInt64(c - 55)
+            default: return nil
+            }
+            if d >= UInt64(b) { return nil }
+            let (m, o1) = n.multipliedReportingOverflow(by: UInt64(b))
+            let (v, o2) = m.addingReportingOverflow(d)
+            if o1 || o2 { return (UInt64.max, true) }
+            n = v
+        }
+        if sawUnderscore && !underscoreOK(text) { return nil }
+        return (n, false)
+    }
+
+    /// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
+    static func underscoreOK(_ s: Substring) -> Bool {
+        let u = Array(s.utf8)
+        var saw: UInt8 = UInt8(ascii: "^")
+        var i = 0
+        if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { i = 1 }
+        var hex = false
+        if u.count - i >= 2 && u[i] == UInt8(ascii: "0") {
+            let p = u[i + 1] | 0x20
+            if p == UInt8(ascii: "b") || p == UInt8(ascii: "o") || p == UInt8(ascii: "x") {
+                hex = p == UInt8(ascii: "x")
+                i += 2
+                saw = UInt8(ascii: "0")
+            }
+        }
+        while i < u.count {
+            let c = u[i]
+            let lower = c | 0x20
+            if (c >= 48 && c <= 57) || (hex && lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f")) {
+                saw = UInt8(ascii: "0")
+            } else if c == UInt8(ascii: "_") {
+                if saw != UInt8(ascii: "0") { return false }
+                saw = UInt8(ascii: "_")
+            } else {
+                if saw == UInt8(ascii: "_") { return false }
+                saw = UInt8(ascii: "!")
+            }
+            i += 1
+        }
+        return saw != UInt8(ascii: "_")
+    }
+
+    /// `strconv.ParseFloat(s, 64)`, nil on any error (syntax or out of range, as `cast` discards
+    /// both): decimal and hex (`0x1.8p1`, exponent required) forms, `inf`/`infinity`/`nan`, `_`
+    /// separators per `underscoreOK`.
     public static func float64(_ s: String) -> Double? {
         let lower = s.lowercased()
         switch lower {
@@ -201,10 +267,64 @@ public enum GoParse {
         case "nan": return .nan
         default: break
         }
-        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || "+-.eExXpPabcdefABCDEF_".utf8.contains($0) })
-        else { return nil }
-        if lower.contains("_") { return nil }
-        return Double(s)
+        let u = Array(s.utf8)
+        var i = 0
+        if i < u.count && (u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-")) { i += 1 }
+        var hex = false
+        if u.count - i >= 2 && u[i] == UInt8(ascii: "0") && (u[i + 1] | 0x20) == UInt8(ascii: "x") {
+            hex = true
+            i += 2
+        }
+        var mantDigits = 0
+        var sawDot = false
+        var sawUnderscore = false
+        var cleaned: [UInt8] = Array(u[0..<i])
+        while i < u.count {
+            let c = u[i]
+            let l = c | 0x20
+            if c == UInt8(ascii: "_") {
+                sawUnderscore = true
+            } else if c == UInt8(ascii: ".") {
+                if sawDot { return nil }
+                sawDot = true
+                cleaned.append(c)
+            } else if (c >= 48 && c <= 57) || (hex && l >= UInt8(ascii: "a") && l <= UInt8(ascii: "f")) {
+                mantDigits += 1
+                cleaned.append(c)
+            } else {
+                break
+            }
+            i += 1
+        }
+        if mantDigits == 0 { return nil }
+        if i < u.count && (u[i] | 0x20) == (hex ? UInt8(ascii: "p") : UInt8(ascii: "e")) {
+            cleaned.append(u[i])
+            i += 1
+            if i < u.count && (u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-")) {
+                cleaned.append(u[i])
+                i += 1
+            }
+            var expDigits = 0
+            while i < u.count {
+                let c = u[i]
+                if c == UInt8(ascii: "_") {
+                    sawUnderscore = true
+                } else if c >= 48 && c <= 57 {
+                    expDigits += 1
+                    cleaned.append(c)
+                } else {
+                    break
+                }
+                i += 1
+            }
+            if expDigits == 0 { return nil }
+        } else if hex {
+            return nil
+        }
+        if i != u.count { return nil }
+        if sawUnderscore && !underscoreOK(Substring(s)) { return nil }
+        guard let d = Double(String(decoding: cleaned, as: UTF8.self)), d.isFinite else { return nil }
+        return d
     }
 }
 
