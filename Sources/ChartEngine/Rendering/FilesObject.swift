@@ -47,19 +47,17 @@ public struct FilesObject: TemplateObject {
         return FilesObject(files.filter { g.matches($0.key) })
     }
 
-    /// `{basename: content}` (or base64 content) rendered with `toYaml`.
-    func asYAML(base64: Bool) throws -> String {
-        var m: [String: TemplateValue] = [:]
+    /// `{basename: content}` (or base64 content) rendered as Helm's `toYAML` (sigs.k8s.io/yaml,
+    /// final newline trimmed).
+    func asYAML(base64: Bool) -> String {
+        var m: [String: Value] = [:]
         for name in sortedNames {
             let data = files[name] ?? []
             m[pathBase(name)] = .string(base64 ? Base64.encode(data) : String(decoding: data, as: UTF8.self))
         }
-        guard let toYaml = FunctionRegistry.standard["toYaml"] else {
-            throw FunctionError("toYaml is not available")
-        }
-        let out = try toYaml.body([.map(m)], DetachedEnvironment())
-        if case .string(let s) = out { return s }
-        return out.goString
+        var out = YAML.encode(.map(m))
+        if out.hasSuffix("\n") { out.removeLast() }
+        return out
     }
 
     public func member(_ name: String) -> TemplateMember? {
@@ -73,27 +71,12 @@ public struct FilesObject: TemplateObject {
         case "Lines":
             return .method { args in .stringList(self.lines(try singleStringArgument(args, method: "Lines"))) }
         case "AsConfig":
-            return .method { _ in .string(try self.asYAML(base64: false)) }
+            return .method { _ in .string(self.asYAML(base64: false)) }
         case "AsSecrets":
-            return .method { _ in .string(try self.asYAML(base64: true)) }
+            return .method { _ in .string(self.asYAML(base64: true)) }
         default:
             // A map key: its bytes, or the zero value (a nil []byte) under missingkey=zero.
             return .field(.bytes(files[name] ?? []))
         }
-    }
-}
-
-/// A function environment for calling library functions outside an execution (`.Files.AsConfig`
-/// uses `toYaml`).
-final class DetachedEnvironment: FunctionEnvironment {
-    var clock: any TemplateClock { FixedClock(TemplateTime(seconds: 0)) }
-    let random = RandomSource(seed: 0)
-    var userState: [String: Int] = [:]
-    var hostContext: (any Sendable)? { nil }
-    func executeTemplate(named name: String, data: TemplateValue) throws -> String {
-        throw FunctionError("no template set")
-    }
-    func executeText(_ text: String, name: String, data: TemplateValue) throws -> String {
-        throw FunctionError("no template set")
     }
 }
