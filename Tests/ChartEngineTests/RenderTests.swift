@@ -127,11 +127,32 @@ struct RenderTests {
 
     @Test func aliasRenamesTheSubchart() throws {
         let c = try Fixtures.chart([
-            "Chart.yaml": Fixtures.chartYAML("parent", extra: "dependencies:\n- name: sub\n  alias: renamed\n"),
+            "Chart.yaml": Fixtures.chartYAML("parent", extra: "dependencies:\n- name: sub\n  version: ^0.1.0\n  alias: renamed\n"),
             "values.yaml": "renamed:\n  v: aliased\n",
             "charts/sub/Chart.yaml": Fixtures.chartYAML("sub"),
             "charts/sub/templates/s.yaml": "{{ .Chart.Name }} {{ .Values.v }}",
         ])
         #expect(try Fixtures.render(c) == ["parent/charts/renamed/templates/s.yaml": "renamed aliased"])
+    }
+
+    @Test func aliasNeedsACompatibleVersion() throws {
+        // Helm matches a declaration to a subchart only when the version range admits it (an empty
+        // range never does); an unmatched subchart is kept under its own name.
+        let c = try Fixtures.chart([
+            "Chart.yaml": Fixtures.chartYAML("parent", extra: "dependencies:\n- name: sub\n  version: ~2.0.0\n  alias: renamed\n"),
+            "charts/sub/Chart.yaml": Fixtures.chartYAML("sub"),
+            "charts/sub/templates/s.yaml": "{{ .Chart.Name }}",
+        ])
+        #expect(try Fixtures.render(c) == ["parent/charts/sub/templates/s.yaml": "sub"])
+    }
+
+    @Test func kubeVersionConstraintIsChecked() throws {
+        let c = try Fixtures.chart(["Chart.yaml": Fixtures.chartYAML("k", extra: "kubeVersion: \">=1.40.0\"\n"),
+                                    "templates/a.yaml": "a: 1"])
+        #expect(Fixtures.errorMessage { _ = try TemplateAction.run(chart: c, values: [:], options: TemplateOptions()) }
+            == "chart requires kubeVersion: >=1.40.0 which is incompatible with Kubernetes v1.36.0\n\nUse --debug flag to render out invalid YAML")
+        var o = TemplateOptions()
+        o.render.kubeVersion = "1.41.2"
+        #expect(try TemplateAction.run(chart: c, values: [:], options: o) == "---\n# Source: k/templates/a.yaml\na: 1\n")
     }
 }

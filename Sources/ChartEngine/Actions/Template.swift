@@ -122,6 +122,14 @@ public enum TemplateAction {
     static func renderResources(prepared: (chart: Chart, values: [String: Value]), options: TemplateOptions,
                                 written: inout [String]) throws -> RenderedRelease
     {
+        let kubeConstraint = prepared.chart.metadata.kubeVersion
+        if !kubeConstraint.isEmpty {
+            let kube = try options.render.capabilities().kubeVersion.normalized
+            if !SemverRange.isCompatible(kubeConstraint, kube) {
+                throw ChartEngineError(.invalidChart,
+                                       "chart requires kubeVersion: \(kubeConstraint) which is incompatible with Kubernetes \(kube)")
+            }
+        }
         var files = try Renderer.render(prepared: prepared.chart, coalesced: prepared.values, options: options.render)
         var notes = ""
         let rootNotes = prepared.chart.name + "/templates/NOTES.txt"
