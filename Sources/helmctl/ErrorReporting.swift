@@ -43,6 +43,9 @@ enum ErrorReporting {
         if message.hasPrefix(missing), let end = message.dropFirst(missing.count).firstIndex(of: "'") {
             let spec = message[message.index(message.startIndex, offsetBy: missing.count)..<end]
             let flag = spec.split(separator: " ").first.map(String.init) ?? String(spec)
+            if !flag.hasPrefix("--"), flag.hasPrefix("-"), let c = flag.dropFirst().first {
+                return "flag needs an argument: '\(c)' in \(flag)"
+            }
             return "flag needs an argument: \(flag)"
         }
         return message
