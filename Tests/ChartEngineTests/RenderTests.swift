@@ -156,3 +156,17 @@ struct RenderTests {
         #expect(try TemplateAction.run(chart: c, values: [:], options: o) == "---\n# Source: k/templates/a.yaml\na: 1\n")
     }
 }
+
+extension RenderTests {
+    @Test func chartObjectIsAMapOfMetadataFields() throws {
+        let c = try Fixtures.chart([
+            "Chart.yaml": Fixtures.chartYAML("meta", extra: "keywords: [a, b]\nmaintainers:\n- name: Ann\n  email: a@x\nannotations:\n  k: v\ndependencies:\n- name: dep\n  version: \"*\"\n  tags: [t]\n"),
+            "charts/dep/Chart.yaml": Fixtures.chartYAML("dep"),
+            "templates/t.yaml": "{{ .Chart.Keywords }} {{ typeOf .Chart.Keywords }} {{ (index .Chart.Maintainers 0).Email }} "
+                + "{{ .Chart.Annotations }} {{ typeOf .Chart.Annotations }} {{ .Chart.Sources }} {{ .Chart.Deprecated }} "
+                + "{{ (index .Chart.Dependencies 0).Name }} {{ (index .Chart.Dependencies 0).Enabled }} {{ .Chart.Type }}|",
+        ])
+        #expect(try Fixtures.render(c)["meta/templates/t.yaml"]
+            == "[a b] []interface {} a@x map[k:v] map[string]string [] false dep true |")
+    }
+}

@@ -66,6 +66,8 @@ public enum DependencyProcessor {
         }
         chart.dependencies.removeAll { disabled.contains($0.name) }
         chart.metadata.dependencies.removeAll { disabled.contains($0.name) }
+        // Helm marks every remaining declaration enabled.
+        for i in chart.metadata.dependencies.indices { chart.metadata.dependencies[i].enabled = true }
         for i in chart.dependencies.indices {
             try processEnabled(&chart.dependencies[i], values: values,
                                path: path + chart.dependencies[i].name + ".", tags: tags)
