@@ -118,3 +118,16 @@ struct TemplateActionTests {
             == "failed parsing --set-json data JSON: {bad")
     }
 }
+
+extension TemplateActionTests {
+    @Test(arguments: ["ok", "a-b.c-1", "x1"])
+    func validReleaseNames(_ name: String) {
+        #expect(throws: Never.self) { try ReleaseName.validate(name) }
+    }
+
+    @Test(arguments: ["Bad", "-a", "a-", "a..b", "a_b", String(repeating: "a", count: 54)])
+    func invalidReleaseNames(_ name: String) {
+        #expect(Fixtures.errorMessage { try ReleaseName.validate(name) }
+            == "release name \"\(name)\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53")
+    }
+}

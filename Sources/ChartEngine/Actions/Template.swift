@@ -47,6 +47,7 @@ public enum TemplateAction {
     public static func run(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
         let release: RenderedRelease
         var written: [String] = []
+        try ReleaseName.validate(options.render.releaseName)
         let prepared = try Renderer.prepare(chart: chart, values: values)
         do {
             release = try renderResources(prepared: prepared, options: options, written: &written)
@@ -182,5 +183,32 @@ public enum TemplateAction {
         }
         try FileSystem.write(outfile, Array("---\n# Source: \(name)\n\(data)\n".utf8), append: append)
         return outfile
+    }
+}
+
+/// Helm's `ValidateReleaseName` as `helm install/template` report it.
+public enum ReleaseName {
+    static let maxLength = 53
+
+    public static func validate(_ name: String) throws(ChartEngineError) {
+        if name.isEmpty {
+            throw ChartEngineError(.usage, "release name \"\": no name provided")
+        }
+        if name.utf8.count > maxLength || !matchesDNSPattern(name) {
+            throw ChartEngineError(.usage, "release name \(quoteGo(name)): invalid release name, must match regex "
+                + "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be "
+                + "longer than \(maxLength)")
+        }
+    }
+
+    /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`: dot-separated labels of
+    /// lower-case alphanumerics and inner dashes.
+    static func matchesDNSPattern(_ name: String) -> Bool {
+        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let first = label.first, let last = label.last else { return false }
+            func alnum(_ c: Character) -> Bool { (c >= "a" && c <= "z") || (c >= "0" && c <= "9") }
+            guard alnum(first), alnum(last), label.allSatisfy({ alnum($0) || $0 == "-" }) else { return false }
+        }
+        return true
     }
 }
