@@ -170,3 +170,23 @@ extension RenderTests {
             == "[a b] []interface {} a@x map[k:v] map[string]string [] false dep true |")
     }
 }
+
+extension RenderTests {
+    static let functionErrors: [ErrorCase] = [
+        ErrorCase(name: "include of an unknown template",
+                  template: #"{{ include "nope" . }}"#,
+                  message: "template: mychart/templates/t.yaml:1:3: executing \"mychart/templates/t.yaml\" at <include \"nope\" .>: error calling include: template: no template \"nope\" associated with template \"gotpl\""),
+        ErrorCase(name: "tpl parse error",
+                  template: #"{{ tpl "{{ nope }}" . }}"#,
+                  message: "template: mychart/templates/t.yaml:1:3: executing \"mychart/templates/t.yaml\" at <tpl \"{{ nope }}\" .>: error calling tpl: cannot parse template \"{{ nope }}\": template: gotpl:1: function \"nope\" not defined"),
+        ErrorCase(name: "fail inside tpl",
+                  template: #"{{ tpl "{{ fail \"deep\" }}" . }}"#,
+                  message: "execution error at (mychart/templates/t.yaml:1:3): deep"),
+    ]
+
+    @Test(arguments: functionErrors)
+    func functionErrorWording(_ c: ErrorCase) {
+        let msg = Fixtures.errorMessage { _ = try Fixtures.renderOne(c.template, values: c.values) }
+        #expect(msg == c.message)
+    }
+}

@@ -30,7 +30,13 @@ public enum HelmFunctions {
                 env.userState[key] = 1
             }
             defer { env.userState[key] = (env.userState[key] ?? 1) - 1 }
-            return .string(try env.executeTemplate(named: name, data: args[1]))
+            do {
+                return .string(try env.executeTemplate(named: name, data: args[1]))
+            } catch let e as TemplateError where e.kind == .plain && e.message.hasPrefix("template: no template ") {
+                // Helm's include executes through the root template of the set, named "gotpl".
+                throw TemplateError(kind: .plain,
+                                    message: "template: no template \(quoteGo(name)) associated with template \"gotpl\"")
+            }
         }
 
         r.register("tpl", [.string, .any]) { args, env in
