@@ -190,3 +190,73 @@ extension RenderTests {
         #expect(msg == c.message)
     }
 }
+
+extension RenderTests {
+    static func tagged(_ parentValues: String) throws -> Chart {
+        try Fixtures.chart([
+            "Chart.yaml": Fixtures.chartYAML("p", extra: """
+                dependencies:
+                - name: a
+                  version: 0.1.0
+                  tags: [front]
+                - name: b
+                  version: 0.1.0
+                  tags: [front, back]
+                  condition: b.enabled
+
+                """),
+            "values.yaml": parentValues,
+            "charts/a/Chart.yaml": Fixtures.chartYAML("a"),
+            "charts/a/templates/a.yaml": "a",
+            "charts/b/Chart.yaml": Fixtures.chartYAML("b"),
+            "charts/b/templates/b.yaml": "b",
+        ])
+    }
+
+    struct TagCase: CustomTestStringConvertible, Sendable {
+        var values: String
+        var rendered: [String]
+        var testDescription: String { values }
+    }
+
+    static let tagCases: [TagCase] = [
+        TagCase(values: "", rendered: ["a", "b"]),
+        TagCase(values: "tags:\n  front: false\n", rendered: []),
+        TagCase(values: "tags:\n  front: false\n  back: true\n", rendered: ["b"]),
+        // The condition is evaluated after the tags and wins.
+        TagCase(values: "tags:\n  front: false\nb:\n  enabled: true\n", rendered: ["b"]),
+        TagCase(values: "b:\n  enabled: false\n", rendered: ["a"]),
+    ]
+
+    @Test(arguments: tagCases)
+    func tagsAndConditions(_ c: TagCase) throws {
+        let out = try Fixtures.render(try Self.tagged(c.values))
+        #expect(out.values.sorted() == c.rendered)
+    }
+
+    @Test func importValues() throws {
+        let c = try Fixtures.chart([
+            "Chart.yaml": Fixtures.chartYAML("p", extra: """
+                dependencies:
+                - name: child
+                  version: 0.1.0
+                  import-values:
+                  - data
+                  - child: deep.inner
+                    parent: copied
+
+                """),
+            "values.yaml": "own: 1\nshared: parentWins\n",
+            "charts/child/Chart.yaml": Fixtures.chartYAML("child"),
+            "charts/child/values.yaml": "exports:\n  data:\n    shared: childValue\n    exported: fromChild\ndeep:\n  inner:\n    k: v\n",
+            "templates/t.yaml": "{{ .Values.exported }} {{ .Values.shared }} {{ .Values.copied.k }} {{ .Values.own }}",
+        ])
+        #expect(try Fixtures.render(c)["p/templates/t.yaml"] == "fromChild parentWins v 1")
+    }
+
+    @Test func valueOverloadAcceptsAMap() throws {
+        let c = try Fixtures.simple(["t.yaml": "{{ .Values.x }}"])
+        #expect(try Renderer.render(chart: c, values: Value.map(["x": "y"]), options: Fixtures.options)
+            == ["mychart/templates/t.yaml": "y"])
+    }
+}
