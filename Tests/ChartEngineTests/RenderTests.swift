@@ -260,3 +260,23 @@ extension RenderTests {
             == ["mychart/templates/t.yaml": "y"])
     }
 }
+
+extension RenderTests {
+    @Test func nestedIncludeErrorsIndentInnerLevels() throws {
+        let c = try Fixtures.simple([
+            "_h.tpl": "{{ define \"outer\" }}{{ include \"inner\" . }}{{ end }}{{ define \"inner\" }}{{ .useDefault.env }}{{ end }}",
+            "t.yaml": "{{ include \"outer\" . }}",
+        ])
+        #expect(Fixtures.errorMessage { _ = try Fixtures.render(c) } == """
+            mychart/templates/t.yaml:1:3
+              executing "mychart/templates/t.yaml" at <include "outer" .>:
+                error calling include:
+              mychart/templates/_h.tpl:1:23
+                executing "outer" at <include "inner" .>:
+                  error calling include:
+              mychart/templates/_h.tpl:1:86
+                executing "inner" at <.useDefault.env>:
+                  nil pointer evaluating interface {}.env
+            """)
+    }
+}

@@ -38,8 +38,10 @@ enum ErrorRewording {
     }
 
     /// The multi-line form for errors whose whole chain is template errors (through `include`):
-    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level. Errors wrapping a function's own
-    /// error stay as Go printed them (nil here).
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level, every level after the first
+    /// indented by two more spaces, as Helm 4 prints it (e.g. helm v4.1.1 in SREGym/SREGym#686:
+    /// `…component.yaml:12:12\n  executing … at <include …>:\n    error calling include:\n  …_objects.tpl:112:16\n    executing …`).
+    /// Errors wrapping a function's own error stay as Go printed them (nil here).
     static func traceable(_ top: TemplateError) -> String? {
         var entries: [String] = []
         var level = top
@@ -59,7 +61,13 @@ enum ErrorRewording {
                 break
             }
         }
-        return entries.joined(separator: "\n").trimmingGoSpace()
+        var lines: [String] = []
+        for (i, entry) in entries.enumerated() {
+            for line in entry.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(i == 0 ? String(line) : "  " + line)
+            }
+        }
+        return lines.joined(separator: "\n").trimmingGoSpace()
     }
 }
 
