@@ -280,3 +280,19 @@ extension RenderTests {
             """)
     }
 }
+
+extension RenderTests {
+    @Test(arguments: [("1.30", "v1.30", "v1.30", "30"), ("v1.33.4-gke.1245000", "v1.33.4-gke.1245000", "v1.33.4", "33"),
+                      ("1.29.0", "v1.29.0", "v1.29.0", "29")])
+    func kubeVersionParsing(_ input: String, _ version: String, _ normalized: String, _ minor: String) throws {
+        let kv = try KubeVersion.parse(input)
+        #expect(kv.version == version)
+        #expect(kv.normalized == normalized)
+        #expect(kv.minor == minor)
+    }
+
+    @Test func kubeVersionRejectsGarbage() {
+        #expect(Fixtures.errorMessage { _ = try KubeVersion.parse("abc") } == "could not parse \"abc\" as version")
+        #expect(Fixtures.errorMessage { _ = try KubeVersion.parse("1") } == "illegal version string \"1\"")
+    }
+}
