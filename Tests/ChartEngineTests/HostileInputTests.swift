@@ -65,3 +65,17 @@ struct HostileInputTests {
             == "list index nested level is greater than maximum supported nested level of 100")
     }
 }
+
+extension HostileInputTests {
+    @Test func deeplyNestedValuesRender() throws {
+        let depth = 3000
+        var yaml = ""
+        for i in 0..<depth { yaml += String(repeating: " ", count: i) + "k:\n" }
+        yaml += String(repeating: " ", count: depth) + "v: 1\n"
+        let chart = try Fixtures.simple(["t.yaml": "n: {{ .Values.k.k | len }}"], values: yaml)
+        let user = try ValueOptions(values: ["k.k.x=1"]).merged()
+        #expect(try Fixtures.render(chart, values: user)["mychart/templates/t.yaml"] == "n: 2")
+        #expect(try TemplateAction.run(chart: chart, values: user, options: TemplateOptions())
+            == "---\n# Source: mychart/templates/t.yaml\nn: 2\n")
+    }
+}

@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// Options of `helm template` beyond the values.
 public struct TemplateOptions: Sendable {
@@ -45,6 +46,10 @@ public enum TemplateAction {
     /// Renders `chart` and returns what `helm template` prints on standard output (with
     /// `--output-dir`, the `wrote …` lines, the files being written as a side effect).
     public static func run(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
+        try LargeStack.run { try runOnCurrentStack(chart: chart, values: values, options: options) }
+    }
+
+    static func runOnCurrentStack(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
         let release: RenderedRelease
         var written: [String] = []
         try ReleaseName.validate(options.render.releaseName)

@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// Loads charts from disk as Helm's `loader.Load` does for directories.
 public enum ChartLoader {
@@ -9,7 +10,9 @@ public enum ChartLoader {
     /// `templates/.?*` rule), strips UTF-8 BOMs, loads subcharts from `charts/` and validates
     /// `Chart.yaml`.
     public static func load(directory path: String) throws -> Chart {
-        try loadDirectory(path)
+        // Values may nest 10000 levels deep (the YAML decoder's limit); the recursive value helpers
+        // run on a large stack, as Go's growable stacks would allow.
+        try LargeStack.run { try loadDirectory(path) }
     }
 
     static func loadDirectory(_ path: String) throws(ChartEngineError) -> Chart {
@@ -71,7 +74,7 @@ public enum ChartLoader {
     /// Builds a chart from its files (names relative to the chart root, `/`-separated), as Helm's
     /// `LoadFiles`.
     public static func load(files: [ChartFile]) throws -> Chart {
-        try loadFiles(files)
+        try LargeStack.run { try loadFiles(files) }
     }
 
     static func loadFiles(_ files: [ChartFile]) throws(ChartEngineError) -> Chart {

@@ -12,8 +12,10 @@ public enum Renderer {
     public static func render(chart: Chart, values: [String: Value], options: RenderOptions) throws
         -> [String: String]
     {
-        let prepared = try prepare(chart: chart, values: values)
-        return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
+        try LargeStack.run {
+            let prepared = try prepare(chart: chart, values: values)
+            return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
+        }
     }
 
     /// Same as ``render(chart:values:options:)`` with a `Value` (must be a map or null).
