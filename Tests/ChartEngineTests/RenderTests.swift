@@ -296,3 +296,11 @@ extension RenderTests {
         #expect(Fixtures.errorMessage { _ = try KubeVersion.parse("1") } == "illegal version string \"1\"")
     }
 }
+
+extension RenderTests {
+    @Test func userNullForASubchartSectionFallsBackToDefaults() throws {
+        let c = try Self.tagged("b:\n  enabled: true\n  x: 1\n")
+        let user = try ValueOptions(values: ["b=null"]).merged()
+        #expect(try Fixtures.render(c, values: user).values.sorted() == ["a", "b"])
+    }
+}

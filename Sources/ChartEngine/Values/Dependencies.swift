@@ -5,9 +5,10 @@ public import StructuredData
 public enum DependencyProcessor {
     /// The chart with disabled subcharts removed and aliases applied, and its values after imports.
     public static func process(_ chart: Chart, userValues: [String: Value]) throws(ChartEngineError) -> Chart {
-        var merger = Coalescer(merge: true)
+        // Conditions and tags read Helm's `CoalesceValues(chart, vals)`: user nulls delete defaults.
+        var coalescer = Coalescer()
         var c = applyAliases(chart)
-        let topValues = try merger.coalesce(chart: c, values: userValues)
+        let topValues = try coalescer.coalesce(chart: c, values: userValues)
         try processEnabled(&c, values: topValues, path: "", tags: tagsTable(topValues))
         try processImports(&c)
         return c
