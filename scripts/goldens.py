@@ -14,6 +14,7 @@ Usage:
   scripts/goldens.py --check         regenerate in memory; exit 1 with a summary if a committed golden differs
   scripts/goldens.py --area strings  only that case area (repeatable; `charts` selects the whole charts)
   scripts/goldens.py -j 4            worker processes (default: 2)
+  scripts/goldens.py --stability 20  also render each exact case 20 more times; fail on varying output
 
 Only the standard library and helm_python are used. The case files are YAML; they are read with Helm's own
 YAML loader (helm_python.values_from_yaml), so no PyYAML is needed. The oracle runs with TZ=UTC (the script
@@ -185,10 +186,15 @@ def error_fields(message: str) -> dict:
     }
 
 
-def render_area(area: str) -> dict:
-    """Render every case of one area file; runs in a worker process."""
+def render_area(area: str, repeats: int = 0) -> dict:
+    """Render every case of one area file; runs in a worker process.
+
+    With repeats > 0 every non-shape case is rendered that many more times and cases whose Helm output
+    varies between runs are listed under "unstable" (Go map iteration order leaks into some functions).
+    """
     cases = load_cases(os.path.join(CASES_DIR, area + ".yaml"))
     out = []
+    unstable: list[str] = []
     tmp = tempfile.mkdtemp(prefix="goldens-")
     try:
         for i, case in enumerate(cases):
@@ -205,10 +211,19 @@ def render_area(area: str) -> dict:
                 record["output"] = result["output"]
             if "shape" in case:
                 record["shape"] = case["shape"]
+            elif repeats:
+                for _ in range(repeats):
+                    again = native_render(d, CASE_RELEASE, case.get("options"))
+                    if again != result:
+                        unstable.append(case["name"])
+                        break
             out.append(record)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"helm": HELM_VERSION, "area": area, "release": CASE_RELEASE, "cases": out}
+    golden = {"helm": HELM_VERSION, "area": area, "release": CASE_RELEASE, "cases": out}
+    if unstable:
+        golden["unstable"] = unstable
+    return golden
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -365,6 +380,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with committed goldens, write nothing")
     parser.add_argument("--area", action="append", default=[], help="only this area (repeatable); 'charts'")
+    parser.add_argument("--stability", type=int, default=0, metavar="N",
+                        help="render every exact case N more times and fail on outputs that vary")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes")
     args = parser.parse_args()
     ensure_utc()
@@ -382,11 +399,13 @@ def main() -> int:
     failures: list[str] = []
     counts: dict[str, int] = {}
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        area_jobs = {a: pool.submit(render_area, a) for a in areas}
+        area_jobs = {a: pool.submit(render_area, a, args.stability) for a in areas}
         chart_jobs = {t: pool.submit(render_chart_job, t) for t in charts}
         for area, job in area_jobs.items():
             fresh = job.result()
             counts[area] = len(fresh["cases"])
+            for name in fresh.pop("unstable", []):
+                failures.append(f"{area}/{name}: Helm's output varies between runs; make it a shape case")
             path = os.path.join(GOLDENS_DIR, area + ".json")
             if args.check:
                 try:
