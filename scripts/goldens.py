@@ -239,6 +239,11 @@ def render_chart(chart_dir: str, label: str) -> dict:
         golden.update(error_fields(golden.pop("error")))
         return golden
     # The sorted `# Source:` stream (hooks excluded) as install --dry-run=client builds it.
+    # The install action logs through Go's default logger straight to fd 2 (e.g. "INFO skipping unknown
+    # hooks"); silence that descriptor for the call.
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     try:
         cfg = Config(storage_driver="memory", kubeconfig_content=DUMMY_KUBECONFIG)
         rel = cfg.install(Chart.load(chart_dir), CHART_RELEASE["name"], namespace=CHART_RELEASE["namespace"],
@@ -247,6 +252,10 @@ def render_chart(chart_dir: str, label: str) -> dict:
         golden["notes"] = rel.get("notes", "")
     except HelmError as e:
         golden["manifestError"] = e.detail
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
     return golden
 
 
