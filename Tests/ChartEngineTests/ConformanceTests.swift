@@ -100,8 +100,27 @@ enum Conformance {
         }
     }
 
-    /// Renders a chart directory; the render map, or the error text as Helm words it.
+    /// Renders a chart directory; the render map, or the error text as Helm words it. Runs on a thread
+    /// with a large stack: the corpus nests `include` 1000 deep and `template` up to Go's 100000 limit,
+    /// which overflows the small stacks of Swift Testing's worker threads in debug builds.
     static func render(directory: String, options: RenderOptions) -> Result<[String: String], RenderFailure> {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.value = renderHere(directory: directory, options: options)
+            done.signal()
+        }
+        thread.stackSize = 1 << 30
+        thread.start()
+        done.wait()
+        return box.value ?? .failure(RenderFailure(message: "render thread produced no result"))
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        var value: Result<[String: String], RenderFailure>?
+    }
+
+    static func renderHere(directory: String, options: RenderOptions) -> Result<[String: String], RenderFailure> {
         _ = utc
         do {
             let chart = try ChartLoader.load(directory: directory)
@@ -140,6 +159,25 @@ enum Conformance {
         }
     }
 
+    /// `CONFORMANCE_CASES=name1,area/name2,area3` runs only those cases (all when unset);
+    /// `CONFORMANCE_SKIP=…` (same syntax) leaves cases out.
+    static let only = nameSet("CONFORMANCE_CASES")
+    static let skip = nameSet("CONFORMANCE_SKIP")
+
+    static func nameSet(_ variable: String) -> Set<String>? {
+        guard let v = ProcessInfo.processInfo.environment[variable], !v.isEmpty else { return nil }
+        return Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    static func selected(_ c: ConformanceCase) -> Bool {
+        func matches(_ set: Set<String>) -> Bool {
+            set.contains(c.name) || set.contains("\(c.area)/\(c.name)") || set.contains(c.area)
+        }
+        if let skip, matches(skip) { return false }
+        guard let only else { return true }
+        return matches(only)
+    }
+
     static let caseFile = "conf/templates/case.yaml"
 
     static func compareOutput(_ got: [String: String], _ want: [String: String], shape: String?) -> String? {
@@ -159,14 +197,21 @@ enum Conformance {
         return nil
     }
 
-    /// `line N: want … got …` for the first differing line.
+    /// `line N col C: want … got …` for the first differing line, both sides shown from a little
+    /// before the first differing character.
     static func firstDifference(_ want: String, _ got: String) -> String {
         let w = want.split(separator: "\n", omittingEmptySubsequences: false)
         let g = got.split(separator: "\n", omittingEmptySubsequences: false)
         for i in 0..<max(w.count, g.count) {
-            let a = i < w.count ? String(w[i]) : "<end>"
-            let b = i < g.count ? String(g[i]) : "<end>"
-            if a != b { return "line \(i + 1): want \(clip(a).debugDescription) got \(clip(b).debugDescription)" }
+            let a = i < w.count ? Array(w[i]) : Array("<end>")
+            let b = i < g.count ? Array(g[i]) : Array("<end>")
+            if a == b { continue }
+            var col = 0
+            while col < a.count, col < b.count, a[col] == b[col] { col += 1 }
+            let from = max(0, col - 30)
+            let wa = clip(String(a[from...])), gb = clip(String(b[min(from, b.count)...]))
+            let lead = from > 0 ? "…" : ""
+            return "line \(i + 1) col \(col + 1): want \((lead + wa).debugDescription) got \((lead + gb).debugDescription)"
         }
         return "differs only in trailing text"
     }
@@ -195,11 +240,16 @@ struct ConformanceTests {
         let root = try Conformance.temporaryDirectory(area)
         defer { try? FileManager.default.removeItem(at: root) }
         var failures: [String] = []
-        for c in cases {
+        var checked = 0
+        for c in cases where Conformance.selected(c) {
+            checked += 1
             if let reason = Conformance.check(c, in: root) { failures.append("\(c.name): \(reason)") }
         }
-        let summary = failures.joined(separator: "\n  ")
-        #expect(failures.isEmpty, "\(area): \(failures.count)/\(cases.count) cases differ from Helm\n  \(summary)")
+        if !failures.isEmpty {
+            // One line per failing case; recorded directly so the list is not repeated as an expansion.
+            let summary = failures.joined(separator: "\n  ")
+            Issue.record("\(area): \(failures.count)/\(checked) cases differ from Helm v4.2.3\n  \(summary)")
+        }
     }
 
     /// Whole charts: fixture charts (Fixtures/charts/NAME with NAME.golden.json) and the repo's sample
@@ -211,8 +261,16 @@ struct ConformanceTests {
                               (Conformance.fixtures.appendingPathComponent("sample-charts"), "charts")]
         {
             let names = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
-            out += names.filter { $0.hasSuffix(".golden.json") }
-                .map { "\(prefix)/\($0.dropLast(".golden.json".count))" }
+            for file in names where file.hasSuffix(".golden.json") {
+                let name = String(file.dropLast(".golden.json".count))
+                // A sample chart's golden may be committed before (or without) the chart itself.
+                if prefix == "charts",
+                   !fm.fileExists(atPath: Conformance.repoRoot.appendingPathComponent("charts/\(name)/Chart.yaml").path)
+                {
+                    continue
+                }
+                out.append("\(prefix)/\(name)")
+            }
         }
         return out.sorted()
     }
