@@ -306,6 +306,20 @@ struct ConformanceTests {
             }
             let reason = Conformance.compareOutput(out, want, shape: nil)
             #expect(reason == nil, "\(label): \(reason ?? "")")
+            // The sorted `# Source:` stream and the notes, as install --dry-run=client / helm template build them.
+            if let manifest = doc["manifest"] as? String {
+                do {
+                    let chart = try ChartLoader.load(directory: chartDir.path)
+                    let release = try TemplateAction.renderResources(chart: chart, values: [:],
+                                                                     options: TemplateOptions(render: options))
+                    #expect(release.manifest == manifest,
+                            "\(label) manifest: \(Conformance.firstDifference(manifest, release.manifest))")
+                    let notes = doc["notes"] as? String ?? ""
+                    #expect(release.notes == notes, "\(label) notes: \(Conformance.firstDifference(notes, release.notes))")
+                } catch {
+                    Issue.record("\(label): manifest build failed: \(error)")
+                }
+            }
         }
     }
 
