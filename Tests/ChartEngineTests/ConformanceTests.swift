@@ -307,6 +307,18 @@ struct ConformanceTests {
             let reason = Conformance.compareOutput(out, want, shape: nil)
             #expect(reason == nil, "\(label): \(reason ?? "")")
             // The sorted `# Source:` stream and the notes, as install --dry-run=client / helm template build them.
+            if let wantError = doc["manifestError"] as? String {
+                do {
+                    let chart = try ChartLoader.load(directory: chartDir.path)
+                    _ = try TemplateAction.renderResources(chart: chart, values: [:],
+                                                           options: TemplateOptions(render: options))
+                    Issue.record("\(label): Helm rejected the manifests (\(Conformance.oneLine(wantError))), we did not")
+                } catch let e as ChartEngineError {
+                    #expect(e.message == wantError, "\(label): \(Conformance.firstDifference(wantError, e.message))")
+                } catch {
+                    Issue.record("\(label): unexpected error \(error)")
+                }
+            }
             if let manifest = doc["manifest"] as? String {
                 do {
                     let chart = try ChartLoader.load(directory: chartDir.path)
