@@ -39,11 +39,11 @@ public struct ExecutionOptions: Sendable {
 /// A parsed, immutable set of templates: parse once, execute many times, concurrently.
 public struct TemplateSet: Sendable {
     /// Trees by template name (files and `define`s).
-    let trees: [String: Tree]
+    let trees: TreeTable
     /// The functions templates of this set may call.
     public let functions: FunctionRegistry
 
-    init(trees: [String: Tree], functions: FunctionRegistry) {
+    init(trees: TreeTable, functions: FunctionRegistry) {
         self.trees = trees
         self.functions = functions
     }
@@ -52,30 +52,31 @@ public struct TemplateSet: Sendable {
     /// one (Go's "last parsed wins"; an empty one never replaces); two definitions of a name in one
     /// source are an error.
     public static func parse(_ sources: [TemplateSource], functions: FunctionRegistry) throws -> TemplateSet {
-        try TemplateSet(trees: [:], functions: functions).adding(sources)
+        try TemplateSet(trees: TreeTable(own: [:], parent: nil), functions: functions).adding(sources)
     }
 
     /// Returns a new set with `sources` added on top of this one (what `tpl` does: the new text can
     /// call every template already defined).
     public func adding(_ sources: [TemplateSource]) throws -> TemplateSet {
-        var trees = self.trees
+        // A small addition (tpl) layers over this set instead of copying it, so `tpl` stays O(text).
+        let layered = trees.count > 64 && sources.count <= 4
+        var own: [String: Tree] = layered ? [:] : trees.flattened()
         for source in sources {
             for (name, tree) in try Parser.parse(name: source.name, text: source.text, functions: functions) {
                 // Go's associate(): never replace an existing template with an empty one.
-                if let old = trees[name], tree.isEmpty, name != source.name || !old.isEmpty {
-                    if name != source.name { continue }
-                }
-                trees[name] = tree
+                if tree.isEmpty, own[name] != nil || (layered && trees[name] != nil) { continue }
+                own[name] = tree
             }
         }
-        return TemplateSet(trees: trees, functions: functions)
+        let table = layered ? TreeTable(own: own, parent: trees) : TreeTable(own: own, parent: nil)
+        return TemplateSet(trees: table, functions: functions)
     }
 
     /// Whether a template of that name exists.
     public func has(_ name: String) -> Bool { trees[name] != nil }
 
     /// All template names (files and defines), sorted.
-    public var names: [String] { trees.keys.sorted(by: goStringLess) }
+    public var names: [String] { trees.flattened().keys.sorted(by: goStringLess) }
 
     /// Executes the template `name` with `data` as dot and returns its output.
     public func execute(_ name: String, data: TemplateValue, options: ExecutionOptions = ExecutionOptions()) throws
@@ -87,5 +88,28 @@ public struct TemplateSet: Sendable {
         let state = ExecState(set: self, tree: tree, dot: data, options: options)
         _ = try state.walk(data, tree.root)
         return state.out
+    }
+}
+
+/// Template trees by name, optionally layered over a parent table (for `tpl`).
+final class TreeTable: Sendable {
+    let own: [String: Tree]
+    let parent: TreeTable?
+    let count: Int
+
+    init(own: [String: Tree], parent: TreeTable?) {
+        self.own = own
+        self.parent = parent
+        self.count = own.count + (parent?.count ?? 0)
+    }
+
+    subscript(name: String) -> Tree? {
+        if let t = own[name] { return t }
+        return parent?[name]
+    }
+
+    func flattened() -> [String: Tree] {
+        guard let parent else { return own }
+        return parent.flattened().merging(own) { _, new in new }
     }
 }
