@@ -35,6 +35,19 @@ struct RepoIndexCommand: ParsableCommand {
         var dir = directory[0]
         if !dir.hasPrefix("/") { dir = CurrentDirectory.path() + "/" + dir }
         _ = try RepoIndexAction.run(directory: dir, url: url, merge: merge, json: json,
-                                    warn: { ErrorReporting.writeStderr("level=WARN msg=\"\($0)\"\n") })
+                                    warn: { ErrorReporting.writeStderr("\(Self.logTime()) WARN \($0)\n") })
     }
+}
+
+extension RepoIndexCommand {
+    /// Go's default `log`/`slog` prefix: `2006/01/02 15:04:05` in local time.
+    static func logTime() -> String {
+        let t = Array(RepoTime.now())
+        guard t.count >= 19 else { return "" }
+        return String(t[0..<10]).replacingDashes() + " " + String(t[11..<19])
+    }
+}
+
+extension String {
+    fileprivate func replacingDashes() -> String { String(map { $0 == "-" ? "/" : $0 }) }
 }

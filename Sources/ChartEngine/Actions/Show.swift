@@ -27,10 +27,10 @@ public enum ShowAction {
             out += readme.text + "\n"
         }
         if format == .crds || format == .all {
-            let crds = crdObjects(chart)
-            if let first = crds.first {
-                if format == .all && !first.data.starts(with: Array("---".utf8)) { out += "---\n" }
-                for crd in crds { out += crd.text + "\n" }
+            // Each CRD gets its own `---` line unless its file already starts with one.
+            for crd in crdObjects(chart) {
+                if !crd.data.starts(with: Array("---".utf8)) { out += "---\n" }
+                out += crd.text + "\n"
             }
         }
         return out

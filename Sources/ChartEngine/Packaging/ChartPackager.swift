@@ -31,7 +31,7 @@ public enum ChartPackager {
         if let v = options.version, !v.isEmpty { chart.metadata.version = v }
         // Helm's validateVersion (Masterminds NewVersion) runs on the final version.
         if SemVer(chart.metadata.version) == nil {
-            throw ChartEngineError(.invalidChart, "Invalid Semantic Version")
+            throw ChartEngineError(.invalidChart, "invalid semantic version")
         }
         if let a = options.appVersion, !a.isEmpty { chart.metadata.appVersion = a }
         try checkDependencies(chart)
@@ -83,8 +83,9 @@ public enum ChartPackager {
         if md.apiVersion == "v2" {
             // Helm keeps the last lock file LoadFiles saw (Chart.lock or requirements.lock) as c.Lock.
             if let lock = source.files.last(where: { $0.name == "Chart.lock" || $0.name == "requirements.lock" }) {
-                let text = try ChartfileEncoding.lockYAML(lock.text)
-                try tar.addFile(name: base + "/Chart.lock", data: Array(text.utf8), modTime: time(lock.name))
+                // Helm stamps the lock with its own `generated` time, not the file's.
+                let (text, generated) = try ChartfileEncoding.lockYAML(lock.text)
+                try tar.addFile(name: base + "/Chart.lock", data: Array(text.utf8), modTime: generated.roundedSeconds)
             }
         }
         if let values = source.files.last(where: { $0.name == "values.yaml" }) {

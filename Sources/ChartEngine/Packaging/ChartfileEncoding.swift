@@ -56,7 +56,7 @@ public enum ChartfileEncoding {
 
     /// `Chart.lock` re-serialised as Helm's `yaml.Marshal(c.Lock)`: `generated` (RFC 3339 with
     /// nanoseconds, trailing zeros dropped), `digest` and `dependencies`, keys sorted.
-    static func lockYAML(_ text: String) throws(ChartEngineError) -> String {
+    static func lockYAML(_ text: String) throws(ChartEngineError) -> (text: String, generated: FileTime) {
         let v: Value
         do {
             v = try YAML.decode(text)
@@ -65,7 +65,8 @@ public enum ChartfileEncoding {
         }
         let m = v.mapValue ?? [:]
         var out: [String: Value] = [:]
-        out["generated"] = .string(normalizeRFC3339(m["generated"]?.stringValue ?? ""))
+        let generated = normalizeRFC3339(m["generated"]?.stringValue ?? "")
+        out["generated"] = .string(generated)
         out["digest"] = .string(m["digest"]?.stringValue ?? "")
         var deps: [Value] = []
         if case .list(let items)? = m["dependencies"] {
@@ -83,7 +84,56 @@ public enum ChartfileEncoding {
             }
         }
         out["dependencies"] = m["dependencies"] == nil || m["dependencies"]?.isNull == true ? .null : .list(deps)
-        return YAML.encode(.map(out))
+        return (YAML.encode(.map(out)), parseRFC3339(generated) ?? FileTime(seconds: 0))
+    }
+
+    /// Seconds and nanoseconds since the epoch of an RFC 3339 time (`2021-02-03T04:05:06.5+02:00`),
+    /// or nil when it is not one.
+    static func parseRFC3339(_ s: String) -> FileTime? {
+        let u = Array(s.utf8)
+        guard u.count >= 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54 || u[10] == 0x74, u[13] == 0x3A,
+              u[16] == 0x3A else { return nil }
+        func num(_ a: Int, _ b: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in a..<b {
+                guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }
+                v = v * 10 + Int64(u[i] - 0x30)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 7), let d = num(8, 10), let h = num(11, 13),
+              let mi = num(14, 16), let se = num(17, 19), (1...12).contains(mo) else { return nil }
+        var i = 19
+        var nanos: Int64 = 0
+        if i < u.count && u[i] == 0x2E {
+            i += 1
+            var digits = 0
+            while i < u.count && u[i] >= 0x30 && u[i] <= 0x39 {
+                if digits < 9 { nanos = nanos * 10 + Int64(u[i] - 0x30); digits += 1 }
+                i += 1
+            }
+            while digits < 9 { nanos *= 10; digits += 1 }
+        }
+        var offset: Int64 = 0
+        if i < u.count && (u[i] == 0x5A || u[i] == 0x7A) {
+            i += 1
+        } else if i + 6 == u.count && (u[i] == 0x2B || u[i] == 0x2D), let oh = num(i + 1, i + 3),
+                  let om = num(i + 4, i + 6)
+        {
+            offset = (oh * 3600 + om * 60) * (u[i] == 0x2D ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == u.count else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return FileTime(seconds: days * 86400 + h * 3600 + mi * 60 + se - offset, nanoseconds: Int32(nanos))
     }
 
     /// Go's `time.Time` JSON form after parsing RFC 3339: fraction without trailing zeros, `Z` for a

@@ -67,6 +67,7 @@ struct TarWriter {
             var s = String(v, radix: 8)
             while s.utf8.count + 1 < len { s = "0" + s }
             put(Array(s.utf8), at: off, len: len)
+            if s.utf8.count < len { b[off + s.utf8.count] = 0 }
         }
         put(name, at: 0, len: 100)
         octal(paxRecordHeader ? 0 : 0o644, at: 100, len: 8)
