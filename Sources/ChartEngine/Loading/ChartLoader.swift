@@ -20,8 +20,7 @@ public enum ChartLoader {
         case .missing:
             throw ChartEngineError(.chartNotFound, "path \"\(path)\" not found")
         case .file:
-            throw ChartEngineError(.chartNotFound,
-                                   "loading chart archives is not supported yet: \(path)")
+            return try ChartArchive.load(path: path)
         case .other:
             throw ChartEngineError(.chartNotFound, "\(path) is not a chart directory")
         case .directory:
@@ -159,12 +158,16 @@ public enum ChartLoader {
             // Helm skips entries whose names start with '_' or '.'.
             if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
             guard let subFiles = subchartFiles[cname] else { continue }
-            if cname.hasSuffix(".tgz") {
+            if cname.hasSuffix(".tgz") && (subFiles.count != 1 || !subFiles[0].name.isEmpty) {
                 throw ChartEngineError(.invalidChart,
-                                       "error unpacking subchart \(cname) in \(md.name): chart archives are not supported yet")
+                                       "error unpacking subchart tar in \(md.name): expected \(cname), got \(cname)/\(subFiles[0].name)")
             }
             do {
-                subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
+                if cname.hasSuffix(".tgz") {
+                    subcharts.append(try loadSubchartArchive(subFiles[0].data))
+                } else {
+                    subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
+                }
             } catch {
                 throw ChartEngineError(error.code, "error unpacking subchart \(cname) in \(md.name): \(error.message)")
             }
