@@ -21,9 +21,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
-        .target(name: "ChartEngine", dependencies: ["Templating", "StructuredData"], swiftSettings: strict),
+        .target(name: "ChartEngine",
+                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto"],
+                swiftSettings: strict),
         .executableTarget(
             name: "helmctl",
             dependencies: [
@@ -38,7 +42,7 @@ let package = Package(
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "StructuredData", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ChartEngineTests",
-                    dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport"],
+                    dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport", "CLibArchive"],
                     resources: [.copy("Fixtures")],
                     swiftSettings: strict),
     ]

@@ -1,3 +1,3 @@
 import ArgumentParser
 
-HelmCtl.main()
+ErrorReporting.run(HelmCtl.self)

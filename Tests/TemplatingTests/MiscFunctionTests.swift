@@ -168,3 +168,36 @@ struct FakeObject: TemplateObject {
     var formatted: String { "1.2.3" }
     func member(_ name: String) -> TemplateMember? { nil }
 }
+
+@Suite struct FunctionInventoryTests {
+    /// Every Sprig name of these areas (helm-behaviour.md §1.2) is registered.
+    static let names = """
+        abbrev abbrevboth trunc trim trimAll trimall trimPrefix trimSuffix upper lower title untitle substr \
+        repeat nospace initials swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix \
+        hasSuffix quote squote cat indent nindent replace plural hello randAlphaNum randAlpha randAscii \
+        randNumeric split splitList splitn toStrings join sortAlpha atoi int int64 float64 toString toDecimal \
+        add add1 sub div mod mul max biggest min randInt seq until untilStep addf add1f subf divf mulf maxf \
+        minf ceil floor round default empty coalesce all any ternary typeOf typeIs typeIsLike kindOf kindIs \
+        deepEqual base dir clean ext isAbs osBase osClean osDir osExt osIsAbs b64enc b64dec b32enc b32dec
+        """.split(separator: " ").map(String.init)
+
+    @Test func allRegistered() {
+        #expect(Self.names.count == 99)
+        let missing = Self.names.filter { FunctionRegistry.standard[$0] == nil }
+        #expect(missing.isEmpty, "missing: \(missing)")
+    }
+
+    /// Declared Go signatures (the executor converts arguments by them).
+    @Test(arguments: [
+        ("trunc", [ParamType.int, .string], ParamType?.none), ("substr", [.int, .int, .string], nil),
+        ("quote", [], .any), ("add", [], .any), ("mul", [.any], .any), ("indent", [.int, .string], nil),
+        ("join", [.string, .any], nil), ("until", [.int], nil), ("seq", [], .int), ("round", [.any, .int], .float64),
+        ("ternary", [.any, .any, .bool], nil), ("default", [.any], .any), ("splitn", [.string, .int, .string], nil),
+        ("plural", [.string, .string, .int], nil), ("randInt", [.int, .int], nil), ("atoi", [.string], nil),
+    ])
+    func signatures(_ name: String, _ params: [ParamType], _ variadic: ParamType?) throws {
+        let fn = try #require(FunctionRegistry.standard[name])
+        #expect(fn.params == params)
+        #expect(fn.variadic == variadic)
+    }
+}

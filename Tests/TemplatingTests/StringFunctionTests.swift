@@ -204,3 +204,15 @@ import Templating
         #expect(out != input)
     }
 }
+
+@Suite struct RunawayStringTests {
+    @Test(arguments: [
+        Call("repeat", [i(1 << 40), s("ab")], "ERR: strings: Repeat output of 2199023255552 bytes exceeds the limit of 536870912 bytes (helmctl refuses runaway templates)"),
+        Call("repeat", [i(.max), s("ab")], "ERR: strings: Repeat output length overflow"),
+        Call("indent", [i(1 << 40), s("a")], "ERR: strings: Repeat output of 1099511627776 bytes exceeds the limit of 536870912 bytes (helmctl refuses runaway templates)"),
+        Call("randAlpha", [i(1 << 40)], "ERR: random string length 1099511627776 exceeds the limit of 536870912 (helmctl refuses runaway templates)"),
+    ])
+    func refusedWithClearErrors(_ c: Call) {
+        #expect(Harness.text(c.name, c.args) == c.want)
+    }
+}

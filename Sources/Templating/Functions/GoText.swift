@@ -49,22 +49,6 @@ enum GoUnicode {
         }
     }
 
-    /// `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and U+0020 (no other spaces).
-    static func isPrint(_ r: Scalar) -> Bool {
-        if r == " " { return true }
-        switch r.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark,
-             .decimalNumber, .letterNumber, .otherNumber,
-             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Go maps one rune to one rune (simple case mapping); Swift exposes the full mappings, so a
     /// multi-scalar full mapping means "no simple mapping" (`ß` stays `ß` under `upper`), except
     /// where the other single-scalar mapping is the simple one (Greek iota-subscript capitals, `İ`).
@@ -201,13 +185,16 @@ enum GoStrings {
         let (total, overflow) = n.multipliedReportingOverflow(by: count)
         if overflow { throw FunctionError("strings: Repeat output length overflow") }
         if total > maxStringBytes {
-            throw FunctionError("strings: Repeat output of \(total) bytes exceeds helmctl's limit")
+            throw FunctionError(
+                "strings: Repeat output of \(total) bytes exceeds the limit of \(maxStringBytes) bytes"
+                    + " (helmctl refuses runaway templates)")
         }
         return String(repeating: s, count: count)
     }
 
-    /// Largest string a function may build (Go would try and likely die; we refuse clearly).
-    static let maxStringBytes = 1 << 30
+    /// Largest string a function may build: Go would try (and likely exhaust memory); helmctl refuses
+    /// clearly, at the same size as the render's default output limit.
+    static let maxStringBytes = 512 << 20
 
     /// `strings.TrimSpace`.
     static func trimSpace(_ s: String) -> String {
@@ -268,42 +255,6 @@ enum GoStrings {
         return GoUnicode.isSpace(r)
     }
 
-    /// `fmt.Sprintf("%q", s)` = `strconv.Quote`: Go escapes, printable non-ASCII kept.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for r in s.unicodeScalars {
-            switch r {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0B}": out += "\\v"
-            default:
-                if GoUnicode.isPrint(r) {
-                    out.unicodeScalars.append(r)
-                } else if r.value < 0x20 || r.value == 0x7F {
-                    out += "\\x" + hex(r.value, width: 2)
-                } else if r.value < 0x10000 {
-                    out += "\\u" + hex(r.value, width: 4)
-                } else {
-                    out += "\\U" + hex(r.value, width: 8)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func hex(_ v: UInt32, width: Int) -> String {
-        let digits = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    /// `strings.Join` of `%v`-free strings.
-    static func join(_ parts: [String], _ sep: String) -> String { parts.joined(separator: sep) }
 }
 
 /// Go's slice-bounds panics, which `text/template` recovers into `error calling F: runtime error: …`.

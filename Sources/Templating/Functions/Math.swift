@@ -165,7 +165,10 @@ func untilStep(_ start: Int, _ stop: Int, _ step: Int) throws -> [Int] {
     if (stop < start && step < 0) || (stop > start && step > 0) {
         let span = stop < start ? UInt(bitPattern: start &- stop) : UInt(bitPattern: stop &- start)
         let count = span / step.magnitude + (span % step.magnitude == 0 ? 0 : 1)
-        if count > UInt(maxListLength) { throw FunctionError("untilStep: more than \(maxListLength) elements") }
+        if count > UInt(maxListLength) {
+            throw FunctionError("list of \(count) elements exceeds the limit of \(maxListLength)"
+                + " (helmctl refuses runaway templates)")
+        }
         v.reserveCapacity(Int(count))
     }
     if stop < start {

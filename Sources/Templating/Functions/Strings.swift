@@ -85,7 +85,7 @@ extension FunctionRegistry {
 
         register("quote", [], variadic: .any) { a, _ in
             // %q of each non-nil argument's strval.
-            .string(a.filter { !$0.isGoNil }.map { GoStrings.quote($0.stringified) }.joined(separator: " "))
+            .string(a.filter { !$0.isGoNil }.map { goQuote($0.stringified) }.joined(separator: " "))
         }
         register("squote", [], variadic: .any) { a, _ in
             // '%v' — no escaping, and %v (not strval): bytes print as [104 105].
@@ -128,7 +128,10 @@ private let printable = (32...126).map { Unicode.Scalar(UInt8($0)) }
 /// is uniform over the accepted characters); a negative count is an error Sprig swallows → "".
 private func randomString(_ count: Int, from set: [Unicode.Scalar], _ random: RandomSource) throws -> String {
     if count <= 0 { return "" }
-    if count > GoStrings.maxStringBytes { throw FunctionError("random string length \(count) exceeds helmctl's limit") }
+    if count > GoStrings.maxStringBytes {
+        throw FunctionError("random string length \(count) exceeds the limit of \(GoStrings.maxStringBytes)"
+            + " (helmctl refuses runaway templates)")
+    }
     var out = String.UnicodeScalarView()
     for _ in 0..<count { out.append(set[Int(random.next(below: UInt64(set.count)))]) }
     return String(out)

@@ -1,0 +1,241 @@
+public import StructuredData
+import Templating
+
+/// Loads charts from disk as Helm's `loader.Load` does for directories.
+public enum ChartLoader {
+    /// Helm rejects any single chart file larger than this (5 MiB).
+    public static let maxFileSize = 5 * 1024 * 1024
+
+    /// Loads the chart in `path` (a directory). Honours `.helmignore` (plus Helm's built-in
+    /// `templates/.?*` rule), strips UTF-8 BOMs, loads subcharts from `charts/` and validates
+    /// `Chart.yaml`.
+    public static func load(directory path: String) throws -> Chart {
+        // Values may nest 10000 levels deep (the YAML decoder's limit); the recursive value helpers
+        // run on a large stack, as Go's growable stacks would allow.
+        try LargeStack.run { try loadDirectory(path) }
+    }
+
+    static func loadDirectory(_ path: String) throws(ChartEngineError) -> Chart {
+        switch FileSystem.kind(of: path) {
+        case .missing:
+            throw ChartEngineError(.chartNotFound, "path \"\(path)\" not found")
+        case .file:
+            return try ChartArchive.load(path: path)
+        case .other:
+            throw ChartEngineError(.chartNotFound, "\(path) is not a chart directory")
+        case .directory:
+            break
+        }
+        var top = path
+        while top.count > 1 && top.hasSuffix("/") { top.removeLast() }
+        var rules = HelmIgnore()
+        let ignorePath = joinPath(top, ".helmignore")
+        if FileSystem.kind(of: ignorePath) == .file {
+            rules = try HelmIgnore(parsing: String(decoding: try FileSystem.read(ignorePath), as: UTF8.self))
+        }
+        rules.addDefaults()
+        var files: [ChartFile] = []
+        try walk(top: top, relative: "", rules: rules, into: &files, depth: 0)
+        return try loadFiles(files)
+    }
+
+    private static func walk(top: String, relative: String, rules: HelmIgnore, into files: inout [ChartFile],
+                             depth: Int) throws(ChartEngineError)
+    {
+        // A symlink loop would otherwise recurse forever.
+        guard depth < 64 else {
+            throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
+        }
+        for name in try FileSystem.list(joinPath(top, relative)) {
+            let rel = joinPath(relative, name)
+            let full = joinPath(top, rel)
+            switch FileSystem.kind(of: full) {
+            case .directory:
+                if rules.ignores(rel, isDirectory: true) { continue }
+                try walk(top: top, relative: rel, rules: rules, into: &files, depth: depth + 1)
+            case .file:
+                if rules.ignores(rel, isDirectory: false) { continue }
+                if let size = FileSystem.size(of: full), size > maxFileSize {
+                    throw ChartEngineError(.invalidChart,
+                                           "chart file \"\(name)\" is larger than the maximum file size \(maxFileSize)")
+                }
+                var data = try FileSystem.read(full)
+                if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+                files.append(ChartFile(name: rel, data: data))
+            case .other, .missing:
+                if rules.ignores(rel, isDirectory: false) { continue }
+                throw ChartEngineError(.invalidChart,
+                                       "cannot load irregular file \(full) as it has file mode type bits set")
+            }
+        }
+    }
+
+    /// Builds a chart from its files (names relative to the chart root, `/`-separated), as Helm's
+    /// `LoadFiles`.
+    public static func load(files: [ChartFile]) throws -> Chart {
+        try LargeStack.run { try loadFiles(files) }
+    }
+
+    static func loadFiles(_ files: [ChartFile]) throws(ChartEngineError) -> Chart {
+        var metadata: ChartMetadata?
+        var values: [String: Value] = [:]
+        var rawValues: String?
+        var schema: String?
+        var templates: [ChartFile] = []
+        var others: [ChartFile] = []
+        var requirements: [ChartDependency]?
+        var subchartFiles: [String: [ChartFile]] = [:]
+        var subchartOrder: [String] = []
+
+        for f in files {
+            switch f.name {
+            case "Chart.yaml":
+                let decoded: Value
+                do {
+                    decoded = try YAML.decode(f.text)
+                } catch {
+                    throw ChartEngineError(.invalidChart,
+                                           "cannot load Chart.yaml: error converting YAML to JSON: \(error)")
+                }
+                var md = try MetadataDecoding.decode(decoded)
+                // Helm 2 charts may omit apiVersion; Helm treats them as v1.
+                if md.apiVersion.isEmpty { md.apiVersion = "v1" }
+                if let reqs = requirements { md.dependencies = reqs }
+                metadata = md
+            case "values.yaml":
+                rawValues = f.text
+                do {
+                    values = try ValuesFile.parse(f.text)
+                } catch {
+                    throw ChartEngineError(.invalidValues, "cannot load values.yaml: \(error.message)")
+                }
+            case "values.schema.json":
+                schema = f.text
+            case "Chart.lock", "requirements.lock":
+                if f.name == "requirements.lock" && metadata?.apiVersion == "v1" { others.append(f) }
+            case "requirements.yaml":
+                let decoded: Value
+                do {
+                    decoded = try YAML.decode(f.text)
+                } catch {
+                    throw ChartEngineError(.invalidChart,
+                                           "cannot load requirements.yaml: error converting YAML to JSON: \(error)")
+                }
+                let deps = try MetadataDecoding.decodeRequirements(decoded)
+                requirements = deps
+                metadata?.dependencies = deps
+                if metadata == nil || metadata?.apiVersion == "v1" { others.append(f) }
+            default:
+                if f.name.hasPrefix("templates/") {
+                    templates.append(f)
+                } else if f.name.hasPrefix("charts/") {
+                    if f.name.hasSuffix(".prov") {
+                        others.append(f)
+                        continue
+                    }
+                    let rest = f.name.dropFirst("charts/".count)
+                    let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                    let cname = String(parts[0])
+                    if subchartFiles[cname] == nil { subchartOrder.append(cname) }
+                    subchartFiles[cname, default: []].append(
+                        ChartFile(name: parts.count > 1 ? String(parts[1]) : "", data: f.data))
+                } else {
+                    others.append(f)
+                }
+            }
+        }
+
+        guard var md = metadata else {
+            throw ChartEngineError(.invalidChart, "Chart.yaml file is missing")
+        }
+        if md.apiVersion != "v1" && md.apiVersion != "v2" {
+            throw ChartEngineError(.invalidChart, "unsupported chart version")
+        }
+        try ChartValidation.validate(&md)
+
+        var subcharts: [Chart] = []
+        for cname in subchartOrder {
+            // Helm skips entries whose names start with '_' or '.'.
+            if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
+            guard let subFiles = subchartFiles[cname] else { continue }
+            if cname.hasSuffix(".tgz") && (subFiles.count != 1 || !subFiles[0].name.isEmpty) {
+                throw ChartEngineError(.invalidChart,
+                                       "error unpacking subchart tar in \(md.name): expected \(cname), got \(cname)/\(subFiles[0].name)")
+            }
+            do {
+                if cname.hasSuffix(".tgz") {
+                    subcharts.append(try loadSubchartArchive(subFiles[0].data))
+                } else {
+                    subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
+                }
+            } catch {
+                throw ChartEngineError(error.code, "error unpacking subchart \(cname) in \(md.name): \(error.message)")
+            }
+        }
+
+        let crds = others.filter { f in
+            f.name.hasPrefix("crds/")
+                && (f.name.hasSuffix(".yaml") || f.name.hasSuffix(".yml") || f.name.hasSuffix(".json"))
+        }
+        return Chart(metadata: md, values: values, rawValues: rawValues, templates: templates, crds: crds,
+                     files: others, schema: schema, dependencies: subcharts)
+    }
+}
+
+/// Parsing of values files (chart `values.yaml` and `-f` files).
+public enum ValuesFile {
+    /// Parses a values document stream as Helm's `LoadValues`: every YAML document must be a map (or
+    /// empty); documents are deep-merged in order; numbers become float64 as sigs.k8s.io/yaml makes them.
+    public static func parse(_ text: String) throws(ChartEngineError) -> [String: Value] {
+        var body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        let docs: [Value]
+        do {
+            docs = try YAML.decodeAll(String(body))
+        } catch {
+            throw ChartEngineError(.invalidValues,
+                                   "cannot unmarshal yaml document: error converting YAML to JSON: \(error)")
+        }
+        var result: [String: Value] = [:]
+        for doc in docs {
+            switch doc.helmNumbers {
+            case .null:
+                continue
+            case .map(let m):
+                result = mergeMaps(result, m)
+            case let other:
+                throw ChartEngineError(.invalidValues,
+                                       "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: "
+                                           + "json: cannot unmarshal \(MetadataDecoding.jsonType(other)) into Go value "
+                                           + "of type map[string]interface {}")
+            }
+        }
+        return result
+    }
+
+    /// Helm's `MergeMaps`: `b` wins; nested maps merge; everything else is replaced.
+    public static func mergeMaps(_ a: [String: Value], _ b: [String: Value]) -> [String: Value] {
+        var out = a
+        for (k, v) in b {
+            if case .map(let bm) = v, case .map(let am)? = out[k] {
+                out[k] = .map(mergeMaps(am, bm))
+            } else {
+                out[k] = v
+            }
+        }
+        return out
+    }
+}
+
+extension Value {
+    /// Every integer turned into a float64, as Helm's YAML/JSON decoding (through `encoding/json`
+    /// into `interface{}`) yields (§3.1: `1000000` in values.yaml prints `1e+06`).
+    public var helmNumbers: Value {
+        switch self {
+        case .int(let i): .float(Double(i))
+        case .list(let l): .list(l.map(\.helmNumbers))
+        case .map(let m): .map(m.mapValues(\.helmNumbers))
+        default: self
+        }
+    }
+}

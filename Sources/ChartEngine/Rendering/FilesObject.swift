@@ -1,0 +1,82 @@
+public import Templating
+public import StructuredData
+
+/// `.Files`: the chart's non-template files (Helm's `engine.files`, a `map[string][]byte` with
+/// methods `Get`, `GetBytes`, `Glob`, `Lines`, `AsConfig`, `AsSecrets`).
+public struct FilesObject: TemplateObject {
+    public let files: [String: [UInt8]]
+
+    public init(_ files: [String: [UInt8]]) { self.files = files }
+
+    public init(chartFiles: [ChartFile]) {
+        var m: [String: [UInt8]] = [:]
+        for f in chartFiles { m[f.name] = f.data }
+        files = m
+    }
+
+    public var goTypeName: String { "engine.files" }
+    public var goKind: String { "map" }
+
+    var sortedNames: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+
+    public var formatted: String {
+        "map[" + sortedNames.map { name in
+            "\(name):[" + (files[name] ?? []).map { String($0) }.joined(separator: " ") + "]"
+        }.joined(separator: " ") + "]"
+    }
+
+    public var dataValue: Value {
+        .map(files.mapValues { .string(Base64.encode($0)) })
+    }
+
+    /// `Get`: the file as a string, `""` when absent.
+    public func get(_ name: String) -> String { String(decoding: files[name] ?? [], as: UTF8.self) }
+
+    /// `Lines`: split on `\n` after dropping one trailing newline; `[]` when absent.
+    public func lines(_ name: String) -> [String] {
+        guard let data = files[name], !data.isEmpty else { return [] }
+        var s = String(decoding: data, as: UTF8.self)
+        if s.hasSuffix("\n") { s.removeLast() }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// `Glob`: the files whose names match (an invalid pattern matches everything, as Helm falls back
+    /// to `**`).
+    public func glob(_ pattern: String) -> FilesObject {
+        guard let g = try? GlobPattern(pattern) else { return self }
+        return FilesObject(files.filter { g.matches($0.key) })
+    }
+
+    /// `{basename: content}` (or base64 content) rendered as Helm's `toYAML` (sigs.k8s.io/yaml,
+    /// final newline trimmed).
+    func asYAML(base64: Bool) -> String {
+        var m: [String: Value] = [:]
+        for name in sortedNames {
+            let data = files[name] ?? []
+            m[pathBase(name)] = .string(base64 ? Base64.encode(data) : String(decoding: data, as: UTF8.self))
+        }
+        var out = YAML.encode(.map(m))
+        if out.hasSuffix("\n") { out.removeLast() }
+        return out
+    }
+
+    public func member(_ name: String) -> TemplateMember? {
+        switch name {
+        case "Get":
+            return .method { args in .string(self.get(try singleStringArgument(args, method: "Get"))) }
+        case "GetBytes":
+            return .method { args in .bytes(self.files[try singleStringArgument(args, method: "GetBytes")] ?? []) }
+        case "Glob":
+            return .method { args in .object(self.glob(try singleStringArgument(args, method: "Glob"))) }
+        case "Lines":
+            return .method { args in .stringList(self.lines(try singleStringArgument(args, method: "Lines"))) }
+        case "AsConfig":
+            return .method { _ in .string(self.asYAML(base64: false)) }
+        case "AsSecrets":
+            return .method { _ in .string(self.asYAML(base64: true)) }
+        default:
+            // A map key: its bytes, or the zero value (a nil []byte) under missingkey=zero.
+            return .field(.bytes(files[name] ?? []))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import ChartEngine
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The one place that maps errors to output and exit codes.
+///
+/// Helm prints `Error: MESSAGE` on standard error and exits 1 for every failure, usage errors
+/// included (cobra's `unknown flag: --x`), so helmctl does the same; help and `--version` exit 0.
+enum ErrorReporting {
+    static func run(_ root: HelmCtl.Type) -> Never {
+        do {
+            var command = try root.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch let e as ChartEngineError {
+            fail(e.message)
+        } catch {
+            let code = root.exitCode(for: error)
+            if code == .success {
+                // --help and similar clean exits print through ArgumentParser.
+                root.exit(withError: error)
+            }
+            fail(cobraWording(root.message(for: error)))
+        }
+    }
+
+    /// ArgumentParser's usage messages in the words Helm's cobra/pflag use for the same mistakes.
+    static func cobraWording(_ message: String) -> String {
+        let unknown = "Unknown option '"
+        if message.hasPrefix(unknown), message.hasSuffix("'") {
+            let flag = String(message.dropFirst(unknown.count).dropLast())
+            if flag.hasPrefix("--") { return "unknown flag: \(flag)" }
+            if flag.hasPrefix("-"), let c = flag.dropFirst().first {
+                return "unknown shorthand flag: '\(c)' in \(flag)"
+            }
+        }
+        let missing = "Missing value for '"
+        if message.hasPrefix(missing), let end = message.dropFirst(missing.count).firstIndex(of: "'") {
+            let spec = message[message.index(message.startIndex, offsetBy: missing.count)..<end]
+            let flag = spec.split(separator: " ").first.map(String.init) ?? String(spec)
+            if !flag.hasPrefix("--"), flag.hasPrefix("-"), let c = flag.dropFirst().first {
+                return "flag needs an argument: '\(c)' in \(flag)"
+            }
+            return "flag needs an argument: \(flag)"
+        }
+        return message
+    }
+
+    static func fail(_ message: String) -> Never {
+        writeStderr("Error: \(message)\n")
+        exit(1)
+    }
+
+    static func writeStderr(_ s: String) { writeAll(2, s) }
+
+    static func writeStdout(_ s: String) { writeAll(1, s) }
+
+    /// Unbuffered write of the whole string to a file descriptor.
+    static func writeAll(_ fd: Int32, _ s: String) {
+        var bytes = Array(s.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buf in
+                write(fd, buf.baseAddress.map { $0 + offset }, buf.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+}

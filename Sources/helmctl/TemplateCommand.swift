@@ -1,0 +1,138 @@
+import ArgumentParser
+import ChartEngine
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `helmctl template [NAME] CHART`: render chart templates locally and print them as `helm template`.
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Locally render templates.")
+
+    @Argument(help: "[NAME] CHART")
+    var arguments: [String] = []
+
+    @Option(name: [.short, .long], help: "namespace scope for this request")
+    var namespace: String?
+
+    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file (can specify multiple)")
+    var values: [String] = []
+
+    @Option(name: .customLong("set"), help: "set values on the command line")
+    var set: [String] = []
+
+    @Option(name: .customLong("set-string"), help: "set STRING values on the command line")
+    var setString: [String] = []
+
+    @Option(name: .customLong("set-file"), help: "set values from respective files")
+    var setFile: [String] = []
+
+    @Option(name: .customLong("set-json"), help: "set JSON values on the command line")
+    var setJSON: [String] = []
+
+    @Option(name: .customLong("set-literal"), help: "set a literal STRING value on the command line")
+    var setLiteral: [String] = []
+
+    @Option(name: [.customShort("s"), .customLong("show-only")], help: "only show manifests rendered from the given templates")
+    var showOnly: [String] = []
+
+    @Option(name: .customLong("output-dir"), help: "writes the executed templates to files in output-dir instead of stdout")
+    var outputDir: String?
+
+    @Flag(name: .customLong("include-crds"), help: "include CRDs in the templated output")
+    var includeCRDs = false
+
+    @Flag(name: .customLong("skip-tests"), help: "skip tests from templated output")
+    var skipTests = false
+
+    @Flag(name: .customLong("no-hooks"), help: "prevent hooks from running during install")
+    var noHooks = false
+
+    @Flag(name: .customLong("hide-secret"), help: "hide Kubernetes Secrets")
+    var hideSecret = false
+
+    @Option(name: .customLong("kube-version"), help: "Kubernetes version used for Capabilities.KubeVersion")
+    var kubeVersion: String?
+
+    @Option(name: [.customShort("a"), .customLong("api-versions")], help: "Kubernetes api versions used for Capabilities.APIVersions")
+    var apiVersions: [String] = []
+
+    @Flag(name: .customLong("release-name"), help: "use release name in the output-dir path")
+    var useReleaseName = false
+
+    @Flag(name: [.customShort("g"), .customLong("generate-name")], help: "generate the name (and omit the NAME parameter)")
+    var generateName = false
+
+    @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
+    var isUpgrade = false
+
+    /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
+    @Flag(name: .customLong("debug"), help: "enable verbose output")
+    var debug = false
+
+    func run() throws {
+        let (name, chartPath) = try nameAndChart()
+        var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
+                                   isInstall: !isUpgrade, isUpgrade: isUpgrade)
+        if let kv = kubeVersion, !kv.isEmpty {
+            do {
+                let parsed = try KubeVersion.parse(kv)
+                render.kubeVersion = parsed.version
+            } catch let e as ChartEngineError {
+                throw ChartEngineError(.usage, "invalid kube version '\(kv)': \(e.message)")
+            }
+        }
+        // pflag's StringSlice flags split on commas.
+        render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
+        let valueOptions = ValueOptions(
+            valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
+            jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
+            literalValues: setLiteral)
+        let userValues = try valueOptions.merged()
+        let chart = try ChartLoader.load(directory: chartPath)
+        let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
+                                      useReleaseName: useReleaseName, includeCRDs: includeCRDs,
+                                      skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)
+        let out = try TemplateAction.run(chart: chart, values: userValues, options: options)
+        ErrorReporting.writeStdout(out)
+    }
+
+    /// Helm's `nameAndChart` for `helm template` (release name defaults to `release-name`).
+    func nameAndChart() throws -> (String, String) {
+        guard !arguments.isEmpty else {
+            throw ChartEngineError(.usage,
+                                   "\"helmctl template\" requires at least 1 argument\n\nUsage:  helmctl template [NAME] [CHART] [flags]")
+        }
+        if arguments.count > 2 {
+            throw ChartEngineError(.usage, "expected at most two arguments, unexpected arguments: "
+                + arguments[2...].joined(separator: ", "))
+        }
+        if arguments.count == 2 {
+            if generateName {
+                throw ChartEngineError(.usage, "cannot set --generate-name and also specify a name")
+            }
+            return (arguments[0], arguments[1])
+        }
+        if generateName {
+            var base = String(arguments[0].split(separator: "/").last ?? "")
+            if base == "." || base.isEmpty { base = "chart" }
+            if let dot = base.firstIndex(of: ".") { base = String(base[..<dot]) }
+            return ("\(base)-\(time(nil))", arguments[0])
+        }
+        return ("release-name", arguments[0])
+    }
+
+    /// `-n`, else `HELM_NAMESPACE`, else `default` (no kubeconfig is consulted offline).
+    func resolvedNamespace() -> String {
+        if let ns = namespace, !ns.isEmpty { return ns }
+        if let env = getenv("HELM_NAMESPACE") {
+            let s = String(cString: env)
+            if !s.isEmpty { return s }
+        }
+        return "default"
+    }
+}
