@@ -134,6 +134,9 @@ import Templating
         ("{{ chunk 9223372036854775807 (list 1 2) }} {{ duration (int64 9223372036854775807) }} {{ durationRound (int64 -9223372036854775808) }}", false, "[[1 2]] -1s 292y"),
         ("{{ dateModify \"2562047h\" (toDate \"2006-01-02\" \"2024-03-05\") }}", false, "2316-06-14 23:00:00 +0000 UTC"),
         ("{{ dateInZone \"2006-01-02 15:04 MST\" (int64 99999999999) \"Europe/Berlin\" }} {{ dateInZone \"2006-01-02 15:04 MST\" (int64 -99999999999) \"Europe/Berlin\" }}", false, "5138-11-16 10:46 CET -1199-02-15 15:06 LMT"),
+        ("{{ typeOf (chunk 2 (list 1 2 3)) }} {{ first (chunk 2 (list 1 2 3)) }} {{ len (chunk 2 (list 1 2 3)) }} {{ typeOf (chunk 2 (list)) }}", false, "[][]interface {} [1 2] 2 [][]interface {}"),
+        ("{{ join \",\" (chunk 2 (list 1 2 3)) }}", false, "[1 2],[3]"),
+        ("{{ concat (chunk 2 (list 1 2 3)) (list 4) }}", false, "[[1 2] [3] 4]"),
     ]
 
     @Test(arguments: cases)

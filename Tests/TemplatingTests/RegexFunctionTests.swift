@@ -87,3 +87,20 @@ import Templating
         #expect(ContinuousClock.now - start < .seconds(20))
     }
 }
+
+@Suite struct FuncsBConcurrencyTests {
+    /// Compiled regexes, zones and semver constraints are shared through caches; renders run in parallel.
+    @Test func concurrentCalls() async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<32 {
+                group.addTask {
+                    let a = try callB("regexReplaceAll", .s("\\p{Greek}+(\\d)"), .s("αβ\(i % 10)x"), .s("<$1>")).goString
+                    let b = try callB("semverCompare", .s(">=1.20-0"), .s("v1.\(20 + i).0")).isTruthy
+                    let c = try callB("dateInZone", .s("15:04 MST"), .i(1_700_000_000), .s("Europe/Berlin")).goString
+                    return a == "<\(i % 10)>x" && b && c == "23:13 CET"
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+}

@@ -86,7 +86,7 @@ extension FunctionRegistry {
                     chunks.append(.list(Array(items[i..<end]), .any))
                     i = end
                 }
-                return .list(chunks, .any)
+                return .list(chunks, .anyLists)
             }
         }
         for name in ["slice", "mustSlice"] {

@@ -492,7 +492,10 @@ enum RE2UnicodeProperty: @unchecked Sendable {
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }),
               let re = try? Regex("\\p{sc=\(name)}", as: Substring.self)
         else { return nil }
-        self = .script(re.matchingSemantics(.unicodeScalar))
+        let script = re.matchingSemantics(.unicodeScalar)
+        // Match once now so the engine's lazily built program exists before concurrent renders use it.
+        _ = "a".wholeMatch(of: script)
+        self = .script(script)
     }
 
     func contains(_ c: Unicode.Scalar) -> Bool {

@@ -34,6 +34,8 @@ public enum TemplateValue: @unchecked Sendable {
         case int = "[]int"
         case int64 = "[]int64"
         case float64 = "[]float64"
+        /// Sprig's `chunk` result.
+        case anyLists = "[][]interface {}"
     }
 
     /// Shorthand for a Go `int`.
