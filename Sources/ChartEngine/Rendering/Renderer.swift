@@ -75,7 +75,8 @@ public enum Renderer {
             for (name, r) in items {
                 // Partials are parsed but never output.
                 if pathBase(name).hasPrefix("_") { continue }
-                r.context.storage["Template"] = .map(["Name": .string(name), "BasePath": .string(r.basePath)])
+                r.context.storage["Template"] = .map(MapRef(["Name": .string(name), "BasePath": .string(r.basePath)],
+                                                       typeName: "common.Values"))
                 do {
                     let out = try set.execute(name, data: .map(r.context), options: execOptions)
                     rendered[name] = out.replacingAll("<no value>", with: "")

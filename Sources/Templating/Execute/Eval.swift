@@ -121,6 +121,9 @@ extension ExecState {
                 case .method(let fn):
                     let v = try callMethod(dot, name, fn, node: node, args: args, final: final)
                     return (v, false)
+                case .function(let fn):
+                    let v = try evalCall(dot, fn, callNode: .arg(node), args: args ?? [node], final: final)
+                    return (v, false)
                 case .field(let v):
                     if (args?.count ?? 0) > 1 || final != nil {
                         throw error("\(name) has arguments but cannot be invoked as function")
@@ -256,7 +259,7 @@ extension ExecState {
         case .string:
             if case .string(_, _, let text) = n { return .string(text) }
             throw error("expected string; found \(n.goString)")
-        case .list, .stringList, .map:
+        case .list, .stringList, .map, .goType:
             throw error("can't handle \(n.goString) for arg of type \(type.goName)")
         }
     }
@@ -294,6 +297,8 @@ extension ExecState {
         case (.int, .int(_, .int)), (.int64, .int(_, .int64)): return value
         case (.list, .list(_, .any)), (.stringList, .list(_, .string)): return value
         case (.map, .map(let m)) where m.typeName == "map[string]interface {}" || m.typeName.hasSuffix(".Values"):
+            return value
+        case (.goType(let name), .object(let o)) where o.goTypeName == name:
             return value
         case (_, .null):
             throw error("wrong type for value; expected \(type.goName); got interface {}")

@@ -43,13 +43,13 @@ extension FunctionRegistry {
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,
                                                        isCA: false, signer: nil, env: env))
         }
-        register("genSignedCert", [.string, .list, .list, .int, .any]) { args, env in
+        register("genSignedCert", [.string, .list, .list, .int, .goType("sprig.certificate")]) { args, env in
             let ca = try SprigCertificate.argument(args[4])
             let key = try PrivateKey.generateForCert()
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,
                                                        isCA: false, signer: ca, env: env))
         }
-        register("genSignedCertWithKey", [.string, .list, .list, .int, .any, .string]) { args, env in
+        register("genSignedCertWithKey", [.string, .list, .list, .int, .goType("sprig.certificate"), .string]) { args, env in
             let ca = try SprigCertificate.argument(args[4])
             let key = try PrivateKey.parse(RegexSupport.str(args[5]), context: "parsing private key")
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,

@@ -296,10 +296,12 @@ public enum GoFmt {
             let items = b.map { formatInt(Int64($0), unsigned: true, verb: verb == "v" ? "d" : verb, spec: Spec()) ?? bad(verb, .int(Int64($0), .uint8)) }
             return pad("[" + items.joined(separator: " ") + "]", spec)
         case .list(let items, _):
-            return pad("[" + items.map { format($0, verb: verb, spec: Spec(plus: spec.plus, sharp: spec.sharp)) }.joined(separator: " ") + "]", spec)
+            // A nil element of an interface slice prints <nil> whatever the verb.
+            return pad("[" + items.map { $0.isNil ? "<nil>" : format($0, verb: verb, spec: Spec(plus: spec.plus, sharp: spec.sharp)) }.joined(separator: " ") + "]", spec)
         case .map(let m):
             let body = m.sortedKeys.map { k in
-                format(.string(k), verb: verb, spec: Spec()) + ":" + format(m.storage[k]!, verb: verb, spec: Spec())
+                format(.string(k), verb: verb, spec: Spec()) + ":"
+                    + (m.storage[k]!.isNil ? "<nil>" : format(m.storage[k]!, verb: verb, spec: Spec()))
             }.joined(separator: " ")
             return pad("map[" + body + "]", spec)
         case .object(let o):
