@@ -38,34 +38,27 @@ enum ErrorRewording {
     }
 
     /// The multi-line form for errors whose whole chain is template errors (through `include`):
-    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level, every level after the first
-    /// indented by two more spaces, as Helm 4 prints it (e.g. helm v4.1.1 in SREGym/SREGym#686:
-    /// `…component.yaml:12:12\n  executing … at <include …>:\n    error calling include:\n  …_objects.tpl:112:16\n    executing …`).
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level, levels one after another
+    /// (Helm v4.2.3, checked against its goldens); an innermost error without location (`template:
+    /// no template "x" associated with template "gotpl"`) ends the chain verbatim.
     /// Errors wrapping a function's own error stay as Go printed them (nil here).
     static func traceable(_ top: TemplateError) -> String? {
-        var entries: [String] = []
+        var lines: [String] = []
         var level = top
-        var guardCount = 0
-        while guardCount < 10_000 {
-            guardCount += 1
+        for _ in 0..<10_000 {
             guard level.kind == .exec else { return nil }
             let head = "\(level.parseName):\(level.line):\(level.column)\n  executing \(quoteGo(level.executingName)) at <\(level.nodeText)>:\n    "
-            if let function = level.function {
-                guard function == "include", let inner = level.underlying?.error as? TemplateError,
-                      inner.kind == .exec
-                else { return nil }
-                entries.append(head + "error calling include:")
-                level = inner
-            } else {
-                entries.append(head + level.message)
+            guard let function = level.function else {
+                lines.append(head + level.message)
                 break
             }
-        }
-        var lines: [String] = []
-        for (i, entry) in entries.enumerated() {
-            for line in entry.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines.append(i == 0 ? String(line) : "  " + line)
+            guard function == "include", let inner = level.underlying?.error as? TemplateError else { return nil }
+            lines.append(head + "error calling include:")
+            if inner.kind == .plain {
+                lines.append(inner.goDescription)
+                break
             }
+            level = inner
         }
         return lines.joined(separator: "\n").trimmingGoSpace()
     }
