@@ -1,12 +1,20 @@
 /// Splits a rendered file into YAML documents as Helm's `releaseutil.SplitManifests`, whose separator
 /// is the regexp `(?:^|\s*\n)---\s*`.
 ///
-/// As in Helm's source, the whole text is trimmed first, any `---` right after a newline separates
-/// (even `---foo`), empty pieces are dropped and every document is trimmed of surrounding white space.
+/// Any `---` right after a newline separates (even `---foo`) and empty pieces are dropped. The
+/// separator eats the white space around it and leading white space is dropped, but the *last*
+/// document of a file keeps its trailing newlines — Helm v4.2.3 prints them, which is why
+/// `helm template` shows a blank line before the next `---` (verified against Helm's output).
 public enum ManifestSplitter {
     /// The documents of `text`, in order.
     public static func split(_ text: String) -> [String] {
-        let b = Array(text.trimmingGoSpace().utf8)
+        var b = Array(text.utf8)[...]
+        while let f = b.first, f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0C || f == 0x0D { b = b.dropFirst() }
+        let bytes = Array(b)
+        return splitTrimmed(bytes)
+    }
+
+    static func splitTrimmed(_ b: [UInt8]) -> [String] {
         var docs: [String] = []
         var docStart = 0
         var i = 0
@@ -40,10 +48,6 @@ public enum ManifestSplitter {
             }
         }
         docs.append(String(decoding: b[docStart..<b.count], as: UTF8.self))
-        var out: [String] = []
-        for d in docs where !d.isEmpty {
-            out.append(d.trimmingGoSpace())
-        }
-        return out
+        return docs.filter { !$0.isEmpty && !$0.utf8.allSatisfy(isSpace) }
     }
 }
