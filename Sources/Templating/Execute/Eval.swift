@@ -59,7 +59,7 @@ extension ExecState {
     }
 
     func idealConstant(_ n: NumberLiteral) throws -> TemplateValue {
-        if n.isComplex { throw error("complex numbers are not supported") }
+        if n.isComplex { return .object(GoComplex(real: n.complexReal, imag: n.complexImag)) }
         let t = n.text.lowercased()
         let isHexInt = t.hasPrefix("0x") || t.hasPrefix("-0x") || t.hasPrefix("+0x")
         let hexIsInt = isHexInt && !t.contains("p")
