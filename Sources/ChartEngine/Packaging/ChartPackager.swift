@@ -55,7 +55,7 @@ public enum ChartPackager {
         do {
             try ChartValidation.validate(&md)
         } catch {
-            throw ChartEngineError(error.code, "chart validation: \(error.message)")
+            throw ChartEngineError(error.code, "failed to save: chart validation: \(error.message)")
         }
         let name = chart.metadata.name
         var tar = TarWriter()
@@ -93,7 +93,7 @@ public enum ChartPackager {
         }
         if let schema = source.files.last(where: { $0.name == "values.schema.json" }) {
             if (try? JSON.decode(schema.text)) == nil {
-                throw ChartEngineError(.invalidChart, "Invalid JSON in values.schema.json")
+                throw ChartEngineError(.invalidChart, "failed to save: invalid JSON in values.schema.json")
             }
             try tar.addFile(name: base + "/values.schema.json", data: schema.data, modTime: time("values.schema.json"))
         }
