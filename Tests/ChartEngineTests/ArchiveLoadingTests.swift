@@ -146,6 +146,19 @@ struct ArchiveLoadingTests {
         #expect((try? ArchiveReader.entries(of: tgz, maxChartSize: 12000))?.count == 4)
     }
 
+    @Test func bombOfEmptyEntriesIsBounded() {
+        // Empty files cost no budget in Helm; the tar stream itself is capped at twice the limit.
+        let entries = (0..<100).map { E(name: "demo/e\($0)") }
+        let tgz = ArchiveFixtures.tgz(entries)
+        let msg = ArchiveFixtures.error { _ = try ArchiveReader.entries(of: tgz, maxChartSize: 10000) }
+        #expect(msg == "decompressed chart is larger than the maximum size 10000")
+    }
+
+    @Test(arguments: [("a\"b", #""a\"b""#), ("tab\there", #""tab\there""#), ("ü", "\"ü\""), ("\u{1}", #""\x01""#)])
+    func goQuote(_ raw: String, _ quoted: String) {
+        #expect(GoPath.quote(raw) == quoted)
+    }
+
     @Test func headerClaimingHugeSizeIsRefusedBeforeReading() {
         // 200 MiB claimed, nothing behind it: refused from the header alone.
         let tar = ArchiveFixtures.ustarHeader(name: "demo/huge", size: 200 * 1024 * 1024)

@@ -123,8 +123,6 @@ struct PackagingTests {
         Failure(name: "invalid schema JSON",
                 files: ["Chart.yaml": "apiVersion: v2\nname: x\nversion: 1.0.0\n", "values.schema.json": "{nope"],
                 options: .init(), message: "failed to save: invalid JSON in values.schema.json"),
-        Failure(name: "no Chart.yaml", files: ["values.yaml": "a: 1\n"], options: .init(),
-                message: "Chart.yaml file is missing"),
         Failure(name: "broken Chart.lock",
                 files: ["Chart.yaml": "apiVersion: v2\nname: x\nversion: 1.0.0\n", "Chart.lock": "a: [\n"],
                 options: .init(),
@@ -142,9 +140,13 @@ struct PackagingTests {
         #expect(ArchiveFixtures.error { _ = try ChartPackager.archive(directory: dir, options: f.options) } == f.message)
     }
 
-    @Test func missingDirectory() {
+    @Test func notAChartDirectory() throws {
         #expect(ArchiveFixtures.error { _ = try ChartPackager.archive(directory: "/nonexistent/chart") }
-            == "stat /nonexistent/chart: no such file or directory")
+            == "unable to detect chart at /nonexistent/chart/Chart.yaml: open /nonexistent/chart/Chart.yaml: no such file or directory")
+        let dir = try ArchiveFixtures.tempDir()
+        try ArchiveFixtures.write([1], to: dir + "/file.tgz")
+        #expect(ArchiveFixtures.error { _ = try ChartPackager.archive(directory: dir + "//file.tgz") }
+            == "unable to detect chart at \(dir)/file.tgz/Chart.yaml: open \(dir)/file.tgz/Chart.yaml: not a directory")
     }
 
     /// Names Go's tar writer stores as plain ustar, split ustar (prefix + name) and PAX.

@@ -86,7 +86,8 @@ public enum ArchiveReader {
                     throw ChartEngineError(.invalidChart,
                                            "decompressed chart is larger than the maximum size \(maxChartSize)")
                 }
-                let rawName = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+                // The UTF-8 form does not depend on the process locale (PAX paths are UTF-8).
+                let rawName = (archive_entry_pathname_utf8(e) ?? archive_entry_pathname(e)).map { String(cString: $0) } ?? ""
                 let type = UInt32(archive_entry_filetype(e))
                 if type == 0o040000 { continue }  // directory
 
@@ -198,20 +199,24 @@ enum GoPath {
         return body.isEmpty ? "." : body
     }
 
-    /// Go's `%q` for the ASCII-printable names archives hold; other bytes escaped as `\xNN`.
+    /// Go's `%q`: printable characters as they are, the usual escapes, other control characters as
+    /// `\xNN` (names from archives are usually plain).
     static func quote(_ s: String) -> String {
         var out = "\""
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x09: out += "\\t"
-            case 0x0D: out += "\\r"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
             default:
-                let hex = Array("0123456789abcdef")
-                out += "\\x" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+                if u.value < 0x20 || u.value == 0x7F {
+                    let hex = Array("0123456789abcdef")
+                    out += "\\x" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out + "\""

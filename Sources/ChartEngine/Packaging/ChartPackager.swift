@@ -1,5 +1,11 @@
 import StructuredData
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `helm package`: Helm v4's reproducible chart archive (`chartutil.Save`, §4.5).
 public enum ChartPackager {
     /// What to change while packaging (`--version`, `--app-version`).
@@ -18,14 +24,14 @@ public enum ChartPackager {
     public static func archive(directory path: String, options: Options = Options()) throws(ChartEngineError)
         -> (fileName: String, bytes: [UInt8])
     {
-        switch FileSystem.kind(of: path) {
-        case .missing:
-            throw ChartEngineError(.chartNotFound, "stat \(path): no such file or directory")
-        case .directory:
-            break
-        default:
-            throw ChartEngineError(.chartNotFound, "\(path) is not a directory")
+        // Helm v4's LoadDir reads Chart.yaml before anything else, naming the absolute path.
+        let chartfile = FileSystem.absolutePath(path) + "/Chart.yaml"
+        let fd = open(chartfile, O_RDONLY)
+        if fd < 0 {
+            throw ChartEngineError(.chartNotFound,
+                                   "unable to detect chart at \(chartfile): open \(chartfile): \(FileSystem.errorText(errno))")
         }
+        close(fd)
         let source = try ChartSource.directory(path)
         var chart = try ChartLoader.loadFiles(source.files)
         if let v = options.version, !v.isEmpty { chart.metadata.version = v }

@@ -114,6 +114,15 @@ struct ChartSource {
 }
 
 extension FileSystem {
+    /// Go's `filepath.Abs`: the path joined to the working directory when relative, then cleaned.
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return GoPath.clean(path) }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return GoPath.clean(path) }
+        let cwd = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return GoPath.clean(cwd + "/" + path)
+    }
+
     /// The modification time of `path` (following symlinks), or the epoch when it cannot be read.
     static func modificationTime(of path: String) -> FileTime {
         var st = stat()
