@@ -21,9 +21,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
-        .target(name: "ChartEngine", dependencies: ["Templating", "StructuredData"], swiftSettings: strict),
+        .target(name: "ChartEngine", dependencies: ["Templating", "StructuredData", "CLibArchive"],
+                swiftSettings: strict),
         .executableTarget(
             name: "helmctl",
             dependencies: [

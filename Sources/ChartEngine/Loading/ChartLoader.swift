@@ -149,9 +149,6 @@ public enum ChartLoader {
         guard var md = metadata else {
             throw ChartEngineError(.invalidChart, "Chart.yaml file is missing")
         }
-        if md.apiVersion != "v1" && md.apiVersion != "v2" {
-            throw ChartEngineError(.invalidChart, "unsupported chart version")
-        }
         try ChartValidation.validate(&md)
 
         var subcharts: [Chart] = []

@@ -37,37 +37,32 @@ enum ErrorRewording {
         return ChartEngineError(.templateExecution, text)
     }
 
-    /// The multi-line form for errors whose whole chain is template errors (through `include`):
-    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level, every level after the first
-    /// indented by two more spaces, as Helm 4 prints it (e.g. helm v4.1.1 in SREGym/SREGym#686:
-    /// `…component.yaml:12:12\n  executing … at <include …>:\n    error calling include:\n  …_objects.tpl:112:16\n    executing …`).
-    /// Errors wrapping a function's own error stay as Go printed them (nil here).
+    /// The multi-line form for errors whose chain is template errors (through `include`):
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level (checked against Helm v4.2.3).
+    /// A located level whose cause is an unlocated template error (`template: no template "x"
+    /// associated with template "gotpl"`) ends with that text on its own line. Errors wrapping a
+    /// function's own error stay as Go printed them (nil here).
     static func traceable(_ top: TemplateError) -> String? {
         var entries: [String] = []
         var level = top
         var guardCount = 0
-        while guardCount < 10_000 {
+        while guardCount < 100_000 {
             guardCount += 1
             guard level.kind == .exec else { return nil }
             let head = "\(level.parseName):\(level.line):\(level.column)\n  executing \(quoteGo(level.executingName)) at <\(level.nodeText)>:\n    "
-            if let function = level.function {
-                guard function == "include", let inner = level.underlying?.error as? TemplateError,
-                      inner.kind == .exec
-                else { return nil }
-                entries.append(head + "error calling include:")
-                level = inner
-            } else {
+            guard let function = level.function else {
                 entries.append(head + level.message)
                 break
             }
-        }
-        var lines: [String] = []
-        for (i, entry) in entries.enumerated() {
-            for line in entry.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines.append(i == 0 ? String(line) : "  " + line)
+            guard function == "include", let inner = level.underlying?.error as? TemplateError else { return nil }
+            entries.append(head + "error calling include:")
+            if inner.kind == .plain {
+                entries.append(inner.message)
+                break
             }
+            level = inner
         }
-        return lines.joined(separator: "\n").trimmingGoSpace()
+        return entries.joined(separator: "\n").trimmingGoSpace()
     }
 }
 
