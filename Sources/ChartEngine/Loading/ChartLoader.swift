@@ -6,9 +6,9 @@ public enum ChartLoader {
     /// Helm rejects any single chart file larger than this (5 MiB).
     public static let maxFileSize = 5 * 1024 * 1024
 
-    /// Loads the chart in `path` (a directory). Honours `.helmignore` (plus Helm's built-in
-    /// `templates/.?*` rule), strips UTF-8 BOMs, loads subcharts from `charts/` and validates
-    /// `Chart.yaml`.
+    /// Loads the chart at `path`: a directory (honouring `.helmignore` plus Helm's built-in
+    /// `templates/.?*` rule) or a `.tgz` archive (no `.helmignore`, as in Helm). Strips UTF-8 BOMs,
+    /// loads subcharts from `charts/` (directories and archives) and validates `Chart.yaml`.
     public static func load(directory path: String) throws -> Chart {
         // Values may nest 10000 levels deep (the YAML decoder's limit); the recursive value helpers
         // run on a large stack, as Go's growable stacks would allow.
@@ -20,8 +20,9 @@ public enum ChartLoader {
         case .missing:
             throw ChartEngineError(.chartNotFound, "path \"\(path)\" not found")
         case .file:
-            throw ChartEngineError(.chartNotFound,
-                                   "loading chart archives is not supported yet: \(path)")
+            let bytes = try FileSystem.read(path)
+            try ChartArchive.ensureArchive(bytes, name: path)
+            return try loadFiles(try ChartArchive.files(bytes))
         case .other:
             throw ChartEngineError(.chartNotFound, "\(path) is not a chart directory")
         case .directory:
@@ -156,12 +157,15 @@ public enum ChartLoader {
             // Helm skips entries whose names start with '_' or '.'.
             if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
             guard let subFiles = subchartFiles[cname] else { continue }
-            if cname.hasSuffix(".tgz") {
-                throw ChartEngineError(.invalidChart,
-                                       "error unpacking subchart \(cname) in \(md.name): chart archives are not supported yet")
-            }
-            do {
-                subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
+            do throws(ChartEngineError) {
+                if cname.hasSuffix(".tgz") {
+                    guard let archive = subFiles.first, subFiles.count == 1, archive.name.isEmpty else {
+                        throw ChartEngineError(.invalidChart, "error unpacking tar in \(md.name): expected \(cname)")
+                    }
+                    subcharts.append(try loadFiles(try ChartArchive.files(archive.data)))
+                } else {
+                    subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
+                }
             } catch {
                 throw ChartEngineError(error.code, "error unpacking subchart \(cname) in \(md.name): \(error.message)")
             }
