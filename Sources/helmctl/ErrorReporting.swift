@@ -25,8 +25,30 @@ enum ErrorReporting {
                 // --help and similar clean exits print through ArgumentParser.
                 root.exit(withError: error)
             }
-            fail(root.message(for: error))
+            fail(cobraWording(root.message(for: error)))
         }
+    }
+
+    /// ArgumentParser's usage messages in the words Helm's cobra/pflag use for the same mistakes.
+    static func cobraWording(_ message: String) -> String {
+        let unknown = "Unknown option '"
+        if message.hasPrefix(unknown), message.hasSuffix("'") {
+            let flag = String(message.dropFirst(unknown.count).dropLast())
+            if flag.hasPrefix("--") { return "unknown flag: \(flag)" }
+            if flag.hasPrefix("-"), let c = flag.dropFirst().first {
+                return "unknown shorthand flag: '\(c)' in \(flag)"
+            }
+        }
+        let missing = "Missing value for '"
+        if message.hasPrefix(missing), let end = message.dropFirst(missing.count).firstIndex(of: "'") {
+            let spec = message[message.index(message.startIndex, offsetBy: missing.count)..<end]
+            let flag = spec.split(separator: " ").first.map(String.init) ?? String(spec)
+            if !flag.hasPrefix("--"), flag.hasPrefix("-"), let c = flag.dropFirst().first {
+                return "flag needs an argument: '\(c)' in \(flag)"
+            }
+            return "flag needs an argument: \(flag)"
+        }
+        return message
     }
 
     static func fail(_ message: String) -> Never {

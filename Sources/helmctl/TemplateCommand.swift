@@ -70,6 +70,10 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
     var isUpgrade = false
 
+    /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
+    @Flag(name: .customLong("debug"), help: "enable verbose output")
+    var debug = false
+
     func run() throws {
         let (name, chartPath) = try nameAndChart()
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),

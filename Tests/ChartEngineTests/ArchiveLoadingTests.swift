@@ -196,12 +196,16 @@ struct ArchiveLoadingTests {
     @Test func nonArchiveFilesGetHelmsHints() throws {
         let dir = try ArchiveFixtures.tempDir()
         try ArchiveFixtures.write(Array("a: 1\n".utf8), to: dir + "/values.yaml")
-        try ArchiveFixtures.write(Array("plain text\n".utf8), to: dir + "/chart.tgz")
+        try ArchiveFixtures.write(Array("plain text\n".utf8), to: dir + "/short.tgz")
+        try ArchiveFixtures.write(Array(String(repeating: "plain text\n", count: 60).utf8), to: dir + "/chart.tgz")
         try ArchiveFixtures.write([0, 1, 2, 3], to: dir + "/binary.tgz")
         #expect(ArchiveFixtures.error { _ = try ChartLoader.load(directory: dir + "/values.yaml") }
             == "file '\(dir)/values.yaml' seems to be a YAML file, but expected a gzipped archive")
         #expect(ArchiveFixtures.error { _ = try ChartLoader.load(directory: dir + "/chart.tgz") }
             == "file '\(dir)/chart.tgz' does not appear to be a gzipped archive; got 'text/plain; charset=utf-8'")
+        // Helm sniffs a zero-filled 512-byte buffer, so short text files look binary.
+        #expect(ArchiveFixtures.error { _ = try ChartLoader.load(directory: dir + "/short.tgz") }
+            == "file '\(dir)/short.tgz' does not appear to be a gzipped archive; got 'application/octet-stream'")
         #expect(ArchiveFixtures.error { _ = try ChartLoader.load(directory: dir + "/binary.tgz") }
             == "file '\(dir)/binary.tgz' does not appear to be a gzipped archive; got 'application/octet-stream'")
     }

@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// Options of `helm template` beyond the values.
 public struct TemplateOptions: Sendable {
@@ -45,8 +46,13 @@ public enum TemplateAction {
     /// Renders `chart` and returns what `helm template` prints on standard output (with
     /// `--output-dir`, the `wrote …` lines, the files being written as a side effect).
     public static func run(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
+        try LargeStack.run { try runOnCurrentStack(chart: chart, values: values, options: options) }
+    }
+
+    static func runOnCurrentStack(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
         let release: RenderedRelease
         var written: [String] = []
+        try ReleaseName.validate(options.render.releaseName)
         let prepared = try Renderer.prepare(chart: chart, values: values)
         do {
             release = try renderResources(prepared: prepared, options: options, written: &written)
@@ -122,6 +128,14 @@ public enum TemplateAction {
     static func renderResources(prepared: (chart: Chart, values: [String: Value]), options: TemplateOptions,
                                 written: inout [String]) throws -> RenderedRelease
     {
+        let kubeConstraint = prepared.chart.metadata.kubeVersion
+        if !kubeConstraint.isEmpty {
+            let kube = try options.render.capabilities().kubeVersion.normalized
+            if !SemverRange.isCompatible(kubeConstraint, kube) {
+                throw ChartEngineError(.invalidChart,
+                                       "chart requires kubeVersion: \(kubeConstraint) which is incompatible with Kubernetes \(kube)")
+            }
+        }
         var files = try Renderer.render(prepared: prepared.chart, coalesced: prepared.values, options: options.render)
         var notes = ""
         let rootNotes = prepared.chart.name + "/templates/NOTES.txt"
@@ -174,5 +188,32 @@ public enum TemplateAction {
         }
         try FileSystem.write(outfile, Array("---\n# Source: \(name)\n\(data)\n".utf8), append: append)
         return outfile
+    }
+}
+
+/// Helm's `ValidateReleaseName` as `helm install/template` report it.
+public enum ReleaseName {
+    static let maxLength = 53
+
+    public static func validate(_ name: String) throws(ChartEngineError) {
+        if name.isEmpty {
+            throw ChartEngineError(.usage, "release name \"\": no name provided")
+        }
+        if name.utf8.count > maxLength || !matchesDNSPattern(name) {
+            throw ChartEngineError(.usage, "release name \(quoteGo(name)): invalid release name, must match regex "
+                + "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be "
+                + "longer than \(maxLength)")
+        }
+    }
+
+    /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`: dot-separated labels of
+    /// lower-case alphanumerics and inner dashes.
+    static func matchesDNSPattern(_ name: String) -> Bool {
+        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let first = label.first, let last = label.last else { return false }
+            func alnum(_ c: Character) -> Bool { (c >= "a" && c <= "z") || (c >= "0" && c <= "9") }
+            guard alnum(first), alnum(last), label.allSatisfy({ alnum($0) || $0 == "-" }) else { return false }
+        }
+        return true
     }
 }

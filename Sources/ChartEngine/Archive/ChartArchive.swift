@@ -1,13 +1,25 @@
+import Templating
+
 /// Loading charts from `.tgz` archives, as Helm's `loader.LoadFile` / `LoadArchive`.
 ///
 /// `.helmignore` is not applied to archives (Helm applies it only when loading or packaging a
 /// directory). Subcharts inside an archive may be directories or nested `.tgz` files.
 public enum ChartArchive {
-    /// Loads the chart archive at `path`.
-    public static func load(path: String) throws(ChartEngineError) -> Chart {
+    /// Loads the chart archive at `path` (on a large stack, as ``ChartLoader`` does, for deeply
+    /// nested values).
+    public static func load(path: String) throws -> Chart {
+        try LargeStack.run { try loadTyped(path: path) }
+    }
+
+    /// Loads a chart from archive bytes (Helm's `LoadArchive`).
+    public static func load(bytes: [UInt8]) throws -> Chart {
+        try LargeStack.run { try loadTyped(bytes: bytes) }
+    }
+
+    static func loadTyped(path: String) throws(ChartEngineError) -> Chart {
         let bytes = try readArchiveFile(path)
         do throws(ChartEngineError) {
-            return try load(bytes: bytes)
+            return try loadTyped(bytes: bytes)
         } catch {
             if error.message == "gzip: invalid header" {
                 throw ChartEngineError(error.code,
@@ -17,10 +29,8 @@ public enum ChartArchive {
         }
     }
 
-    /// Loads a chart from archive bytes (Helm's `LoadArchive`).
-    public static func load(bytes: [UInt8]) throws(ChartEngineError) -> Chart {
-        let entries = try ArchiveReader.entries(of: bytes)
-        return try ChartLoader.loadFiles(entries.map { ChartFile(name: $0.name, data: $0.data) })
+    static func loadTyped(bytes: [UInt8]) throws(ChartEngineError) -> Chart {
+        try ChartLoader.loadFiles(try files(bytes))
     }
 
     /// Reads an archive file after Helm's `EnsureArchive` check, which turns the common mistake of
@@ -35,21 +45,32 @@ public enum ChartArchive {
             break
         }
         let bytes = try FileSystem.read(path)
-        if !bytes.starts(with: [0x1F, 0x8B, 0x08]) {
-            if path.hasSuffix(".yml") || path.hasSuffix(".yaml") {
-                throw ChartEngineError(.invalidChart,
-                                       "file '\(path)' seems to be a YAML file, but expected a gzipped archive")
-            }
-            throw ChartEngineError(.invalidChart,
-                                   "file '\(path)' does not appear to be a gzipped archive; got '\(sniff(bytes))'")
-        }
+        try ensureArchive(bytes, name: path)
         return bytes
     }
 
-    /// A small part of Go's `http.DetectContentType`: enough to name what a non-gzip file looks like.
+    /// Helm's `EnsureArchive`: a helpful message for files that are not gzip (a values file passed
+    /// where a chart is expected is the usual case).
+    static func ensureArchive(_ bytes: [UInt8], name: String) throws(ChartEngineError) {
+        if bytes.starts(with: [0x1F, 0x8B, 0x08]) { return }
+        if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+            throw ChartEngineError(.invalidChart,
+                                   "file '\(name)' seems to be a YAML file, but expected a gzipped archive")
+        }
+        throw ChartEngineError(.invalidChart,
+                               "file '\(name)' does not appear to be a gzipped archive; got '\(sniff(bytes))'")
+    }
+
+    /// The chart-relative files of archive bytes (what ``ChartLoader`` builds the chart from).
+    static func files(_ bytes: [UInt8]) throws(ChartEngineError) -> [ChartFile] {
+        try ArchiveReader.entries(of: bytes).map { ChartFile(name: $0.name, data: $0.data) }
+    }
+
+    /// A small part of Go's `http.DetectContentType`, applied as Helm does to a 512-byte buffer that
+    /// is zero-filled past the end of a short file — so any file under 512 bytes sniffs as binary.
     static func sniff(_ bytes: [UInt8]) -> String {
-        let head = bytes.prefix(512)
-        if head.isEmpty { return "text/plain; charset=utf-8" }
+        var head = Array(bytes.prefix(512))
+        if head.count < 512 { head += [UInt8](repeating: 0, count: 512 - head.count) }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
         if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
@@ -59,13 +80,5 @@ public enum ChartArchive {
             return "application/octet-stream"
         }
         return "text/plain; charset=utf-8"
-    }
-}
-
-extension ChartLoader {
-    /// The hook ``ChartLoader`` calls for `charts/*.tgz` entries: Helm unpacks a subchart archive
-    /// with `LoadArchive` and wraps any failure in `error unpacking subchart`.
-    static func loadSubchartArchive(_ data: [UInt8]) throws(ChartEngineError) -> Chart {
-        try ChartArchive.load(bytes: data)
     }
 }

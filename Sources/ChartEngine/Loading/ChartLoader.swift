@@ -1,15 +1,18 @@
 public import StructuredData
+import Templating
 
 /// Loads charts from disk as Helm's `loader.Load` does for directories.
 public enum ChartLoader {
     /// Helm rejects any single chart file larger than this (5 MiB).
     public static let maxFileSize = 5 * 1024 * 1024
 
-    /// Loads the chart in `path` (a directory). Honours `.helmignore` (plus Helm's built-in
-    /// `templates/.?*` rule), strips UTF-8 BOMs, loads subcharts from `charts/` and validates
-    /// `Chart.yaml`.
+    /// Loads the chart at `path`: a directory (honouring `.helmignore` plus Helm's built-in
+    /// `templates/.?*` rule) or a `.tgz` archive (no `.helmignore`, as in Helm). Strips UTF-8 BOMs,
+    /// loads subcharts from `charts/` (directories and archives) and validates `Chart.yaml`.
     public static func load(directory path: String) throws -> Chart {
-        try loadDirectory(path)
+        // Values may nest 10000 levels deep (the YAML decoder's limit); the recursive value helpers
+        // run on a large stack, as Go's growable stacks would allow.
+        try LargeStack.run { try loadDirectory(path) }
     }
 
     static func loadDirectory(_ path: String) throws(ChartEngineError) -> Chart {
@@ -17,7 +20,9 @@ public enum ChartLoader {
         case .missing:
             throw ChartEngineError(.chartNotFound, "path \"\(path)\" not found")
         case .file:
-            return try ChartArchive.load(path: path)
+            let bytes = try FileSystem.read(path)
+            try ChartArchive.ensureArchive(bytes, name: path)
+            return try loadFiles(try ChartArchive.files(bytes))
         case .other:
             throw ChartEngineError(.chartNotFound, "\(path) is not a chart directory")
         case .directory:
@@ -70,7 +75,7 @@ public enum ChartLoader {
     /// Builds a chart from its files (names relative to the chart root, `/`-separated), as Helm's
     /// `LoadFiles`.
     public static func load(files: [ChartFile]) throws -> Chart {
-        try loadFiles(files)
+        try LargeStack.run { try loadFiles(files) }
     }
 
     static func loadFiles(_ files: [ChartFile]) throws(ChartEngineError) -> Chart {
@@ -145,9 +150,6 @@ public enum ChartLoader {
         guard var md = metadata else {
             throw ChartEngineError(.invalidChart, "Chart.yaml file is missing")
         }
-        if md.apiVersion != "v1" && md.apiVersion != "v2" {
-            throw ChartEngineError(.invalidChart, "unsupported chart version")
-        }
         try ChartValidation.validate(&md)
 
         var subcharts: [Chart] = []
@@ -155,13 +157,12 @@ public enum ChartLoader {
             // Helm skips entries whose names start with '_' or '.'.
             if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
             guard let subFiles = subchartFiles[cname] else { continue }
-            if cname.hasSuffix(".tgz") && (subFiles.count != 1 || !subFiles[0].name.isEmpty) {
-                throw ChartEngineError(.invalidChart,
-                                       "error unpacking subchart tar in \(md.name): expected \(cname), got \(cname)/\(subFiles[0].name)")
-            }
-            do {
+            do throws(ChartEngineError) {
                 if cname.hasSuffix(".tgz") {
-                    subcharts.append(try loadSubchartArchive(subFiles[0].data))
+                    guard let archive = subFiles.first, subFiles.count == 1, archive.name.isEmpty else {
+                        throw ChartEngineError(.invalidChart, "error unpacking tar in \(md.name): expected \(cname)")
+                    }
+                    subcharts.append(try loadFiles(try ChartArchive.files(archive.data)))
                 } else {
                     subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
                 }

@@ -1,4 +1,5 @@
 import StructuredData
+import Templating
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +22,13 @@ public enum ChartPackager {
     /// Loads the chart directory `path`, applies `options`, checks that every dependency in
     /// `Chart.yaml` is present in `charts/`, and returns the archive bytes and file name
     /// (`<name>-<version>.tgz`).
-    public static func archive(directory path: String, options: Options = Options()) throws(ChartEngineError)
+    public static func archive(directory path: String, options: Options = Options()) throws
+        -> (fileName: String, bytes: [UInt8])
+    {
+        try LargeStack.run { try archiveTyped(directory: path, options: options) }
+    }
+
+    static func archiveTyped(directory path: String, options: Options) throws(ChartEngineError)
         -> (fileName: String, bytes: [UInt8])
     {
         // Helm v4's LoadDir reads Chart.yaml before anything else, naming the absolute path.

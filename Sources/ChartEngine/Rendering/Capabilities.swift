@@ -71,37 +71,28 @@ public struct KubeVersion: Sendable, Equatable {
         self.minor = minor
     }
 
-    /// Helm's `ParseKubeVersion` (k8s `ParseGeneric`: `[v]MAJOR.MINOR[.PATCH][suffix]`).
+    /// Helm's `ParseKubeVersion` over k8s `ParseGeneric`: `[v]N.N[.N…]` and any suffix; the normalized
+    /// form is `v` plus the numeric components (`1.30` → `v1.30`, `1.33.4-gke.1` → `v1.33.4`).
     public static func parse(_ text: String) throws -> KubeVersion {
         var s = Substring(text.trimmingGoSpace())
         if s.hasPrefix("v") { s = s.dropFirst() }
-        var nums: [UInt64] = []
-        var current = ""
-        var rest = s.startIndex
-        var idx = s.startIndex
-        while idx < s.endIndex {
-            let c = s[idx]
-            if c.isASCII && c.isNumber {
-                current.append(c)
-            } else if c == "." && !current.isEmpty && nums.count < 2 {
-                guard let n = UInt64(current) else { break }
-                nums.append(n)
-                current = ""
-            } else {
-                break
-            }
-            idx = s.index(after: idx)
-            rest = idx
-        }
-        if !current.isEmpty, let n = UInt64(current) { nums.append(n) }
-        let suffix = s[rest...]
-        let badSuffix = !(suffix.isEmpty || suffix.first == "-" || suffix.first == "+")
-        guard nums.count >= 2, !badSuffix else {
+        let numeric = s.prefix { ($0.isASCII && $0.isNumber) || $0 == "." }
+        let parts = numeric.split(separator: ".", omittingEmptySubsequences: false)
+        guard !numeric.isEmpty, !numeric.hasSuffix("."), parts.allSatisfy({ !$0.isEmpty }) else {
             throw ChartEngineError(.usage, "could not parse \(quoteGo(text)) as version")
         }
-        let patch = nums.count > 2 ? nums[2] : 0
+        guard parts.count >= 2 else {
+            throw ChartEngineError(.usage, "illegal version string \(quoteGo(text))")
+        }
+        var nums: [UInt64] = []
+        for p in parts {
+            guard let n = UInt64(p) else {
+                throw ChartEngineError(.usage, "illegal version string \(quoteGo(text))")
+            }
+            nums.append(n)
+        }
         let given = text.hasPrefix("v") ? text : "v" + text
-        return KubeVersion(version: given, normalized: "v\(nums[0]).\(nums[1]).\(patch)",
+        return KubeVersion(version: given, normalized: "v" + nums.map(String.init).joined(separator: "."),
                            major: String(nums[0]), minor: String(nums[1]))
     }
 }

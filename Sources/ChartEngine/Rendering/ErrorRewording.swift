@@ -37,27 +37,30 @@ enum ErrorRewording {
         return ChartEngineError(.templateExecution, text)
     }
 
-    /// The multi-line form for errors whose whole chain is template errors (through `include`):
-    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level. Errors wrapping a function's own
-    /// error stay as Go printed them (nil here).
+    /// The multi-line form for errors whose chain is template errors (through `include`):
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level (checked against Helm v4.2.3).
+    /// A located level whose cause is an unlocated template error (`template: no template "x"
+    /// associated with template "gotpl"`) ends with that text on its own line. Errors wrapping a
+    /// function's own error stay as Go printed them (nil here).
     static func traceable(_ top: TemplateError) -> String? {
         var entries: [String] = []
         var level = top
         var guardCount = 0
-        while guardCount < 10_000 {
+        while guardCount < 100_000 {
             guardCount += 1
             guard level.kind == .exec else { return nil }
             let head = "\(level.parseName):\(level.line):\(level.column)\n  executing \(quoteGo(level.executingName)) at <\(level.nodeText)>:\n    "
-            if let function = level.function {
-                guard function == "include", let inner = level.underlying?.error as? TemplateError,
-                      inner.kind == .exec
-                else { return nil }
-                entries.append(head + "error calling include:")
-                level = inner
-            } else {
+            guard let function = level.function else {
                 entries.append(head + level.message)
                 break
             }
+            guard function == "include", let inner = level.underlying?.error as? TemplateError else { return nil }
+            entries.append(head + "error calling include:")
+            if inner.kind == .plain {
+                entries.append(inner.message)
+                break
+            }
+            level = inner
         }
         return entries.joined(separator: "\n").trimmingGoSpace()
     }
@@ -69,30 +72,58 @@ extension String {
 
     func range(of target: String, options: SearchOptions) -> Range<String.Index>? {
         let t = Array(target.utf8)
-        let b = Array(utf8)
-        guard !t.isEmpty, b.count >= t.count else { return nil }
-        let starts: [Int] = options == .backwards ? Array((0...(b.count - t.count)).reversed())
-                                                    : Array(0...(b.count - t.count))
-        for i in starts where Array(b[i..<(i + t.count)]) == t {
-            let lo = utf8.index(startIndex, offsetBy: i)
-            let hi = utf8.index(lo, offsetBy: t.count)
-            return lo..<hi
+        guard !t.isEmpty else { return nil }
+        return withUTF8Bytes { b -> Range<String.Index>? in
+            guard b.count >= t.count else { return nil }
+            func matches(at i: Int) -> Bool {
+                if b[i] != t[0] { return false }
+                for j in 1..<t.count where b[i + j] != t[j] { return false }
+                return true
+            }
+            let last = b.count - t.count
+            var found: Int?
+            if options == .backwards {
+                var i = last
+                while i >= 0 { if matches(at: i) { found = i; break }; i -= 1 }
+            } else {
+                var i = 0
+                while i <= last { if matches(at: i) { found = i; break }; i += 1 }
+            }
+            guard let f = found else { return nil }
+            let lo = utf8.index(startIndex, offsetBy: f)
+            return lo..<utf8.index(lo, offsetBy: t.count)
         }
-        return nil
     }
 
     func range(of target: String) -> Range<String.Index>? { range(of: target, options: .forwards) }
 
     /// `strings.Split(s, sep)`.
     func components(separatedBy sep: String) -> [String] {
-        var out: [String] = []
-        var rest = Substring(self)
-        while let r = String(rest).range(of: sep) {
-            let s = String(rest)
-            out.append(String(s[..<r.lowerBound]))
-            rest = Substring(s[r.upperBound...])
+        let t = Array(sep.utf8)
+        guard !t.isEmpty else { return [self] }
+        return withUTF8Bytes { b in
+            var out: [String] = []
+            var start = 0
+            var i = 0
+            while i + t.count <= b.count {
+                var hit = b[i] == t[0]
+                if hit { for j in 1..<t.count where b[i + j] != t[j] { hit = false; break } }
+                if hit {
+                    out.append(String(decoding: b[start..<i], as: UTF8.self))
+                    i += t.count
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            out.append(String(decoding: b[start..<b.count], as: UTF8.self))
+            return out
         }
-        out.append(String(rest))
-        return out
+    }
+
+    /// The UTF-8 bytes as a contiguous buffer.
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var copy = self
+        return copy.withUTF8 { body($0) }
     }
 }

@@ -30,7 +30,13 @@ public enum HelmFunctions {
                 env.userState[key] = 1
             }
             defer { env.userState[key] = (env.userState[key] ?? 1) - 1 }
-            return .string(try env.executeTemplate(named: name, data: args[1]))
+            do {
+                return .string(try env.executeTemplate(named: name, data: args[1]))
+            } catch let e as TemplateError where e.kind == .plain && e.message.hasPrefix("template: no template ") {
+                // Helm's include executes through the root template of the set, named "gotpl".
+                throw TemplateError(kind: .plain,
+                                    message: "template: no template \(quoteGo(name)) associated with template \"gotpl\"")
+            }
         }
 
         r.register("tpl", [.string, .any]) { args, env in
@@ -125,24 +131,7 @@ extension TemplateValue {
 extension String {
     /// Go's `strings.ReplaceAll` (non-overlapping, left to right).
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        let t = Array(target.utf8)
-        let b = Array(utf8)
-        guard b.count >= t.count else { return self }
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        var changed = false
-        while i < b.count {
-            if i + t.count <= b.count && b[i] == t[0] && Array(b[i..<(i + t.count)]) == t {
-                out.append(contentsOf: replacement.utf8)
-                i += t.count
-                changed = true
-            } else {
-                out.append(b[i])
-                i += 1
-            }
-        }
-        return changed ? String(decoding: out, as: UTF8.self) : self
+        guard !target.isEmpty, range(of: target) != nil else { return self }
+        return components(separatedBy: target).joined(separator: replacement)
     }
 }

@@ -10,7 +10,8 @@ enum RenderContext {
               "IsInstall": .bool(o.isInstall), "IsUpgrade": .bool(o.isUpgrade), "Service": .string("Helm")])
     }
 
-    /// `.Chart` in Helm v4: a map of the metadata fields plus `IsRoot`.
+    /// `.Chart` in Helm v4: the metadata struct turned into a map by reflection (`structToMap`: slices
+    /// become `[]interface {}`, nested structs maps, `map[string]string` kept) plus `IsRoot`.
     static func chartMap(_ chart: Chart) -> TemplateValue {
         let md = chart.metadata
         var annotations: [String: TemplateValue] = [:]
@@ -20,7 +21,7 @@ enum RenderContext {
         }
         let deps: [TemplateValue] = md.dependencies.map { d in
             .map(["Name": .string(d.name), "Version": .string(d.version), "Repository": .string(d.repository),
-                  "Condition": .string(d.condition), "Tags": .stringList(d.tags), "Enabled": .bool(d.enabled),
+                  "Condition": .string(d.condition), "Tags": .list(d.tags.map { .string($0) }), "Enabled": .bool(d.enabled),
                   "ImportValues": .list(d.importValues.map(TemplateValue.init)), "Alias": .string(d.alias)])
         }
         return .map([
@@ -34,11 +35,11 @@ enum RenderContext {
             "Home": .string(md.home),
             "Icon": .string(md.icon),
             "IsRoot": .bool(chart.isRoot),
-            "Keywords": .stringList(md.keywords),
+            "Keywords": .list(md.keywords.map { .string($0) }),
             "KubeVersion": .string(md.kubeVersion),
             "Maintainers": .list(maintainers),
             "Name": .string(md.name),
-            "Sources": .stringList(md.sources),
+            "Sources": .list(md.sources.map { .string($0) }),
             "Tags": .string(md.tags),
             "Type": .string(md.type),
             "Version": .string(md.version),

@@ -12,8 +12,10 @@ public enum Renderer {
     public static func render(chart: Chart, values: [String: Value], options: RenderOptions) throws
         -> [String: String]
     {
-        let prepared = try prepare(chart: chart, values: values)
-        return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
+        try LargeStack.run {
+            let prepared = try prepare(chart: chart, values: values)
+            return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
+        }
     }
 
     /// Same as ``render(chart:values:options:)`` with a `Value` (must be a map or null).
@@ -64,20 +66,24 @@ public enum Renderer {
             let file = (error as? TemplateError)?.parseName ?? ""
             throw ErrorRewording.parse(error, file: file)
         }
-        var rendered: [String: String] = [:]
         let execOptions = ExecutionOptions(clock: options.clock, random: options.random)
-        for name in order {
-            guard let r = renderables[name] else { continue }
-            // Partials are parsed but never output.
-            if pathBase(name).hasPrefix("_") { continue }
-            r.context.storage["Template"] = .map(["Name": .string(name), "BasePath": .string(r.basePath)])
-            do {
-                let out = try set.execute(name, data: .map(r.context), options: execOptions)
-                rendered[name] = out.replacingAll("<no value>", with: "")
-            } catch {
-                throw ErrorRewording.exec(error, file: name)
+        let items = order.compactMap { name in renderables[name].map { (name, $0) } }
+        // Helm allows 1000 nested includes per name and Go 100000 nested templates; Go grows its
+        // stacks, so execution runs on a thread with a large stack.
+        return try LargeStack.run {
+            var rendered: [String: String] = [:]
+            for (name, r) in items {
+                // Partials are parsed but never output.
+                if pathBase(name).hasPrefix("_") { continue }
+                r.context.storage["Template"] = .map(["Name": .string(name), "BasePath": .string(r.basePath)])
+                do {
+                    let out = try set.execute(name, data: .map(r.context), options: execOptions)
+                    rendered[name] = out.replacingAll("<no value>", with: "")
+                } catch {
+                    throw ErrorRewording.exec(error, file: name)
+                }
             }
+            return rendered
         }
-        return rendered
     }
 }

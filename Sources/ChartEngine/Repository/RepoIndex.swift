@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// One chart version in a repository index (Helm's `repo.ChartVersion`: the chart's metadata plus
 /// where to download it, when it was indexed and the archive's digest).
@@ -67,8 +68,14 @@ public struct RepoIndex: Sendable, Equatable {
 
     /// `helm repo index DIR [--url URL]` without merging: every `*.tgz` and `*/*.tgz` that loads as
     /// a chart (others are skipped, as Helm assumes they are not charts), digest = SHA-256 hex.
-    public static func index(directory dir: String, baseURL: String, clock: () -> String = RepoTime.now)
-        throws(ChartEngineError) -> RepoIndex
+    public static func index(directory dir: String, baseURL: String,
+                             clock: @escaping () -> String = RepoTime.now) throws -> RepoIndex
+    {
+        try LargeStack.run { try indexTyped(directory: dir, baseURL: baseURL, clock: clock) }
+    }
+
+    static func indexTyped(directory dir: String, baseURL: String, clock: () -> String) throws(ChartEngineError)
+        -> RepoIndex
     {
         var index = RepoIndex(generated: clock())
         for rel in try archivesIn(dir) {
@@ -76,7 +83,7 @@ public struct RepoIndex: Sendable, Equatable {
             let (parentDir, fname) = TarWriter.splitPath(rel)
             let trimmedParent = parentDir.hasSuffix("/") ? String(parentDir.dropLast()) : parentDir
             let parentURL = URLJoin.join(baseURL, trimmedParent)
-            guard let bytes = try? FileSystem.read(full), let chart = try? ChartArchive.load(bytes: bytes) else {
+            guard let bytes = try? FileSystem.read(full), let chart = try? ChartArchive.loadTyped(bytes: bytes) else {
                 continue
             }
             var md = chart.metadata

@@ -5,9 +5,10 @@ public import StructuredData
 public enum DependencyProcessor {
     /// The chart with disabled subcharts removed and aliases applied, and its values after imports.
     public static func process(_ chart: Chart, userValues: [String: Value]) throws(ChartEngineError) -> Chart {
-        var merger = Coalescer(merge: true)
-        var c = chart
-        let topValues = try merger.coalesce(chart: applyAliases(chart), values: userValues)
+        // Conditions and tags read Helm's `CoalesceValues(chart, vals)`: user nulls delete defaults.
+        var coalescer = Coalescer()
+        var c = applyAliases(chart)
+        let topValues = try coalescer.coalesce(chart: c, values: userValues)
         try processEnabled(&c, values: topValues, path: "", tags: tagsTable(topValues))
         try processImports(&c)
         return c
@@ -18,15 +19,22 @@ public enum DependencyProcessor {
         return nil
     }
 
-    /// Subcharts selected by `Chart.yaml` dependencies (renamed to their alias), plus undeclared ones.
+    /// Helm's dependency matching: a declared dependency picks the subchart of its name whose version
+    /// satisfies the declared range (renamed to its alias); subcharts no declaration picks are kept as
+    /// they are (undeclared charts are always included). Declarations are renamed to their alias, so
+    /// conditions and removal work on the alias.
     static func applyAliases(_ chart: Chart) -> Chart {
         var c = chart
         var result: [Chart] = []
-        let declared = Set(chart.metadata.dependencies.map(\.name))
-        // Charts in charts/ that Chart.yaml does not declare are always included.
-        for sub in chart.dependencies where !declared.contains(sub.name) { result.append(sub) }
-        for (i, req) in chart.metadata.dependencies.enumerated() {
-            if let sub = chart.dependencies.first(where: { $0.name == req.name }) {
+        let reqs = chart.metadata.dependencies
+        for sub in chart.dependencies
+        where !reqs.contains(where: { $0.name == sub.name && SemverRange.isCompatible($0.version, sub.metadata.version) }) {
+            result.append(sub)
+        }
+        for (i, req) in reqs.enumerated() {
+            if let sub = chart.dependencies.first(where: {
+                $0.name == req.name && SemverRange.isCompatible(req.version, $0.metadata.version)
+            }) {
                 result.append(req.alias.isEmpty ? sub : sub.renamed(req.alias))
             }
             if !req.alias.isEmpty { c.metadata.dependencies[i].name = req.alias }
@@ -38,15 +46,6 @@ public enum DependencyProcessor {
     static func processEnabled(_ chart: inout Chart, values: [String: Value], path: String,
                                tags: [String: Value]?) throws(ChartEngineError)
     {
-        chart = applyAliasesShallow(chart)
-        guard !chart.metadata.dependencies.isEmpty else {
-            // Still recurse: undeclared subcharts may declare their own dependencies.
-            for i in chart.dependencies.indices {
-                try processEnabled(&chart.dependencies[i], values: values,
-                                   path: path + chart.dependencies[i].name + ".", tags: tags)
-            }
-            return
-        }
         var disabled: Set<String> = []
         for req in chart.metadata.dependencies {
             var enabled = true
@@ -68,31 +67,12 @@ public enum DependencyProcessor {
         }
         chart.dependencies.removeAll { disabled.contains($0.name) }
         chart.metadata.dependencies.removeAll { disabled.contains($0.name) }
+        // Helm marks every remaining declaration enabled.
+        for i in chart.metadata.dependencies.indices { chart.metadata.dependencies[i].enabled = true }
         for i in chart.dependencies.indices {
             try processEnabled(&chart.dependencies[i], values: values,
                                path: path + chart.dependencies[i].name + ".", tags: tags)
         }
-    }
-
-    /// Alias application for one level (names already applied below by ``applyAliases``).
-    private static func applyAliasesShallow(_ chart: Chart) -> Chart {
-        var c = chart
-        var result: [Chart] = []
-        let declared = Set(chart.metadata.dependencies.map(\.name))
-        for sub in chart.dependencies where !declared.contains(sub.name) {
-            // Either undeclared, or already renamed to its alias on an earlier pass.
-            if !chart.metadata.dependencies.contains(where: { $0.alias == sub.name }) { result.append(sub) }
-        }
-        for (i, req) in chart.metadata.dependencies.enumerated() {
-            if !req.alias.isEmpty, let sub = chart.dependencies.first(where: { $0.name == req.alias }) {
-                result.append(sub)
-            } else if let sub = chart.dependencies.first(where: { $0.name == req.name }) {
-                result.append(req.alias.isEmpty ? sub : sub.renamed(req.alias))
-            }
-            if !req.alias.isEmpty { c.metadata.dependencies[i].name = req.alias }
-        }
-        c.dependencies = result
-        return c
     }
 
     /// `import-values`, deepest charts first; imported values rank below the parent's own.

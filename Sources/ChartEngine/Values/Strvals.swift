@@ -10,6 +10,8 @@ public import StructuredData
 public enum Strvals {
     /// The most nested `a.b.c…` levels Helm accepts.
     public static let maxNestedNameLevel = 30
+    /// The deepest `a[0][0]…` nesting helmctl accepts (Helm has no limit; see ``checkListDepth``).
+    public static let maxNestedListLevel = 100
     /// The largest list index Helm accepts.
     public static let maxIndex = 65536
 

@@ -23,6 +23,14 @@ func interfaceConversion(_ v: Value, want: String) -> ChartEngineError {
     return Strvals.err("unable to parse key: interface conversion: interface {} is \(have), not \(want)")
 }
 
+/// Helm puts no limit on `a[0][0]…` nesting (Go grows its stack); helmctl refuses absurd depths
+/// instead of overflowing its stack.
+func checkListDepth(_ depth: Int) throws(ChartEngineError) {
+    if depth > Strvals.maxNestedListLevel {
+        throw Strvals.err("list index nested level is greater than maximum supported nested level of \(Strvals.maxNestedListLevel)")
+    }
+}
+
 func setIndex(_ list: [Value], _ index: Int, _ val: Value) throws(ChartEngineError) -> [Value] {
     if index < 0 { throw Strvals.err("negative \(index) index not allowed") }
     if index > Strvals.maxIndex {
@@ -137,10 +145,11 @@ extension Strvals {
             return try Strvals.atoi(v)
         }
 
-        mutating func listItem(_ list: [Value], _ i: Int, level: Int) throws(ChartEngineError)
+        mutating func listItem(_ list: [Value], _ i: Int, level: Int, depth: Int = 1) throws(ChartEngineError)
             -> ([Value], StrvalsSignal)
         {
             if i < 0 { throw Strvals.err("negative \(i) index not allowed") }
+            try checkListDepth(depth)
             let (k, last) = sc.until(["[", ".", "="])
             if !k.isEmpty { throw Strvals.err("unexpected data at end of array index: \(goQuoteRunes(k))") }
             guard let last else { return (list, .eof) }
@@ -167,7 +176,7 @@ extension Strvals {
                     guard case .list(let l) = list[i] else { throw interfaceConversion(list[i], want: "[]interface {}") }
                     crt = l
                 }
-                let (list2, sig) = try listItem(crt, nextI, level: level)
+                let (list2, sig) = try listItem(crt, nextI, level: level, depth: depth + 1)
                 if sig == .eof { return (list, .eof) }
                 return (try setIndex(list, i, .list(list2)), .more)
             default:  // "."
@@ -329,10 +338,11 @@ extension Strvals {
             }
         }
 
-        mutating func listItem(_ list: [Value], _ i: Int, level: Int) throws(ChartEngineError)
+        mutating func listItem(_ list: [Value], _ i: Int, level: Int, depth: Int = 1) throws(ChartEngineError)
             -> ([Value], StrvalsSignal)
         {
             if i < 0 { throw Strvals.err("negative \(i) index not allowed") }
+            try checkListDepth(depth)
             let (k, last) = sc.until(["[", ".", "="], escapes: false)
             if !k.isEmpty { throw Strvals.err("unexpected data at end of array index: \(goQuoteRunes(k))") }
             guard let last else { return (list, .eof) }
@@ -347,7 +357,7 @@ extension Strvals {
                 let nextI = try Strvals.atoi(v)
                 var crt: [Value] = []
                 if list.count > i, case .list(let x) = list[i] { crt = x }
-                let (list2, sig) = try listItem(crt, nextI, level: level)
+                let (list2, sig) = try listItem(crt, nextI, level: level, depth: depth + 1)
                 if sig == .eof { return (list, .eof) }
                 return (try setIndex(list, i, .list(list2)), .more)
             default:

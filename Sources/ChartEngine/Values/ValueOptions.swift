@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// The values flags of `helm template/install/upgrade` (Helm's `pkg/cli/values.Options`), merged in
 /// Helm's precedence order: `-f` files, `--set-json`, `--set`, `--set-string`, `--set-file`,
@@ -24,7 +25,7 @@ public struct ValueOptions: Sendable {
 
     /// Reads every file (`-` means standard input) and parses every expression into one user-values map.
     public func merged() throws -> [String: Value] {
-        try mergedTyped()
+        try LargeStack.run { try mergedTyped() }
     }
 
     static func read(_ path: String) throws(ChartEngineError) -> [UInt8] {
