@@ -160,6 +160,8 @@ struct KubeVersionObject: TemplateObject {
     /// Printed through its `String()` method (Go takes the field's address, so the pointer method applies).
     var formatted: String { kv.normalized }
     var structText: String { "{\(kv.version) \(kv.normalized) \(kv.major) \(kv.minor)}" }
+    /// Functions receive the struct value, whose `%v` is field by field (no `String` method on a value).
+    var valueFormatted: String { structText }
     func member(_ name: String) -> TemplateMember? {
         let kv = self.kv
         switch name {
@@ -179,6 +181,7 @@ struct VersionSetObject: TemplateObject {
     var goTypeName: String { "common.VersionSet" }
     var goKind: String { "slice" }
     var formatted: String { "[" + versions.joined(separator: " ") + "]" }
+    var listView: [TemplateValue]? { versions.map { .string($0) } }
     func member(_ name: String) -> TemplateMember? {
         let versions = self.versions
         guard name == "Has" else { return nil }

@@ -15,6 +15,8 @@ public struct FilesObject: TemplateObject {
     }
 
     public var goTypeName: String { "engine.files" }
+    /// `engine.files` is a map type: range, index and len see its entries.
+    public var mapView: MapRef? { MapRef(files.mapValues { .bytes($0) }, typeName: "engine.files") }
     public var goKind: String { "map" }
 
     var sortedNames: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
