@@ -37,9 +37,10 @@ public struct FilesObject: TemplateObject {
     /// `Lines`: split on `\n` after dropping one trailing newline; `[]` when absent.
     public func lines(_ name: String) -> [String] {
         guard let data = files[name], !data.isEmpty else { return [] }
-        var s = String(decoding: data, as: UTF8.self)
-        if s.hasSuffix("\n") { s.removeLast() }
-        return s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the byte "\n" (a Character split would treat "\r\n" as one separator-less cluster).
+        var bytes = data[...]
+        if bytes.last == 10 { bytes = bytes.dropLast() }
+        return bytes.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `Glob`: the files whose names match (an invalid pattern matches everything, as Helm falls back

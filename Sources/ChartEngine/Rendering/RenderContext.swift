@@ -54,6 +54,11 @@ enum RenderContext {
         var basePath: String
     }
 
+    /// The top chart's `.Values`: a `common.Values` map over the coalesced values.
+    static func valuesMap(_ values: [String: Value]) -> TemplateValue {
+        .map(MapRef(values.mapValues(TemplateValue.init), typeName: "common.Values"))
+    }
+
     /// Walks the chart tree (subcharts first, as Helm's `recAllTpls`) collecting templates and
     /// building each chart's context. `values` is the chart's own `.Values`.
     @discardableResult
@@ -61,14 +66,16 @@ enum RenderContext {
                         into out: inout [String: Renderable]) -> MapRef
     {
         let subcharts = MapRef()
-        let context = MapRef([
+        // Helm v4 hands templates `common.Values` maps (what `typeOf $` and `typeOf .Values` print).
+        let context = MapRef(typeName: "common.Values")
+        context.storage = [
             "Chart": chartMap(chart),
             "Files": .object(FilesObject(chartFiles: chart.files)),
             "Release": release,
             "Capabilities": capabilities,
             "Values": values,
             "Subcharts": .map(subcharts),
-        ])
+        ]
         for sub in chart.dependencies {
             // Helm's `vals.Table("Values.<name>")`: the section if it is a map, else an empty map.
             var subValues: TemplateValue = .map(MapRef())

@@ -54,7 +54,7 @@ public enum Renderer {
     {
         let caps = try options.capabilities()
         var renderables: [String: RenderContext.Renderable] = [:]
-        RenderContext.collect(chart, values: TemplateValue(Value.map(coalesced)),
+        RenderContext.collect(chart, values: RenderContext.valuesMap(coalesced),
                               release: RenderContext.release(options), capabilities: caps.templateValue,
                               into: &renderables)
         let order = parseOrder(Array(renderables.keys))

@@ -116,6 +116,7 @@ enum ListSupport {
         switch v {
         case .list(let items, _): items
         case .bytes(let b): b.map { .int(Int64($0), .uint8) }
+        case .object(let o): o.listView
         default: nil
         }
     }

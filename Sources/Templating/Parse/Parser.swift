@@ -454,6 +454,8 @@ extension GoParse {
     /// `strconv.ParseUint(s, 0, 64)`.
     static func uint64(_ s: String) -> UInt64? {
         if s.hasPrefix("-") || s.hasPrefix("+") { return nil }
+        // Underscores must sit between digits (Go's underscoreOK); int64 parsing checks that.
+        if s.contains("_") && GoParse.int64(s, base: 0) == nil { return nil }
         var text = Substring(s)
         var base = 10
         let lower = s.lowercased()
