@@ -120,6 +120,12 @@ struct RepoIndexTests {
                  message: "error converting YAML to JSON: yaml: line 1: did not find expected node content"),
         BadIndex(name: "entries not a map", text: "apiVersion: v1\nentries: [1]\n",
                  message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field IndexFile.entries of type map[string]repo.ChartVersions"),
+        BadIndex(name: "keywords not a list", text: "apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    keywords: {a: 1}\n",
+                 message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field ChartVersion.entries.Metadata.keywords of type []string"),
+        BadIndex(name: "urls not a list", text: "apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    urls: x\n",
+                 message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field ChartVersion.entries.urls of type []string"),
+        BadIndex(name: "name not a string", text: "apiVersion: v1\nentries:\n  a:\n  - name: [a]\n    version: 1.0.0\n",
+                 message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field ChartVersion.entries.Metadata.name of type string"),
     ]
 
     @Test(arguments: badIndexes)
