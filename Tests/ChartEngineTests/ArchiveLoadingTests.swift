@@ -188,6 +188,12 @@ struct ArchiveLoadingTests {
         #expect(msg != nil)
     }
 
+    @Test(arguments: [0, 1024])
+    func gzipOfNothingIsAnEmptyArchive(_ zeros: Int) {
+        let gz = ArchiveFixtures.gzip([UInt8](repeating: 0, count: zeros))
+        #expect(ArchiveFixtures.error { _ = try ChartArchive.load(bytes: gz) } == "no files in chart archive")
+    }
+
     @Test func gzipOfSomethingThatIsNotTar() {
         let gz = ArchiveFixtures.gzip(Array(String(repeating: "hello world\n", count: 100).utf8))
         #expect(ArchiveFixtures.error { _ = try ChartArchive.load(bytes: gz) } == "archive/tar: invalid tar header")

@@ -58,6 +58,8 @@ public enum ArchiveReader {
         defer { archive_read_free(a) }
         archive_read_support_filter_gzip(a)
         archive_read_support_format_tar(a)
+        // An empty stream is an empty tar to Go ("no files in chart archive"), not an unknown format.
+        archive_read_support_format_empty(a)
 
         let result = bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Result<[ArchiveEntry], ChartEngineError> in
             Result { () throws(ChartEngineError) -> [ArchiveEntry] in
