@@ -76,6 +76,38 @@ struct ArchiveLoadingTests {
         #expect(msg?.hasPrefix("error unpacking subchart bad-1.0.0.tgz in demo: ") == true)
     }
 
+    /// A chain of subchart archives, each inside the next (`levels` archives in all).
+    static func nested(_ levels: Int) -> [UInt8] {
+        var inner = ArchiveFixtures.tgz([.file("c0/Chart.yaml", "apiVersion: v2\nname: c0\nversion: 1.0.0\n")])
+        for i in 1..<levels {
+            inner = ArchiveFixtures.tgz([
+                .file("c\(i)/Chart.yaml", "apiVersion: v2\nname: c\(i)\nversion: 1.0.0\n"),
+                E(name: "c\(i)/charts/c\(i - 1)-1.0.0.tgz", data: inner),
+            ])
+        }
+        return inner
+    }
+
+    @Test func deeplyNestedSubchartArchivesAreRefused() throws {
+        // A .tgz can even contain itself; the loader must not follow such a chain for ever.
+        #expect(ArchiveFixtures.error { _ = try ChartArchive.load(bytes: Self.nested(17)) }
+            == "chart archives are nested more than 16 levels deep")
+        var c = try ChartArchive.load(bytes: Self.nested(16))
+        var depth = 1
+        while let d = c.dependencies.first {
+            c = d
+            depth += 1
+        }
+        #expect(depth == 16)
+        // Packaging a directory that vendors the chain stops as well.
+        let dir = try ArchiveFixtures.tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/charts", withIntermediateDirectories: true)
+        try ArchiveFixtures.write(Array("apiVersion: v2\nname: top\nversion: 1.0.0\n".utf8), to: dir + "/Chart.yaml")
+        try ArchiveFixtures.write(Self.nested(17), to: dir + "/charts/c16-1.0.0.tgz")
+        #expect(ArchiveFixtures.error { _ = try ChartPackager.archive(directory: dir) }
+            == "error unpacking subchart c16-1.0.0.tgz in top: chart archives are nested more than 16 levels deep")
+    }
+
     @Test func duplicateEntriesAreKeptInOrder() throws {
         let tgz = ArchiveFixtures.tgz([
             .file("demo/Chart.yaml", Self.chartYAML),

@@ -108,7 +108,7 @@ public enum ArchiveReader {
                                            "decompressed chart file \"\(rawName)\" is larger than the maximum file size \(maxFileSize)")
                 }
                 var data: [UInt8] = []
-                data.reserveCapacity(Int(size))
+                data.reserveCapacity(Int(max(0, size)))
                 var chunk = [UInt8](repeating: 0, count: 65536)
                 while true {
                     let n = chunk.withUnsafeMutableBytes { archive_read_data(a, $0.baseAddress, $0.count) }

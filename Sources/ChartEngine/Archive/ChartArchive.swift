@@ -62,8 +62,34 @@ public enum ChartArchive {
     }
 
     /// The chart-relative files of archive bytes (what ``ChartLoader`` builds the chart from).
+    ///
+    /// Subchart archives inside are checked for nesting depth first: a `.tgz` can contain itself
+    /// (gzip quines exist), which would make the loader recurse for ever; Helm has no such guard.
     static func files(_ bytes: [UInt8]) throws(ChartEngineError) -> [ChartFile] {
-        try ArchiveReader.entries(of: bytes).map { ChartFile(name: $0.name, data: $0.data) }
+        let entries = try ArchiveReader.entries(of: bytes)
+        try checkNesting(entries, depth: 1)
+        return entries.map { ChartFile(name: $0.name, data: $0.data) }
+    }
+
+    /// Subchart archives may nest at most this deep.
+    static let maxNesting = 16
+
+    /// True for `charts/x.tgz`, `charts/sub/charts/y.tgz`… — the entries the loader unpacks.
+    static func isSubchartArchive(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts[parts.count - 2] == "charts" && parts[parts.count - 1].hasSuffix(".tgz")
+    }
+
+    static func checkNesting(_ entries: [ArchiveEntry], depth: Int) throws(ChartEngineError) {
+        for e in entries where isSubchartArchive(e.name) {
+            if depth >= maxNesting {
+                throw ChartEngineError(.invalidChart,
+                                       "chart archives are nested more than \(maxNesting) levels deep")
+            }
+            // Unreadable nested archives are reported by the loader with Helm's wording.
+            guard let inner = try? ArchiveReader.entries(of: e.data) else { continue }
+            try checkNesting(inner, depth: depth + 1)
+        }
     }
 
     /// A small part of Go's `http.DetectContentType`, applied as Helm does to a 512-byte buffer that
