@@ -74,6 +74,9 @@ def compare(helmctl, src, work):
         fail(f"{name}: helmctl package failed: {err.strip()}")
         return
     mpath = out.strip().rsplit(": ", 1)[-1]
+    if not os.path.isfile(mpath):
+        fail(f"{name}: helmctl printed {out.strip()!r}, no archive there")
+        return
     if os.path.basename(mpath) != os.path.basename(hpath):
         fail(f"{name}: archive names {os.path.basename(mpath)} vs {os.path.basename(hpath)}")
     hb, mb = open(hpath, "rb").read(), open(mpath, "rb").read()
