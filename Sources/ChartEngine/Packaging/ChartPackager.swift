@@ -11,8 +11,11 @@ import Templating
 public enum ChartPackager {
     /// What to change while packaging (`--version`, `--app-version`).
     public struct Options: Sendable {
+        /// `--version`: replaces `version` in Chart.yaml (must be SemVer).
         public var version: String?
+        /// `--app-version`: replaces `appVersion`.
         public var appVersion: String?
+        /// Options with the given overrides (nil or empty: keep the chart's).
         public init(version: String? = nil, appVersion: String? = nil) {
             self.version = version
             self.appVersion = appVersion
