@@ -1,25 +1,14 @@
-import Templating
-
 /// Loading charts from `.tgz` archives, as Helm's `loader.LoadFile` / `LoadArchive`.
 ///
 /// `.helmignore` is not applied to archives (Helm applies it only when loading or packaging a
 /// directory). Subcharts inside an archive may be directories or nested `.tgz` files.
 public enum ChartArchive {
-    /// Loads the chart archive at `path` (on a large stack, as ``ChartLoader`` does, for deeply
-    /// nested values).
-    public static func load(path: String) throws -> Chart {
-        try LargeStack.run { try loadTyped(path: path) }
-    }
-
-    /// Loads a chart from archive bytes (Helm's `LoadArchive`).
-    public static func load(bytes: [UInt8]) throws -> Chart {
-        try LargeStack.run { try loadTyped(bytes: bytes) }
-    }
-
-    static func loadTyped(path: String) throws(ChartEngineError) -> Chart {
+    /// Loads the chart archive at `path`. ``ChartLoader/load(directory:)`` is the public entry
+    /// point that also runs on a large stack for deeply nested values.
+    public static func load(path: String) throws(ChartEngineError) -> Chart {
         let bytes = try readArchiveFile(path)
         do throws(ChartEngineError) {
-            return try loadTyped(bytes: bytes)
+            return try load(bytes: bytes)
         } catch {
             if error.message == "gzip: invalid header" {
                 throw ChartEngineError(error.code,
@@ -29,7 +18,8 @@ public enum ChartArchive {
         }
     }
 
-    static func loadTyped(bytes: [UInt8]) throws(ChartEngineError) -> Chart {
+    /// Loads a chart from archive bytes (Helm's `LoadArchive`).
+    public static func load(bytes: [UInt8]) throws(ChartEngineError) -> Chart {
         try ChartLoader.loadFiles(try files(bytes))
     }
 
@@ -92,8 +82,10 @@ public enum ChartArchive {
         }
     }
 
-    /// A small part of Go's `http.DetectContentType`, applied as Helm does to a 512-byte buffer that
-    /// is zero-filled past the end of a short file — so any file under 512 bytes sniffs as binary.
+    /// A small part of Go's `http.DetectContentType`: enough to name what a non-gzip file looks like.
+    /// Helm sniffs a 512-byte buffer filled by one `Read`, so a shorter file is padded with NULs and
+    /// reads as binary (checked with the real Helm v4.2.3 library: `hello: world` and an empty file
+    /// give `application/octet-stream`).
     static func sniff(_ bytes: [UInt8]) -> String {
         var head = Array(bytes.prefix(512))
         if head.count < 512 { head += [UInt8](repeating: 0, count: 512 - head.count) }
@@ -106,5 +98,13 @@ public enum ChartArchive {
             return "application/octet-stream"
         }
         return "text/plain; charset=utf-8"
+    }
+}
+
+extension ChartLoader {
+    /// The hook ``ChartLoader`` calls for `charts/*.tgz` entries: Helm unpacks a subchart archive
+    /// with `LoadArchive` and wraps any failure in `error unpacking subchart`.
+    static func loadSubchartArchive(_ data: [UInt8]) throws(ChartEngineError) -> Chart {
+        try ChartArchive.load(bytes: data)
     }
 }

@@ -93,7 +93,7 @@ public struct RepoIndex: Sendable, Equatable {
             let (parentDir, fname) = TarWriter.splitPath(rel)
             let trimmedParent = parentDir.hasSuffix("/") ? String(parentDir.dropLast()) : parentDir
             let parentURL = URLJoin.join(baseURL, trimmedParent)
-            guard let bytes = try? FileSystem.read(full), let chart = try? ChartArchive.loadTyped(bytes: bytes) else {
+            guard let bytes = try? FileSystem.read(full), let chart = try? ChartArchive.load(bytes: bytes) else {
                 continue
             }
             var md = chart.metadata
