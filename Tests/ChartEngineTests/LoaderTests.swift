@@ -23,8 +23,6 @@ struct LoaderTests {
                   message: "validation: chart.metadata.name \"a/b\" is invalid"),
         ErrorCase(name: "bad type", files: ["Chart.yaml": Fixtures.chartYAML("x", extra: "type: plugin\n")],
                   message: "validation: chart.metadata.type must be application or library"),
-        ErrorCase(name: "unsupported apiVersion", files: ["Chart.yaml": "apiVersion: v9\nname: x\nversion: 1.0.0\n"],
-                  message: "unsupported chart version"),
         ErrorCase(name: "keywords not a list",
                   files: ["Chart.yaml": Fixtures.chartYAML("x", extra: "keywords: {a: 1}\n")],
                   message: "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field Metadata.keywords of type []string"),
@@ -57,6 +55,8 @@ struct LoaderTests {
     @Test func apiVersionDefaultsToV1() throws {
         let c = try Fixtures.chart(["Chart.yaml": "name: x\nversion: 1.0.0\n"])
         #expect(c.metadata.apiVersion == "v1")
+        // Helm v4.2.3 loads any other apiVersion without complaint (checked with the real library).
+        #expect(try Fixtures.chart(["Chart.yaml": "apiVersion: v9\nname: x\nversion: 1.0.0\n"]).metadata.apiVersion == "v9")
     }
 
     @Test func valuesAreFloatsAndMultiDocumentsMerge() throws {

@@ -6,9 +6,9 @@ public enum ChartLoader {
     /// Helm rejects any single chart file larger than this (5 MiB).
     public static let maxFileSize = 5 * 1024 * 1024
 
-    /// Loads the chart in `path` (a directory). Honours `.helmignore` (plus Helm's built-in
-    /// `templates/.?*` rule), strips UTF-8 BOMs, loads subcharts from `charts/` and validates
-    /// `Chart.yaml`.
+    /// Loads the chart at `path`: a directory (honouring `.helmignore` plus Helm's built-in
+    /// `templates/.?*` rule) or a `.tgz` archive (no `.helmignore`, as in Helm). Strips UTF-8 BOMs,
+    /// loads subcharts from `charts/` (directories and archives) and validates `Chart.yaml`.
     public static func load(directory path: String) throws -> Chart {
         // Values may nest 10000 levels deep (the YAML decoder's limit); the recursive value helpers
         // run on a large stack, as Go's growable stacks would allow.
@@ -147,9 +147,6 @@ public enum ChartLoader {
 
         guard var md = metadata else {
             throw ChartEngineError(.invalidChart, "Chart.yaml file is missing")
-        }
-        if md.apiVersion != "v1" && md.apiVersion != "v2" {
-            throw ChartEngineError(.invalidChart, "unsupported chart version")
         }
         try ChartValidation.validate(&md)
 
