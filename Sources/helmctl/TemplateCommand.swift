@@ -70,6 +70,8 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
     var isUpgrade = false
 
+    @OptionGroup var chartFlags: ChartPathFlags
+
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
@@ -93,7 +95,8 @@ struct TemplateCommand: ParsableCommand {
             jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
             literalValues: setLiteral)
         let userValues = try valueOptions.merged()
-        let chart = try ChartLoader.load(directory: chartPath)
+        try chartFlags.checkUnsupported()
+        let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
         let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)

@@ -99,7 +99,9 @@ public enum HTTPClient {
             }
             // Each response of a redirect chain starts with its status line; keep the last one.
             if line.hasPrefix("HTTP/") {
-                let trimmed = line.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? ""
+                // Split on scalars: "\r\n" is a single Character.
+                let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
+                let trimmed = String(String.UnicodeScalarView(scalars))
                 if let space = trimmed.firstIndex(of: " ") {
                     sink.status = String(trimmed[trimmed.index(after: space)...])
                 }
