@@ -146,9 +146,6 @@ struct RepoUpdateCommand: ParsableCommand {
     @Argument(help: "[REPO1 [REPO2 ...]]")
     var names: [String] = []
 
-    @Flag(name: .customLong("fail-on-repo-update-fail"), help: "update fails if any of the repository updates fail")
-    var failOnRepoUpdateFail = false
-
     func run() throws {
         try RepoActions.update(names: names, paths: GlobalPaths.current(), out: ErrorReporting.writeStdout)
     }

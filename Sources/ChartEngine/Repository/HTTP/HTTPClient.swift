@@ -31,14 +31,12 @@ public enum HTTPClient {
     public static let defaultMaxBody = 100 * 1024 * 1024
     static let userAgent = "Helm/4.2.3"
 
-    nonisolated(unsafe) private static var initialised = false
+    /// `curl_global_init` once, thread-safely (Swift initialises static lets exactly once).
+    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     /// Downloads `url`; throws ``ChartEngineError`` with code `.io`.
     public static func get(_ url: String, options: HTTPOptions) throws(ChartEngineError) -> [UInt8] {
-        if !initialised {
-            curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-            initialised = true
-        }
+        _ = globalInit
         guard let h = curl_easy_init() else { throw ChartEngineError(.io, "Get \"\(url)\": cannot initialise libcurl") }
         defer { curl_easy_cleanup(h) }
         let sink = ResponseSink(limit: options.maxBodyBytes)
