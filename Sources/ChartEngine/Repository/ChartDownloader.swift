@@ -234,7 +234,7 @@ public enum ChartExpander {
             chartName = m["name"]?.stringValue ?? ""
         }
         if chartName.isEmpty { throw ChartEngineError(.invalidChart, "chart name not specified") }
-        let root = GoPath.clean(dir)
+        let root = FileSystem.absolutePath(dir)
         let chartDir = secureJoin(root, chartName)
         for e in entries {
             let out = secureJoin(chartDir, e.name)
