@@ -1,5 +1,6 @@
 @testable import ChartEngine
 import Foundation
+import StructuredData
 import Testing
 
 /// Chart-repository client: Helm locations, repositories.yaml, repo add/list/update/remove, search,
@@ -447,5 +448,32 @@ struct RepositoryClientTests {
         // The temporary index of --repo is removed again.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.paths.repositoryCache)
         #expect(Set(leftovers) == ["r-index.yaml", "r-charts.txt"])
+    }
+
+    /// The real Helm (helm-python-sdk's `helm_pull` with `--repo`) and helmctl pick the same
+    /// version and save byte-identical archives under the same name.
+    @Test(.enabled(if: DependencyManagerTests.python != nil), arguments: ["", "~1.0", "<1.2", ">=1.0.0-0"])
+    func helmPullsWhatHelmctlPulls(_ version: String) throws {
+        let (home, server) = try Self.searchHome()
+        defer { server.stop() }
+        let ours = home.dir + "/ours", theirs = home.dir + "/theirs"
+        for d in [ours, theirs] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        var o = PullAction.Options()
+        o.repoURL = server.url
+        o.version = version
+        o.destination = ours
+        #expect(try PullAction.run("alpha", options: o, paths: home.paths) == "")
+        let opts = JSON.encode(.map(["repo_url": .string(server.url), "version": .string(version), "dest_dir": .string(theirs)]))
+        let printed = try DependencyManagerTests.helm("""
+            from helm_python import _native
+            from helm_python.registry import RegistryClient
+            rc = RegistryClient()
+            print(_native.call_string("helm_pull", rc._raw(), "alpha", \(JSON.encode(.string(opts)))))
+            """, env: ["HELM_CONFIG_HOME": home.dir + "/hc", "HELM_CACHE_HOME": home.dir + "/hk"])
+        #expect(printed == "{\"output\":\"\"}\n")
+        let names = try FileManager.default.contentsOfDirectory(atPath: ours)
+        #expect(names.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: theirs) == names)
+        for n in names { #expect(try ArchiveFixtures.read(ours + "/" + n) == ArchiveFixtures.read(theirs + "/" + n)) }
     }
 }
