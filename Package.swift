@@ -22,9 +22,11 @@ let package = Package(
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
-        .target(name: "ChartEngine", dependencies: ["Templating", "StructuredData", "CLibArchive"],
+        .target(name: "ChartEngine",
+                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto"],
                 swiftSettings: strict),
         .executableTarget(
             name: "helmctl",
@@ -40,7 +42,7 @@ let package = Package(
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "StructuredData", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ChartEngineTests",
-                    dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport"],
+                    dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport", "CLibArchive"],
                     resources: [.copy("Fixtures")],
                     swiftSettings: strict),
     ]

@@ -135,7 +135,12 @@ public enum JSON {
     /// value, nesting beyond 10000 fails; errors read as Go's (`invalid character 'x' looking for
     /// beginning of value`, `unexpected end of JSON input`).
     public static func decode(_ text: String) throws(StructuredDataError) -> Value {
-        var p = JSONParser(Array(text.utf8))
+        try decode(Array(text.utf8))
+    }
+
+    /// As ``decode(_:)-(String)`` for raw bytes (invalid UTF-8 in strings becomes U+FFFD, as in Go).
+    public static func decode(_ bytes: [UInt8]) throws(StructuredDataError) -> Value {
+        var p = JSONParser(bytes)
         return try p.parseDocument()
     }
 }

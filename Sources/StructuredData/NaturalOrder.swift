@@ -5,8 +5,15 @@
 public enum NaturalOrder {
     /// True when `a` sorts before `b`.
     public static func less(_ a: String, _ b: String) -> Bool {
-        let ar = Array(a.unicodeScalars)
-        let br = Array(b.unicodeScalars)
+        less(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    /// Sorts map keys in this order (each key is decoded to scalars once).
+    public static func sorted(_ keys: some Collection<String>) -> [String] {
+        keys.map { ($0, Array($0.unicodeScalars)) }.sorted { less($0.1, $1.1) }.map(\.0)
+    }
+
+    static func less(_ ar: [Unicode.Scalar], _ br: [Unicode.Scalar]) -> Bool {
         var i = 0
         while i < ar.count && i < br.count {
             if ar[i] == br[i] {

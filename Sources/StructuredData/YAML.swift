@@ -8,14 +8,25 @@ public enum YAML {
     /// float64 and NaN/±Inf are refused as Go's `json.Marshal` refuses them; without it integers
     /// stay `.int` and non-finite floats are kept.
     public static func decode(_ text: String, numbersAsFloat: Bool = true) throws(StructuredDataError) -> Value {
+        try decode(Array(text.utf8), numbersAsFloat: numbersAsFloat)
+    }
+
+    /// As ``decode(_:numbersAsFloat:)-(String,_)`` for raw file bytes; invalid UTF-8 fails as in
+    /// go-yaml (`yaml: invalid leading UTF-8 octet`).
+    public static func decode(_ bytes: [UInt8], numbersAsFloat: Bool = true) throws(StructuredDataError) -> Value {
         var d = YAMLDecoder(numbersAsFloat: numbersAsFloat)
-        return try d.decode(text, firstOnly: true).first ?? .null
+        return try d.decode(bytes, firstOnly: true).first ?? .null
     }
 
     /// Decodes every document of a multi-document stream (`---` separated), in order.
     public static func decodeAll(_ text: String, numbersAsFloat: Bool = true) throws(StructuredDataError) -> [Value] {
+        try decodeAll(Array(text.utf8), numbersAsFloat: numbersAsFloat)
+    }
+
+    /// As ``decodeAll(_:numbersAsFloat:)-(String,_)`` for raw file bytes.
+    public static func decodeAll(_ bytes: [UInt8], numbersAsFloat: Bool = true) throws(StructuredDataError) -> [Value] {
         var d = YAMLDecoder(numbersAsFloat: numbersAsFloat)
-        return try d.decode(text, firstOnly: false)
+        return try d.decode(bytes, firstOnly: false)
     }
 
     /// sigs.k8s.io/yaml `Marshal` output (Helm `toYaml` before it trims the final newline). NaN and
@@ -59,7 +70,7 @@ public enum YAML {
         case .string(let s): return .string(s)
         case .list(let items): return .list(items.map { node($0, jsonRoundTrip: jsonRoundTrip) })
         case .map(let m):
-            return .map(m.keys.sorted(by: NaturalOrder.less).map { ($0, node(m[$0] ?? .null, jsonRoundTrip: jsonRoundTrip)) })
+            return .map(NaturalOrder.sorted(m.keys).map { ($0, node(m[$0] ?? .null, jsonRoundTrip: jsonRoundTrip)) })
         }
     }
 

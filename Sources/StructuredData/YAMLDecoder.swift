@@ -45,28 +45,61 @@ struct YAMLDecoder {
     private var anchors: [String: Anchored] = [:]
     /// Anchors whose node is still open (an alias to one would be a cycle).
     private var openAnchors: Set<String> = []
-    /// Errors of sigs.k8s.io/yaml's YAML→JSON conversion: reported only when go-yaml itself found
-    /// no error in the document (its errors come first), key errors before JSON value errors.
-    private var deferredKeyError: StructuredDataError?
-    private var deferredValueError: StructuredDataError?
+    /// go-yaml parses a whole document into nodes before decoding them, so a syntax error anywhere in
+    /// the document wins over a decoding error (bad tag value, invalid merge, alias cycle, excessive
+    /// aliasing, collection key); the first decoding error in document order is kept until then.
+    /// sigs.k8s.io/yaml's YAML→JSON conversion errors (null/uint64 keys, NaN/±Inf) come last and are
+    /// found by scanning the finished document, so values later overwritten do not count.
+    private var deferredDecodeError: StructuredDataError?
+
+    /// Stands in for a map entry whose key JSON cannot hold (go-yaml keeps it; sigs.k8s.io/yaml then
+    /// fails on it). NUL-prefixed, so no real key collides in practice.
+    static let unsupportedKeyMarker = "\u{0}\u{0}helmctl:unsupported-map-key"
+
+    private mutating func deferDecode(_ e: StructuredDataError) {
+        if deferredDecodeError == nil { deferredDecodeError = e }
+    }
     private var decodeCount = 0
     private var aliasCount = 0
 
     init(numbersAsFloat: Bool) { self.numbersAsFloat = numbersAsFloat }
 
     /// Parses every document of `text`; stops after the first when `firstOnly`.
-    mutating func decode(_ text: String, firstOnly: Bool) throws(StructuredDataError) -> [Value] {
-        var bytes = Array(text.utf8)
+    mutating func decode(_ input: [UInt8], firstOnly: Bool) throws(StructuredDataError) -> [Value] {
+        var bytes = input
         // UTF-8 BOM: Helm strips it from chart files; libyaml would accept it too, but be explicit.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else { throw StructuredDataError("yaml: out of memory") }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { buf throws(StructuredDataError) -> [Value] in
-            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
+            // go-yaml reads its input 512 bytes at a time, so an invalid character further on is
+            // reported only once parsing reaches that chunk; feed libyaml the same way so the same
+            // error wins when a document has several.
+            let state = UnsafeMutablePointer<ChunkedInput>.allocate(capacity: 1)
+            state.initialize(to: ChunkedInput(base: buf.baseAddress, count: buf.count, offset: 0))
+            defer { state.deallocate() }
+            yaml_parser_set_input(&parser, { data, buffer, size, sizeRead in
+                guard let data, let buffer, let sizeRead else { return 0 }
+                let input = data.assumingMemoryBound(to: ChunkedInput.self)
+                let n = min(size, 512, input.pointee.count - input.pointee.offset)
+                if n > 0, let base = input.pointee.base {
+                    buffer.update(from: base + input.pointee.offset, count: n)
+                    input.pointee.offset += n
+                }
+                sizeRead.pointee = n
+                return 1
+            }, state)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             return try run(&parser, firstOnly: firstOnly)
         }
+    }
+
+    /// Read position for libyaml's input callback.
+    private struct ChunkedInput {
+        var base: UnsafePointer<UInt8>?
+        var count: Int
+        var offset: Int
     }
 
     private mutating func run(_ parser: inout yaml_parser_t, firstOnly: Bool) throws(StructuredDataError)
@@ -85,11 +118,12 @@ struct YAMLDecoder {
             case YAML_DOCUMENT_START_EVENT:
                 current = nil
                 anchors = [:]
-                deferredKeyError = nil
-                deferredValueError = nil
+                deferredDecodeError = nil
             case YAML_DOCUMENT_END_EVENT:
-                if let e = deferredKeyError ?? deferredValueError { throw e }
-                documents.append(current ?? .null)
+                if let e = deferredDecodeError { throw e }
+                let doc = current ?? .null
+                try checkJSONConversion(doc)
+                documents.append(doc)
                 if firstOnly { return documents }
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
@@ -97,31 +131,38 @@ struct YAMLDecoder {
                 let tag = Self.optionalString(s.tag)
                 let anchor = Self.optionalString(s.anchor)
                 let plain = s.style == YAML_PLAIN_SCALAR_STYLE
-                let scalar = try resolve(value: value, tag: tag, plain: plain, plainImplicit: s.plain_implicit != 0,
+                var scalar = YAMLResolve.Scalar.string(value)
+                do throws(StructuredDataError) {
+                    scalar = try resolve(value: value, tag: tag, plain: plain, plainImplicit: s.plain_implicit != 0,
                                          line: line)
+                } catch {
+                    deferDecode(error)
+                }
                 let isMerge = plain && value == "<<" && (tag == nil || tag == YAMLResolve.mergeTag)
-                try count(1, aliased: 0)
-                let v = try toValue(scalar, line: line)
+                count(1, aliased: 0)
+                let v = toValue(scalar)
                 // Key spelling: needed now when this scalar is a key, later if an alias uses it as one.
                 let key: KeyText? = isMerge ? nil : keyText(scalar)
                 if let anchor { anchors[anchor] = Anchored(value: v, nodes: 1, keyText: key, isMapping: false) }
                 try add(v, keyText: key, isMerge: isMerge, isMapping: false, into: &current, line: line)
             case YAML_ALIAS_EVENT:
                 let name = Self.optionalString(event.data.alias.anchor) ?? ""
-                if openAnchors.contains(name) {
-                    throw StructuredDataError("yaml: anchor '\(name)' value contains itself")
-                }
-                guard let target = anchors[name] else {
+                guard openAnchors.contains(name) || anchors[name] != nil else {
                     throw StructuredDataError("yaml: unknown anchor '\(name)' referenced")
                 }
-                try count(1 + target.nodes, aliased: target.nodes)
+                guard let target = anchors[name], !openAnchors.contains(name) else {
+                    deferDecode(StructuredDataError("yaml: anchor '\(name)' value contains itself"))
+                    try add(.null, keyText: .text(""), isMerge: false, isMapping: false, into: &current, line: line)
+                    break
+                }
+                count(1 + target.nodes, aliased: target.nodes)
                 try add(target.value, keyText: target.keyText, isMerge: false, isMapping: target.isMapping,
                         into: &current, line: line, aliasNodes: target.nodes, viaAlias: true)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < Self.maxDepth else {
                     throw StructuredDataError("yaml: exceeded max depth of \(Self.maxDepth)", line: line)
                 }
-                try count(1, aliased: 0)
+                count(1, aliased: 0)
                 let isSeq = event.type == YAML_SEQUENCE_START_EVENT
                 let anchor = Self.optionalString(isSeq ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
                 if let anchor { openAnchors.insert(anchor) }
@@ -146,17 +187,56 @@ struct YAMLDecoder {
         }
     }
 
+    /// sigs.k8s.io/yaml's conversion of the decoded document to JSON: unsupported keys fail first,
+    /// then (Helm's float path) NaN/±Inf as `json.Marshal` refuses them.
+    private func checkJSONConversion(_ doc: Value) throws(StructuredDataError) {
+        var sawNonFinite = false
+        var pending = [doc]
+        while let x = pending.popLast() {
+            switch x {
+            case .float(let d) where !d.isFinite: sawNonFinite = true
+            case .list(let items): pending += items
+            case .map(let m):
+                if case .string(let problem)? = m[Self.unsupportedKeyMarker] { throw StructuredDataError(problem) }
+                pending += m.values
+            default: break
+            }
+        }
+        guard numbersAsFloat, sawNonFinite else { return }
+        // Report the first one in JSON output order (map keys byte-sorted), as json.Marshal meets it.
+        pending = [doc]
+        while let x = pending.popLast() {
+            switch x {
+            case .float(let d) where !d.isFinite:
+                throw StructuredDataError("json: unsupported value: \(GoFloat.formatV(d))")
+            case .list(let items): pending += items.reversed()
+            case .map(let m):
+                for k in m.keys.sorted(by: { $1.utf8.lexicographicallyPrecedes($0.utf8) }) {
+                    if let v = m[k] { pending.append(v) }
+                }
+            default: break
+            }
+        }
+    }
+
     /// True when the next node completes a mapping key.
     private var expectingKey: Bool {
         if case .mapping(_, nil, _, _)? = stack.last { return true }
         return false
     }
 
+    /// Node counts saturate here: an alias bomb's expanded size grows exponentially (the values
+    /// themselves share storage), and parsing continues to the end of the document after it is found.
+    static let countCap = 1 << 52
+
+    /// A frame's node count after adding a child of `1 + extra` nodes, saturating.
+    static func grow(_ n: Int, _ extra: Int) -> Int { min(n + 1 + extra, countCap) }
+
     /// go-yaml v2's alias-bomb guard (`allowedAliasRatio`), applied per expansion (the ratio only
     /// grows while an alias expands, so checking at its end is equivalent to go-yaml's per-node check).
-    private mutating func count(_ decoded: Int, aliased: Int) throws(StructuredDataError) {
-        decodeCount += decoded
-        aliasCount += aliased
+    private mutating func count(_ decoded: Int, aliased: Int) {
+        decodeCount = min(decodeCount + decoded, Self.countCap)
+        aliasCount = min(aliasCount + aliased, Self.countCap)
         guard aliasCount > 100, decodeCount > 1000 else { return }
         let allowed: Double
         switch decodeCount {
@@ -165,7 +245,7 @@ struct YAMLDecoder {
         default: allowed = 0.99 - 0.89 * (Double(decodeCount - 400_000) / 3_600_000)
         }
         if Double(aliasCount) / Double(decodeCount) > allowed {
-            throw StructuredDataError("yaml: document contains excessive aliasing")
+            deferDecode(StructuredDataError("yaml: document contains excessive aliasing"))
         }
     }
 
@@ -183,7 +263,7 @@ struct YAMLDecoder {
         case .sequence(var items, let a, let n):
             top = .sequence(items: [], anchor: a, nodes: 0)  // release storage before appending
             items.append(v)
-            top = .sequence(items: items, anchor: a, nodes: n + 1 + aliasNodes)
+            top = .sequence(items: items, anchor: a, nodes: Self.grow(n, aliasNodes))
         case .mapping(var entries, let key, let a, let n):
             top = .mapping(entries: [:], key: nil, anchor: a, nodes: 0)
             switch key {
@@ -191,23 +271,26 @@ struct YAMLDecoder {
                 if isMerge {
                     top = .mapping(entries: entries, key: .merge, anchor: a, nodes: n + 1)
                 } else if case .text(let k)? = keyText {
-                    top = .mapping(entries: entries, key: .key(k), anchor: a, nodes: n + 1 + aliasNodes)
+                    top = .mapping(entries: entries, key: .key(k), anchor: a, nodes: Self.grow(n, aliasNodes))
                 } else if case .unsupported(let problem)? = keyText {
-                    top = .mapping(entries: entries, key: .unsupported(problem), anchor: a, nodes: n + 1 + aliasNodes)
+                    top = .mapping(entries: entries, key: .unsupported(problem), anchor: a, nodes: Self.grow(n, aliasNodes))
                 } else {
-                    throw StructuredDataError("yaml: invalid map key: \(Self.goSyntax(v))", line: line)
+                    deferDecode(StructuredDataError("yaml: invalid map key: \(Self.goSyntax(v))", line: line))
+                    top = .mapping(entries: entries, key: .key(""), anchor: a, nodes: Self.grow(n, aliasNodes))
                 }
             case .key(let k)?:
                 entries[k] = v
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .unsupported(let problem)?:
-                if deferredKeyError == nil {
-                    deferredKeyError = StructuredDataError("\(problem), value: \(Self.goSyntax(v))", line: line)
-                }
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                entries[Self.unsupportedKeyMarker] = .string("\(problem), value: \(Self.goSyntax(v))")
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .merge?:
-                try Self.merge(v, viaAlias: viaAlias, into: &entries, line: line)
-                top = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1 + aliasNodes)
+                do throws(StructuredDataError) {
+                    try Self.merge(v, viaAlias: viaAlias, into: &entries, line: line)
+                } catch {
+                    deferDecode(error)
+                }
+                top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             }
         }
     }
@@ -294,7 +377,7 @@ struct YAMLDecoder {
 
     /// The value form; with `numbersAsFloat` every number is a float64 and NaN/±Inf fail as Go's
     /// `json.Marshal` does in sigs.k8s.io/yaml's YAML→JSON step.
-    private mutating func toValue(_ s: YAMLResolve.Scalar, line: Int) throws(StructuredDataError) -> Value {
+    private func toValue(_ s: YAMLResolve.Scalar) -> Value {
         switch s {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -302,9 +385,6 @@ struct YAMLDecoder {
         case .int(let i): return numbersAsFloat ? .float(Double(i)) : .int(i)
         case .uint(let u): return .float(Double(u))
         case .float(let d):
-            if numbersAsFloat, !d.isFinite, deferredValueError == nil {
-                deferredValueError = StructuredDataError("json: unsupported value: \(GoFloat.formatV(d))", line: line)
-            }
             return .float(d)
         }
     }
@@ -390,7 +470,8 @@ struct YAMLDecoder {
 
     /// Go `%#v` of a decoded value as go-yaml v2 holds it (`[]interface {}{"a", 1}`,
     /// `map[interface {}]interface {}{"a":"b"}`), for error messages.
-    static func goSyntax(_ v: Value) -> String {
+    static func goSyntax(_ v: Value, depth: Int = 0) -> String {
+        if depth > 100 { return "..." }  // keeps hostile nesting from recursing deeply
         switch v {
         case .null: return "interface {}(nil)"
         case .bool(let b): return b ? "true" : "false"
@@ -398,10 +479,10 @@ struct YAMLDecoder {
         case .float(let d): return GoFloat.formatV(d)
         case .string(let s): return goQuote(s)
         case .list(let items):
-            return "[]interface {}{" + items.map(goSyntax).joined(separator: ", ") + "}"
+            return "[]interface {}{" + items.map { goSyntax($0, depth: depth + 1) }.joined(separator: ", ") + "}"
         case .map(let m):
             let body = m.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-                .map { goQuote($0) + ":" + goSyntax(m[$0] ?? .null) }.joined(separator: ", ")
+                .map { goQuote($0) + ":" + goSyntax(m[$0] ?? .null, depth: depth + 1) }.joined(separator: ", ")
             return "map[interface {}]interface {}{" + body + "}"
         }
     }

@@ -26,6 +26,7 @@ enum YAMLResolve {
 
     /// The fixed spellings go-yaml v2 looks up first (its `resolveMap`).
     static func lookup(_ s: String) -> Scalar? {
+        guard s.utf8.count <= 6 else { return nil }  // the longest spelling is `-.inf`/`+.Inf`/`false`
         switch s {
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
@@ -234,8 +235,9 @@ enum YAMLResolve {
         guard !s.isEmpty, !s.contains("_"), !lower.contains("n"), !lower.contains("i") else { return nil }
         // Swift's Double(String) accepts the same decimal/hex grammar as strtod; Go rejects a leading
         // or trailing space, which strtod-based parsing here also rejects.
-        guard let first = s.utf8.first, first != UInt8(ascii: " ") else { return nil }
-        return Double(s)
+        guard let first = s.utf8.first, first != UInt8(ascii: " "), let d = Double(s) else { return nil }
+        // Out of range is an error in Go (ErrRange), so `1e400` stays a string in YAML.
+        return d.isInfinite ? nil : d
     }
 }
 

@@ -35,6 +35,10 @@ import Templating
         #expect(callBError("dig", .s("a"), m) == "dig needs at least three arguments")
         #expect(callBError("dig", .s("a"), .s("b"), .s("c"), .s("d"), .s("def"), m)
             == "interface conversion: interface {} is string, not map[string]interface {}")
+        // Helm v4's `.Values` is a named map type that Go's type assertion in `dig` refuses.
+        let values = TemplateValue.map(MapRef(["a": .i(1)], typeName: "common.Values"))
+        #expect(callBError("dig", .s("a"), .s("x"), values)
+            == "interface conversion: interface {} is common.Values, not map[string]interface {}")
     }
 
     @Test(arguments: [

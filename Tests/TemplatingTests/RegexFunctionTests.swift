@@ -19,6 +19,8 @@ import Templating
         ("a{2}", "aaaaaa", -1, "[aa aa aa]"), ("a{2}", "aaaaaa", 2, "[aa aa]"), ("a{2}", "aaaaaa", 0, "[]"),
         ("a*", "baaac", -1, "[ aaa ]"), ("\\w+", "héllo wörld", -1, "[h llo w rld]"),
         ("x", "abc", -1, "[]"), ("", "héllo", -1, "[     ]"), ("[a-c]\\d", "a1b2c3", -1, "[a1 b2 c3]"),
+        ("^a", "aaa", -1, "[a]"), ("\\Aa", "aaa", -1, "[a]"), ("(?m)^x", "x\nx", -1, "[x x]"), ("ab", "xxabyyab", -1, "[ab ab]"),
+        ("(a)b", "abab", 1, "[ab]"), ("^", "", -1, "[]"),
     ])
     func findAll(pattern: String, s: String, n: Int, want: String) throws {
         #expect(try callB("regexFindAll", .s(pattern), .s(s), .i(n)).goString == want)
@@ -71,5 +73,34 @@ import Templating
     @Test func compileQuoting() {
         #expect(callBError("regexFind", .s("(\n"), .s("x"))
             == "regexp: Compile(\"(\\n\"): error parsing regexp: missing closing ): `(\n`")
+    }
+}
+
+@Suite struct RegexLinearTimeTests {
+    /// Patterns that make backtracking engines explode finish quickly (Go's RE2 guarantee).
+    @Test func pathologicalPatterns() throws {
+        let long = String(repeating: "a", count: 5_000)
+        let start = ContinuousClock.now
+        #expect(try !callB("regexMatch", .s("(a*)*b"), .s(long + "c")).isTruthy)
+        #expect(try !callB("regexMatch", .s("^(\\w+\\s?)*$"), .s(long + "!")).isTruthy)
+        #expect(try callB("regexReplaceAll", .s("a"), .s(long), .s("b")).goString == String(repeating: "b", count: 5_000))
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+}
+
+@Suite struct FuncsBConcurrencyTests {
+    /// Compiled regexes, zones and semver constraints are shared through caches; renders run in parallel.
+    @Test func concurrentCalls() async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<32 {
+                group.addTask {
+                    let a = try callB("regexReplaceAll", .s("\\p{Greek}+(\\d)"), .s("αβ\(i % 10)x"), .s("<$1>")).goString
+                    let b = try callB("semverCompare", .s(">=1.20-0"), .s("v1.\(20 + i).0")).isTruthy
+                    let c = try callB("dateInZone", .s("15:04 MST"), .i(1_700_000_000), .s("Europe/Berlin")).goString
+                    return a == "<\(i % 10)>x" && b && c == "23:13 CET"
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
     }
 }

@@ -20,9 +20,7 @@ public enum ChartLoader {
         case .missing:
             throw ChartEngineError(.chartNotFound, "path \"\(path)\" not found")
         case .file:
-            let bytes = try FileSystem.read(path)
-            try ChartArchive.ensureArchive(bytes, name: path)
-            return try loadFiles(try ChartArchive.files(bytes))
+            return try ChartArchive.load(path: path)
         case .other:
             throw ChartEngineError(.chartNotFound, "\(path) is not a chart directory")
         case .directory:
@@ -157,12 +155,13 @@ public enum ChartLoader {
             // Helm skips entries whose names start with '_' or '.'.
             if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
             guard let subFiles = subchartFiles[cname] else { continue }
-            do throws(ChartEngineError) {
+            if cname.hasSuffix(".tgz") && (subFiles.count != 1 || !subFiles[0].name.isEmpty) {
+                throw ChartEngineError(.invalidChart,
+                                       "error unpacking subchart tar in \(md.name): expected \(cname), got \(cname)/\(subFiles[0].name)")
+            }
+            do {
                 if cname.hasSuffix(".tgz") {
-                    guard let archive = subFiles.first, subFiles.count == 1, archive.name.isEmpty else {
-                        throw ChartEngineError(.invalidChart, "error unpacking tar in \(md.name): expected \(cname)")
-                    }
-                    subcharts.append(try loadFiles(try ChartArchive.files(archive.data)))
+                    subcharts.append(try loadSubchartArchive(subFiles[0].data))
                 } else {
                     subcharts.append(try loadFiles(subFiles.filter { !$0.name.isEmpty }))
                 }

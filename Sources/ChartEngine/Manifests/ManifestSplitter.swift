@@ -1,12 +1,14 @@
 /// Splits a rendered file into YAML documents as Helm's `releaseutil.SplitManifests`, whose separator
 /// is the regexp `(?:^|\s*\n)---\s*`.
 ///
-/// As in Helm's source, the whole text is trimmed first, any `---` right after a newline separates
-/// (even `---foo`), empty pieces are dropped and every document is trimmed of surrounding white space.
+/// Checked against Helm v4.2.3's recorded manifests: any `---` right after a newline separates (even
+/// `---foo`), the separator eats the white space around it, empty pieces are dropped, leading white
+/// space of each document is trimmed, and the last document of a file keeps its trailing newlines
+/// (which then show as a blank line before the next `---` in the manifest stream).
 public enum ManifestSplitter {
     /// The documents of `text`, in order.
     public static func split(_ text: String) -> [String] {
-        let b = Array(text.trimmingGoSpace().utf8)
+        let b = Array(text.utf8)
         var docs: [String] = []
         var docStart = 0
         var i = 0
@@ -42,7 +44,9 @@ public enum ManifestSplitter {
         docs.append(String(decoding: b[docStart..<b.count], as: UTF8.self))
         var out: [String] = []
         for d in docs where !d.isEmpty {
-            out.append(d.trimmingGoSpace())
+            let trimmed = d.drop(while: { $0.unicodeScalars.allSatisfy { $0.properties.isWhitespace } })
+            if trimmed.isEmpty { continue }
+            out.append(String(trimmed))
         }
         return out
     }

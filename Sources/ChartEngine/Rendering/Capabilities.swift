@@ -16,9 +16,10 @@ public struct Capabilities: Sendable {
         self.helmVersion = helmVersion
     }
 
-    /// The group/versions Helm v4.2.3 knows offline: client-go's scheme (k8s 1.36) plus
-    /// apiextensions v1/v1beta1, which Helm registers. Helm builds the list by iterating a Go map, so
-    /// its own order is random; this order is fixed.
+    /// The 55 group/versions Helm v4.2.3 knows offline (client-go's scheme for k8s 1.36 plus
+    /// apiextensions v1/v1beta1, which Helm registers; the set matches the conformance golden recorded
+    /// from Helm). Helm builds the list by iterating a Go map, so its own order is random; this order
+    /// is fixed.
     public static let defaultAPIVersions: [String] = [
         "v1",
         "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1",
@@ -27,7 +28,7 @@ public struct Capabilities: Sendable {
         "apps/v1", "apps/v1beta1", "apps/v1beta2",
         "authentication.k8s.io/v1", "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1",
         "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
-        "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2",
+        "autoscaling/v1", "autoscaling/v2",
         "batch/v1", "batch/v1beta1",
         "certificates.k8s.io/v1", "certificates.k8s.io/v1alpha1", "certificates.k8s.io/v1beta1",
         "coordination.k8s.io/v1", "coordination.k8s.io/v1alpha2", "coordination.k8s.io/v1beta1",
@@ -42,7 +43,7 @@ public struct Capabilities: Sendable {
         "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1alpha1",
         "rbac.authorization.k8s.io/v1beta1",
         "resource.k8s.io/v1", "resource.k8s.io/v1alpha3", "resource.k8s.io/v1beta1", "resource.k8s.io/v1beta2",
-        "scheduling.k8s.io/v1", "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1",
+        "scheduling.k8s.io/v1", "scheduling.k8s.io/v1alpha2", "scheduling.k8s.io/v1beta1",
         "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "storage.k8s.io/v1beta1",
         "storagemigration.k8s.io/v1beta1",
         "apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1",
@@ -160,6 +161,8 @@ struct KubeVersionObject: TemplateObject {
     /// Printed through its `String()` method (Go takes the field's address, so the pointer method applies).
     var formatted: String { kv.normalized }
     var structText: String { "{\(kv.version) \(kv.normalized) \(kv.major) \(kv.minor)}" }
+    /// Functions receive the struct value, whose `%v` is field by field (no `String` method on a value).
+    var valueFormatted: String { structText }
     func member(_ name: String) -> TemplateMember? {
         let kv = self.kv
         switch name {
@@ -179,6 +182,7 @@ struct VersionSetObject: TemplateObject {
     var goTypeName: String { "common.VersionSet" }
     var goKind: String { "slice" }
     var formatted: String { "[" + versions.joined(separator: " ") + "]" }
+    var listView: [TemplateValue]? { versions.map { .string($0) } }
     func member(_ name: String) -> TemplateMember? {
         let versions = self.versions
         guard name == "Has" else { return nil }

@@ -15,6 +15,8 @@ public struct FilesObject: TemplateObject {
     }
 
     public var goTypeName: String { "engine.files" }
+    /// `engine.files` is a map type: range, index and len see its entries.
+    public var mapView: MapRef? { MapRef(files.mapValues { .bytes($0) }, typeName: "engine.files") }
     public var goKind: String { "map" }
 
     var sortedNames: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
@@ -35,9 +37,11 @@ public struct FilesObject: TemplateObject {
     /// `Lines`: split on `\n` after dropping one trailing newline; `[]` when absent.
     public func lines(_ name: String) -> [String] {
         guard let data = files[name], !data.isEmpty else { return [] }
-        var s = String(decoding: data, as: UTF8.self)
-        if s.hasSuffix("\n") { s.removeLast() }
-        return s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the byte '\n' (a Swift Character would treat "\r\n" as one).
+        var bytes = data[...]
+        if bytes.last == 0x0A { bytes = bytes.dropLast() }
+        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `Glob`: the files whose names match (an invalid pattern matches everything, as Helm falls back

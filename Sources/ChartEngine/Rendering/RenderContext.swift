@@ -61,19 +61,22 @@ enum RenderContext {
                         into out: inout [String: Renderable]) -> MapRef
     {
         let subcharts = MapRef()
-        let context = MapRef([
+        // The render context and `.Values` are Helm's named map type `common.Values` (typeOf, and
+        // Sprig functions that assert map[string]interface {} see the difference).
+        let context = MapRef(typeName: "common.Values")
+        context.storage = [
             "Chart": chartMap(chart),
             "Files": .object(FilesObject(chartFiles: chart.files)),
             "Release": release,
             "Capabilities": capabilities,
             "Values": values,
             "Subcharts": .map(subcharts),
-        ])
+        ]
         for sub in chart.dependencies {
             // Helm's `vals.Table("Values.<name>")`: the section if it is a map, else an empty map.
-            var subValues: TemplateValue = .map(MapRef())
+            var subValues: TemplateValue = .map(MapRef(typeName: "common.Values"))
             if case .map(let m) = values, case .map(let section)? = m.storage[sub.name] {
-                subValues = .map(section)
+                subValues = .map(MapRef(section.storage, typeName: "common.Values"))
             }
             let subContext = collect(sub, values: subValues, release: release, capabilities: capabilities, into: &out)
             subcharts.storage[sub.name] = .map(subContext)

@@ -142,6 +142,7 @@ final class ExecState: FunctionEnvironment {
         switch v {
         case .invalid, .null: out += "<no value>"
         case .string(let s): out += s
+        case .object(let o): out += o.formatted
         default: out += v.goString
         }
     }
@@ -230,6 +231,16 @@ final class ExecState: FunctionEnvironment {
                 if try !iteration(.int(i, kind), .int(i, kind)) { break }
                 i += 1
             }
+            return
+        case .object(let o) where o.mapView != nil:
+            let m = o.mapView!
+            if m.storage.isEmpty { break }
+            for k in m.sortedKeys where try !iteration(.string(k), m.storage[k]!) { break }
+            return
+        case .object(let o) where o.listView != nil:
+            let items = o.listView!
+            if items.isEmpty { break }
+            for (i, item) in items.enumerated() where try !iteration(.int(i), item) { break }
             return
         case .invalid, .null:
             break

@@ -123,6 +123,8 @@ enum GoBuiltins {
         case .bytes(let b): return b.count
         case .list(let l, _): return l.count
         case .map(let m): return m.storage.count
+        case .object(let o) where o.mapView != nil: return o.mapView!.storage.count
+        case .object(let o) where o.listView != nil: return o.listView!.count
         default: throw FunctionError("len of type \(v.goTypeName)")
         }
     }
@@ -131,6 +133,9 @@ enum GoBuiltins {
         var cur = item
         if cur.isNil { throw FunctionError("index of untyped nil") }
         for idx in indexes {
+            if case .object(let o) = cur {
+                if let m = o.mapView { cur = .map(m) } else if let l = o.listView { cur = .list(l, .string) }
+            }
             switch cur {
             case .null: throw FunctionError("index of nil pointer")
             case .list(let l, let kind):

@@ -1,12 +1,10 @@
-/// Go's `regexp` package (RE2 syntax, leftmost-first matching) on top of the standard library's
-/// `Regex`. A pattern is first parsed as RE2 — giving Go's error texts for invalid ones — and
-/// rewritten into an equivalent pattern for Swift's engine: RE2's ASCII-only `\d \s \w \b` and POSIX
-/// classes, `.` excluding only `\n`, literal `{`, `]` and `[` in places Swift reads differently, and
-/// `\pL` shorthand. (`@unchecked`: `Regex<AnyRegexOutput>` is an immutable value, safe to share.) Matching runs on Unicode scalars, as Go runs on UTF-8 runes.
-struct GoRegexp: @unchecked Sendable {
+/// Go's `regexp` package (RE2 syntax, leftmost-first matching, linear time): ``RE2Parser`` builds
+/// the tree with Go's error texts, ``RE2Program`` runs it. Positions are Unicode-scalar offsets, as
+/// Go's are UTF-8 rune boundaries.
+struct GoRegexp: Sendable {
     /// The RE2 source text.
     let source: String
-    let regex: Regex<AnyRegexOutput>
+    let program: RE2Program
     /// Number of capture groups (group 0 excluded).
     let groupCount: Int
     /// Name of each capture group by index (index 0 is the whole match, unnamed).
@@ -24,20 +22,14 @@ struct GoRegexp: @unchecked Sendable {
     /// Compiles `pattern` (cached: charts call regex functions inside loops).
     static func compile(_ pattern: String) throws(ParseError) -> GoRegexp {
         if let hit = cache.get(pattern) { return hit }
-        var translator = RE2Translator(pattern)
-        let translated = try translator.translate()
-        let regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(translated)
-                .matchingSemantics(.unicodeScalar)
-                .asciiOnlyDigits().asciiOnlyWhitespace().asciiOnlyWordCharacters()
-                .wordBoundaryKind(.simple)
-        } catch {
-            // Constructs RE2 accepts but Swift's engine refuses (rare, e.g. `^*`).
-            throw ParseError(code: "invalid or unsupported Perl syntax", expr: pattern)
+        var parser = RE2Parser(pattern)
+        let tree = try parser.parse()
+        let program: RE2Program
+        do { program = try RE2Program(tree, groups: parser.groupNames.count) } catch {
+            throw ParseError(code: "expression too large", expr: pattern)
         }
-        let compiled = GoRegexp(source: pattern, regex: regex, groupCount: translator.groupNames.count,
-                                groupNames: [nil] + translator.groupNames)
+        let compiled = GoRegexp(source: pattern, program: program, groupCount: parser.groupNames.count,
+                                groupNames: [nil] + parser.groupNames)
         cache.put(pattern, compiled)
         return compiled
     }
@@ -52,86 +44,78 @@ struct GoRegexp: @unchecked Sendable {
         let canBackquote = s.unicodeScalars.allSatisfy { c in
             c != "`" && c != "\u{FEFF}" && (c == "\t" || (c.value >= 0x20 && c.value != 0x7F))
         }
-        if canBackquote { return "`" + s + "`" }
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{7}": out += "\\a"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case "\u{B}": out += "\\v"
-            default:
-                if c.value < 0x20 || c.value == 0x7F {
-                    out += "\\x" + hex2(UInt8(c.value))
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    private static func hex2(_ b: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+        return canBackquote ? "`" + s + "`" : goQuote(s)
     }
 
     // MARK: Matching
 
-    /// One match: the range of each group (nil when the group did not take part).
-    typealias Match = [Range<String.Index>?]
+    /// One match: the scalar range of each group (nil when the group did not take part).
+    typealias Match = [Range<Int>?]
 
-    private func groups(of m: Regex<AnyRegexOutput>.Match) -> Match {
-        (0...groupCount).map { i in i < m.output.count ? m.output[i].range : nil }
+    private func match(_ input: [Unicode.Scalar], from: Int) -> Match? {
+        guard let slots = program.search(input, from: from) else { return nil }
+        return (0...groupCount).map { i in
+            let a = slots[2 * i], b = slots[2 * i + 1]
+            return a >= 0 && b >= a ? a..<b : nil
+        }
     }
 
-    /// Go's `allMatches`: successive leftmost-first matches, dropping an empty match that starts where
-    /// the previous match ended; at most `n` when `n >= 0`.
-    func allMatches(in s: String, limit n: Int) -> [Match] {
-        if n == 0 { return [] }
+    /// Go's `allMatches`: successive matches, skipping an empty match right after the previous one and
+    /// stepping one rune past empty matches; at most `n` when `n >= 0`.
+    func allMatches(_ input: [Unicode.Scalar], limit n: Int) -> [Match] {
         var out: [Match] = []
-        var prevEnd: String.Index?
-        for m in s.matches(of: regex) {
-            let r = m.range
-            if r.isEmpty, r.lowerBound == prevEnd {
-                continue
+        var pos = 0
+        var prevMatchEnd = -1
+        while (n < 0 || out.count < n), pos <= input.count {
+            guard let m = match(input, from: pos), let whole = m[0] else { break }
+            var accept = true
+            if whole.upperBound == pos {
+                // An empty match: not allowed right after a previous match.
+                if whole.lowerBound == prevMatchEnd { accept = false }
+                pos += 1
+            } else {
+                pos = whole.upperBound
             }
-            prevEnd = r.upperBound
-            out.append(groups(of: m))
-            if n > 0, out.count >= n { break }
+            prevMatchEnd = whole.upperBound
+            if accept { out.append(m) }
         }
         return out
     }
 
-    func firstMatch(in s: String) -> Match? {
-        s.firstMatch(of: regex).map(groups)
+    static func text(_ input: [Unicode.Scalar], _ r: Range<Int>) -> String {
+        var s = ""
+        s.unicodeScalars.append(contentsOf: input[r])
+        return s
     }
 
-    /// `FindAllString(s, n)`; nil when nothing matches (Go returns a nil slice).
+    func firstMatch(in s: String) -> [String?]? {
+        let input = Array(s.unicodeScalars)
+        return match(input, from: 0).map { $0.map { $0.map { Self.text(input, $0) } } }
+    }
+
+    /// `FindAllString(s, n)`.
     func findAll(_ s: String, _ n: Int) -> [String] {
-        allMatches(in: s, limit: n).compactMap { $0[0].map { String(s[$0]) } }
+        let input = Array(s.unicodeScalars)
+        return allMatches(input, limit: n).compactMap { $0[0].map { Self.text(input, $0) } }
     }
 
     /// `ReplaceAllString` (`expand` true: `$1`, `${name}` are substituted) or `ReplaceAllLiteralString`.
     func replaceAll(_ s: String, _ repl: String, expand: Bool) -> String {
+        let input = Array(s.unicodeScalars)
         var out = ""
-        var last = s.startIndex
-        var prevEnd: String.Index?
-        for m in s.matches(of: regex) {
-            let r = m.range
-            // Go skips an empty match right after a previous match (no double replacement).
-            if r.isEmpty, r.lowerBound == prevEnd, r.lowerBound != s.startIndex { continue }
-            out += s[last..<r.lowerBound]
-            out += expand ? expandTemplate(repl, s, groups(of: m)) : repl
-            last = r.upperBound
-            prevEnd = r.upperBound
+        var lastMatchEnd = 0
+        var searchPos = 0
+        while searchPos <= input.count {
+            guard let m = match(input, from: searchPos), let a = m[0] else { break }
+            out.unicodeScalars.append(contentsOf: input[lastMatchEnd..<a.lowerBound])
+            // No replacement for an empty match right after another match.
+            if a.upperBound > lastMatchEnd || a.lowerBound == 0 {
+                out += expand ? expandTemplate(repl, input, m) : repl
+            }
+            lastMatchEnd = a.upperBound
+            searchPos = searchPos + 1 > a.upperBound ? searchPos + 1 : a.upperBound
         }
-        out += s[last...]
+        out.unicodeScalars.append(contentsOf: input[min(lastMatchEnd, input.count)...])
         return out
     }
 
@@ -140,23 +124,24 @@ struct GoRegexp: @unchecked Sendable {
         if n == 0 { return nil }
         // Go: a non-empty expression splits "" into [""]; the empty one into nothing.
         if s.isEmpty { return source.isEmpty ? [] : [""] }
+        let input = Array(s.unicodeScalars)
         var parts: [String] = []
-        var beg = s.startIndex
-        var end = s.startIndex
-        for m in allMatches(in: s, limit: n) {
+        var beg = 0
+        var end = 0
+        for m in allMatches(input, limit: n) {
             guard let r = m[0] else { continue }
             if n > 0, parts.count == n - 1 { break }
             end = r.lowerBound
-            if r.upperBound != s.startIndex { parts.append(String(s[beg..<end])) }
+            if r.upperBound != 0 { parts.append(Self.text(input, beg..<end)) }
             beg = r.upperBound
         }
-        if end != s.endIndex { parts.append(String(s[beg...])) }
+        if end != input.count { parts.append(Self.text(input, beg..<input.count)) }
         return parts
     }
 
     /// Go's `Regexp.expand`: `$$`, `$1`, `${1}`, `$name`, `${name}`; a group that does not exist or did
     /// not match expands to nothing; a malformed reference keeps the `$`.
-    func expandTemplate(_ template: String, _ src: String, _ m: Match) -> String {
+    func expandTemplate(_ template: String, _ src: [Unicode.Scalar], _ m: Match) -> String {
         var out = ""
         var t = Substring(template)
         while let dollar = t.firstIndex(of: "$") {
@@ -173,9 +158,9 @@ struct GoRegexp: @unchecked Sendable {
             }
             t = rest
             if let num = Self.groupNumber(name) {
-                if num < m.count, let r = m[num] { out += src[r] }
+                if num < m.count, let r = m[num] { out += Self.text(src, r) }
             } else if let i = groupNames.firstIndex(where: { $0 == name }), i < m.count, let r = m[i] {
-                out += src[r]
+                out += Self.text(src, r)
             }
         }
         out += t

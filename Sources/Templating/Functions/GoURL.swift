@@ -25,10 +25,10 @@ struct GoURL {
     static func parse(_ raw: String) throws(ParseError) -> GoURL {
         let (u, frag) = cut(raw, "#")
         var url: GoURL
-        do { url = try parseNoFragment(u) } catch { throw ParseError(message: "parse \(GoQuote.quote(u)): \(error.message)") }
+        do { url = try parseNoFragment(u) } catch { throw ParseError(message: "parse \(goQuote(u)): \(error.message)") }
         if let frag, !frag.isEmpty {
             do { url.fragment = try unescape(frag, .fragment) } catch {
-                throw ParseError(message: "parse \(GoQuote.quote(raw)): \(error.message)")
+                throw ParseError(message: "parse \(goQuote(raw)): \(error.message)")
             }
         }
         return url
@@ -131,12 +131,12 @@ struct GoURL {
             guard let close = host.lastIndex(of: "]") else { throw ParseError(message: "missing ']' in host") }
             let colonPort = host[host.index(after: close)...]
             if !validOptionalPort(colonPort) {
-                throw ParseError(message: "invalid port \(GoQuote.quote(String(colonPort))) after host")
+                throw ParseError(message: "invalid port \(goQuote(String(colonPort))) after host")
             }
         } else if let colon = host.lastIndex(of: ":") {
             let colonPort = host[colon...]
             if !validOptionalPort(colonPort) {
-                throw ParseError(message: "invalid port \(GoQuote.quote(String(colonPort))) after host")
+                throw ParseError(message: "invalid port \(goQuote(String(colonPort))) after host")
             }
         }
         return try unescape(host, .host)
@@ -250,11 +250,11 @@ struct GoURL {
             if c == UInt8(ascii: "%") {
                 guard i + 2 < b.count, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) else {
                     let bad = String(decoding: b[i..<min(b.count, i + 3)], as: UTF8.self)
-                    throw ParseError(message: "invalid URL escape \(GoQuote.quote(bad))")
+                    throw ParseError(message: "invalid URL escape \(goQuote(bad))")
                 }
                 let seq = String(decoding: b[i..<(i + 3)], as: UTF8.self)
                 if mode == .host, h < 8, seq != "%25" {
-                    throw ParseError(message: "invalid URL escape \(GoQuote.quote(seq))")
+                    throw ParseError(message: "invalid URL escape \(goQuote(seq))")
                 }
                 out.append(h << 4 | l)
                 i += 3
@@ -263,7 +263,7 @@ struct GoURL {
                 i += 1
             } else {
                 if mode == .host, c < 0x80, shouldEscape(c, mode) {
-                    throw ParseError(message: "invalid character \(GoQuote.quote(String(UnicodeScalar(c)))) in host name")
+                    throw ParseError(message: "invalid character \(goQuote(String(UnicodeScalar(c)))) in host name")
                 }
                 out.append(c)
                 i += 1

@@ -82,11 +82,11 @@ extension FunctionRegistry {
                 var chunks: [TemplateValue] = []
                 var i = 0
                 while i < items.count {
-                    let end = min(items.count, i + Int(clamping: size))
+                    let end = items.count - i <= size ? items.count : i + Int(size)
                     chunks.append(.list(Array(items[i..<end]), .any))
                     i = end
                 }
-                return .list(chunks, .any)
+                return .list(chunks, .anyLists)
             }
         }
         for name in ["slice", "mustSlice"] {

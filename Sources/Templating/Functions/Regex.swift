@@ -12,9 +12,8 @@ extension FunctionRegistry {
         }
         for (name, must) in [("regexFind", false), ("mustRegexFind", true)] {
             register(name, [.string, .string]) { args, _ in
-                let s = RegexSupport.str(args[1])
-                let m = try RegexSupport.compile(args[0], must: must).firstMatch(in: s)
-                return .string(m?[0].map { String(s[$0]) } ?? "")
+                let m = try RegexSupport.compile(args[0], must: must).firstMatch(in: RegexSupport.str(args[1]))
+                return .string((m?[0] ?? nil) ?? "")
             }
         }
         for (name, must) in [("regexFindAll", false), ("mustRegexFindAll", true)] {

@@ -36,7 +36,7 @@ struct SemverConstraints {
         let findRE = try re(find)
         for part in rewritten.components(separatedByString: "||") {
             guard validRE.firstMatch(in: part) != nil else {
-                throw FunctionError("improper constraint: " + GoQuote.quote(part))
+                throw FunctionError("improper constraint: " + goQuote(part))
             }
             var found = findRE.findAll(part, -1)
             if found.isEmpty { found = [part] }
@@ -49,10 +49,11 @@ struct SemverConstraints {
     private static func rewriteRange(_ s: String) throws -> String {
         let rangeRE = try re(range)
         var out = s
-        for m in rangeRE.allMatches(in: s, limit: -1) {
+        let input = Array(s.unicodeScalars)
+        for m in rangeRE.allMatches(input, limit: -1) {
             guard let whole = m[0], let lo = m[1], let hi = m[11] else { continue }
-            let replacement = ">= \(s[lo]), <= \(s[hi])"
-            if let r = Substring(out).range(of: String(s[whole])) {
+            let replacement = ">= \(GoRegexp.text(input, lo)), <= \(GoRegexp.text(input, hi))"
+            if let r = Substring(out).range(of: GoRegexp.text(input, whole)) {
                 out.replaceSubrange(r, with: replacement)
             }
         }
@@ -61,9 +62,9 @@ struct SemverConstraints {
 
     private static func parseOne(_ c: String) throws -> Constraint {
         guard let m = try re(single).firstMatch(in: c) else {
-            throw FunctionError("improper constraint: " + GoQuote.quote(c))
+            throw FunctionError("improper constraint: " + goQuote(c))
         }
-        func g(_ i: Int) -> String { m[i].map { String(c[$0]) } ?? "" }
+        func g(_ i: Int) -> String { (i < m.count ? m[i] : nil) ?? "" }
         func isX(_ s: String) -> Bool { s == "x" || s == "X" || s == "*" }
         let trimDot = { (s: String) in s.hasPrefix(".") ? String(s.dropFirst()) : s }
         var ver = g(2)
@@ -167,48 +168,5 @@ extension String {
         }
         parts.append(String(rest))
         return parts
-    }
-}
-
-/// Go's `strconv.Quote` (what `%q` prints for a string).
-enum GoQuote {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{7}": out += "\\a"
-            case "\u{8}": out += "\\b"
-            case "\u{C}": out += "\\f"
-            case "\u{B}": out += "\\v"
-            default:
-                if c.value < 0x20 || c.value == 0x7F {
-                    out += "\\x" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16)
-                } else if c.value >= 0x80 && !c.properties.generalCategory.isPrintable {
-                    let hex = String(c.value, radix: 16)
-                    out += c.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
-                        : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension Unicode.GeneralCategory {
-    /// Roughly Go's `unicode.IsPrint` for non-ASCII scalars.
-    fileprivate var isPrintable: Bool {
-        switch self {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
-             .spaceSeparator:
-            false
-        default: true
-        }
     }
 }

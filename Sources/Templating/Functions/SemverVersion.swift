@@ -20,7 +20,7 @@ struct SemverVersion: TemplateObject, Hashable {
         guard let re = try? GoRegexp.compile(looseSyntax), let m = re.firstMatch(in: s) else {
             throw FunctionError("invalid semantic version")
         }
-        func group(_ i: Int) -> String { m[i].map { String(s[$0]) } ?? "" }
+        func group(_ i: Int) -> String { (i < m.count ? m[i] : nil) ?? "" }
         func number(_ text: String) throws -> UInt64 {
             let digits = text.hasPrefix(".") ? String(text.dropFirst()) : text
             guard let n = UInt64(digits) else {

@@ -200,7 +200,7 @@ public enum GoFmt {
             return pad("map[" + body + "]", spec)
         case .object(let o):
             if "vsqxX".unicodeScalars.contains(verb) {
-                return formatString(Array(o.formatted.utf8), verb: verb == "v" ? "s" : verb, spec: spec) ?? bad(verb, v)
+                return formatString(Array(o.valueFormatted.utf8), verb: verb == "v" ? "s" : verb, spec: spec) ?? bad(verb, v)
             }
             return bad(verb, v)
         case .invalid, .null:

@@ -44,7 +44,8 @@ extension TemplateValue {
         case .bytes(let b): !b.isEmpty
         case .list(let l, _): !l.isEmpty
         case .map(let m): !m.storage.isEmpty
-        case .object: true
+        case .object(let o):
+            if let m = o.mapView { !m.storage.isEmpty } else if let l = o.listView { !l.isEmpty } else { true }
         }
     }
 
@@ -73,7 +74,7 @@ extension TemplateValue {
         case .list(let l, _): "[" + l.map(\.goString).joined(separator: " ") + "]"
         case .map(let m):
             "map[" + m.sortedKeys.map { "\($0):\(m.storage[$0]!.goString)" }.joined(separator: " ") + "]"
-        case .object(let o): o.formatted
+        case .object(let o): o.valueFormatted
         }
     }
 

@@ -34,6 +34,8 @@ public enum TemplateValue: @unchecked Sendable {
         case int = "[]int"
         case int64 = "[]int64"
         case float64 = "[]float64"
+        /// Sprig's `chunk` result.
+        case anyLists = "[][]interface {}"
     }
 
     /// Shorthand for a Go `int`.
@@ -82,11 +84,22 @@ public protocol TemplateObject: Sendable {
     func member(_ name: String) -> TemplateMember?
     /// The value as plain data for `toJson`/`toYaml` (Go's JSON marshalling of the object).
     var dataValue: Value { get }
+    /// `%v` as functions see the value (Go prints a struct *value* field by field, e.g.
+    /// `{v1.36.0 v1.36.0 1 36}`, while the template printer reaches its `String` method).
+    var valueFormatted: String { get }
+    /// For a Go named map type with methods (Helm's `engine.files`): the map it is, so that `range`,
+    /// `index`, `len` and truthiness work on it.
+    var mapView: MapRef? { get }
+    /// For a Go named slice type with methods (Helm's `common.VersionSet`): the slice it is.
+    var listView: [TemplateValue]? { get }
 }
 
 extension TemplateObject {
     public var goKind: String { "ptr" }
     public var dataValue: Value { .string(formatted) }
+    public var valueFormatted: String { formatted }
+    public var mapView: MapRef? { nil }
+    public var listView: [TemplateValue]? { nil }
 }
 
 /// What `.name` on a host object resolves to.

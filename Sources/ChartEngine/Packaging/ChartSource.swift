@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A chart's files as found on disk or in an archive, with their modification times, before loading:
+/// what `helm package` needs beyond the loaded ``Chart`` (Helm v4 stamps each tar entry with its
+/// source file's mtime).
+struct ChartSource {
+    /// Every file relative to the chart root, in load order (`charts/x.tgz` included as bytes).
+    var files: [ChartFile] = []
+    /// Modification time per file name.
+    var modTimes: [String: FileTime] = [:]
+    /// Sources of the subcharts, keyed by their entry under `charts/` (`sub` or `sub-1.0.0.tgz`).
+    var subcharts: [String: ChartSource] = [:]
+
+    /// Walks a chart directory as ``ChartLoader`` does (`.helmignore` plus `templates/.?*`, symlinks
+    /// followed, irregular files and files over 5 MiB refused, BOMs stripped).
+    static func directory(_ path: String) throws(ChartEngineError) -> ChartSource {
+        var top = path
+        while top.count > 1 && top.hasSuffix("/") { top.removeLast() }
+        var rules = HelmIgnore()
+        let ignorePath = joinPath(top, ".helmignore")
+        if FileSystem.kind(of: ignorePath) == .file {
+            rules = try HelmIgnore(parsing: String(decoding: try FileSystem.read(ignorePath), as: UTF8.self))
+        }
+        rules.addDefaults()
+        var src = ChartSource()
+        try src.walk(top: top, relative: "", rules: rules, depth: 0)
+        try src.resolveSubcharts()
+        return src
+    }
+
+    /// The files of an archive (names already stripped of the top directory).
+    static func archive(_ bytes: [UInt8]) throws(ChartEngineError) -> ChartSource {
+        var src = ChartSource()
+        for e in try ArchiveReader.entries(of: bytes) {
+            src.files.append(ChartFile(name: e.name, data: e.data))
+            src.modTimes[e.name] = e.modTime
+        }
+        try src.resolveSubcharts()
+        return src
+    }
+
+    private mutating func walk(top: String, relative: String, rules: HelmIgnore, depth: Int) throws(ChartEngineError) {
+        guard depth < 64 else {
+            throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
+        }
+        for name in try FileSystem.list(joinPath(top, relative)) {
+            let rel = joinPath(relative, name)
+            let full = joinPath(top, rel)
+            switch FileSystem.kind(of: full) {
+            case .directory:
+                if rules.ignores(rel, isDirectory: true) { continue }
+                try walk(top: top, relative: rel, rules: rules, depth: depth + 1)
+            case .file:
+                if rules.ignores(rel, isDirectory: false) { continue }
+                if let size = FileSystem.size(of: full), size > ChartLoader.maxFileSize {
+                    throw ChartEngineError(.invalidChart,
+                                           "chart file \"\(name)\" is larger than the maximum file size \(ChartLoader.maxFileSize)")
+                }
+                var data = try FileSystem.read(full)
+                if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+                files.append(ChartFile(name: rel, data: data))
+                modTimes[rel] = FileSystem.modificationTime(of: full)
+            case .other, .missing:
+                if rules.ignores(rel, isDirectory: false) { continue }
+                throw ChartEngineError(.invalidChart,
+                                       "cannot load irregular file \(full) as it has file mode type bits set")
+            }
+        }
+    }
+
+    /// Splits the `charts/` files into subchart sources the way Helm's `LoadFiles` groups them.
+    private mutating func resolveSubcharts() throws(ChartEngineError) {
+        var grouped: [String: ChartSource] = [:]
+        for f in files where f.name.hasPrefix("charts/") && !f.name.hasSuffix(".prov") {
+            let rest = f.name.dropFirst("charts/".count)
+            let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let cname = String(parts[0])
+            if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
+            if parts.count == 1 {
+                if cname.hasSuffix(".tgz") {
+                    // Nested archives are checked again by the loader; a failure here surfaces there
+                    // with Helm's wording, so it is not fatal yet.
+                    if let sub = try? ChartSource.archive(f.data) { grouped[cname] = sub }
+                }
+                continue
+            }
+            let inner = String(parts[1])
+            grouped[cname, default: ChartSource()].files.append(ChartFile(name: inner, data: f.data))
+            grouped[cname]?.modTimes[inner] = modTimes[f.name]
+        }
+        for (k, var sub) in grouped where !k.hasSuffix(".tgz") {
+            try sub.resolveSubcharts()
+            grouped[k] = sub
+        }
+        subcharts = grouped
+    }
+
+    /// The subchart entry names in the order ``ChartLoader`` adds subcharts (first appearance).
+    var subchartOrder: [String] {
+        var seen: Set<String> = []
+        var order: [String] = []
+        for f in files where f.name.hasPrefix("charts/") && !f.name.hasSuffix(".prov") {
+            let rest = f.name.dropFirst("charts/".count)
+            let cname = String(rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            if cname.hasPrefix("_") || cname.hasPrefix(".") { continue }
+            if seen.insert(cname).inserted { order.append(cname) }
+        }
+        return order
+    }
+}
+
+extension FileSystem {
+    /// The modification time of `path` (following symlinks), or the epoch when it cannot be read.
+    static func modificationTime(of path: String) -> FileTime {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return FileTime(seconds: 0) }
+        return FileTime(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int32(st.st_mtim.tv_nsec))
+    }
+}

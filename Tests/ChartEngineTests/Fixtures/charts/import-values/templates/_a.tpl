@@ -1,0 +1,1 @@
+{{- define "which" -}}parent _a.tpl{{- end -}}

@@ -1,0 +1,92 @@
+import json, random
+random.seed(99)
+seeds = [
+"""replicaCount: 1
+image:
+  repository: nginx
+  pullPolicy: IfNotPresent
+  tag: ""
+imagePullSecrets: []
+serviceAccount:
+  create: true
+  annotations: {}
+  name: ""
+podAnnotations: {}
+securityContext: {}
+service:
+  type: ClusterIP
+  port: 80
+ingress:
+  enabled: false
+  hosts:
+    - host: chart-example.local
+      paths:
+        - path: /
+          pathType: ImplementationSpecific
+  tls: []
+resources: {}
+autoscaling:
+  enabled: false
+  minReplicas: 1
+  targetCPUUtilizationPercentage: 80
+nodeSelector: {}
+tolerations: []
+""",
+"""defaults: &defaults
+  adapter: postgres
+  host: localhost
+development:
+  database: dev
+  <<: *defaults
+test: &test
+  <<: *defaults
+  database: test
+list:
+- &item {a: 1, b: [x, y]}
+- *item
+- ? complex key
+  : v
+text: |
+  line one
+  line two
+folded: >-
+  folded
+  text
+quoted: "esc \\t \\u00e9 \\x41"
+single: 'it''s'
+""",
+"""# comment
+a: 1 # trailing
+b:
+  - 1
+  - 2.5
+  - .inf
+  - ~
+  - yes
+c: {x: [1, {y: z}], "k": 'v'}
+d: !!str 12
+e: 0x1F
+f: 2024-01-01
+g: 12:30:00
+---
+second: doc
+""",
+]
+alpha = list("{}[],:-?&*!|>'\"%@` \n\t#<.0123456789abcxyz~") + ["\n  ", "\n- ", ": ", "  "]
+def mutate(s):
+    s = list(s)
+    for _ in range(random.randint(1, 4)):
+        if not s: break
+        p = random.randrange(len(s))
+        r = random.random()
+        if r < 0.35: s[p] = random.choice(alpha)
+        elif r < 0.7: s.insert(p, random.choice(alpha))
+        elif r < 0.85: del s[p]
+        else:
+            q = random.randrange(len(s)); s[p:p] = s[q:q+random.randint(1,10)]
+    return "".join(s)
+cases = []
+for i in range(600):
+    cases.append({"op": "decode", "text": mutate(seeds[i % 3])})
+for sd in seeds: cases.append({"op":"decode","text":sd})
+json.dump(cases, open("cases7.json", "w"))
