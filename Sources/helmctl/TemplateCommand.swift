@@ -75,7 +75,9 @@ struct TemplateCommand: ParsableCommand {
     var debug = false
 
     func run() throws {
-        let (name, chartPath) = try nameAndChart()
+        let (name, chartRef) = try nameAndChart()
+        // Helm's order: locate the chart, merge the values, then load the chart.
+        let chartPath = try ChartLocator.locate(chartRef)
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
                                    isInstall: !isUpgrade, isUpgrade: isUpgrade)
         if let kv = kubeVersion, !kv.isEmpty {

@@ -131,3 +131,22 @@ extension TemplateActionTests {
             == "release name \"\(name)\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53")
     }
 }
+
+extension TemplateActionTests {
+    @Test func onlyApplicationChartsWithTheirDependenciesInstall() throws {
+        let library = try Fixtures.chart(["Chart.yaml": Fixtures.chartYAML("lib", extra: "type: library\n")])
+        #expect(Fixtures.errorMessage { _ = try Self.run(library) } == "library charts are not installable")
+        let missing = try Fixtures.chart(["Chart.yaml": Fixtures.chartYAML("p", extra: "dependencies:\n- name: a\n- name: b\n"),
+                                          "charts/a/Chart.yaml": Fixtures.chartYAML("a")])
+        #expect(Fixtures.errorMessage { _ = try Self.run(missing) }
+            == "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: b")
+    }
+
+    @Test func chartLocation() throws {
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("./nope") } == "path \"./nope\" not found")
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("stable/nope") } == "repo stable not found")
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("nope") }
+            == "non-absolute URLs should be in form of repo_name/path_to_chart, got: nope")
+        #expect(try ChartLocator.locate(Fixtures.repoRoot + "/charts/webapp") == Fixtures.repoRoot + "/charts/webapp")
+    }
+}
