@@ -105,7 +105,7 @@ public enum GoFloat {
         return upper ? out.uppercased() : out
     }
 
-    static func specialValue(_ d: Double) -> String? {
+    public static func specialValue(_ d: Double) -> String? {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Inf" : "+Inf" }
         return nil

@@ -7,7 +7,8 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show information of a chart.",
         subcommands: [ShowPart<AllPart>.self, ShowPart<ChartPart>.self, ShowPart<ValuesPart>.self,
-                      ShowPart<ReadmePart>.self, ShowPart<CRDsPart>.self])
+                      ShowPart<ReadmePart>.self, ShowPart<CRDsPart>.self],
+        aliases: ["inspect"])
 }
 
 protocol ShowPartKind {

@@ -1,3 +1,5 @@
+import Templating
+
 /// `helm show chart|values|readme|crds|all` (Helm's `action.Show.Run`).
 public enum ShowAction {
     /// What to show.
@@ -6,8 +8,8 @@ public enum ShowAction {
     }
 
     /// Loads the chart at `path` (directory or archive) and renders the requested part.
-    public static func run(path: String, format: Format) throws(ChartEngineError) -> String {
-        show(try ChartLoader.loadDirectory(path), format: format)
+    public static func run(path: String, format: Format) throws -> String {
+        try LargeStack.run { show(try ChartLoader.loadDirectory(path), format: format) }
     }
 
     /// The text Helm prints: `Chart.yaml` re-serialised, `values.yaml` verbatim, the first file named

@@ -2,9 +2,12 @@ import CLibArchive
 
 /// A file's modification time: seconds since the Unix epoch and the nanoseconds within that second.
 public struct FileTime: Sendable, Hashable, Comparable {
+    /// Whole seconds since 1970-01-01T00:00:00Z.
     public var seconds: Int64
+    /// Nanoseconds within the second (0..<1e9).
     public var nanoseconds: Int32
 
+    /// A time from its parts.
     public init(seconds: Int64, nanoseconds: Int32 = 0) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
@@ -22,10 +25,14 @@ public struct FileTime: Sendable, Hashable, Comparable {
 /// One regular file read out of a chart archive: its name with the top directory stripped, its bytes
 /// (UTF-8 BOM removed, as Helm does) and its modification time.
 public struct ArchiveEntry: Sendable, Equatable {
+    /// Chart-relative, `/`-separated name (`templates/a.yaml`).
     public var name: String
+    /// The file's bytes.
     public var data: [UInt8]
+    /// The tar header's modification time.
     public var modTime: FileTime
 
+    /// An entry from its parts.
     public init(name: String, data: [UInt8], modTime: FileTime) {
         self.name = name
         self.data = data
@@ -58,6 +65,8 @@ public enum ArchiveReader {
         defer { archive_read_free(a) }
         archive_read_support_filter_gzip(a)
         archive_read_support_format_tar(a)
+        // An empty stream is an empty tar to Go ("no files in chart archive"), not an unknown format.
+        archive_read_support_format_empty(a)
 
         let result = bytes.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Result<[ArchiveEntry], ChartEngineError> in
             Result { () throws(ChartEngineError) -> [ArchiveEntry] in
@@ -70,67 +79,68 @@ public enum ArchiveReader {
     private static func read(_ a: OpaquePointer, _ buf: UnsafeRawBufferPointer, maxChartSize: Int64,
                              maxFileSize: Int64) throws(ChartEngineError) -> [ArchiveEntry]
     {
-            guard archive_read_open_memory(a, buf.baseAddress, buf.count) == ARCHIVE_OK else {
-                throw readError(a)
+        guard archive_read_open_memory(a, buf.baseAddress, buf.count) == ARCHIVE_OK else {
+            throw readError(a)
+        }
+        var files: [ArchiveEntry] = []
+        var remaining = maxChartSize
+        var entry: OpaquePointer?
+        while true {
+            let rc = archive_read_next_header(a, &entry)
+            if rc == ARCHIVE_EOF { break }
+            guard rc == ARCHIVE_OK || rc == ARCHIVE_WARN, let e = entry else { throw readError(a) }
+            // Headers cost decompression work even when the entries are empty; bound the whole
+            // stream so a bomb of empty entries cannot run for ever.
+            if archive_filter_bytes(a, 0) > 2 * maxChartSize {
+                throw ChartEngineError(.invalidChart,
+                                       "decompressed chart is larger than the maximum size \(maxChartSize)")
             }
-            var files: [ArchiveEntry] = []
-            var remaining = maxChartSize
-            var entry: OpaquePointer?
-            while true {
-                let rc = archive_read_next_header(a, &entry)
-                if rc == ARCHIVE_EOF { break }
-                guard rc == ARCHIVE_OK || rc == ARCHIVE_WARN, let e = entry else { throw readError(a) }
-                // Headers cost decompression work even when the entries are empty; bound the whole
-                // stream so a bomb of empty entries cannot run for ever.
-                if archive_filter_bytes(a, 0) > 2 * maxChartSize {
-                    throw ChartEngineError(.invalidChart,
-                                           "decompressed chart is larger than the maximum size \(maxChartSize)")
-                }
-                let rawName = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
-                let type = UInt32(archive_entry_filetype(e))
-                if type == 0o040000 { continue }  // directory
+            // The UTF-8 form does not depend on the process locale (PAX paths are UTF-8).
+            let rawName = (archive_entry_pathname_utf8(e) ?? archive_entry_pathname(e)).map { String(cString: $0) } ?? ""
+            let type = UInt32(archive_entry_filetype(e))
+            if type == 0o040000 { continue }  // directory
 
-                let name = try safeName(rawName)
-                if type != 0o100000 || archive_entry_hardlink(e) != nil {
-                    throw ChartEngineError(.invalidChart,
-                                           "cannot load irregular file \(rawName) as it has file mode type bits set")
-                }
-                let size = archive_entry_size_is_set(e) != 0 ? archive_entry_size(e) : 0
-                if size > remaining {
+            let name = try safeName(rawName)
+            if type != 0o100000 || archive_entry_hardlink(e) != nil {
+                throw ChartEngineError(.invalidChart,
+                                       "cannot load irregular file \(rawName) as it has file mode type bits set")
+            }
+            let size = archive_entry_size_is_set(e) != 0 ? archive_entry_size(e) : 0
+            if size > remaining {
+                throw ChartEngineError(.invalidChart,
+                                       "decompressed chart is larger than the maximum size \(maxChartSize)")
+            }
+            if size > maxFileSize {
+                throw ChartEngineError(.invalidChart,
+                                       "decompressed chart file \"\(rawName)\" is larger than the maximum file size \(maxFileSize)")
+            }
+            var data: [UInt8] = []
+            data.reserveCapacity(Int(max(0, size)))
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { archive_read_data(a, $0.baseAddress, $0.count) }
+                if n < 0 { throw readError(a) }
+                if n == 0 { break }
+                if Int64(data.count + n) > remaining || Int64(data.count + n) > maxFileSize {
                     throw ChartEngineError(.invalidChart,
                                            "decompressed chart is larger than the maximum size \(maxChartSize)")
                 }
-                if size > maxFileSize {
-                    throw ChartEngineError(.invalidChart,
-                                           "decompressed chart file \"\(rawName)\" is larger than the maximum file size \(maxFileSize)")
-                }
-                var data: [UInt8] = []
-                data.reserveCapacity(Int(size))
-                var chunk = [UInt8](repeating: 0, count: 65536)
-                while true {
-                    let n = chunk.withUnsafeMutableBytes { archive_read_data(a, $0.baseAddress, $0.count) }
-                    if n < 0 { throw readError(a) }
-                    if n == 0 { break }
-                    if Int64(data.count + n) > remaining || Int64(data.count + n) > maxFileSize {
-                        throw ChartEngineError(.invalidChart,
-                                               "decompressed chart is larger than the maximum size \(maxChartSize)")
-                    }
-                    data.append(contentsOf: chunk[0..<n])
-                }
-                remaining -= Int64(data.count)
-                if Int64(data.count) < size || remaining < 0 {
-                    throw ChartEngineError(.invalidChart,
-                                           "decompressed chart is larger than the maximum size \(maxChartSize)")
-                }
-                if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-                let mtime = FileTime(seconds: Int64(archive_entry_mtime(e)),
-                                     nanoseconds: Int32(truncatingIfNeeded: archive_entry_mtime_nsec(e)))
-                files.append(ArchiveEntry(name: name, data: data, modTime: mtime))
+                data.append(contentsOf: chunk[0..<n])
             }
-            if files.isEmpty {
-                throw ChartEngineError(.invalidChart, "no files in chart archive")
+            remaining -= Int64(data.count)
+            if Int64(data.count) < size || remaining < 0 {
+                throw ChartEngineError(.invalidChart,
+                                       "decompressed chart is larger than the maximum size \(maxChartSize)")
             }
-            return files
+            if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+            let mtime = FileTime(seconds: Int64(archive_entry_mtime(e)),
+                                 nanoseconds: Int32(truncatingIfNeeded: archive_entry_mtime_nsec(e)))
+            files.append(ArchiveEntry(name: name, data: data, modTime: mtime))
+        }
+        if files.isEmpty {
+            throw ChartEngineError(.invalidChart, "no files in chart archive")
+        }
+        return files
     }
 
     /// Applies Helm's name rules to a tar entry name and returns it without its first component.
@@ -198,20 +208,24 @@ enum GoPath {
         return body.isEmpty ? "." : body
     }
 
-    /// Go's `%q` for the ASCII-printable names archives hold; other bytes escaped as `\xNN`.
+    /// Go's `%q`: printable characters as they are, the usual escapes, other control characters as
+    /// `\xNN` (names from archives are usually plain).
     static func quote(_ s: String) -> String {
         var out = "\""
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x09: out += "\\t"
-            case 0x0D: out += "\\r"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
             default:
-                let hex = Array("0123456789abcdef")
-                out += "\\x" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+                if u.value < 0x20 || u.value == 0x7F {
+                    let hex = Array("0123456789abcdef")
+                    out += "\\x" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         return out + "\""

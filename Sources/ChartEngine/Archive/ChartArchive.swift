@@ -3,7 +3,8 @@
 /// `.helmignore` is not applied to archives (Helm applies it only when loading or packaging a
 /// directory). Subcharts inside an archive may be directories or nested `.tgz` files.
 public enum ChartArchive {
-    /// Loads the chart archive at `path`.
+    /// Loads the chart archive at `path`. ``ChartLoader/load(directory:)`` is the public entry
+    /// point that also runs on a large stack for deeply nested values.
     public static func load(path: String) throws(ChartEngineError) -> Chart {
         let bytes = try readArchiveFile(path)
         do throws(ChartEngineError) {
@@ -19,8 +20,7 @@ public enum ChartArchive {
 
     /// Loads a chart from archive bytes (Helm's `LoadArchive`).
     public static func load(bytes: [UInt8]) throws(ChartEngineError) -> Chart {
-        let entries = try ArchiveReader.entries(of: bytes)
-        return try ChartLoader.loadFiles(entries.map { ChartFile(name: $0.name, data: $0.data) })
+        try ChartLoader.loadFiles(try files(bytes))
     }
 
     /// Reads an archive file after Helm's `EnsureArchive` check, which turns the common mistake of
@@ -35,15 +35,51 @@ public enum ChartArchive {
             break
         }
         let bytes = try FileSystem.read(path)
-        if !bytes.starts(with: [0x1F, 0x8B, 0x08]) {
-            if path.hasSuffix(".yml") || path.hasSuffix(".yaml") {
-                throw ChartEngineError(.invalidChart,
-                                       "file '\(path)' seems to be a YAML file, but expected a gzipped archive")
-            }
-            throw ChartEngineError(.invalidChart,
-                                   "file '\(path)' does not appear to be a gzipped archive; got '\(sniff(bytes))'")
-        }
+        try ensureArchive(bytes, name: path)
         return bytes
+    }
+
+    /// Helm's `EnsureArchive`: a helpful message for files that are not gzip (a values file passed
+    /// where a chart is expected is the usual case).
+    static func ensureArchive(_ bytes: [UInt8], name: String) throws(ChartEngineError) {
+        if bytes.starts(with: [0x1F, 0x8B, 0x08]) { return }
+        if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+            throw ChartEngineError(.invalidChart,
+                                   "file '\(name)' seems to be a YAML file, but expected a gzipped archive")
+        }
+        throw ChartEngineError(.invalidChart,
+                               "file '\(name)' does not appear to be a gzipped archive; got '\(sniff(bytes))'")
+    }
+
+    /// The chart-relative files of archive bytes (what ``ChartLoader`` builds the chart from).
+    ///
+    /// Subchart archives inside are checked for nesting depth first: a `.tgz` can contain itself
+    /// (gzip quines exist), which would make the loader recurse for ever; Helm has no such guard.
+    static func files(_ bytes: [UInt8]) throws(ChartEngineError) -> [ChartFile] {
+        let entries = try ArchiveReader.entries(of: bytes)
+        try checkNesting(entries, depth: 1)
+        return entries.map { ChartFile(name: $0.name, data: $0.data) }
+    }
+
+    /// Subchart archives may nest at most this deep.
+    static let maxNesting = 16
+
+    /// True for `charts/x.tgz`, `charts/sub/charts/y.tgz`… — the entries the loader unpacks.
+    static func isSubchartArchive(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts[parts.count - 2] == "charts" && parts[parts.count - 1].hasSuffix(".tgz")
+    }
+
+    static func checkNesting(_ entries: [ArchiveEntry], depth: Int) throws(ChartEngineError) {
+        for e in entries where isSubchartArchive(e.name) {
+            if depth >= maxNesting {
+                throw ChartEngineError(.invalidChart,
+                                       "chart archives are nested more than \(maxNesting) levels deep")
+            }
+            // Unreadable nested archives are reported by the loader with Helm's wording.
+            guard let inner = try? ArchiveReader.entries(of: e.data) else { continue }
+            try checkNesting(inner, depth: depth + 1)
+        }
     }
 
     /// A small part of Go's `http.DetectContentType`: enough to name what a non-gzip file looks like.

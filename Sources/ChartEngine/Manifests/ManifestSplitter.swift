@@ -1,14 +1,20 @@
 /// Splits a rendered file into YAML documents as Helm's `releaseutil.SplitManifests`, whose separator
 /// is the regexp `(?:^|\s*\n)---\s*`.
 ///
-/// Checked against Helm v4.2.3's recorded manifests: any `---` right after a newline separates (even
-/// `---foo`), the separator eats the white space around it, empty pieces are dropped, leading white
-/// space of each document is trimmed, and the last document of a file keeps its trailing newlines
-/// (which then show as a blank line before the next `---` in the manifest stream).
+/// Any `---` right after a newline separates (even `---foo`) and empty pieces are dropped. The
+/// separator eats the white space around it and leading white space is dropped, but the *last*
+/// document of a file keeps its trailing newlines — Helm v4.2.3 prints them, which is why
+/// `helm template` shows a blank line before the next `---` (verified against Helm's output).
 public enum ManifestSplitter {
     /// The documents of `text`, in order.
     public static func split(_ text: String) -> [String] {
-        let b = Array(text.utf8)
+        var b = Array(text.utf8)[...]
+        while let f = b.first, f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0C || f == 0x0D { b = b.dropFirst() }
+        let bytes = Array(b)
+        return splitTrimmed(bytes)
+    }
+
+    static func splitTrimmed(_ b: [UInt8]) -> [String] {
         var docs: [String] = []
         var docStart = 0
         var i = 0
@@ -42,12 +48,6 @@ public enum ManifestSplitter {
             }
         }
         docs.append(String(decoding: b[docStart..<b.count], as: UTF8.self))
-        var out: [String] = []
-        for d in docs where !d.isEmpty {
-            let trimmed = d.drop(while: { $0.unicodeScalars.allSatisfy { $0.properties.isWhitespace } })
-            if trimmed.isEmpty { continue }
-            out.append(String(trimmed))
-        }
-        return out
+        return docs.filter { !$0.isEmpty && !$0.utf8.allSatisfy(isSpace) }
     }
 }

@@ -1,11 +1,21 @@
 import StructuredData
+import Templating
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `helm package`: Helm v4's reproducible chart archive (`chartutil.Save`, §4.5).
 public enum ChartPackager {
     /// What to change while packaging (`--version`, `--app-version`).
     public struct Options: Sendable {
+        /// `--version`: replaces `version` in Chart.yaml (must be SemVer).
         public var version: String?
+        /// `--app-version`: replaces `appVersion`.
         public var appVersion: String?
+        /// Options with the given overrides (nil or empty: keep the chart's).
         public init(version: String? = nil, appVersion: String? = nil) {
             self.version = version
             self.appVersion = appVersion
@@ -15,17 +25,23 @@ public enum ChartPackager {
     /// Loads the chart directory `path`, applies `options`, checks that every dependency in
     /// `Chart.yaml` is present in `charts/`, and returns the archive bytes and file name
     /// (`<name>-<version>.tgz`).
-    public static func archive(directory path: String, options: Options = Options()) throws(ChartEngineError)
+    public static func archive(directory path: String, options: Options = Options()) throws
         -> (fileName: String, bytes: [UInt8])
     {
-        switch FileSystem.kind(of: path) {
-        case .missing:
-            throw ChartEngineError(.chartNotFound, "stat \(path): no such file or directory")
-        case .directory:
-            break
-        default:
-            throw ChartEngineError(.chartNotFound, "\(path) is not a directory")
+        try LargeStack.run { try archiveTyped(directory: path, options: options) }
+    }
+
+    static func archiveTyped(directory path: String, options: Options) throws(ChartEngineError)
+        -> (fileName: String, bytes: [UInt8])
+    {
+        // Helm v4's LoadDir reads Chart.yaml before anything else, naming the absolute path.
+        let chartfile = FileSystem.absolutePath(path) + "/Chart.yaml"
+        let fd = open(chartfile, O_RDONLY)
+        if fd < 0 {
+            throw ChartEngineError(.chartNotFound,
+                                   "unable to detect chart at \(chartfile): open \(chartfile): \(FileSystem.errorText(errno))")
         }
+        close(fd)
         let source = try ChartSource.directory(path)
         var chart = try ChartLoader.loadFiles(source.files)
         if let v = options.version, !v.isEmpty { chart.metadata.version = v }
@@ -55,7 +71,7 @@ public enum ChartPackager {
         do {
             try ChartValidation.validate(&md)
         } catch {
-            throw ChartEngineError(error.code, "chart validation: \(error.message)")
+            throw ChartEngineError(error.code, "failed to save: chart validation: \(error.message)")
         }
         let name = chart.metadata.name
         var tar = TarWriter()
@@ -93,7 +109,7 @@ public enum ChartPackager {
         }
         if let schema = source.files.last(where: { $0.name == "values.schema.json" }) {
             if (try? JSON.decode(schema.text)) == nil {
-                throw ChartEngineError(.invalidChart, "Invalid JSON in values.schema.json")
+                throw ChartEngineError(.invalidChart, "failed to save: invalid JSON in values.schema.json")
             }
             try tar.addFile(name: base + "/values.schema.json", data: schema.data, modTime: time("values.schema.json"))
         }

@@ -14,6 +14,8 @@ struct ChartSource {
     var modTimes: [String: FileTime] = [:]
     /// Sources of the subcharts, keyed by their entry under `charts/` (`sub` or `sub-1.0.0.tgz`).
     var subcharts: [String: ChartSource] = [:]
+    /// How many archives deep this source sits (0 for a directory).
+    var depth = 0
 
     /// Walks a chart directory as ``ChartLoader`` does (`.helmignore` plus `templates/.?*`, symlinks
     /// followed, irregular files and files over 5 MiB refused, BOMs stripped).
@@ -33,8 +35,13 @@ struct ChartSource {
     }
 
     /// The files of an archive (names already stripped of the top directory).
-    static func archive(_ bytes: [UInt8]) throws(ChartEngineError) -> ChartSource {
+    static func archive(_ bytes: [UInt8], depth: Int = 1) throws(ChartEngineError) -> ChartSource {
+        guard depth <= ChartArchive.maxNesting else {
+            throw ChartEngineError(.invalidChart,
+                                   "chart archives are nested more than \(ChartArchive.maxNesting) levels deep")
+        }
         var src = ChartSource()
+        src.depth = depth
         for e in try ArchiveReader.entries(of: bytes) {
             src.files.append(ChartFile(name: e.name, data: e.data))
             src.modTimes[e.name] = e.modTime
@@ -84,12 +91,17 @@ struct ChartSource {
                 if cname.hasSuffix(".tgz") {
                     // Nested archives are checked again by the loader; a failure here surfaces there
                     // with Helm's wording, so it is not fatal yet.
-                    if let sub = try? ChartSource.archive(f.data) { grouped[cname] = sub }
+                    if let sub = try? ChartSource.archive(f.data, depth: depth + 1) { grouped[cname] = sub }
                 }
                 continue
             }
             let inner = String(parts[1])
-            grouped[cname, default: ChartSource()].files.append(ChartFile(name: inner, data: f.data))
+            if grouped[cname] == nil {
+                var sub = ChartSource()
+                sub.depth = depth
+                grouped[cname] = sub
+            }
+            grouped[cname]?.files.append(ChartFile(name: inner, data: f.data))
             grouped[cname]?.modTimes[inner] = modTimes[f.name]
         }
         for (k, var sub) in grouped where !k.hasSuffix(".tgz") {
@@ -114,6 +126,15 @@ struct ChartSource {
 }
 
 extension FileSystem {
+    /// Go's `filepath.Abs`: the path joined to the working directory when relative, then cleaned.
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return GoPath.clean(path) }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return GoPath.clean(path) }
+        let cwd = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return GoPath.clean(cwd + "/" + path)
+    }
+
     /// The modification time of `path` (following symlinks), or the epoch when it cannot be read.
     static func modificationTime(of path: String) -> FileTime {
         var st = stat()

@@ -65,6 +65,17 @@ public enum ChartfileEncoding {
         }
         let m = v.mapValue ?? [:]
         var out: [String: Value] = [:]
+        let prefix = "cannot load Chart.lock: error unmarshaling JSON: while decoding JSON: "
+        if let g = m["generated"], !g.isNull {
+            guard let gs = g.stringValue else {
+                throw ChartEngineError(.invalidChart, prefix + "Time.UnmarshalJSON: input is not a JSON string")
+            }
+            if parseRFC3339(gs) == nil {
+                // Go names the first layout element it could not match; the year is the usual one.
+                throw ChartEngineError(.invalidChart, prefix
+                    + "parsing time \"\\\"\(gs)\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"\(gs)\\\"\" as \"2006\"")
+            }
+        }
         let generated = normalizeRFC3339(m["generated"]?.stringValue ?? "")
         out["generated"] = .string(generated)
         out["digest"] = .string(m["digest"]?.stringValue ?? "")

@@ -121,15 +121,12 @@ public struct HelmBuildInfo: Sendable, Equatable {
     }
 }
 
-/// Checks a method call's arguments as Go's reflection does for a one-string-argument method.
-func singleStringArgument(_ args: [TemplateValue], method: String) throws -> String {
-    guard args.count == 1 else {
-        throw FunctionError("wrong number of args for \(method): want 1 got \(args.count)")
-    }
-    guard case .string(let s) = args[0] else {
-        throw FunctionError("wrong type for value; expected string; got \(args[0].goTypeName)")
-    }
-    return s
+/// A method `NAME(s string) T`: the executor counts and type-checks its argument as Go does.
+func stringMethod(_ name: String, _ body: @escaping @Sendable (String) throws -> TemplateValue) -> TemplateMember {
+    .function(TemplateFunction(name: name, params: [.string]) { args, _ in
+        guard case .string(let s) = args[0] else { return .invalid }
+        return try body(s)
+    })
 }
 
 struct CapabilitiesObject: TemplateObject {
@@ -186,10 +183,7 @@ struct VersionSetObject: TemplateObject {
     func member(_ name: String) -> TemplateMember? {
         let versions = self.versions
         guard name == "Has" else { return nil }
-        return .method { args in
-            let v = try singleStringArgument(args, method: "Has")
-            return .bool(versions.contains(v))
-        }
+        return stringMethod("Has") { .bool(versions.contains($0)) }
     }
     var dataValue: Value { .list(versions.map { .string($0) }) }
 }

@@ -37,32 +37,30 @@ enum ErrorRewording {
         return ChartEngineError(.templateExecution, text)
     }
 
-    /// The multi-line form for errors whose chain is template errors (through `include`):
-    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level (checked against Helm v4.2.3).
-    /// A located level whose cause is an unlocated template error (`template: no template "x"
-    /// associated with template "gotpl"`) ends with that text on its own line. Errors wrapping a
-    /// function's own error stay as Go printed them (nil here).
+    /// The multi-line form for errors whose whole chain is template errors (through `include`):
+    /// `FILE:L:C\n  executing "NAME" at <NODE>:\n    MSG` per level, levels one after another
+    /// (Helm v4.2.3, checked against its goldens); an innermost error without location (`template:
+    /// no template "x" associated with template "gotpl"`) ends the chain verbatim.
+    /// Errors wrapping a function's own error stay as Go printed them (nil here).
     static func traceable(_ top: TemplateError) -> String? {
-        var entries: [String] = []
+        var lines: [String] = []
         var level = top
-        var guardCount = 0
-        while guardCount < 100_000 {
-            guardCount += 1
+        for _ in 0..<10_000 {
             guard level.kind == .exec else { return nil }
             let head = "\(level.parseName):\(level.line):\(level.column)\n  executing \(quoteGo(level.executingName)) at <\(level.nodeText)>:\n    "
             guard let function = level.function else {
-                entries.append(head + level.message)
+                lines.append(head + level.message)
                 break
             }
             guard function == "include", let inner = level.underlying?.error as? TemplateError else { return nil }
-            entries.append(head + "error calling include:")
+            lines.append(head + "error calling include:")
             if inner.kind == .plain {
-                entries.append(inner.message)
+                lines.append(inner.goDescription)
                 break
             }
             level = inner
         }
-        return entries.joined(separator: "\n").trimmingGoSpace()
+        return lines.joined(separator: "\n").trimmingGoSpace()
     }
 }
 

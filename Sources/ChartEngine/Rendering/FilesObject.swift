@@ -37,11 +37,10 @@ public struct FilesObject: TemplateObject {
     /// `Lines`: split on `\n` after dropping one trailing newline; `[]` when absent.
     public func lines(_ name: String) -> [String] {
         guard let data = files[name], !data.isEmpty else { return [] }
-        // Split on the byte '\n' (a Swift Character would treat "\r\n" as one).
+        // Split on the byte "\n" (a Character split would treat "\r\n" as one separator-less cluster).
         var bytes = data[...]
-        if bytes.last == 0x0A { bytes = bytes.dropLast() }
-        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
+        if bytes.last == 10 { bytes = bytes.dropLast() }
+        return bytes.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `Glob`: the files whose names match (an invalid pattern matches everything, as Helm falls back
@@ -67,17 +66,17 @@ public struct FilesObject: TemplateObject {
     public func member(_ name: String) -> TemplateMember? {
         switch name {
         case "Get":
-            return .method { args in .string(self.get(try singleStringArgument(args, method: "Get"))) }
+            return stringMethod("Get") { .string(self.get($0)) }
         case "GetBytes":
-            return .method { args in .bytes(self.files[try singleStringArgument(args, method: "GetBytes")] ?? []) }
+            return stringMethod("GetBytes") { .bytes(self.files[$0] ?? []) }
         case "Glob":
-            return .method { args in .object(self.glob(try singleStringArgument(args, method: "Glob"))) }
+            return stringMethod("Glob") { .object(self.glob($0)) }
         case "Lines":
-            return .method { args in .stringList(self.lines(try singleStringArgument(args, method: "Lines"))) }
+            return stringMethod("Lines") { .stringList(self.lines($0)) }
         case "AsConfig":
-            return .method { _ in .string(self.asYAML(base64: false)) }
+            return .function(TemplateFunction(name: "AsConfig", params: []) { _, _ in .string(self.asYAML(base64: false)) })
         case "AsSecrets":
-            return .method { _ in .string(self.asYAML(base64: true)) }
+            return .function(TemplateFunction(name: "AsSecrets", params: []) { _, _ in .string(self.asYAML(base64: true)) })
         default:
             // A map key: its bytes, or the zero value (a nil []byte) under missingkey=zero.
             return .field(.bytes(files[name] ?? []))

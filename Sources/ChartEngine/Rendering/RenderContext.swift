@@ -54,6 +54,11 @@ enum RenderContext {
         var basePath: String
     }
 
+    /// The top chart's `.Values`: a `common.Values` map over the coalesced values.
+    static func valuesMap(_ values: [String: Value]) -> TemplateValue {
+        .map(MapRef(values.mapValues(TemplateValue.init), typeName: "common.Values"))
+    }
+
     /// Walks the chart tree (subcharts first, as Helm's `recAllTpls`) collecting templates and
     /// building each chart's context. `values` is the chart's own `.Values`.
     @discardableResult
@@ -61,8 +66,7 @@ enum RenderContext {
                         into out: inout [String: Renderable]) -> MapRef
     {
         let subcharts = MapRef()
-        // The render context and `.Values` are Helm's named map type `common.Values` (typeOf, and
-        // Sprig functions that assert map[string]interface {} see the difference).
+        // Helm v4 hands templates `common.Values` maps (what `typeOf $` and `typeOf .Values` print).
         let context = MapRef(typeName: "common.Values")
         context.storage = [
             "Chart": chartMap(chart),
@@ -74,9 +78,9 @@ enum RenderContext {
         ]
         for sub in chart.dependencies {
             // Helm's `vals.Table("Values.<name>")`: the section if it is a map, else an empty map.
-            var subValues: TemplateValue = .map(MapRef(typeName: "common.Values"))
+            var subValues: TemplateValue = .map(MapRef())
             if case .map(let m) = values, case .map(let section)? = m.storage[sub.name] {
-                subValues = .map(MapRef(section.storage, typeName: "common.Values"))
+                subValues = .map(section)
             }
             let subContext = collect(sub, values: subValues, release: release, capabilities: capabilities, into: &out)
             subcharts.storage[sub.name] = .map(subContext)

@@ -54,13 +54,7 @@ public enum Renderer {
     {
         let caps = try options.capabilities()
         var renderables: [String: RenderContext.Renderable] = [:]
-        let values: TemplateValue
-        if case .map(let root) = TemplateValue(Value.map(coalesced)) {
-            values = .map(MapRef(root.storage, typeName: "common.Values"))
-        } else {
-            values = .map(MapRef(typeName: "common.Values"))
-        }
-        RenderContext.collect(chart, values: values,
+        RenderContext.collect(chart, values: RenderContext.valuesMap(coalesced),
                               release: RenderContext.release(options), capabilities: caps.templateValue,
                               into: &renderables)
         let order = parseOrder(Array(renderables.keys))
@@ -81,9 +75,8 @@ public enum Renderer {
             for (name, r) in items {
                 // Partials are parsed but never output.
                 if pathBase(name).hasPrefix("_") { continue }
-                // Helm v4 sets `.Template` as a `common.Values` map.
                 r.context.storage["Template"] = .map(MapRef(["Name": .string(name), "BasePath": .string(r.basePath)],
-                                                             typeName: "common.Values"))
+                                                       typeName: "common.Values"))
                 do {
                     let out = try set.execute(name, data: .map(r.context), options: execOptions)
                     rendered[name] = out.replacingAll("<no value>", with: "")

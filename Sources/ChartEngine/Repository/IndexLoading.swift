@@ -101,11 +101,34 @@ extension RepoIndex {
         "urls", "created", "removed", "digest", "checksum", "engine", "tillerVersion", "url",
     ]
 
+    /// A Chart.yaml decoding error re-rooted where `encoding/json` reports it inside an index: the
+    /// metadata is embedded in `ChartVersion` under `entries`.
+    static func reroot(_ message: String) -> String {
+        var msg = message
+        let chartPrefix = "cannot load Chart.yaml: "
+        if msg.hasPrefix(chartPrefix) { msg.removeFirst(chartPrefix.count) }
+        let marker = "Go struct field "
+        guard let r = msg.range(of: marker), let dot = msg[r.upperBound...].firstIndex(of: ".") else { return msg }
+        let structName = String(msg[r.upperBound..<dot])
+        let rest = msg[msg.index(after: dot)...]
+        let owner = structName == "Metadata" ? "ChartVersion" : structName
+        return String(msg[..<r.upperBound]) + owner + ".entries.Metadata." + rest
+    }
+
     static func entryFrom(_ m: [String: Value]) throws(ChartEngineError) -> IndexEntry {
         for k in m.keys where !metadataKeys.contains(k) && !versionKeys.contains(k) {
             throw ChartEngineError(.invalidChart, "error unmarshaling JSON: while decoding JSON: json: unknown field \"\(k)\"")
         }
-        let md = try MetadataDecoding.decode(.map(m.filter { metadataKeys.contains($0.key) }))
+        let md: ChartMetadata
+        do {
+            md = try MetadataDecoding.decode(.map(m.filter { metadataKeys.contains($0.key) }))
+        } catch {
+            throw ChartEngineError(error.code, reroot(error.message))
+        }
+        if let u = m["urls"], !u.isNull, u.listValue == nil {
+            throw ChartEngineError(.invalidChart, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                + "\(MetadataDecoding.jsonType(u)) into Go struct field ChartVersion.entries.urls of type []string")
+        }
         func str(_ k: String) -> String {
             switch m[k] {
             case .string(let s)?: s

@@ -1,18 +1,23 @@
 public import StructuredData
+import Templating
 
 /// One chart version in a repository index (Helm's `repo.ChartVersion`: the chart's metadata plus
 /// where to download it, when it was indexed and the archive's digest).
 public struct IndexEntry: Sendable, Equatable {
+    /// The chart's `Chart.yaml` metadata (validated and sanitised as Helm does).
     public var metadata: ChartMetadata
+    /// Where to download the archive (absolute with `--url`, else relative to the index).
     public var urls: [String]
     /// RFC 3339 time with nanoseconds, as Go prints `time.Time` in JSON.
     public var created: String
+    /// Legacy `removed` flag (kept when present).
     public var removed: Bool
     /// Plain lower-case hex SHA-256 of the archive.
     public var digest: String
     /// Legacy fields Helm still accepts (and writes back when present).
     public var checksum = "", engine = "", tillerVersion = "", url = ""
 
+    /// An entry as `IndexFile.MustAdd` makes it.
     public init(metadata: ChartMetadata, urls: [String], created: String, removed: Bool = false, digest: String) {
         self.metadata = metadata
         self.urls = urls
@@ -24,14 +29,20 @@ public struct IndexEntry: Sendable, Equatable {
 
 /// A repository `index.yaml` (Helm's `repo.IndexFile`, §4.6).
 public struct RepoIndex: Sendable, Equatable {
+    /// Always `v1` for indexes Helm writes; required when loading.
     public var apiVersion = "v1"
+    /// When the index was generated (RFC 3339 with nanoseconds).
     public var generated: String
     /// Entries per chart name; each list newest first once ``sortEntries()`` ran.
     public var entries: [String: [IndexEntry]] = [:]
+    /// `publicKeys` (written only when non-empty).
     public var publicKeys: [String] = []
+    /// Free-form `annotations` (written only when non-empty).
     public var annotations: [String: String] = [:]
+    /// ChartMuseum's `serverInfo` (written only when non-empty).
     public var serverInfo: [String: Value] = [:]
 
+    /// An empty index generated at `generated`.
     public init(generated: String) {
         self.generated = generated
     }
@@ -67,8 +78,14 @@ public struct RepoIndex: Sendable, Equatable {
 
     /// `helm repo index DIR [--url URL]` without merging: every `*.tgz` and `*/*.tgz` that loads as
     /// a chart (others are skipped, as Helm assumes they are not charts), digest = SHA-256 hex.
-    public static func index(directory dir: String, baseURL: String, clock: () -> String = RepoTime.now)
-        throws(ChartEngineError) -> RepoIndex
+    public static func index(directory dir: String, baseURL: String,
+                             clock: @escaping () -> String = RepoTime.now) throws -> RepoIndex
+    {
+        try LargeStack.run { try indexTyped(directory: dir, baseURL: baseURL, clock: clock) }
+    }
+
+    static func indexTyped(directory dir: String, baseURL: String, clock: () -> String) throws(ChartEngineError)
+        -> RepoIndex
     {
         var index = RepoIndex(generated: clock())
         for rel in try archivesIn(dir) {

@@ -1,16 +1,24 @@
+import Templating
+
 /// `helm repo index DIR [--url URL] [--merge FILE] [--json]` (pkg/cmd/repo_index.go).
 public enum RepoIndexAction {
     /// Indexes `dir` and writes `dir/index.yaml` (JSON content when `json`, as Helm does — the file
     /// keeps its name). With `merge`, entries of that index whose name and version the directory lacks
     /// are kept; a missing merge file is first created as an empty index, as Helm does.
     public static func run(directory dir: String, url: String = "", merge: String? = nil, json: Bool = false,
-                           clock: () -> String = RepoTime.now, warn: (String) -> Void = { _ in })
-        throws(ChartEngineError) -> RepoIndex
+                           clock: @escaping () -> String = RepoTime.now,
+                           warn: @escaping (String) -> Void = { _ in }) throws -> RepoIndex
+    {
+        try LargeStack.run { try runTyped(directory: dir, url: url, merge: merge, json: json, clock: clock, warn: warn) }
+    }
+
+    static func runTyped(directory dir: String, url: String, merge: String?, json: Bool,
+                         clock: () -> String, warn: (String) -> Void) throws(ChartEngineError) -> RepoIndex
     {
         guard FileSystem.kind(of: dir) == .directory else {
             throw ChartEngineError(.io, "open \(dir): no such file or directory")
         }
-        var index = try RepoIndex.index(directory: dir, baseURL: url, clock: clock)
+        var index = try RepoIndex.indexTyped(directory: dir, baseURL: url, clock: clock)
         if let mergePath = merge, !mergePath.isEmpty {
             let other: RepoIndex
             if FileSystem.kind(of: mergePath) == .missing {
@@ -61,9 +69,15 @@ extension ChartPackager {
     /// `helm package PATH [-d DIR]`: writes `<name>-<version>.tgz` into `destination` (created when
     /// missing) and returns the path Helm prints (`filepath.Join(dest, file)`).
     public static func package(directory path: String, destination: String, options: Options = Options())
+        throws -> String
+    {
+        try LargeStack.run { try packageTyped(directory: path, destination: destination, options: options) }
+    }
+
+    static func packageTyped(directory path: String, destination: String, options: Options)
         throws(ChartEngineError) -> String
     {
-        let (fileName, bytes) = try archive(directory: path, options: options)
+        let (fileName, bytes) = try archiveTyped(directory: path, options: options)
         switch FileSystem.kind(of: destination) {
         case .missing:
             try FileSystem.makeDirectories(destination)

@@ -59,7 +59,7 @@ extension ExecState {
     }
 
     func idealConstant(_ n: NumberLiteral) throws -> TemplateValue {
-        if n.isComplex { throw error("complex numbers are not supported") }
+        if n.isComplex { return .object(GoComplex(real: n.complexReal, imag: n.complexImag)) }
         let t = n.text.lowercased()
         let isHexInt = t.hasPrefix("0x") || t.hasPrefix("-0x") || t.hasPrefix("+0x")
         let hexIsInt = isHexInt && !t.contains("p")
@@ -120,6 +120,9 @@ extension ExecState {
                 switch member {
                 case .method(let fn):
                     let v = try callMethod(dot, name, fn, node: node, args: args, final: final)
+                    return (v, false)
+                case .function(let fn):
+                    let v = try evalCall(dot, fn, callNode: .arg(node), args: args ?? [node], final: final)
                     return (v, false)
                 case .field(let v):
                     if (args?.count ?? 0) > 1 || final != nil {
@@ -256,7 +259,7 @@ extension ExecState {
         case .string:
             if case .string(_, _, let text) = n { return .string(text) }
             throw error("expected string; found \(n.goString)")
-        case .list, .stringList, .map:
+        case .list, .stringList, .map, .goType:
             throw error("can't handle \(n.goString) for arg of type \(type.goName)")
         }
     }
@@ -294,6 +297,8 @@ extension ExecState {
         case (.int, .int(_, .int)), (.int64, .int(_, .int64)): return value
         case (.list, .list(_, .any)), (.stringList, .list(_, .string)): return value
         case (.map, .map(let m)) where m.typeName == "map[string]interface {}" || m.typeName.hasSuffix(".Values"):
+            return value
+        case (.goType(let name), .object(let o)) where o.goTypeName == name:
             return value
         case (_, .null):
             throw error("wrong type for value; expected \(type.goName); got interface {}")

@@ -176,7 +176,8 @@ enum GoBuiltins {
     /// Go's `evalArgs` for html/js/urlquery: a lone string as-is, otherwise `fmt.Sprint`.
     static func evalArgs(_ a: [TemplateValue]) -> String {
         if a.count == 1, case .string(let s) = a[0] { return s }
-        return GoFmt.sprint(a.map { if case .invalid = $0 { return .string("<no value>") } else { return $0 } })
+        // Go's printableValue turns a nil argument into "<no value>".
+        return GoFmt.sprint(a.map { $0.isNil ? .string("<no value>") : $0 })
     }
 
     static func htmlEscape(_ s: String) -> String {

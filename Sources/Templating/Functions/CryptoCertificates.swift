@@ -43,13 +43,13 @@ extension FunctionRegistry {
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,
                                                        isCA: false, signer: nil, env: env))
         }
-        register("genSignedCert", [.string, .list, .list, .int, .any]) { args, env in
+        register("genSignedCert", [.string, .list, .list, .int, .goType("sprig.certificate")]) { args, env in
             let ca = try SprigCertificate.argument(args[4])
             let key = try PrivateKey.generateForCert()
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,
                                                        isCA: false, signer: ca, env: env))
         }
-        register("genSignedCertWithKey", [.string, .list, .list, .int, .any, .string]) { args, env in
+        register("genSignedCertWithKey", [.string, .list, .list, .int, .goType("sprig.certificate"), .string]) { args, env in
             let ca = try SprigCertificate.argument(args[4])
             let key = try PrivateKey.parse(RegexSupport.str(args[5]), context: "parsing private key")
             return .object(try CertificateBuilder.make(cn: args[0], ips: args[1], dns: args[2], days: args[3], key: key,
@@ -96,7 +96,8 @@ struct SprigCertificate: TemplateObject {
             throw FunctionError("error parsing certificate: decodedCert.Bytes: x509: malformed certificate")
         }
         guard let keyBlock = PEMBlock.first(in: keyText) else { throw FunctionError("unable to decode key") }
-        guard PrivateKey.parsePKCS1(keyBlock.der) != nil else {
+        // Helm v4.2.3 accepts RSA (PKCS#1), EC (SEC 1) and PKCS#8 keys here (checked with an EC key).
+        guard PrivateKey.parseAny(keyBlock.der) else {
             throw FunctionError("error parsing prive key: decodedKey.Bytes: x509: failed to parse private key")
         }
         return SprigCertificate(cert: certText, key: keyText)
@@ -206,6 +207,16 @@ final class PrivateKey {
             p = buf.baseAddress
             guard let k = d2i_PrivateKey(EVP_PKEY_RSA, nil, &p, buf.count) else { return nil }
             return PrivateKey(k, type: "rsa")
+        }
+    }
+
+    /// Whether `der` is a private key in any DER form OpenSSL recognises (PKCS#1, SEC 1, PKCS#8).
+    static func parseAny(_ der: [UInt8]) -> Bool {
+        der.withUnsafeBufferPointer { buf -> Bool in
+            var p: UnsafePointer<UInt8>? = buf.baseAddress
+            guard let k = d2i_AutoPrivateKey(nil, &p, buf.count) else { return false }
+            EVP_PKEY_free(k)
+            return true
         }
     }
 

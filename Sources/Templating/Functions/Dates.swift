@@ -70,7 +70,7 @@ extension FunctionRegistry {
         register("mustToDate", [.string, .string]) { args, _ in
             .object(try GoTimeParse.parse(RegexSupport.str(args[0]), RegexSupport.str(args[1]), in: .local))
         }
-        register("unixEpoch", [.any]) { args, _ in .string(String(try DateSupport.time(args[0]).unix)) }
+        register("unixEpoch", [.goType("time.Time")]) { args, _ in .string(String(try DateSupport.time(args[0]).unix)) }
     }
 }
 

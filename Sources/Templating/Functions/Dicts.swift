@@ -98,7 +98,7 @@ enum DictSupport {
 
     /// Go's failed type assertion `x.(T)` panic text.
     static func assertionFailure(_ v: TemplateValue, _ want: String) -> FunctionError {
-        FunctionError("interface conversion: interface {} is \(v.goTypeName), not \(want)")
+        FunctionError("interface conversion: interface {} is \(v.isNil ? "nil" : v.goTypeName), not \(want)")
     }
 
     /// `dig k1 k2 … default dict`.

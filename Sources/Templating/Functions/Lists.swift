@@ -75,16 +75,28 @@ extension FunctionRegistry {
         for name in ["chunk", "mustChunk"] {
             register(name, [.int, .any]) { args, _ in
                 let items = try ListSupport.elements(args[1], "Cannot chunk type")
-                guard case .int(let size, _) = args[0], size > 0 else {
-                    // Go computes a negative or NaN-derived length and `make` panics.
-                    throw FunctionError("runtime error: makeslice: len out of range")
-                }
+                guard case .int(let size64, _) = args[0] else { return .list([], .anyLists) }
+                // Sprig's arithmetic, float division included (size 0 → ±Inf → Go's int(±Inf) = MinInt64).
+                let l = Double(items.count)
+                let size = Double(size64)
+                let q = ((l - 1) / size).rounded(.down) + 1
+                let cs = q.isFinite && abs(q) < 9.2e18 ? Int64(q) : Int64.min &+ 1
+                if cs < 0 { throw FunctionError("runtime error: makeslice: len out of range") }
                 var chunks: [TemplateValue] = []
-                var i = 0
-                while i < items.count {
-                    let end = items.count - i <= size ? items.count : i + Int(size)
-                    chunks.append(.list(Array(items[i..<end]), .any))
-                    i = end
+                for i in 0..<Int(cs) {
+                    var clen = size64
+                    if i == Int(cs) - 1 {
+                        clen = Int64(l.truncatingRemainder(dividingBy: size).rounded(.down))
+                        if clen == 0 { clen = size64 }
+                    }
+                    if clen < 0 { throw FunctionError("runtime error: makeslice: len out of range") }
+                    var chunk: [TemplateValue] = []
+                    for j in 0..<Int(clen) {
+                        let ix = i * Int(size64) + j
+                        guard ix >= 0, ix < items.count else { throw FunctionError("reflect: slice index out of range") }
+                        chunk.append(items[ix])
+                    }
+                    chunks.append(.list(chunk, .any))
                 }
                 return .list(chunks, .anyLists)
             }
@@ -116,6 +128,7 @@ enum ListSupport {
         switch v {
         case .list(let items, _): items
         case .bytes(let b): b.map { .int(Int64($0), .uint8) }
+        case .object(let o): o.listView
         default: nil
         }
     }

@@ -20,6 +20,8 @@ extension FunctionRegistry {
             switch v {
             case .list, .bytes:
                 return .stringList(stringSlice(v).sorted(by: goStringLess))
+            case .object(let o) where o.listView != nil:
+                return .stringList(stringSlice(v).sorted(by: goStringLess))
             default:
                 // Not a slice: a one-element list of its strval (nil → "<nil>").
                 return .stringList([v.stringified])
@@ -45,6 +47,8 @@ func stringSlice(_ v: TemplateValue) -> [String] {
         return b.map { String($0) }
     case .invalid, .null:
         return []
+    case .object(let o) where o.listView != nil:
+        return o.listView!.map(\.stringified)
     default:
         return [v.stringified]
     }

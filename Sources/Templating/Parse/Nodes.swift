@@ -60,6 +60,8 @@ struct NumberLiteral: Sendable {
     var int64: Int64 = 0
     var uint64: UInt64 = 0
     var float64: Double = 0
+    var complexReal: Double = 0
+    var complexImag: Double = 0
 }
 
 /// An operand.

@@ -422,7 +422,30 @@ struct Parser {
             return n
         }
         if token.kind == .complex || text.hasSuffix("i") {
+            // Go: "Ni" is complex(0, N); "A+Bi" is a full complex constant; a zero imaginary part
+            // simplifies to a float.
+            let body = String(text.dropLast())
+            var re = 0.0, im = 0.0
+            if token.kind == .number, let f = GoParse.float64Literal(body) {
+                im = f
+            } else if let split = body.dropFirst().lastIndex(where: { $0 == "+" || $0 == "-" }),
+                      let r = GoParse.float64Literal(String(body[..<split])),
+                      let i = GoParse.float64Literal(String(body[split...]).replacingOccurrences(of: "+", with: ""))
+            {
+                re = r
+                im = i
+            } else {
+                throw error("illegal number syntax: \(goQuote(text))")
+            }
+            if im == 0 {
+                n.isFloat = true
+                n.float64 = re
+                if re.isFinite, abs(re) < 9.2e18, Double(Int64(re)) == re { n.isInt = true; n.int64 = Int64(re) }
+                return n
+            }
             n.isComplex = true
+            n.complexReal = re
+            n.complexImag = im
             return n
         }
         if let u = GoParse.uint64(text) { n.isUint = true; n.uint64 = u }
@@ -454,6 +477,8 @@ extension GoParse {
     /// `strconv.ParseUint(s, 0, 64)`.
     static func uint64(_ s: String) -> UInt64? {
         if s.hasPrefix("-") || s.hasPrefix("+") { return nil }
+        // Underscores must sit between digits (Go's underscoreOK); int64 parsing checks that.
+        if s.contains("_") && GoParse.int64(s, base: 0) == nil { return nil }
         var text = Substring(s)
         var base = 10
         let lower = s.lowercased()

@@ -17,6 +17,8 @@ public enum ParamType: Sendable, Equatable {
     case stringList
     /// `map[string]interface {}`
     case map
+    /// A Go struct type by name (`time.Time`, `sprig.certificate`): only host objects of that type.
+    case goType(String)
 
     /// The Go spelling used in error messages.
     public var goName: String {
@@ -30,6 +32,7 @@ public enum ParamType: Sendable, Equatable {
         case .list: "[]interface {}"
         case .stringList: "[]string"
         case .map: "map[string]interface {}"
+        case .goType(let name): name
         }
     }
 }

@@ -106,4 +106,7 @@ extension TemplateObject {
 public enum TemplateMember: Sendable {
     case field(TemplateValue)
     case method(@Sendable ([TemplateValue]) throws -> TemplateValue)
+    /// A method with a Go signature: arguments are counted and type-checked as for functions, so
+    /// errors read `wrong number of args for Get: want 1 got 0`.
+    case function(TemplateFunction)
 }

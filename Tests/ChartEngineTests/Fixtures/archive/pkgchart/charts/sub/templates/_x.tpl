@@ -1,0 +1,1 @@
+{{- define "sub.x" }}x{{ end }}
