@@ -150,3 +150,15 @@ extension TemplateActionTests {
         #expect(try ChartLocator.locate(Fixtures.repoRoot + "/charts/webapp") == Fixtures.repoRoot + "/charts/webapp")
     }
 }
+
+extension TemplateActionTests {
+    /// Results recorded from Helm v4.2.3's `--set-file` parser (helm-python-sdk `parse_set_file`).
+    @Test func setFileReadsEveryValue() throws {
+        let dir = try Fixtures.directory(["sf.txt": "hello\n"])
+        let f = dir + "/sf.txt"
+        #expect(Value.map(try ValueOptions(fileValues: ["a={\(f),\(f)}"]).merged()) == ["a": ["hello\n", "hello\n"]])
+        #expect(Value.map(try ValueOptions(fileValues: ["a.b[1]=\(f)"]).merged()) == ["a": ["b": [nil, "hello\n"]]])
+        #expect(Fixtures.errorMessage { _ = try ValueOptions(fileValues: ["a=\(dir)/missing.txt"]).merged() }
+            == "failed parsing --set-file data: open \(dir)/missing.txt: no such file or directory")
+    }
+}
