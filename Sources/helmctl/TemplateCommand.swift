@@ -128,13 +128,14 @@ struct TemplateCommand: ParsableCommand {
         return ("release-name", arguments[0])
     }
 
-    /// `-n`, else `HELM_NAMESPACE`, else `default` (no kubeconfig is consulted offline).
+    /// `-n`, else `HELM_NAMESPACE`, else the current kubeconfig context's namespace, else `default`
+    /// (Helm's `EnvSettings.Namespace`).
     func resolvedNamespace() -> String {
         if let ns = namespace, !ns.isEmpty { return ns }
         if let env = getenv("HELM_NAMESPACE") {
             let s = String(cString: env)
             if !s.isEmpty { return s }
         }
-        return "default"
+        return KubeconfigNamespace.current() ?? "default"
     }
 }
