@@ -7,17 +7,19 @@ import StructuredData
 #endif
 
 /// The namespace of the current kubeconfig context, as client-go's loader resolves it for Helm:
-/// files from `KUBECONFIG` (`:`-separated, first `current-context` and first context of a name win)
-/// or `~/.kube/config`.
+/// `--kubeconfig`, else the files of `KUBECONFIG` (`:`-separated, first `current-context` and first
+/// context of a name win), else `~/.kube/config`; `--kube-context` picks another context.
 enum KubeconfigNamespace {
-    static func current() -> String? {
+    static func current(kubeconfig: String? = nil, context: String? = nil) -> String? {
         var paths: [String] = []
-        if let env = getenv("KUBECONFIG"), !String(cString: env).isEmpty {
+        if let explicit = kubeconfig, !explicit.isEmpty {
+            paths = [explicit]
+        } else if let env = getenv("KUBECONFIG"), !String(cString: env).isEmpty {
             paths = String(cString: env).split(separator: ":").map(String.init)
         } else if let home = getenv("HOME") {
             paths = [String(cString: home) + "/.kube/config"]
         }
-        var currentContext: String?
+        var currentContext: String? = (context?.isEmpty ?? true) ? nil : context
         var contexts: [String: String] = [:]
         for path in paths {
             guard let text = readText(path), case .map(let doc)? = try? YAML.decode(text, numbersAsFloat: false)

@@ -70,6 +70,13 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
     var isUpgrade = false
 
+    /// Helm's global kubeconfig flags: offline they only choose the default namespace.
+    @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
+    var kubeContext: String?
+
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
@@ -136,6 +143,6 @@ struct TemplateCommand: ParsableCommand {
             let s = String(cString: env)
             if !s.isEmpty { return s }
         }
-        return KubeconfigNamespace.current() ?? "default"
+        return KubeconfigNamespace.current(kubeconfig: kubeconfig, context: kubeContext) ?? "default"
     }
 }
