@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "helmctl", targets: ["helmctl"]),
+        .executable(name: "helmctl-bench", targets: ["helmctl-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -35,6 +36,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .executableTarget(name: "helmctl-bench", dependencies: ["ChartEngine", "Templating", "StructuredData"],
+                          path: "Benchmarks/RenderBench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["StructuredData", "Templating", "ChartEngine"],
                 path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData", "TestSupport"],
