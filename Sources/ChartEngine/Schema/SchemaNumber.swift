@@ -38,6 +38,10 @@ struct SchemaNumber: Sendable, Equatable, Hashable {
     }
 
     init(double d: Double) {
+        if d == 0 {
+            self.init(negative: false, digits: [], point: 0)
+            return
+        }
         let (ds, pt) = GoFloat.shortestDigits(d.magnitude)
         self.init(negative: d < 0, digits: ds, point: pt)
     }
@@ -53,7 +57,7 @@ struct SchemaNumber: Sendable, Equatable, Hashable {
             neg = true
             it = it.dropFirst()
         }
-        while let c = it.first, c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") || c == UInt8(ascii: ".") {
+        while let c = it.first, (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: ".") {
             if c == UInt8(ascii: ".") { pointPos = ds.count } else { ds.append(c - UInt8(ascii: "0")) }
             it = it.dropFirst()
         }
@@ -165,9 +169,9 @@ enum EnglishNumber {
     static func float(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-∞" : "∞" }
+        if d == 0 { return "0" }
         let (ds, pt) = GoFloat.shortestDigits(d.magnitude)
         let sign = d < 0 ? "-" : ""
-        if ds.isEmpty { return "0" }
         let exp = pt - 1
         let text = ds.map { String($0) }
         if exp < -4 || exp >= 6 {
