@@ -25,7 +25,17 @@ final class SchemaNode {
     var format: String?
     var ref: Int?
     var refURL: String?
-    var refKeyword = "$ref"
+    /// `$dynamicRef` (2020-12) or `$recursiveRef` (2019-09): resolved statically, re-targeted at
+    /// validation time through the dynamic scope.
+    var dynamicRef: Int?
+    var dynamicRefURL: String?
+    var dynamicRefKeyword = "$dynamicRef"
+    /// The anchor name of a `$dynamicRef: "#name"`.
+    var dynamicRefAnchor: String?
+    /// The URL of the schema resource this node belongs to (its `$id` scope).
+    var resourceURL = ""
+    var dynamicAnchor: String?
+    var recursiveAnchor = false
 
     var properties: [String: Int] = [:]
     var patternProperties: [(source: String, regexp: GoRegexp, schema: Int)] = []
@@ -84,6 +94,10 @@ struct CompiledSchema {
 
     var nodes: [SchemaNode] = []
     var root = 0
+    /// Per resource URL: `$dynamicAnchor` name → node.
+    var dynamicAnchors: [String: [String: Int]] = [:]
+    /// Per resource URL: the resource's root node (for `$recursiveRef`).
+    var resourceRoots: [String: Int] = [:]
 
     /// Reads a `file:` reference's document; nil when it cannot be read (the error text is returned).
     typealias FileLoader = (String) -> Result<String, SchemaCompileError>

@@ -13,6 +13,8 @@ struct SchemaCompiler {
     /// `$id`-identified resources and anchors: URL → (document URL, JSON pointer tokens).
     private var resources: [String: (doc: String, pointer: [String])] = [:]
     private var pending: [Int] = []
+    private var dynamicAnchorPointers: [String: [String: (doc: String, pointer: [String])]] = [:]
+    private var resourcePointers: [String: (doc: String, pointer: [String])] = [:]
     private let loadFile: (String) -> Result<String, SchemaCompileError>
 
     init(loadFile: @escaping (String) -> Result<String, SchemaCompileError>) {
@@ -28,11 +30,23 @@ struct SchemaCompiler {
         var c = SchemaCompiler(loadFile: loadFile)
         c.documents[CompiledSchema.rootURL] = doc
         let draft = try Self.draft(of: doc, default: 2020)
+        try validateAgainstMetaschema(doc, url: CompiledSchema.rootURL, draft: draft)
         c.index(doc, docURL: CompiledSchema.rootURL, base: CompiledSchema.rootURL, draft: draft)
         c.out.root = try c.node(doc, docURL: CompiledSchema.rootURL, pointer: [], base: CompiledSchema.rootURL,
                                 draft: draft, depth: 0)
         try c.resolvePending()
         return c.out
+    }
+
+    /// The library checks every schema document against its dialect's meta-schema before compiling it.
+    static func validateAgainstMetaschema(_ doc: SchemaJSON, url: String, draft: Int) throws(SchemaCompileError) {
+        let meta = try compileMetaschema(draft)
+        var validator = SchemaValidator(meta)
+        validator.metaValidation = true
+        let errors = try validator.validate(doc.instanceValue)
+        guard !errors.isEmpty else { return }
+        throw SchemaCompileError("\(quoteGo(url + "#")) is not valid against metaschema: jsonschema validation failed with "
+            + SchemaText.quote(metaschemaURL(draft) + "#") + "\n" + SchemaValidationError.display(errors))
     }
 
     /// Helm's `file` loader: reads the path of a `file://` URL.
@@ -50,7 +64,7 @@ struct SchemaCompiler {
     static func draft(of doc: SchemaJSON, default d: Int) throws(SchemaCompileError) -> Int {
         guard case .string(let s)? = doc["$schema"] else { return d }
         var u = s
-        if u.hasSuffix("#") { u.removeLast() }
+        while u.hasSuffix("#") { u.removeLast() }
         if u.hasPrefix("https://") { u = "http://" + u.dropFirst("https://".count) }
         switch u {
         case "http://json-schema.org/draft-04/schema", "http://json-schema.org/schema": return 4
@@ -58,8 +72,33 @@ struct SchemaCompiler {
         case "http://json-schema.org/draft-07/schema": return 7
         case "http://json-schema.org/draft/2019-09/schema": return 2019
         case "http://json-schema.org/draft/2020-12/schema": return 2020
-        default: throw SchemaCompileError("unsupported $schema \(quoteGo(s)) (supported: drafts 4, 6, 7, 2019-09, 2020-12)")
+        default:
+            let lower = s.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+                throw SchemaCompileError("failing loading \(quoteGo(splitFragment(s).0)): remote schema references are not supported (no network access)")
+            }
+            throw SchemaCompileError("unsupported $schema \(quoteGo(s)) (supported: drafts 4, 6, 7, 2019-09, 2020-12)")
         }
+    }
+
+    /// The meta-schema URL of a dialect, as the library names it in messages.
+    static func metaschemaURL(_ draft: Int) -> String {
+        switch draft {
+        case 4: return "http://json-schema.org/draft-04/schema"
+        case 6: return "http://json-schema.org/draft-06/schema"
+        case 7: return "http://json-schema.org/draft-07/schema"
+        case 2019: return "https://json-schema.org/draft/2019-09/schema"
+        default: return "https://json-schema.org/draft/2020-12/schema"
+        }
+    }
+
+    /// Compiles the meta-schema of `draft` (embedded; never fails for the known dialects).
+    static func compileMetaschema(_ draft: Int) throws(SchemaCompileError) -> CompiledSchema {
+        var c = SchemaCompiler(loadFile: { url in .failure(SchemaCompileError("failing loading \(quoteGo(url))")) })
+        let url = metaschemaURL(draft)
+        c.out.root = try c.target(url + "#", draft: draft)
+        try c.resolvePending()
+        return c.out
     }
 
     // MARK: Indexing ($id, $anchor)
@@ -77,6 +116,13 @@ struct SchemaCompiler {
                 }
                 if case .string(let a)? = o["$anchor"] {
                     resources[base + "#" + a] = (docURL, pointer)
+                }
+                if draft >= 2020, case .string(let a)? = o["$dynamicAnchor"] {
+                    resources[base + "#" + a] = resources[base + "#" + a] ?? (docURL, pointer)
+                    dynamicAnchorPointers[base, default: [:]][a] = (docURL, pointer)
+                }
+                if pointer.isEmpty || o["$id"] != nil || o["id"] != nil {
+                    resourcePointers[base] = resourcePointers[base] ?? (docURL, pointer)
                 }
                 if draft < 2019, case .string(let id)? = o[idKey], id.hasPrefix("#"), id.count > 1 {
                     resources[base + id] = (docURL, pointer)
@@ -115,7 +161,7 @@ struct SchemaCompiler {
             return index
         case .object(let o):
             try fill(n, o, docURL: docURL, pointer: pointer, base: base, draft: draft, depth: depth)
-            if n.refURL != nil { pending.append(index) }
+            if n.refURL != nil || n.dynamicRefURL != nil { pending.append(index) }
             return index
         default:
             throw SchemaCompileError("\(quoteGo(loc)) is not valid against metaschema: schema must be an object or a boolean")
@@ -210,14 +256,23 @@ struct SchemaCompiler {
         if case .string(let f)? = o["format"] { n.format = f }
 
         // references
-        if case .string(let r)? = o["$ref"] {
-            n.refURL = Self.resolve(r, against: base).text
-        } else if draft == 2019, case .string(let r)? = o["$recursiveRef"] {
-            n.refURL = Self.resolve(r, against: base).text
-            n.refKeyword = "$recursiveRef"
-        } else if draft >= 2020, case .string(let r)? = o["$dynamicRef"] {
-            n.refURL = Self.resolve(r, against: base).text
-            n.refKeyword = "$dynamicRef"
+        n.resourceURL = base
+        if case .string(let r)? = o["$ref"] { n.refURL = Self.resolve(r, against: base).text }
+        if draft == 2019 {
+            if case .string(let r)? = o["$recursiveRef"] {
+                n.dynamicRefURL = Self.resolve(r, against: base).text
+                n.dynamicRefKeyword = "$recursiveRef"
+            }
+            if case .bool(true)? = o["$recursiveAnchor"] { n.recursiveAnchor = true }
+        }
+        if draft >= 2020 {
+            if case .string(let r)? = o["$dynamicRef"] {
+                let resolved = Self.resolve(r, against: base).text
+                n.dynamicRefURL = resolved
+                let frag = Self.splitFragment(resolved).1
+                if !frag.isEmpty && !frag.hasPrefix("/") { n.dynamicRefAnchor = frag }
+            }
+            if case .string(let a)? = o["$dynamicAnchor"] { n.dynamicAnchor = a }
         }
 
         // objects
@@ -329,11 +384,36 @@ struct SchemaCompiler {
     // MARK: References
 
     private mutating func resolvePending() throws(SchemaCompileError) {
-        while let i = pending.popLast() {
-            let n = out.nodes[i]
-            guard let url = n.refURL else { continue }
-            n.ref = try target(url, draft: n.draft)
+        var done: Set<String> = []
+        repeat {
+            while let i = pending.popLast() {
+                let n = out.nodes[i]
+                if let url = n.refURL { n.ref = try target(url, draft: n.draft) }
+                if let url = n.dynamicRefURL { n.dynamicRef = try target(url, draft: n.draft) }
+            }
+            // Dynamic scopes may enter any resource in use: compile its dynamic anchors and root.
+            for res in Set(out.nodes.map(\.resourceURL)) where !done.contains(res) {
+                done.insert(res)
+                for (name, at) in dynamicAnchorPointers[res] ?? [:] {
+                    out.dynamicAnchors[res, default: [:]][name] = try compileAt(at, base: res)
+                }
+                if let at = resourcePointers[res] { out.resourceRoots[res] = try compileAt(at, base: res) }
+            }
+        } while !pending.isEmpty
+    }
+
+    private mutating func compileAt(_ at: (doc: String, pointer: [String]), base: String) throws(SchemaCompileError) -> Int {
+        guard let doc = documents[at.doc] else { throw SchemaCompileError("failing loading \(quoteGo(at.doc))") }
+        var json = doc
+        for tok in at.pointer {
+            switch json {
+            case .object(let o): json = o[tok] ?? .null
+            case .array(let a): json = Int(tok).flatMap { $0 >= 0 && $0 < a.count ? a[$0] : nil } ?? .null
+            default: json = .null
+            }
         }
+        return try node(json, docURL: at.doc, pointer: at.pointer, base: base,
+                        draft: try Self.draft(of: doc, default: 2020), depth: 0)
     }
 
     private mutating func target(_ url: String, draft: Int) throws(SchemaCompileError) -> Int {
@@ -378,6 +458,11 @@ struct SchemaCompiler {
             documents[url] = .bool(true)
             return
         }
+        if let text = Metaschemas.text(for: url) {
+            documents[url] = (try? SchemaJSON.parse(text)) ?? .bool(true)
+            if let doc = documents[url] { index(doc, docURL: url, base: url, draft: try Self.draft(of: doc, default: draft)) }
+            return
+        }
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             throw SchemaCompileError("failing loading \(quoteGo(url)): remote schema references are not supported (no network access)")
         }
@@ -391,8 +476,10 @@ struct SchemaCompiler {
             do { doc = try SchemaJSON.parse(text) } catch {
                 throw SchemaCompileError("failing loading \(quoteGo(url)): \(error.message)")
             }
+            let docDraft = try Self.draft(of: doc, default: draft)
+            try Self.validateAgainstMetaschema(doc, url: url, draft: docDraft)
             documents[url] = doc
-            index(doc, docURL: url, base: url, draft: try Self.draft(of: doc, default: draft))
+            index(doc, docURL: url, base: url, draft: docDraft)
         }
     }
 

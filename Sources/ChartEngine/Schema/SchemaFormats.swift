@@ -1,3 +1,5 @@
+import Templating
+
 /// The `format` checks santhosh-tekuri/jsonschema v6 asserts (drafts 4–7 only), with its reasons.
 /// Formats not listed here are accepted.
 enum SchemaFormats {
@@ -9,6 +11,9 @@ enum SchemaFormats {
         case "email": return email(s)
         case "uuid": return uuid(s)
         case "date-time": return dateTime(s)
+        case "regex":
+            do { _ = try GoRegexp.compile(s) } catch { return error.message }
+            return nil
         default: return nil
         }
     }

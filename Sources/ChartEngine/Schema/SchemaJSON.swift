@@ -18,6 +18,28 @@ indirect enum SchemaJSON: Sendable, Equatable {
 
     subscript(key: String) -> SchemaJSON? { object?[key] }
 
+    /// The document as an instance value (for meta-schema validation): integral numbers that fit
+    /// become `int`, others `float`.
+    var instanceValue: Value {
+        Self.convert(self, depth: 0)
+    }
+
+    private static func convert(_ j: SchemaJSON, depth: Int) -> Value {
+        // Schema nesting is bounded by the compiler's depth check before deep documents get here;
+        // beyond this the tail is cut rather than risking the stack.
+        if depth > 10_000 { return .null }
+        switch j {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .string(let s): return .string(s)
+        case .number(let n):
+            if n.isInteger, n.point <= 18, let i = Int64(exactly: n.double) { return .int(i) }
+            return .float(n.double)
+        case .array(let a): return .list(a.map { convert($0, depth: depth + 1) })
+        case .object(let o): return .map(o.mapValues { convert($0, depth: depth + 1) })
+        }
+    }
+
     /// Parses `text`. Syntax errors carry Go's `json.Decoder` wording (`unexpected EOF`,
     /// `invalid character … looking for beginning of value`, `invalid character after top-level value`).
     static func parse(_ text: String) throws(SchemaCompileError) -> SchemaJSON {

@@ -37,6 +37,9 @@ struct SchemaValidator {
     }
 
     var schema: CompiledSchema
+    /// Validating a schema against its meta-schema: `format` is asserted in every dialect (the
+    /// library rejects a `pattern` that is not a valid regexp this way).
+    var metaValidation = false
     private var scopes: [Scope] = []
 
     init(_ schema: CompiledSchema) { self.schema = schema }
@@ -94,13 +97,15 @@ struct SchemaValidator {
         }
         // Format is an assertion up to draft 7; later drafts treat it as an annotation (the
         // library's default, which Helm keeps).
-        if s.draft <= 7, let f = s.format, case .string(let str) = v, let problem = SchemaFormats.check(f, str) {
+        if s.draft <= 7 || metaValidation, let f = s.format, case .string(let str) = v,
+            let problem = SchemaFormats.check(f, str)
+        {
             return (fail("\(SchemaText.quote(str)) is not valid \(f): \(problem)"), ue)
         }
 
         var errors: [SchemaValidationError] = []
         if let r = s.ref {
-            let (err, sub) = try ref(r, v, loc, keyword: s.refKeyword, vid: vid)
+            let (err, sub) = try ref(r, v, loc, keyword: "$ref", vid: vid)
             if err == nil { ue.merge(sub) }
             if s.draft < 2019 { return (err, ue) }
             if let err { errors.append(err) }
@@ -112,6 +117,11 @@ struct SchemaValidator {
         case .string(let str): string(s, str, loc, &errors)
         case .int, .float: number(s, v, loc, &errors)
         default: break
+        }
+
+        if s.draft >= 2019, let d = s.dynamicRef {
+            let (err, sub) = try ref(dynamicTarget(s, d), v, loc, keyword: s.dynamicRefKeyword, vid: vid)
+            if let err { errors.append(err) } else { ue.merge(sub) }
         }
 
         try conditionals(s, v, loc, vid, &errors, &ue)
@@ -147,6 +157,24 @@ struct SchemaValidator {
         guard let err else { return (nil, sub) }
         let causes = err.kind == .group ? err.causes : [err]
         return (SchemaValidationError(location: loc, kind: .reference, causes: causes), sub)
+    }
+
+    /// Where a `$dynamicRef`/`$recursiveRef` lands: the outermost schema resource in the dynamic
+    /// scope that declares the anchor, when the static target declares it too.
+    private func dynamicTarget(_ s: SchemaNode, _ initial: Int) -> Int {
+        var target = initial
+        let nodes = schema.nodes
+        if let name = s.dynamicRefAnchor, nodes[initial].dynamicAnchor == name {
+            for sc in scopes.reversed() {
+                if let a = schema.dynamicAnchors[nodes[sc.node].resourceURL]?[name] { target = a }
+            }
+        }
+        if s.dynamicRefKeyword == "$recursiveRef", nodes[initial].recursiveAnchor {
+            for sc in scopes.reversed() {
+                if let root = schema.resourceRoots[nodes[sc.node].resourceURL], nodes[root].recursiveAnchor { target = root }
+            }
+        }
+        return target
     }
 
     private func kwLoc(_ index: Int) -> String {
