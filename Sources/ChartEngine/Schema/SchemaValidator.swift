@@ -250,6 +250,7 @@ struct SchemaValidator {
                 // The library validates each name as a separate document and reports it at ''.
                 var inner = SchemaValidator(schema)
                 inner.schema.root = pn
+                inner.metaValidation = metaValidation
                 let causes = try inner.validate(.string(name))
                 if !causes.isEmpty {
                     errors.append(SchemaValidationError(location: [], kind: .message("invalid propertyName \(SchemaText.quote(name))"),
