@@ -48,11 +48,23 @@ indirect enum SchemaJSON: Sendable, Equatable {
         do {
             _ = try JSON.decode(bytes)
         } catch {
-            throw SchemaCompileError(decoderMessage(error.description, bytes))
+            // With UseNumber Go keeps out-of-range numbers as text; only syntax errors count.
+            if !error.description.contains("cannot unmarshal number") {
+                throw SchemaCompileError(decoderMessage(error.description, bytes))
+            }
         }
         var reader = Reader(bytes)
-        return reader.document()
+        let doc = reader.document()
+        // Go accepts 10000 levels; no real schema nests beyond a few dozen, and meta-schema
+        // validation recurses per level, so deeper documents are refused here.
+        if reader.maxNesting > maxNesting {
+            throw SchemaCompileError("schema document nesting exceeds \(maxNesting) levels")
+        }
+        return doc
     }
+
+    /// The deepest array/object nesting accepted in a schema document.
+    static let maxNesting = 512
 
     /// `json.Decoder.Decode` reports a truncated document as `unexpected EOF` where `json.Unmarshal`
     /// says `unexpected end of JSON input`; data after the value is rejected by UnmarshalJSON itself.
@@ -69,6 +81,7 @@ indirect enum SchemaJSON: Sendable, Equatable {
     private struct Reader {
         let b: [UInt8]
         var i = 0
+        var maxNesting = 0
 
         init(_ b: [UInt8]) { self.b = b }
 
@@ -91,6 +104,7 @@ indirect enum SchemaJSON: Sendable, Equatable {
                         value = .array([])
                     } else {
                         stack.append(.array([]))
+                        maxNesting = max(maxNesting, stack.count)
                         continue
                     }
                 } else if c == UInt8(ascii: "{") {
@@ -104,6 +118,7 @@ indirect enum SchemaJSON: Sendable, Equatable {
                         skipSpace()
                         i += 1  // ':'
                         stack.append(.object([:], key: key))
+                        maxNesting = max(maxNesting, stack.count)
                         continue
                     }
                 } else {

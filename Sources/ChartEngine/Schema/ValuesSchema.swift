@@ -1,4 +1,5 @@
 public import StructuredData
+import Templating
 
 /// Helm's `ValidateAgainstSchema` (pkg/chart/common/util/jsonschema.go): every chart's
 /// `values.schema.json` against its own section of the coalesced values.
@@ -36,6 +37,11 @@ public enum ValuesSchema {
     /// One schema against one values map: nil when valid, else the text Helm puts under the chart
     /// name (validation errors end with a newline; schema problems do not, as in Helm).
     public static func validate(schema: String, values: [String: Value]) -> String? {
+        // Validation recurses with the schema and values; run it where deep input cannot exhaust the stack.
+        (try? LargeStack.run { validateOnCurrentStack(schema: schema, values: values) }) ?? nil
+    }
+
+    static func validateOnCurrentStack(schema: String, values: [String: Value]) -> String? {
         do {
             let compiled = try SchemaCompiler.compile(schema)
             var validator = SchemaValidator(compiled)
