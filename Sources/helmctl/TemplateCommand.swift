@@ -55,6 +55,9 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("hide-secret"), help: "hide Kubernetes Secrets")
     var hideSecret = false
 
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
     @Option(name: .customLong("kube-version"), help: "Kubernetes version used for Capabilities.KubeVersion")
     var kubeVersion: String?
 
@@ -96,6 +99,7 @@ struct TemplateCommand: ParsableCommand {
             }
         }
         // pflag's StringSlice flags split on commas.
+        render.skipSchemaValidation = skipSchemaValidation
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
         let valueOptions = ValueOptions(
             valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
