@@ -14,6 +14,8 @@ public struct RenderOptions: Sendable {
     public var apiVersions: [String]
     public var clock: any TemplateClock
     public var random: RandomSource
+    /// Helm's `Engine.LintMode`: `required` and `fail` do not fail (set by `helm lint`).
+    public var lintMode = false
 
     public init(releaseName: String = "release-name", namespace: String = "default", revision: Int = 1,
                 isInstall: Bool = true, isUpgrade: Bool = false, kubeVersion: String = "v1.36.0",
