@@ -62,7 +62,7 @@ struct LintTests {
     }
 
     @Test func scaffoldOnlyLacksAnIcon() throws {
-        let tmp = try Fixtures.directory([:])
+        let tmp = try CreateTests.temporaryDirectory()
         var out = ""
         let chart = try CreateAction.create(name: "fresh", in: tmp, output: &out)
         let result = LintAction.lint(path: chart, options: LintOptions(strict: true))
@@ -76,7 +76,7 @@ struct LintTests {
     }
 
     @Test func archivesAreLintedUnpacked() throws {
-        let tmp = try Fixtures.directory([:])
+        let tmp = try CreateTests.temporaryDirectory()
         let packed = try ChartPackager.archive(directory: Self.dir + "/charts/badyaml")
         let archive = tmp + "/" + packed.fileName
         try Data(packed.bytes).write(to: URL(fileURLWithPath: archive))
