@@ -45,7 +45,7 @@ struct LintTests {
     }
 
     @Test func casesArePresent() {
-        #expect(Self.cases.count == 45)
+        #expect(Self.cases.count == 53)
     }
 
     @Test(arguments: cases)
