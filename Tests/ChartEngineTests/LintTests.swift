@@ -87,7 +87,18 @@ struct LintTests {
         try Data("not gzip".utf8).write(to: URL(fileURLWithPath: broken))
         let bad = LintAction.lint(path: broken, options: LintOptions())
         #expect(bad.totalChartsLinted == 0)
-        #expect(bad.errors.first?.hasPrefix("unable to extract tarball: ") == true)
+        #expect(bad.errors == ["unable to extract tarball: unexpected EOF"])
+        #expect(LintAction.lint(path: tmp + "/missing.tgz", options: LintOptions()).errors
+            == ["unable to open tarball: open \(tmp)/missing.tgz: no such file or directory"])
+        // chartutil.Expand needs the chart's name.
+        let src = try Fixtures.directory(["nameless/Chart.yaml": "apiVersion: v2\nversion: 1.0.0\n"])
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["czf", tmp + "/nameless-1.0.0.tgz", "-C", src, "nameless"]
+        try tar.run()
+        tar.waitUntilExit()
+        #expect(LintAction.lint(path: tmp + "/nameless-1.0.0.tgz", options: LintOptions()).errors
+            == ["unable to extract tarball: chart name not specified"])
     }
 
     @Test(arguments: [

@@ -114,36 +114,51 @@ public enum LintAction {
     /// `chartutil.Expand` does before linting it.
     static func expandToTemporaryDirectory(_ path: String) throws(ChartEngineError) -> (root: String, chart: String) {
         let bytes: [UInt8]
-        let entries: [ArchiveEntry]
         do {
             bytes = try FileSystem.read(path)
+        } catch {
+            throw ChartEngineError(error.code, "unable to open tarball: \(error.message)")
+        }
+        func extractFailure(_ message: String) -> ChartEngineError {
+            ChartEngineError(.invalidChart, "unable to extract tarball: " + message)
+        }
+        // Go's gzip reader: a short stream is an unexpected EOF, a wrong magic an invalid header.
+        if !bytes.starts(with: [0x1F, 0x8B]) {
+            throw extractFailure(bytes.count < 10 ? "unexpected EOF" : "gzip: invalid header")
+        }
+        let entries: [ArchiveEntry]
+        do {
             entries = try ArchiveReader.entries(of: bytes)
         } catch {
-            throw ChartEngineError(error.code, "unable to extract tarball: \(error.message)")
+            throw extractFailure(error.message)
         }
+        // chartutil.Expand names the directory after Chart.yaml's name, which must be set.
+        var name = ""
+        if let cf = entries.last(where: { $0.name == "Chart.yaml" }) {
+            switch ChartfileRules.decodeLoaded(cf.data) {
+            case .success(let md): name = md.name
+            case .failure(let e): throw extractFailure(e.message)
+            }
+        }
+        if name.isEmpty { throw extractFailure("chart name not specified") }
         var template = Array((tmpDirectory() + "/helm-lintXXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ChartEngineError(.io, "unable to create temp dir to extract tarball: \(FileSystem.errorText(errno))")
         }
         let root = String(cString: made)
-        // Helm expands into a directory named after the chart; the name only matters for messages.
-        var name = "chart"
-        if let cf = entries.first(where: { $0.name == "Chart.yaml" }),
-           case .success(let loaded) = ChartfileRules.decodeLoaded(cf.data), !loaded.name.isEmpty,
-           GoPath.base(loaded.name) == loaded.name
-        {
-            name = loaded.name
-        }
-        let chartDir = root + "/" + name
+        // securejoin keeps the chart directory inside the temporary one.
+        let chartDir = GoPath.clean(root + "/" + GoPath.clean("/" + name))
         do {
             for e in entries {
-                try CreateAction.writeFile(chartDir + "/" + e.name, e.data)
+                try CreateAction.writeFile(GoPath.clean(chartDir + "/" + GoPath.clean("/" + e.name)), e.data)
             }
         } catch {
             removeTree(root)
-            throw ChartEngineError(error.code, "unable to extract tarball: \(error.message)")
+            throw extractFailure(error.message)
         }
-        return (root, chartDir)
+        // Helm lints the first entry of the temporary directory.
+        let first = (try? FileSystem.list(root))?.first ?? name
+        return (root, root + "/" + first)
     }
 
     static func tmpDirectory() -> String {
@@ -168,14 +183,19 @@ public enum LintAction {
 }
 
 extension ChartfileRules {
-    /// Chart.yaml bytes decoded to metadata (for naming an unpacked archive).
+    /// Chart.yaml bytes decoded to metadata (for naming an unpacked archive), failing as Helm's
+    /// `Expand` does (`cannot load Chart.yaml: …`).
     static func decodeLoaded(_ data: [UInt8]) -> Result<ChartMetadata, ChartEngineError> {
+        let value: Value
         do {
-            return .success(try MetadataDecoding.decode(try YAML.decode(data)))
-        } catch let e as ChartEngineError {
-            return .failure(e)
+            value = try YAML.decode(data)
         } catch {
-            return .failure(ChartEngineError(.invalidChart, "\(error)"))
+            return .failure(ChartEngineError(.invalidChart, "cannot load Chart.yaml: error converting YAML to JSON: \(error)"))
+        }
+        do {
+            return .success(try MetadataDecoding.decode(value))
+        } catch {
+            return .failure(error)
         }
     }
 }
