@@ -53,6 +53,7 @@ enum YAMLResolve {
             hint = UInt8(ascii: "M")
         default: return .string(s)
         }
+        if hint == UInt8(ascii: "D"), let i = plainDecimal(s) { return .int(i) }
         if let fixed = lookup(s) { return fixed }
         switch hint {
         case UInt8(ascii: "."):
@@ -73,6 +74,21 @@ enum YAMLResolve {
         default: break
         }
         return .string(s)
+    }
+
+    /// Fast path for the commonest plain scalar that is not a string: a short run of decimal digits
+    /// without a leading zero (`3`, `8080`), which every slower rule below would also read as that int.
+    @inline(__always)
+    static func plainDecimal(_ s: String) -> Int64? {
+        var n: Int64 = 0
+        var count = 0
+        for c in s.utf8 {
+            guard c >= 48, c <= 57, count < 18 else { return nil }
+            if count == 1 && n == 0 { return nil }  // leading zero: octal/other rules apply
+            n = n * 10 + Int64(c - 48)
+            count += 1
+        }
+        return count > 0 ? n : nil
     }
 
     /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (go-yaml's `yamlStyleFloat`).
