@@ -56,6 +56,13 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
 
+    /// Helm's global kubeconfig flags: offline they only choose the default namespace.
+    @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
+    var kubeContext: String?
+
     func run() throws {
         var options = LintOptions(strict: strict, quiet: quiet, withSubcharts: withSubcharts,
                                   namespace: resolvedNamespace())
@@ -76,13 +83,13 @@ struct LintCommand: ParsableCommand {
         if let failure { throw ChartEngineError(.invalidChart, failure) }
     }
 
-    /// `-n`, else `HELM_NAMESPACE`, else `default`.
+    /// `-n`, else `HELM_NAMESPACE`, else the current kubeconfig context's namespace, else `default`.
     func resolvedNamespace() -> String {
         if let ns = namespace, !ns.isEmpty { return ns }
         if let env = getenv("HELM_NAMESPACE") {
             let s = String(cString: env)
             if !s.isEmpty { return s }
         }
-        return "default"
+        return KubeconfigNamespace.current(kubeconfig: kubeconfig, context: kubeContext) ?? "default"
     }
 }

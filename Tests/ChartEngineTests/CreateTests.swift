@@ -15,7 +15,7 @@ struct CreateTests {
         let e = FileManager.default.enumerator(atPath: root)
         while let rel = e?.nextObject() as? String {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir)
             if !isDir.boolValue { out[rel] = FileManager.default.contents(atPath: root + "/" + rel) }
         }
         return out
