@@ -45,7 +45,7 @@ struct LintTests {
     }
 
     @Test func casesArePresent() {
-        #expect(Self.cases.count == 53)
+        #expect(Self.cases.count == 55)
     }
 
     @Test(arguments: cases)
