@@ -65,7 +65,7 @@ public enum Renderer {
         let sources = order.compactMap { name in renderables[name].map { TemplateSource(name: name, text: $0.text) } }
         let set: TemplateSet
         do {
-            set = try TemplateSet.parse(sources, functions: HelmFunctions.registry)
+            set = try TemplateSet.parse(sources, functions: options.lintMode ? HelmFunctions.lintRegistry : HelmFunctions.registry)
         } catch {
             let file = (error as? TemplateError)?.parseName ?? ""
             throw ErrorRewording.parse(error, file: file)
