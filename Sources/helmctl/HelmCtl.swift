@@ -5,5 +5,5 @@ struct HelmCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helmctl",
         abstract: "Render, package and install Helm charts.",
-        subcommands: [TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self])
+        subcommands: [TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, ServeCommand.self])
 }
