@@ -63,9 +63,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "RepoServerTests",
                     dependencies: [
-                        "RepoServer", "ChartEngine", "CZlib",
-                        .product(name: "NIOCore", package: "swift-nio"),
-                        .product(name: "NIOPosix", package: "swift-nio"),
+                        "RepoServer", "ChartEngine",
+                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     ],
                     swiftSettings: strict),
     ]
