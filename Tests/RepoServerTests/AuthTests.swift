@@ -9,7 +9,7 @@ struct AuthTests {
     @Test func basicAuth() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo, configure: { $0.auth = .basic(user: "admin", password: "s3cr:et") }) { server, sink in
+        try await withServer(repo, configure: { $0.auth = .basic(user: "admin", password: "s3cr:et") }) { server, sink async throws in
             let none = try fetch(server, "/index.yaml")
             #expect(none.status == 401)
             #expect(none.header("WWW-Authenticate") == #"Basic realm="helmctl""#)
@@ -29,7 +29,7 @@ struct AuthTests {
     @Test func bearerToken() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo, configure: { $0.auth = .bearer(token: "tok-123") }) { server, _ in
+        try await withServer(repo, configure: { $0.auth = .bearer(token: "tok-123") }) { server, _ async throws in
             let none = try fetch(server, "/index.yaml")
             #expect(none.status == 401)
             #expect(none.header("WWW-Authenticate") == #"Bearer realm="helmctl""#)
@@ -43,11 +43,11 @@ struct AuthTests {
     @Test func anonymousGetStillProtectsUploads() async throws {
         let repo = try TempRepo()
         let chart = try repo.chartBytes("gamma", "1.0.0")
-        try await withServer(repo, configure: {
-            $0.auth = .bearer(token: "tok")
-            $0.anonymousGet = true
-            $0.enableUpload = true
-        }) { server, _ in
+        try await withServer(repo, configure: { (c: inout RepoServerConfiguration) in
+            c.auth = .bearer(token: "tok")
+            c.anonymousGet = true
+            c.enableUpload = true
+        }) { server, _ async throws in
             #expect(try fetch(server, "/index.yaml").status == 200)
             #expect(try fetch(server, "POST", "/api/charts", body: chart).status == 401)
             #expect(try fetch(server, "POST", "/api/charts", headers: ["Authorization": "Bearer tok"], body: chart).status == 201)

@@ -40,7 +40,7 @@ struct HostilePathTests {
     ])
     func refused(target: String, status: Int) async throws {
         let repo = try makeRepo()
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let r = try fetch(server, target)
             #expect(r.status == status)
             #expect(!r.text.contains(Self.secret))
@@ -49,7 +49,7 @@ struct HostilePathTests {
 
     @Test func symlinksOutAndDotFilesAreNotIndexedButInsideLinksWork() async throws {
         let repo = try makeRepo()
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let index = try fetch(server, "/index.yaml").text
             #expect(!index.contains("out.tgz"))
             #expect(!index.contains("secret"))
@@ -65,7 +65,7 @@ struct HostilePathTests {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
         try Self.secret.write(toFile: repo.root + "/secret.tgz", atomically: true, encoding: .utf8)
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             // Replace the scanned archive with a link out between scans: the open refuses it.
             try FileManager.default.removeItem(atPath: repo.dir + "/alpha-0.1.0.tgz")
             try FileManager.default.createSymbolicLink(atPath: repo.dir + "/alpha-0.1.0.tgz",

@@ -30,7 +30,7 @@ struct ReindexTests {
     @Test func pollingPicksUpAddedAndRemovedArchives() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let ticker = ManualTicker()
             let poller = Task { await server.poll(sleep: { try await ticker.sleep() }, onScan: { ticker.scanned($0) }) }
             var scans = ticker.scans.makeAsyncIterator()
@@ -67,7 +67,7 @@ struct ReindexTests {
     @Test func unchangedArchivesKeepTheirCreatedTime() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let created = { (text: String) in text.split(separator: "\n").first { $0.contains("created:") }.map(String.init) }
             let before = created(try fetch(server, "/index.yaml").text)
             try repo.addChart("beta", "1.0.0")
@@ -82,7 +82,7 @@ struct ReindexTests {
     @Test func anInvalidArchiveKeepsThePreviousIndex() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, sink in
+        try await withServer(repo) { server, sink async throws in
             // Not a chart at all: `repo index` skips such files, so the index is unchanged.
             try repo.write("junk.tgz", "not gzip")
             _ = try await server.rescan()

@@ -192,10 +192,17 @@ func withServer<T>(_ repo: TempRepo, configure: (inout RepoServerConfiguration) 
 }
 
 /// One request on a fresh connection.
-func fetch(_ server: RepoHTTPServer, _ method: String = "GET", _ target: String, headers: [String: String] = [:],
+func fetch(_ server: RepoHTTPServer, _ method: String, _ target: String, headers: [String: String] = [:],
            body: [UInt8] = [], host: String? = "127.0.0.1") throws -> RawResponse
 {
     try RawClient(port: server.port).request(method, target, headers: headers, body: body, host: host)
+}
+
+/// One GET on a fresh connection.
+func fetch(_ server: RepoHTTPServer, _ target: String, headers: [String: String] = [:],
+           host: String? = "127.0.0.1") throws -> RawResponse
+{
+    try fetch(server, "GET", target, headers: headers, host: host)
 }
 
 /// gunzip through the system's gzip, as an independent decoder.

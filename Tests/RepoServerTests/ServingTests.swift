@@ -9,7 +9,7 @@ struct ServingTests {
         try repo.addChart("alpha", "0.1.0")
         try repo.addChart("alpha", "0.2.0")
         try repo.addChart("beta", "1.0.0", subdir: "team")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let r = try fetch(server, "/index.yaml", host: "127.0.0.1:\(server.port)")
             #expect(r.status == 200)
             #expect(r.header("Content-Type") == "application/x-yaml")
@@ -26,12 +26,12 @@ struct ServingTests {
     @Test func urlFlagOverridesTheHostAndNoHostGivesRelativeURLs() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo, configure: { $0.baseURL = "https://charts.example.com/stable/" }) { server, _ in
+        try await withServer(repo, configure: { $0.baseURL = "https://charts.example.com/stable/" }) { server, _ async throws in
             let r = try fetch(server, "/index.yaml", host: "evil.example")
             #expect(r.text.contains("- https://charts.example.com/stable/alpha-0.1.0.tgz\n"))
             #expect(!r.text.contains("evil"))
         }
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let client = try RawClient(port: server.port)
             client.send(Array("GET /index.yaml HTTP/1.0\r\n\r\n".utf8))
             let r = try client.readResponse()
@@ -47,7 +47,7 @@ struct ServingTests {
         let repo = try TempRepo()
         let rel = try repo.addChart("alpha", "0.1.0")
         try repo.write(rel + ".prov", "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nfake\n")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let r = try fetch(server, "/" + rel)
             #expect(r.status == 200)
             #expect(r.header("Content-Type") == "application/x-tar")
@@ -71,7 +71,7 @@ struct ServingTests {
         let rel = try repo.addChart("big", "1.0.0", padding: 3 << 20)
         let expected = try #require(repo.read(rel))
         #expect(expected.count > 3 << 20)
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             // Twice: the second request must not be served from a (size-limited) cache either.
             for _ in 0..<2 {
                 let r = try fetch(server, "/" + rel)
@@ -88,7 +88,7 @@ struct ServingTests {
     @Test func headSendsHeadersOnly() async throws {
         let repo = try TempRepo()
         let rel = try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let client = try RawClient(port: server.port)
             let h = try client.request("HEAD", "/index.yaml")
             let g = try client.request("GET", "/index.yaml")
@@ -106,7 +106,7 @@ struct ServingTests {
     @Test func conditionalRequests() async throws {
         let repo = try TempRepo()
         let rel = try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             for target in ["/index.yaml", "/" + rel] {
                 let first = try fetch(server, target)
                 let etag = try #require(first.header("ETag"))
@@ -136,7 +136,7 @@ struct ServingTests {
     func gzipOnRequest(acceptEncoding: String, expectGzip: Bool) async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             let plain = try fetch(server, "/index.yaml")
             let r = try fetch(server, "/index.yaml", headers: ["Accept-Encoding": acceptEncoding])
             #expect(r.header("Vary") == "Accept-Encoding")
@@ -158,7 +158,7 @@ struct ServingTests {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
         try repo.write("notes.txt", "not a chart file\n")
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             #expect(try fetch(server, "/notes.txt").status == 404)
             #expect(try fetch(server, "/missing-1.0.0.tgz").status == 404)
             #expect(try fetch(server, "/").status == 404)
@@ -174,7 +174,7 @@ struct ServingTests {
     @Test func accessLogLinePerRequest() async throws {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
-        try await withServer(repo) { server, sink in
+        try await withServer(repo) { server, sink async throws in
             let r = try fetch(server, "/index.yaml", headers: ["User-Agent": "Helm/4.2.3", "Referer": "x\"y"])
             _ = try fetch(server, "/nope.tgz")
             let lines = sink.lines

@@ -18,7 +18,7 @@ struct UploadTests {
         let repo = try TempRepo()
         try repo.addChart("alpha", "0.1.0")
         let chart = try repo.chartBytes("gamma", "1.2.3")
-        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ in
+        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ async throws in
             let before = try fetch(server, "/index.yaml")
             let r = try fetch(server, "POST", "/api/charts", headers: ["Content-Type": "application/octet-stream"], body: chart)
             #expect(r.status == 201)
@@ -38,10 +38,10 @@ struct UploadTests {
     @Test func overwriteWhenAllowed() async throws {
         let repo = try TempRepo()
         let first = try repo.chartBytes("gamma", "1.0.0")
-        try await withServer(repo, configure: {
-            $0.enableUpload = true
-            $0.allowOverwrite = true
-        }) { server, _ in
+        try await withServer(repo, configure: { (c: inout RepoServerConfiguration) in
+            c.enableUpload = true
+            c.allowOverwrite = true
+        }) { server, _ async throws in
             #expect(try fetch(server, "POST", "/api/charts", body: first).status == 201)
             #expect(try fetch(server, "POST", "/api/charts", body: first).status == 201)
             #expect(repo.read("gamma-1.0.0.tgz") == first)
@@ -52,7 +52,7 @@ struct UploadTests {
         let repo = try TempRepo()
         let chart = try repo.chartBytes("delta", "2.0.0")
         let prov = Array("-----BEGIN PGP SIGNED MESSAGE-----\nfake\n".utf8)
-        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ in
+        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ async throws in
             let (body, type) = multipart([("chart", "delta-2.0.0.tgz", chart), ("prov", "delta-2.0.0.tgz.prov", prov)])
             let r = try fetch(server, "POST", "/api/charts", headers: ["Content-Type": type], body: body)
             #expect(r.status == 201)
@@ -72,7 +72,7 @@ struct UploadTests {
     ])
     func invalidArchivesAreRefused(body: String, message: String) async throws {
         let repo = try TempRepo()
-        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ in
+        try await withServer(repo, configure: { $0.enableUpload = true }) { server, _ async throws in
             let r = try fetch(server, "POST", "/api/charts", body: Array(body.utf8))
             #expect(r.status == 400)
             #expect(r.text.contains(message))
@@ -83,14 +83,14 @@ struct UploadTests {
     @Test func tooLargeDisabledAndWrongMethod() async throws {
         let repo = try TempRepo()
         let chart = try repo.chartBytes("gamma", "1.0.0")
-        try await withServer(repo, configure: {
-            $0.enableUpload = true
-            $0.maxUploadBytes = 64
-        }) { server, _ in
+        try await withServer(repo, configure: { (c: inout RepoServerConfiguration) in
+            c.enableUpload = true
+            c.maxUploadBytes = 64
+        }) { server, _ async throws in
             #expect(try fetch(server, "POST", "/api/charts", body: chart).status == 413)
             #expect(try fetch(server, "GET", "/api/charts").status == 405)
         }
-        try await withServer(repo) { server, _ in
+        try await withServer(repo) { server, _ async throws in
             #expect(try fetch(server, "POST", "/api/charts", body: chart).status == 404)
             #expect(repo.read("gamma-1.0.0.tgz") == nil)
         }
