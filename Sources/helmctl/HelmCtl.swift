@@ -6,7 +6,7 @@ struct HelmCtl: ParsableCommand {
         commandName: "helmctl",
         abstract: "Render, package and install Helm charts.",
         subcommands: [
-            TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, CreateCommand.self,
-            LintCommand.self, ServeCommand.self,
+            TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
+            PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
         ])
 }

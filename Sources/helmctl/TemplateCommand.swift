@@ -80,6 +80,8 @@ struct TemplateCommand: ParsableCommand {
     @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
     var kubeContext: String?
 
+    @OptionGroup var chartFlags: ChartPathFlags
+
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
@@ -106,7 +108,8 @@ struct TemplateCommand: ParsableCommand {
             jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
             literalValues: setLiteral)
         let userValues = try valueOptions.merged()
-        let chart = try ChartLoader.load(directory: chartPath)
+        try chartFlags.checkUnsupported()
+        let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
         let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)
