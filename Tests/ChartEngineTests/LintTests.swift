@@ -45,7 +45,7 @@ struct LintTests {
     }
 
     @Test func casesArePresent() {
-        #expect(Self.cases.count == 55)
+        #expect(Self.cases.count == 66)
     }
 
     @Test(arguments: cases)

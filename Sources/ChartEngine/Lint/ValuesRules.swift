@@ -14,7 +14,8 @@ enum ValuesRules {
         linter.rule(.error, file, parseProblem(path))
     }
 
-    /// `common.ReadValuesFile`: one YAML document that is a map (or empty).
+    /// `common.ReadValuesFile`: the first YAML document (sigs.k8s.io/yaml reads no further) must be a
+    /// map or empty.
     static func parseProblem(_ path: String) -> String? {
         let bytes: [UInt8]
         do {
@@ -22,13 +23,13 @@ enum ValuesRules {
         } catch {
             return "unable to parse YAML: " + error.message
         }
-        let docs: [Value]
+        let first: Value
         do {
-            docs = try YAML.decodeAll(bytes)
+            first = try YAML.decode(YAMLDocumentReader.firstDocument(String(decoding: bytes, as: UTF8.self)))
         } catch {
             return "unable to parse YAML: error converting YAML to JSON: \(error)"
         }
-        switch docs.first ?? .null {
+        switch first {
         case .null, .map: return nil
         case let other:
             return "unable to parse YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
