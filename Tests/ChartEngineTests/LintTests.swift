@@ -14,9 +14,12 @@ struct LintTests {
         var description: String { name }
     }
 
+    /// One case per chart folder (no flags), then the extra cases of cases.txt.
     static let cases: [Case] = {
-        guard let text = try? String(contentsOfFile: dir + "/cases.txt", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/charts")) ?? []).sorted()
+        let own = folders.map { Case(name: $0, arguments: [$0]) }
+        guard let text = try? String(contentsOfFile: dir + "/cases.txt", encoding: .utf8) else { return own }
+        return own + text.split(separator: "\n").compactMap { line in
             if line.hasPrefix("#") { return nil }
             let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { return nil }
@@ -44,8 +47,11 @@ struct LintTests {
         return (out + (failure.map { "Error: \($0)\n" } ?? "")).replacingOccurrences(of: dir, with: "<FIXTURES>")
     }
 
-    @Test func casesArePresent() {
-        #expect(Self.cases.count == 66)
+    @Test func everyCaseHasExpectedOutput() throws {
+        #expect(Self.cases.count >= 66)
+        #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names must be unique")
+        let expected = try FileManager.default.contentsOfDirectory(atPath: Self.dir + "/expected")
+        #expect(Set(expected) == Set(Self.cases.map { $0.name + ".txt" }))
     }
 
     @Test(arguments: cases)

@@ -1,4 +1,4 @@
-"""Writes expected/NAME.txt for every case in cases.txt from the real Helm v4.2.3 library
+"""Writes expected/NAME.txt for every chart folder in charts/ and every case in cases.txt from the real Helm v4.2.3 library
 (helm-python-sdk 0.2.2's lint call), formatted as pkg/cmd/lint.go prints (stdout, then
 `Error: SUMMARY` when a chart failed). Absolute paths of this folder read <FIXTURES>.
 Run: /tmp/hv-lint/bin/python oracle.py (from this folder)."""
@@ -19,10 +19,12 @@ def subcharts(p):
     walk(root, os.path.basename(root))
     return out
 
+cases = [(n, n) for n in sorted(os.listdir(os.path.join(here, "charts")))]
 for line in open(os.path.join(here, "cases.txt")):
     line = line.strip()
     if not line or line.startswith("#"): continue
-    name, args = [x.strip() for x in line.split("|")]
+    cases.append(tuple(x.strip() for x in line.split("|")))
+for name, args in cases:
     paths, opts, values, ns, kube = [], set(), {}, "default", None
     for a in args.split():
         if a.startswith("--set="):
