@@ -1,8 +1,11 @@
 """Writes expected/NAME.txt for every chart folder in charts/ and every case in cases.txt from the real Helm v4.2.3 library
 (helm-python-sdk 0.2.2's lint call), formatted as pkg/cmd/lint.go prints (stdout, then
 `Error: SUMMARY` when a chart failed). Absolute paths of this folder read <FIXTURES>.
-Run: /tmp/hv-lint/bin/python oracle.py (from this folder)."""
-import os, helm_python
+Run: PYTHON oracle.py [--check]; --check compares instead of writing and exits 1 on a difference."""
+import os, sys, helm_python
+
+check = "--check" in sys.argv
+differences = []
 
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(os.path.join(here, "expected"), exist_ok=True)
@@ -56,4 +59,12 @@ for name, args in cases:
     if failed: out += "Error: " + summary + "\n"
     elif not quiet or noisy: out += summary + "\n"
     out = out.replace(here, "<FIXTURES>")
-    open(os.path.join(here, "expected", name + ".txt"), "w").write(out)
+    target = os.path.join(here, "expected", name + ".txt")
+    if check:
+        if not os.path.exists(target) or open(target).read() != out:
+            differences.append(name)
+    else:
+        open(target, "w").write(out)
+if differences:
+    print("lint goldens differ from Helm: " + ", ".join(differences))
+    sys.exit(1)
