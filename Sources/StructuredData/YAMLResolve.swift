@@ -27,16 +27,21 @@ enum YAMLResolve {
     /// The fixed spellings go-yaml v2 looks up first (its `resolveMap`).
     static func lookup(_ s: String) -> Scalar? {
         guard s.utf8.count <= 6 else { return nil }  // the longest spelling is `-.inf`/`+.Inf`/`false`
-        switch s {
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        case "", "~", "null", "Null", "NULL": return .null
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        default: return nil
-        }
+        // One hash instead of a linear `switch` over ~40 string literals (this runs for every plain
+        // scalar starting with y/n/t/f/o/~/./+/-, e.g. every `name:` key).
+        return fixedSpellings[s]
     }
+
+    static let fixedSpellings: [String: Scalar] = {
+        var m: [String: Scalar] = [:]
+        for w in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] { m[w] = .bool(true) }
+        for w in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] { m[w] = .bool(false) }
+        for w in ["", "~", "null", "Null", "NULL"] { m[w] = .null }
+        for w in [".nan", ".NaN", ".NAN"] { m[w] = .float(.nan) }
+        for w in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"] { m[w] = .float(.infinity) }
+        for w in ["-.inf", "-.Inf", "-.INF"] { m[w] = .float(-.infinity) }
+        return m
+    }()
 
     /// Implicit resolution of a plain scalar (go-yaml v2 `resolve("", in)`); `<<` is handled by the
     /// caller as a merge key.

@@ -55,6 +55,9 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("hide-secret"), help: "hide Kubernetes Secrets")
     var hideSecret = false
 
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
     @Option(name: .customLong("kube-version"), help: "Kubernetes version used for Capabilities.KubeVersion")
     var kubeVersion: String?
 
@@ -77,6 +80,8 @@ struct TemplateCommand: ParsableCommand {
     @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
     var kubeContext: String?
 
+    @OptionGroup var chartFlags: ChartPathFlags
+
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
@@ -96,13 +101,15 @@ struct TemplateCommand: ParsableCommand {
             }
         }
         // pflag's StringSlice flags split on commas.
+        render.skipSchemaValidation = skipSchemaValidation
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
         let valueOptions = ValueOptions(
             valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
             jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
             literalValues: setLiteral)
         let userValues = try valueOptions.merged()
-        let chart = try ChartLoader.load(directory: chartPath)
+        try chartFlags.checkUnsupported()
+        let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
         let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)

@@ -55,6 +55,9 @@ public enum TemplateAction {
         try checkInstallable(chart)
         try ReleaseName.validate(options.render.releaseName)
         let prepared = try Renderer.prepare(chart: chart, values: values)
+        if !options.render.skipSchemaValidation {
+            try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+        }
         do {
             release = try renderResources(prepared: prepared, options: options, written: &written)
         } catch let e as ChartEngineError {
@@ -138,8 +141,11 @@ public enum TemplateAction {
         -> RenderedRelease
     {
         var written: [String] = []
-        return try renderResources(prepared: try Renderer.prepare(chart: chart, values: values), options: options,
-                                   written: &written)
+        let prepared = try Renderer.prepare(chart: chart, values: values)
+        if !options.render.skipSchemaValidation {
+            try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+        }
+        return try renderResources(prepared: prepared, options: options, written: &written)
     }
 
     static func renderResources(prepared: (chart: Chart, values: [String: Value]), options: TemplateOptions,

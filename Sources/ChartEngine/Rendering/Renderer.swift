@@ -14,6 +14,9 @@ public enum Renderer {
     {
         try LargeStack.run {
             let prepared = try prepare(chart: chart, values: values)
+            if !options.skipSchemaValidation {
+                try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+            }
             return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
         }
     }
