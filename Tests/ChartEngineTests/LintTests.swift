@@ -36,6 +36,7 @@ struct LintTests {
             if a == "--strict" { options.strict = true }
             else if a == "--quiet" { options.quiet = true }
             else if a == "--with-subcharts" { options.withSubcharts = true }
+            else if a == "--skip-schema-validation" { options.skipSchemaValidation = true }
             else if a.hasPrefix("--set=") { sets.append(String(a.dropFirst("--set=".count))) }
             else if a.hasPrefix("--namespace=") { options.namespace = String(a.dropFirst("--namespace=".count)) }
             else if a.hasPrefix("--kube-version=") {

@@ -31,7 +31,12 @@ for name, args in cases:
     paths, opts, values, ns, kube = [], set(), {}, "default", None
     for a in args.split():
         if a.startswith("--set="):
-            k, v = a[len("--set="):].split("=", 1); values[k] = v
+            # Helm's own --set parser, merged left to right as `helm lint --set a --set b` does.
+            def merge(dst, src):
+                for k, v in src.items():
+                    if isinstance(v, dict) and isinstance(dst.get(k), dict): merge(dst[k], v)
+                    else: dst[k] = v
+            merge(values, helm_python.parse_set_string(a[len("--set="):]))
         elif a.startswith("--namespace="): ns = a.split("=", 1)[1]
         elif a.startswith("--kube-version="): kube = a.split("=", 1)[1]
         elif a.startswith("--"): opts.add(a[2:])
@@ -43,6 +48,7 @@ for name, args in cases:
     for p in paths:
         kw = dict(strict="strict" in opts, namespace=ns)
         if kube: kw["kube_version"] = kube
+        if "skip-schema-validation" in opts: kw["skip_schema_validation"] = True
         r = helm_python.lint(p, values or None, **kw)
         has = any(m["severity"] > 1 for m in r["messages"])
         if has: noisy += 1
