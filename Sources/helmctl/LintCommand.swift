@@ -25,7 +25,6 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .customLong("quiet"), help: "print only warnings and errors")
     var quiet = false
 
-    /// Accepted for compatibility; helmctl does not validate values against JSON schemas yet.
     @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
     var skipSchemaValidation = false
 
@@ -65,7 +64,7 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         var options = LintOptions(strict: strict, quiet: quiet, withSubcharts: withSubcharts,
-                                  namespace: resolvedNamespace())
+                                  namespace: resolvedNamespace(), skipSchemaValidation: skipSchemaValidation)
         if !kubeVersion.isEmpty {
             do {
                 options.kubeVersion = try KubeVersion.parse(kubeVersion)

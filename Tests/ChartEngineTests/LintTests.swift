@@ -14,9 +14,12 @@ struct LintTests {
         var description: String { name }
     }
 
+    /// One case per chart folder (no flags), then the extra cases of cases.txt.
     static let cases: [Case] = {
-        guard let text = try? String(contentsOfFile: dir + "/cases.txt", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/charts")) ?? []).sorted()
+        let own = folders.map { Case(name: $0, arguments: [$0]) }
+        guard let text = try? String(contentsOfFile: dir + "/cases.txt", encoding: .utf8) else { return own }
+        return own + text.split(separator: "\n").compactMap { line in
             if line.hasPrefix("#") { return nil }
             let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { return nil }
@@ -33,6 +36,7 @@ struct LintTests {
             if a == "--strict" { options.strict = true }
             else if a == "--quiet" { options.quiet = true }
             else if a == "--with-subcharts" { options.withSubcharts = true }
+            else if a == "--skip-schema-validation" { options.skipSchemaValidation = true }
             else if a.hasPrefix("--set=") { sets.append(String(a.dropFirst("--set=".count))) }
             else if a.hasPrefix("--namespace=") { options.namespace = String(a.dropFirst("--namespace=".count)) }
             else if a.hasPrefix("--kube-version=") {
@@ -44,8 +48,11 @@ struct LintTests {
         return (out + (failure.map { "Error: \($0)\n" } ?? "")).replacingOccurrences(of: dir, with: "<FIXTURES>")
     }
 
-    @Test func casesArePresent() {
-        #expect(Self.cases.count == 55)
+    @Test func everyCaseHasExpectedOutput() throws {
+        #expect(Self.cases.count >= 66)
+        #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names must be unique")
+        let expected = try FileManager.default.contentsOfDirectory(atPath: Self.dir + "/expected")
+        #expect(Set(expected) == Set(Self.cases.map { $0.name + ".txt" }))
     }
 
     @Test(arguments: cases)
@@ -115,5 +122,67 @@ struct LintTests {
         ])
         let result = LintAction.lint(path: tmp + "/c", options: LintOptions())
         #expect(result.errors.first == expected, "\(name)")
+    }
+
+    /// Chart.yaml e-mail and URL checks (govalidator's), each verdict recorded from the real Helm.
+    @Test(arguments: [
+        ("email", "a@b", false),
+        ("email", "a@b.c1", false),
+        ("email", "first.last@sub.example.co.uk", true),
+        ("email", "a@example.com.", true),
+        ("email", "a..b@example.com", false),
+        ("email", "a b@example.com", false),
+        ("email", "\"quoted\"@example.com", false),
+        ("email", "a@-example.com", false),
+        ("email", "a@exa_mple.com", true),
+        ("email", "ü@example.com", true),
+        ("email", "a@example.c", true),
+        ("icon", "/relative", false),
+        ("icon", "http://ex ample.com/i.png", false),
+        ("icon", "javascript:alert(1)", true),
+        ("icon", "http://", true),
+        ("icon", "data:image/png;base64,xx", true),
+        ("icon", "http://a b", false),
+        ("icon", "file:///x", true),
+        ("icon", "http://[::1]/x", true),
+        ("icon", "http://a:b/c", false),
+        ("icon", "x:y", true),
+        ("url", "http://", false),
+        ("url", "example", false),
+        ("url", "localhost:8080", true),
+        ("url", "http://localhost", true),
+        ("url", "https://example.com/a b", false),
+        ("url", "ftp://x.org", true),
+        ("url", "mailto:a@b.com", true),
+        ("url", "//example.com", false),
+        ("url", "example.com:99999", true),
+        ("url", "http://256.1.1.1", false),
+        ("url", "http://user:pass@example.com/p?q#f", true),
+        ("url", "http://ex ample.com", false),
+        ("url", "http://-a.com", false),
+        ("url", "a.b", false),
+        ("url", "http://a.b.", true),
+        ("url", "https://例え.jp", true),
+        ("url", "http://x_y.com", true),
+        ("url", "https://example.com:8443/x", true)
+    ] as [(String, String, Bool)])
+    func chartfileURLsAndEmails(_ field: String, _ text: String, _ valid: Bool) throws {
+        let quoted = "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        let extra = field == "icon" ? "icon: \(quoted)\n"
+            : "icon: http://x.io\nmaintainers:\n  - name: m\n    \(field): \(quoted)\n"
+        let tmp = try Fixtures.directory(["c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n" + extra])
+        let problems = LintAction.lint(path: tmp + "/c", options: LintOptions()).messages
+            .filter { $0.path == "Chart.yaml" }.map(\.message)
+        let expected: [String] = valid ? []
+            : field == "icon" ? ["invalid icon URL '\(text)'"]
+            : ["invalid \(field) '\(text)' for maintainer 'm'"]
+        #expect(problems == expected)
+    }
+
+    @Test func nullMaintainer() throws {
+        let tmp = try Fixtures.directory([
+            "c/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\nicon: http://x.io\nmaintainers:\n  - null\n  - name: x\n",
+        ])
+        #expect(LintAction.lint(path: tmp + "/c", options: LintOptions()).errors == ["a maintainer entry is empty"])
     }
 }

@@ -30,7 +30,7 @@ enum ChartfileRules {
         linter.rule(.error, file, stringTypeProblem(raw, "version"))
         linter.rule(.error, file, versionProblem(metadata.version))
         linter.rule(.error, file, stringTypeProblem(raw, "appVersion"))
-        linter.rule(.error, file, maintainerProblem(metadata))
+        linter.rule(.error, file, maintainerProblem(metadata, raw: raw))
         linter.rule(.error, file, metadata.sources.first { !URLValidation.isRequestURL($0) }
             .map { "invalid source URL '\($0)'" })
         linter.rule(.info, file, metadata.icon.isEmpty ? "icon is recommended" : nil)
@@ -120,8 +120,12 @@ enum ChartfileRules {
         return nil
     }
 
-    static func maintainerProblem(_ md: ChartMetadata) -> String? {
-        for m in md.maintainers {
+    static func maintainerProblem(_ md: ChartMetadata, raw: [String: Value]) -> String? {
+        var rawItems: [Value] = []
+        if case .list(let l)? = raw["maintainers"] { rawItems = l }
+        for (i, m) in md.maintainers.enumerated() {
+            // A `null` entry decodes to a nil *Maintainer in Helm.
+            if i < rawItems.count, rawItems[i].isNull { return "a maintainer entry is empty" }
             if m.name.isEmpty { return "each maintainer requires a name" }
             if !m.email.isEmpty && !URLValidation.isEmail(m.email) {
                 return "invalid email '\(m.email)' for maintainer '\(m.name)'"

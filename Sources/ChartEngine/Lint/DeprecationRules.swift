@@ -3,10 +3,13 @@
 enum DeprecationRules {
     static let defaultVersion = (major: 1, minor: 36)
 
+    /// The table by `apiVersion kind` (the scheme's lookup is case-sensitive).
+    static let index: [String: DeprecatedAPIs.Entry] = Dictionary(
+        DeprecatedAPIs.entries.map { ($0.apiVersion + " " + $0.kind, $0) }, uniquingKeysWith: { a, _ in a })
+
     static func problem(_ o: K8sObjectStub, kubeVersion: KubeVersion?) -> String? {
         if o.apiVersion.isEmpty || o.kind.isEmpty { return nil }
-        guard let e = DeprecatedAPIs.entries.first(where: { $0.apiVersion == o.apiVersion && $0.kind == o.kind })
-        else { return nil }
+        guard let e = index[o.apiVersion + " " + o.kind] else { return nil }
         var current = defaultVersion
         if let kv = kubeVersion {
             guard let major = Int(kv.major), let minor = Int(kv.minor) else { return nil }

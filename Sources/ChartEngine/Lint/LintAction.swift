@@ -77,7 +77,7 @@ public enum LintAction {
         }
         var linter = Linter(chartDir: FileSystem.absolutePath(chartPath))
         ChartfileRules.run(&linter)
-        ValuesRules.run(&linter)
+        ValuesRules.run(&linter, options: options)
         TemplateRules.run(&linter, options: options)
         DependencyRules.run(&linter)
         CrdRules.run(&linter)

@@ -62,10 +62,13 @@ public struct LintOptions: Sendable {
     public var kubeVersion: KubeVersion?
     /// Values from `-f`/`--set`… .
     public var values: [String: Value]
+    /// `--skip-schema-validation`: do not check values against `values.schema.json` files.
+    public var skipSchemaValidation: Bool
 
     public init(strict: Bool = false, quiet: Bool = false, withSubcharts: Bool = false, namespace: String = "default",
-                kubeVersion: KubeVersion? = nil, values: [String: Value] = [:])
+                kubeVersion: KubeVersion? = nil, values: [String: Value] = [:], skipSchemaValidation: Bool = false)
     {
+        self.skipSchemaValidation = skipSchemaValidation
         self.strict = strict
         self.quiet = quiet
         self.withSubcharts = withSubcharts

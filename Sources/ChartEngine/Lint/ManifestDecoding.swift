@@ -17,27 +17,9 @@ struct ManifestDecoder {
     private var splitError: (index: Int, message: String)?
 
     init(_ text: String) {
-        var buffer = ""
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (i, line) in lines.enumerated() {
-            let full = i == lines.count - 1 ? String(line) : String(line) + "\n"
-            if full.isEmpty { continue }
-            if line.hasPrefix("---") {
-                // Only spaces or a comment may follow a document separator.
-                let rest = line.dropFirst(3).trimmingCharacters(in: " \t\r\n\u{0B}\u{0C}")
-                if !rest.isEmpty && !rest.hasPrefix("#") {
-                    splitError = (chunks.count + (buffer.isEmpty ? 0 : 1),
-                                  "invalid Yaml document separator: \(rest)")
-                    if !buffer.isEmpty { chunks.append(buffer) }
-                    return
-                }
-                if !buffer.isEmpty { chunks.append(buffer) }
-                buffer = ""
-                continue
-            }
-            buffer += full
-        }
-        if !buffer.isEmpty { chunks.append(buffer) }
+        let (docs, error) = YAMLDocumentReader.split(text)
+        chunks = docs
+        if let error { splitError = (docs.count, error) }
     }
 
     /// The next document: nil at the end, `.success(nil)` for an empty document.
@@ -79,10 +61,10 @@ struct ManifestDecoder {
             if let v = map[name] { return v }
             return map.first { $0.key.lowercased() == name.lowercased() }?.value
         }
-        func string(_ v: Value?, _ path: String) -> Result<String, DecodeError> {
+        func string(_ v: Value?, _ path: String, type: String = "k8sYamlStruct") -> Result<String, DecodeError> {
             guard let v, !v.isNull else { return .success("") }
             if let s = MetadataDecoding.scalarString(v) { return .success(s) }
-            return .failure(clash(v, "Go struct field k8sYamlStruct.\(path) of type string"))
+            return .failure(clash(v, "Go struct field \(type).\(path) of type string"))
         }
         switch string(field(m, "apiVersion"), "apiVersion") {
         case .success(let s): stub.apiVersion = s
@@ -96,11 +78,12 @@ struct ManifestDecoder {
             guard case .map(let mm) = md else {
                 return .failure(clash(md, "Go struct field k8sYamlStruct.Metadata of type rules.k8sYamlMetadata"))
             }
-            switch string(field(mm, "namespace"), "Metadata.Namespace") {
+            // encoding/json names the innermost struct type, then the full field path.
+            switch string(field(mm, "namespace"), "Metadata.Namespace", type: "k8sYamlMetadata") {
             case .success(let s): stub.namespace = s
             case .failure(let e): return .failure(e)
             }
-            switch string(field(mm, "name"), "Metadata.Name") {
+            switch string(field(mm, "name"), "Metadata.Name", type: "k8sYamlMetadata") {
             case .success(let s): stub.name = s
             case .failure(let e): return .failure(e)
             }

@@ -26,10 +26,20 @@ enum TemplateRules {
         }
         // Dependency or coalescing problems end the template checks silently, as in Helm.
         guard let prepared = try? Renderer.prepare(chart: chart, values: options.values) else { return }
+        // ToRenderValuesWithSchemaValidation: every chart's schema against its coalesced values.
+        if !options.skipSchemaValidation {
+            do {
+                try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+            } catch {
+                linter.rule(.error, dir, error.message)
+                return
+            }
+        }
         var render = RenderOptions(releaseName: "test-release", namespace: options.namespace, revision: 0,
                                    isInstall: false, isUpgrade: false)
         if let kv = options.kubeVersion { render.kubeVersion = kv.version }
         render.lintMode = true
+        render.skipSchemaValidation = true
         let rendered: [String: String]
         do {
             rendered = try LargeStack.run {

@@ -55,11 +55,19 @@ enum URLValidation {
         return true
     }
 
-    /// govalidator `IsURL`: an optional well-known scheme, optional user info, a host name or IP, an
-    /// optional port and an optional path/query/fragment without spaces.
+    /// govalidator `IsURL`: Go's `url.Parse` must find a host (or a dotted path), then the text must
+    /// match govalidator's URL pattern: an optional well-known scheme, optional user info, a host (an
+    /// IPv4 address, a bracketed IPv6 one or a host name), an optional port and an optional
+    /// path/query/fragment without spaces.
     static func isURL(_ s: String) -> Bool {
-        let count = s.unicodeScalars.count
-        if s.isEmpty || count >= 2083 || s.utf8.count <= 3 || s.hasPrefix(".") { return false }
+        if s.isEmpty || s.unicodeScalars.count >= 2083 || s.unicodeScalars.count <= 3 || s.hasPrefix(".") {
+            return false
+        }
+        if !s.contains("://") && !s.contains(":") {
+            // url.Parse sees a bare path: it needs a dot somewhere before the query/fragment.
+            let path = s.prefix { $0 != "?" && $0 != "#" }
+            if !path.contains(".") { return false }
+        }
         var rest = Substring(s)
         for p in ["ftp://", "tcp://", "udp://", "ws://", "wss://", "http://", "https://"] where rest.hasPrefix(p) {
             rest = rest.dropFirst(p.count)
@@ -73,20 +81,60 @@ enum URLValidation {
         }
         if tail.contains(where: { $0.isWhitespace }) { return false }
         if let at = hostPart.lastIndex(of: "@") {
-            if hostPart[..<at].contains(where: { $0.isWhitespace }) { return false }
+            if hostPart[..<at].isEmpty || hostPart[..<at].contains(where: { $0.isWhitespace }) { return false }
             hostPart = hostPart[hostPart.index(after: at)...]
         }
+        if hostPart.hasPrefix("[") {
+            guard let close = hostPart.firstIndex(of: "]") else { return false }
+            let after = hostPart[hostPart.index(after: close)...]
+            return after.isEmpty || isPort(after)
+        }
         if let colon = hostPart.lastIndex(of: ":") {
-            let port = hostPart[hostPart.index(after: colon)...]
-            guard (1...5).contains(port.count), port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+            guard isPort(hostPart[colon...]) else { return false }
             hostPart = hostPart[..<colon]
         }
         if hostPart.hasSuffix(".") { hostPart = hostPart.dropLast() }
-        if hostPart.isEmpty || hostPart.hasPrefix(".") || hostPart.hasPrefix("-") { return false }
-        return hostPart.unicodeScalars.allSatisfy { c in
-            c.value >= 0xA1 || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9")
-                || c == "-" || c == "." || c == "_"
-        } && !hostPart.contains("..")
+        return isHostName(hostPart)
+    }
+
+    /// `:` and one to five digits.
+    static func isPort(_ s: Substring) -> Bool {
+        let digits = s.dropFirst()
+        return s.first == ":" && (1...5).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// govalidator's `URLIP`: four dotted decimals, the first 1–223 or 240–255.
+    static func isURLIPv4(_ labels: [Substring]) -> Bool {
+        guard labels.count == 4, labels.allSatisfy({ (1...3).contains($0.count) }),
+              let first = Int(labels[0]), labels[0].first != "0"
+        else { return false }
+        guard (1...223).contains(first) || (240...255).contains(first) else { return false }
+        return labels.dropFirst().allSatisfy { Int($0).map { $0 <= 255 } ?? false }
+    }
+
+    /// The host-name branch of govalidator's URL pattern, reduced: dot-separated labels of letters,
+    /// digits, `-` (and `_` in the first label); the last label is alphabetic, or at least two
+    /// characters long (the pattern's prefix group must end before a final run of characters).
+    static func isHostName(_ host: Substring) -> Bool {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) && isURLIPv4(labels) {
+            return true
+        }
+        func isWordChar(_ c: Unicode.Scalar) -> Bool {
+            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c.value >= 0xA1
+        }
+        for (i, label) in labels.enumerated() {
+            guard let first = label.unicodeScalars.first, let last = label.unicodeScalars.last,
+                  isWordChar(first), isWordChar(last)
+            else { return false }
+            let ok = label.unicodeScalars.allSatisfy { isWordChar($0) || $0 == "-" || (i == 0 && $0 == "_") }
+            if !ok { return false }
+        }
+        guard labels.count > 1, let tld = labels.last else { return true }
+        let alphabetic = tld.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || $0.value >= 0xA1
+        }
+        return alphabetic || tld.count >= 2
     }
 
     /// govalidator `IsEmail`: dot-atoms, `@`, then dot-separated labels ending in a label that starts
