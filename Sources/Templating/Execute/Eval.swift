@@ -298,6 +298,8 @@ extension ExecState {
             return value
         case (.goType(let name), .object(let o)) where o.goTypeName == name:
             return value
+        case (.string, .object(let o)) where o is GoBinaryString:
+            return value
         case (_, .null):
             throw error("wrong type for value; expected \(type.goName); got interface {}")
         default:
