@@ -75,7 +75,16 @@ def normalize(text):
         else:
             out.append(lines[i])
             i += 1
-    return "\n".join(out)
+    # Chart sections (`name:` and its lines) follow the order of the chart's dependencies, which
+    # Helm does not keep stable either.
+    tail = [""] if out and out[-1] == "" else []
+    head, sections = out[:1], []
+    for line in out[1:len(out) - len(tail)]:
+        if re.match(r"^[A-Za-z0-9_.-]+:$", line) or not sections:
+            sections.append([line])
+        else:
+            sections[-1].append(line)
+    return "\n".join(head + [l for sec in sorted(sections) for l in sec] + tail)
 
 
 def chart_files(d):

@@ -290,7 +290,8 @@ struct SchemaCompiler {
         n.minProperties = try int("minProperties")
         n.maxProperties = try int("maxProperties")
         if draft >= 6 { n.propertyNames = try subOne("propertyNames") }
-        if draft < 2019, case .object(let deps)? = o["dependencies"] {
+        // The library keeps draft 7's `dependencies` in every dialect (2019-09 split it in two).
+        if case .object(let deps)? = o["dependencies"] {
             for (k, d) in deps {
                 if case .array = d {
                     var names: [String] = []
