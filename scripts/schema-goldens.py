@@ -3,7 +3,7 @@
 
 Input:  Tests/ChartEngineTests/Fixtures/schema/cases.json   (hand written)
   [{"name": ..., "schema": <JSON value, or a string = raw schema text>, "values": {...},
-    "subcharts": [{"name": ..., "schema": ..., "values": {...}}]}]
+    "subcharts": [{"name": ..., "schema": ..., "values": {...}}], "chartExtra": "<more Chart.yaml lines>"}]
   The top chart is named `mychart`; values are written to values.yaml as JSON text (so numbers are
   float64, as Helm reads values.yaml); the chart is rendered with no user values.
 Output: Tests/ChartEngineTests/Fixtures/schema/goldens.json
@@ -27,17 +27,18 @@ DIR = os.path.join(ROOT, "Tests", "ChartEngineTests", "Fixtures", "schema")
 RUNS = 6
 
 
-def write_chart(d, name, schema, values, subcharts):
+def write_chart(d, name, schema, values, subcharts, chart_extra=""):
     os.makedirs(os.path.join(d, "templates"), exist_ok=True)
     with open(os.path.join(d, "Chart.yaml"), "w") as f:
-        f.write("apiVersion: v2\nname: %s\nversion: 0.1.0\n" % name)
+        f.write("apiVersion: v2\nname: %s\nversion: 0.1.0\n%s" % (name, chart_extra))
     with open(os.path.join(d, "values.yaml"), "w") as f:
         f.write(json.dumps(values if values is not None else {}))
     if schema is not None:
         with open(os.path.join(d, "values.schema.json"), "w") as f:
             f.write(schema if isinstance(schema, str) else json.dumps(schema))
     for s in subcharts or []:
-        write_chart(os.path.join(d, "charts", s["name"]), s["name"], s.get("schema"), s.get("values"), s.get("subcharts"))
+        write_chart(os.path.join(d, "charts", s["name"]), s["name"], s.get("schema"), s.get("values"), s.get("subcharts"),
+                    s.get("chartExtra", ""))
 
 
 def normalize(text):
@@ -99,7 +100,8 @@ def chart_files(d):
 def run(case, files=None):
     d = tempfile.mkdtemp()
     try:
-        write_chart(os.path.join(d, "mychart"), "mychart", case.get("schema"), case.get("values"), case.get("subcharts"))
+        write_chart(os.path.join(d, "mychart"), "mychart", case.get("schema"), case.get("values"), case.get("subcharts"),
+                    case.get("chartExtra", ""))
         if files is not None:
             files.update(chart_files(os.path.join(d, "mychart")))
         try:
