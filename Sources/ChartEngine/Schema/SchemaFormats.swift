@@ -12,6 +12,10 @@ enum SchemaFormats {
         case "uuid": return uuid(s)
         case "date-time": return dateTime(s)
         case "date": return date(s)
+        case "duration": return duration(s)
+        case "period": return period(s)
+        case "json-pointer": return jsonPointer(s)
+        case "relative-json-pointer": return relativeJSONPointer(s)
         case "time": return time(s)
         case "regex":
             do { _ = try GoRegexp.compile(s) } catch { return error.message }
@@ -177,6 +181,86 @@ enum SchemaFormats {
             (h, m) = (total / 60, total % 60)
         }
         if sec >= 60 && (h != 23 || m != 59) { return "invalid leap second" }
+        return nil
+    }
+
+    /// RFC 6901 JSON pointer.
+    static func jsonPointer(_ s: String) -> String? {
+        if s.isEmpty { return nil }
+        if !s.hasPrefix("/") { return "not starting with /" }
+        for tok in s.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            var escape = false
+            for c in tok.unicodeScalars {
+                if escape {
+                    escape = false
+                    if c != "0" && c != "1" { return "~ must be followed by 0 or 1" }
+                    continue
+                }
+                if c == "~" { escape = true; continue }
+            }
+            if escape { return "~ must be followed by 0 or 1" }
+        }
+        return nil
+    }
+
+    static func relativeJSONPointer(_ s: String) -> String? {
+        let digits = s.prefix { $0.isASCII && $0.isNumber }.count
+        if digits == 0 { return "must start with non-negative integer" }
+        if digits > 1 && s.hasPrefix("0") { return "starts with zero" }
+        let rest = String(s.dropFirst(digits))
+        if rest == "#" { return nil }
+        return jsonPointer(rest)
+    }
+
+    /// RFC 3339 appendix A duration (`P1DT2H`, `P3W`).
+    static func duration(_ str: String) -> String? {
+        guard str.hasPrefix("P") else { return "must start with P" }
+        let s = Array(str.utf8.dropFirst())
+        if s.isEmpty { return "nothing after P" }
+        if s.last == UInt8(ascii: "W") {
+            let w = s.dropLast()
+            if w.isEmpty { return "no number in week" }
+            if !w.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return "invalid week" }
+            return nil
+        }
+        let allUnits: [[UInt8]] = [Array("YMD".utf8), Array("HMS".utf8)]
+        for (i, part) in s.split(separator: UInt8(ascii: "T"), omittingEmptySubsequences: false).enumerated() {
+            if i != 0 && part.isEmpty { return "no time elements" }
+            if i >= allUnits.count { return "more than one T" }
+            var units = allUnits[i][...]
+            var p = part[...]
+            while !p.isEmpty {
+                let digits = p.prefix { $0 >= 48 && $0 <= 57 }.count
+                if digits == 0 { return "missing number" }
+                p = p.dropFirst(digits)
+                guard let unit = p.first else { return "missing unit" }
+                let q = "'" + String(UnicodeScalar(unit)) + "'"
+                guard let j = units.firstIndex(of: unit) else {
+                    return allUnits[i].contains(unit) ? "unit \(q) out of order" : "invalid unit \(q)"
+                }
+                units = units[(j + 1)...]
+                p = p.dropFirst()
+            }
+        }
+        return nil
+    }
+
+    /// RFC 3339 period: `start/end` or `start/duration` or `duration/end`.
+    static func period(_ s: String) -> String? {
+        guard let slash = s.firstIndex(of: "/") else { return "missing slash" }
+        let start = String(s[..<slash])
+        let end = String(s[s.index(after: slash)...])
+        if start.hasPrefix("P") {
+            if let e = duration(start) { return "invalid start duration: \(e)" }
+            if let e = dateTime(end) { return "invalid end date-time: \(e)" }
+        } else {
+            if let e = dateTime(start) { return "invalid start date-time: \(e)" }
+            if end.hasPrefix("P") {
+                if let e = duration(end) { return "invalid end duration: \(e)" }
+            } else if let e = dateTime(end) {
+                return "invalid end date-time: \(e)"
+            }
+        }
         return nil
     }
 }
