@@ -12,6 +12,10 @@ enum SchemaFormats {
         case "uuid": return uuid(s)
         case "date-time": return dateTime(s)
         case "date": return date(s)
+        case "uri": return uri(s, international: false, reference: false)
+        case "iri": return uri(s, international: true, reference: false)
+        case "uri-reference": return uri(s, international: false, reference: true)
+        case "iri-reference": return uri(s, international: true, reference: true)
         case "duration": return duration(s)
         case "period": return period(s)
         case "json-pointer": return jsonPointer(s)
@@ -262,5 +266,44 @@ enum SchemaFormats {
             }
         }
         return nil
+    }
+
+    /// `uri`, `iri` and their `-reference` forms: Go's `url.Parse` escape and scheme checks and an
+    /// absolute URL unless a reference is allowed. (v6.0.2, as in Helm, has no character checks, so
+    /// `uri` and `iri` behave alike.)
+    static func uri(_ s: String, international: Bool, reference: Bool) -> String? {
+        let b = Array(s.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "%") {
+                let ok = i + 2 < b.count && Self.isHex(b[i + 1]) && Self.isHex(b[i + 2])
+                if !ok {
+                    let bad = String(decoding: b[i..<min(i + 3, b.count)], as: UTF8.self)
+                    return "parse \(quoteGo(s)): invalid URL escape \(quoteGo(bad))"
+                }
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+        // Go's getScheme: a letter, then letters, digits, '+', '-', '.' up to ':'.
+        var hasScheme = false
+        for (k, c) in s.unicodeScalars.enumerated() {
+            if c == ":" {
+                if k == 0 { return "parse \(quoteGo(s)): missing protocol scheme" }
+                hasScheme = true
+                break
+            }
+            let letter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
+            let other = (c >= "0" && c <= "9") || c == "+" || c == "-" || c == "."
+            if letter || (k > 0 && other) { continue }
+            break
+        }
+        if !reference && !hasScheme { return "relative url" }
+        return nil
+    }
+
+    private static func isHex(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
     }
 }
