@@ -92,8 +92,16 @@ struct SchemaCompiler {
         }
     }
 
-    /// Compiles the meta-schema of `draft` (embedded; never fails for the known dialects).
+    /// Compiles the meta-schema of `draft` (embedded; never fails for the known dialects). Compiled
+    /// once per process: the nodes are never mutated after compilation.
     static func compileMetaschema(_ draft: Int) throws(SchemaCompileError) -> CompiledSchema {
+        if let hit = MetaschemaCache.shared.get(draft) { return hit }
+        let compiled = try compileMetaschemaUncached(draft)
+        MetaschemaCache.shared.put(draft, compiled)
+        return compiled
+    }
+
+    private static func compileMetaschemaUncached(_ draft: Int) throws(SchemaCompileError) -> CompiledSchema {
         var c = SchemaCompiler(loadFile: { url in .failure(SchemaCompileError("failing loading \(quoteGo(url))")) })
         let url = metaschemaURL(draft)
         c.out.root = try c.target(url + "#", draft: draft)
@@ -551,4 +559,14 @@ struct SchemaCompiler {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// Compiled meta-schemas shared by all validations (read-only after insertion).
+private final class MetaschemaCache: @unchecked Sendable {
+    static let shared = MetaschemaCache()
+    private var entries: [Int: CompiledSchema] = [:]
+    private let lock = Lock()
+
+    func get(_ draft: Int) -> CompiledSchema? { lock.withLock { entries[draft] } }
+    func put(_ draft: Int, _ schema: CompiledSchema) { lock.withLock { entries[draft] = schema } }
 }
