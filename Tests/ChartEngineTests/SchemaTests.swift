@@ -1,4 +1,5 @@
 @testable import ChartEngine
+import Foundation
 import StructuredData
 import Testing
 
@@ -173,5 +174,24 @@ struct SchemaKeywordCase: Sendable, CustomStringConvertible {
         #expect(ValuesSchema.report(chart: parent, values: ["sub": .list([])])
             == "sub:\ninvalid type for values: expected object (map), got []interface {}\n")
         #expect(ValuesSchema.report(chart: parent, values: ["sub": .null]) == "")
+    }
+
+    @Test func fileReferenceIsLoadedByAbsolutePath() throws {
+        // Helm's base URL is file:///values.schema.json, so a relative "other.json" means /other.json;
+        // charts that share schema files use absolute file: URLs.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schema-ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #"{"$defs":{"port":{"type":"integer","minimum":1}}}"#.write(to: dir.appendingPathComponent("common.json"),
+                                                                           atomically: true, encoding: .utf8)
+        try #"{"type":"nope"}"#.write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let good = #"{"properties":{"p":{"$ref":"file://\#(dir.path)/common.json#/$defs/port"}}}"#
+        #expect(ValuesSchema.validate(schema: good, values: ["p": .int(0)]) == "- at '/p': minimum: got 0, want 1\n")
+        #expect(ValuesSchema.validate(schema: good, values: ["p": .int(80)]) == nil)
+        let bad = #"{"$ref":"file://\#(dir.path)/bad.json"}"#
+        let out = ValuesSchema.validate(schema: bad, values: [:])
+        #expect(out?.hasPrefix("\"file://\(dir.path)/bad.json#\" is not valid against metaschema") == true)
+        let missing = ValuesSchema.validate(schema: #"{"$ref":"other.json"}"#, values: [:])
+        #expect(missing == #"failing loading "file:///other.json": open /other.json: no such file or directory"#)
     }
 }
