@@ -193,5 +193,7 @@ struct SchemaKeywordCase: Sendable, CustomStringConvertible {
         #expect(out?.hasPrefix("\"file://\(dir.path)/bad.json#\" is not valid against metaschema") == true)
         let missing = ValuesSchema.validate(schema: #"{"$ref":"other.json"}"#, values: [:])
         #expect(missing == #"failing loading "file:///other.json": open /other.json: no such file or directory"#)
+        let device = ValuesSchema.validate(schema: #"{"$ref":"file:///dev/zero"}"#, values: [:])
+        #expect(device == #"failing loading "file:///dev/zero": read /dev/zero: not a regular file"#)
     }
 }

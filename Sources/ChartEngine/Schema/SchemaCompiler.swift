@@ -49,14 +49,29 @@ struct SchemaCompiler {
             + SchemaText.quote(metaschemaURL(draft) + "#") + "\n" + SchemaValidationError.display(errors))
     }
 
-    /// Helm's `file` loader: reads the path of a `file://` URL.
+    /// Referenced schema files larger than this are refused (Helm's per-file chart limit).
+    static let maxFileSize = 5 << 20
+
+    /// Helm's `file` loader: reads the path of a `file://` URL. Only regular files of bounded size
+    /// are read, so a reference to a device or FIFO cannot hang the render.
     static func readFile(_ url: String) -> Result<String, SchemaCompileError> {
         let path = percentDecode(String(url.dropFirst("file://".count)))
+        func fail(_ m: String) -> Result<String, SchemaCompileError> {
+            .failure(SchemaCompileError("failing loading \(quoteGo(url)): \(m)"))
+        }
+        switch FileSystem.kind(of: path) {
+        case .file:
+            if let size = FileSystem.size(of: path), size > maxFileSize {
+                return fail("read \(path): file is larger than \(maxFileSize) bytes")
+            }
+        case .directory: return fail("read \(path): is a directory")
+        case .other: return fail("read \(path): not a regular file")
+        case .missing: break  // let open() report the reason
+        }
         do {
-            let bytes = try FileSystem.read(path)
-            return .success(String(decoding: bytes, as: UTF8.self))
+            return .success(String(decoding: try FileSystem.read(path), as: UTF8.self))
         } catch {
-            return .failure(SchemaCompileError("failing loading \"\(url)\": open \(path): no such file or directory"))
+            return fail(error.message)
         }
     }
 
