@@ -7,6 +7,7 @@ enum SchemaFormats {
     static func check(_ format: String, _ s: String) -> String? {
         switch format {
         case "ipv4": return ipv4(s)
+        case "ipv6": return ipv6(s)
         case "hostname": return hostname(s)
         case "email": return email(s)
         case "uuid": return uuid(s)
