@@ -8,6 +8,8 @@ enum SchemaFormats {
         switch format {
         case "ipv4": return ipv4(s)
         case "ipv6": return ipv6(s)
+        case "semver": return semver(s)
+        case "uri-template": return uriTemplate(s)
         case "hostname": return hostname(s)
         case "email": return email(s)
         case "uuid": return uuid(s)
@@ -80,7 +82,10 @@ enum SchemaFormats {
         }
         if domain.hasPrefix("[") && domain.hasSuffix("]") {
             let ip = String(domain.dropFirst().dropLast())
-            if ip.hasPrefix("IPv6:") { return nil }
+            if ip.hasPrefix("IPv6:") {
+                if let e = ipv6(String(ip.dropFirst("IPv6:".count))) { return "invalid ipv6 address: \(e)" }
+                return nil
+            }
             if let e = ipv4(ip) { return "invalid ipv4 address: \(e)" }
             return nil
         }
@@ -306,5 +311,65 @@ enum SchemaFormats {
 
     private static func isHex(_ c: UInt8) -> Bool {
         (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
+    }
+
+    /// Semantic Versioning 2.0.0 (`1.2.3-rc.1+build`).
+    static func semver(_ str: String) -> String? {
+        func ok(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-") }
+        var s = Substring(str)
+        if let plus = s.firstIndex(of: "+") {
+            let build = s[s.index(after: plus)...]
+            if build.isEmpty { return "build is empty" }
+            for id in build.split(separator: ".", omittingEmptySubsequences: false) {
+                if id.isEmpty { return "build identifier is empty" }
+                if let c = id.first(where: { !ok($0) }) { return "invalid character \(goRune(c)) in build identifier" }
+            }
+            s = s[..<plus]
+        }
+        if let dash = s.firstIndex(of: "-") {
+            for id in s[s.index(after: dash)...].split(separator: ".", omittingEmptySubsequences: false) {
+                if id.isEmpty { return "pre-release identifier is empty" }
+                if let c = id.first(where: { !ok($0) }) { return "invalid character \(goRune(c)) in pre-release identifier" }
+                if id.allSatisfy({ $0.isASCII && $0.isNumber }) && id.count > 1 && id.hasPrefix("0") {
+                    return "pre-release numeric identifier starts with zero"
+                }
+            }
+            s = s[..<dash]
+        }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count != 3 { return "versionCore must have 3 numbers separated by dot" }
+        for (name, v) in zip(["major", "minor", "patch"], parts) {
+            if v.isEmpty { return "\(name) is empty" }
+            if v.count > 1 && v.hasPrefix("0") { return "\(name) starts with zero" }
+            if !v.allSatisfy({ $0.isASCII && $0.isNumber }) { return "\(name) contains non-digit" }
+        }
+        return nil
+    }
+
+    /// `uri-template`: braces in each path segment must pair up without nesting.
+    static func uriTemplate(_ s: String) -> String? {
+        if let e = uri(s, international: false, reference: true) { return e }
+        // The raw path: after the scheme and authority, before the query or fragment.
+        var rest = Substring(s)
+        if let colon = rest.firstIndex(of: ":"),
+           rest[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }),
+           rest.first?.isLetter == true
+        {
+            rest = rest[rest.index(after: colon)...]
+        }
+        if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+            rest = rest[(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)...]
+        }
+        rest = rest[..<(rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex)]
+        for tok in rest.split(separator: "/", omittingEmptySubsequences: false) {
+            var want = true
+            for c in SchemaCompiler.percentDecode(String(tok)) where c == "{" || c == "}" {
+                if (c == "{") != want { return "nested curly braces" }
+                want.toggle()
+            }
+            if !want { return "no matching closing brace" }
+        }
+        return nil
     }
 }
