@@ -66,7 +66,7 @@ struct SchemaValidator {
         var ue = Uneval(v)
         func fail(_ m: String) -> SchemaValidationError { SchemaValidationError(location: loc, kind: .message(m)) }
 
-        if let b = s.boolValue { return b ? (nil, Uneval(.null)) : (fail("false schema"), ue) }
+        if let b = s.boolValue { return b ? (nil, ue) : (fail("false schema"), ue) }
 
         // A schema re-entered for the same value through references is a cycle.
         var k = scopes.count - 2
