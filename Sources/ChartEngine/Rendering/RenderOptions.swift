@@ -16,6 +16,8 @@ public struct RenderOptions: Sendable {
     public var random: RandomSource
     /// `--skip-schema-validation`: do not check values against the charts' `values.schema.json`.
     public var skipSchemaValidation: Bool
+    /// Helm's `Engine.LintMode`: `required` and `fail` do not fail (set by `helm lint`).
+    public var lintMode = false
 
     public init(releaseName: String = "release-name", namespace: String = "default", revision: Int = 1,
                 isInstall: Bool = true, isUpgrade: Bool = false, kubeVersion: String = "v1.36.0",

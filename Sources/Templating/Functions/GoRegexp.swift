@@ -50,7 +50,7 @@ package struct GoRegexp: Sendable {
     // MARK: Matching
 
     /// One match: the scalar range of each group (nil when the group did not take part).
-    typealias Match = [Range<Int>?]
+    package typealias Match = [Range<Int>?]
 
     private func match(_ input: [Unicode.Scalar], from: Int) -> Match? {
         guard let slots = program.search(input, from: from) else { return nil }
@@ -62,7 +62,7 @@ package struct GoRegexp: Sendable {
 
     /// Go's `allMatches`: successive matches, skipping an empty match right after the previous one and
     /// stepping one rune past empty matches; at most `n` when `n >= 0`.
-    func allMatches(_ input: [Unicode.Scalar], limit n: Int) -> [Match] {
+    package func allMatches(_ input: [Unicode.Scalar], limit n: Int) -> [Match] {
         var out: [Match] = []
         var pos = 0
         var prevMatchEnd = -1
