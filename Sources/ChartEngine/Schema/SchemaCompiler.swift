@@ -199,10 +199,8 @@ struct SchemaCompiler {
         }
         func int(_ kw: String) throws(SchemaCompileError) -> Int? {
             guard let v = o[kw] else { return nil }
-            guard case .number(let num) = v, num.isInteger, !num.negative, num.point <= 18 else {
-                throw bad(kw, "a non-negative integer")
-            }
-            return Int(exactly: num.double)
+            guard case .number(let num) = v, num.isInteger, !num.negative else { throw bad(kw, "a non-negative integer") }
+            return num.wrappingInt
         }
         func number(_ kw: String) throws(SchemaCompileError) -> SchemaNumber? {
             guard let v = o[kw] else { return nil }
