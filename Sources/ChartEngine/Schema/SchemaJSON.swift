@@ -34,7 +34,12 @@ indirect enum SchemaJSON: Sendable, Equatable {
         case .string(let s): return .string(s)
         case .number(let n):
             if n.isInteger, n.point <= 18, let i = Int64(exactly: n.double) { return .int(i) }
-            return .float(n.double)
+            // Out-of-range magnitudes keep their kind for the meta-schema's checks: a huge integer
+            // stays an integer, a tiny non-zero number stays non-zero.
+            let d = n.double
+            if d.isInfinite { return .float(n.negative ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude) }
+            if d == 0 && !n.isZero { return .float(n.negative ? -.leastNonzeroMagnitude : .leastNonzeroMagnitude) }
+            return .float(d)
         case .array(let a): return .list(a.map { convert($0, depth: depth + 1) })
         case .object(let o): return .map(o.mapValues { convert($0, depth: depth + 1) })
         }
