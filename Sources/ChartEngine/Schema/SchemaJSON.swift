@@ -78,6 +78,14 @@ indirect enum SchemaJSON: Sendable, Equatable {
             return bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? "EOF" : "unexpected EOF"
         }
         if message.contains("after top-level value") { return "invalid character after top-level value" }
+        // A literal cut off by the end of input (`tru`) is also a truncated document for the decoder.
+        if message.contains("in literal") {
+            let tail = bytes.reversed().prefix { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }.reversed()
+            let word = String(decoding: Array(tail), as: UTF8.self)
+            if !word.isEmpty, ["true", "false", "null"].contains(where: { $0.hasPrefix(word) && $0 != word }) {
+                return "unexpected EOF"
+            }
+        }
         return message
     }
 
