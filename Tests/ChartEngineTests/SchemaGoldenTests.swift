@@ -30,7 +30,7 @@ enum SchemaGoldens {
     }()
 
     /// scripts/schema-goldens.py's `normalize`: sorted names in `additional properties …` and sorted
-    /// sibling `- at` entries at every level (Helm's order follows Go map iteration there).
+    /// sibling `- at` entries at every level and chart sections (Helm's order follows Go map iteration there).
     static func normalize(_ text: String) -> String {
         struct Item { var head: String; var children: [Item] }
         func sortNames(_ line: String) -> String {
@@ -68,7 +68,16 @@ enum SchemaGoldens {
                 i += 1
             }
         }
-        return out.joined(separator: "\n")
+        // Chart sections follow the dependencies' order, which Helm does not keep stable either.
+        let tail = out.count > 1 && out.last == "" ? [""] : []
+        var sections: [[String]] = []
+        for line in out.dropFirst().dropLast(tail.count) {
+            let isHeader = line.hasSuffix(":") && !line.isEmpty
+                && line.dropLast().allSatisfy { $0.isLetter || $0.isNumber || "_.-".contains($0) }
+            if isHeader || sections.isEmpty { sections.append([line]) } else { sections[sections.count - 1].append(line) }
+        }
+        let sorted = sections.sorted { $0.lexicographicallyPrecedes($1) }
+        return (Array(out.prefix(1)) + sorted.flatMap { $0 } + tail).joined(separator: "\n")
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import ChartEngine
+import Foundation
 import StructuredData
 import Testing
 
@@ -160,7 +161,7 @@ struct SchemaKeywordCase: Sendable, CustomStringConvertible {
     }
 
     @Test func hugeExponentsDoNotHang() {
-        let out = ValuesSchema.validate(schema: #"{"properties":{"p":{"multipleOf":1e-300,"maximum":1e99999999},"q":{"multipleOf":7}}}"#,
+        let out = ValuesSchema.validate(schema: #"{"properties":{"p":{"multipleOf":1e-99999999,"maximum":1e99999999},"q":{"multipleOf":7}}}"#,
                                         values: ["p": .float(1.5), "q": .float(1e300)])
         #expect(out == "- at '/q': multipleOf: got 1×10³⁰⁰, want 7\n")
     }
@@ -173,5 +174,26 @@ struct SchemaKeywordCase: Sendable, CustomStringConvertible {
         #expect(ValuesSchema.report(chart: parent, values: ["sub": .list([])])
             == "sub:\ninvalid type for values: expected object (map), got []interface {}\n")
         #expect(ValuesSchema.report(chart: parent, values: ["sub": .null]) == "")
+    }
+
+    @Test func fileReferenceIsLoadedByAbsolutePath() throws {
+        // Helm's base URL is file:///values.schema.json, so a relative "other.json" means /other.json;
+        // charts that share schema files use absolute file: URLs.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schema-ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #"{"$defs":{"port":{"type":"integer","minimum":1}}}"#.write(to: dir.appendingPathComponent("common.json"),
+                                                                           atomically: true, encoding: .utf8)
+        try #"{"type":"nope"}"#.write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let good = #"{"properties":{"p":{"$ref":"file://\#(dir.path)/common.json#/$defs/port"}}}"#
+        #expect(ValuesSchema.validate(schema: good, values: ["p": .int(0)]) == "- at '/p': minimum: got 0, want 1\n")
+        #expect(ValuesSchema.validate(schema: good, values: ["p": .int(80)]) == nil)
+        let bad = #"{"$ref":"file://\#(dir.path)/bad.json"}"#
+        let out = ValuesSchema.validate(schema: bad, values: [:])
+        #expect(out?.hasPrefix("\"file://\(dir.path)/bad.json#\" is not valid against metaschema") == true)
+        let missing = ValuesSchema.validate(schema: #"{"$ref":"other.json"}"#, values: [:])
+        #expect(missing == #"failing loading "file:///other.json": open /other.json: no such file or directory"#)
+        let device = ValuesSchema.validate(schema: #"{"$ref":"file:///dev/zero"}"#, values: [:])
+        #expect(device == #"failing loading "file:///dev/zero": read /dev/zero: not a regular file"#)
     }
 }

@@ -49,17 +49,6 @@ struct SchemaCompiler {
             + SchemaText.quote(metaschemaURL(draft) + "#") + "\n" + SchemaValidationError.display(errors))
     }
 
-    /// Helm's `file` loader: reads the path of a `file://` URL.
-    static func readFile(_ url: String) -> Result<String, SchemaCompileError> {
-        let path = percentDecode(String(url.dropFirst("file://".count)))
-        do {
-            let bytes = try FileSystem.read(path)
-            return .success(String(decoding: bytes, as: UTF8.self))
-        } catch {
-            return .failure(SchemaCompileError("failing loading \"\(url)\": open \(path): no such file or directory"))
-        }
-    }
-
     /// The dialect named by `$schema` (4, 6, 7, 2019, 2020).
     static func draft(of doc: SchemaJSON, default d: Int) throws(SchemaCompileError) -> Int {
         guard case .string(let s)? = doc["$schema"] else { return d }
@@ -92,8 +81,16 @@ struct SchemaCompiler {
         }
     }
 
-    /// Compiles the meta-schema of `draft` (embedded; never fails for the known dialects).
+    /// Compiles the meta-schema of `draft` (embedded; never fails for the known dialects). Compiled
+    /// once per process: the nodes are never mutated after compilation.
     static func compileMetaschema(_ draft: Int) throws(SchemaCompileError) -> CompiledSchema {
+        if let hit = MetaschemaCache.shared.get(draft) { return hit }
+        let compiled = try compileMetaschemaUncached(draft)
+        MetaschemaCache.shared.put(draft, compiled)
+        return compiled
+    }
+
+    private static func compileMetaschemaUncached(_ draft: Int) throws(SchemaCompileError) -> CompiledSchema {
         var c = SchemaCompiler(loadFile: { url in .failure(SchemaCompileError("failing loading \(quoteGo(url))")) })
         let url = metaschemaURL(draft)
         c.out.root = try c.target(url + "#", draft: draft)
@@ -202,10 +199,8 @@ struct SchemaCompiler {
         }
         func int(_ kw: String) throws(SchemaCompileError) -> Int? {
             guard let v = o[kw] else { return nil }
-            guard case .number(let num) = v, num.isInteger, !num.negative, num.point <= 18 else {
-                throw bad(kw, "a non-negative integer")
-            }
-            return Int(exactly: num.double)
+            guard case .number(let num) = v, num.isInteger, !num.negative else { throw bad(kw, "a non-negative integer") }
+            return num.wrappingInt
         }
         func number(_ kw: String) throws(SchemaCompileError) -> SchemaNumber? {
             guard let v = o[kw] else { return nil }
@@ -290,7 +285,8 @@ struct SchemaCompiler {
         n.minProperties = try int("minProperties")
         n.maxProperties = try int("maxProperties")
         if draft >= 6 { n.propertyNames = try subOne("propertyNames") }
-        if draft < 2019, case .object(let deps)? = o["dependencies"] {
+        // The library keeps draft 7's `dependencies` in every dialect (2019-09 split it in two).
+        if case .object(let deps)? = o["dependencies"] {
             for (k, d) in deps {
                 if case .array = d {
                     var names: [String] = []
@@ -482,72 +478,14 @@ struct SchemaCompiler {
             index(doc, docURL: url, base: url, draft: docDraft)
         }
     }
+}
 
-    // MARK: URL helpers
+/// Compiled meta-schemas shared by all validations (read-only after insertion).
+private final class MetaschemaCache: @unchecked Sendable {
+    static let shared = MetaschemaCache()
+    private var entries: [Int: CompiledSchema] = [:]
+    private let lock = Lock()
 
-    struct Resolved {
-        var text: String
-        var withoutFragment: String { SchemaCompiler.splitFragment(text).0 }
-    }
-
-    static func splitFragment(_ url: String) -> (String, String) {
-        guard let h = url.firstIndex(of: "#") else { return (url, "") }
-        return (String(url[..<h]), String(url[url.index(after: h)...]))
-    }
-
-    /// RFC 3986 reference resolution, enough for schema references.
-    static func resolve(_ ref: String, against base: String) -> Resolved {
-        if ref.hasPrefix("#") { return Resolved(text: splitFragment(base).0 + ref) }
-        if let colon = ref.firstIndex(of: ":"), !ref[..<colon].contains("/"), !ref[..<colon].contains("#") {
-            return Resolved(text: ref)
-        }
-        let b = splitFragment(base).0
-        guard let schemeEnd = b.range(of: "://") else { return Resolved(text: ref) }
-        let afterScheme = b[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
-        let prefix = String(b[..<authorityEnd])
-        var path = String(b[authorityEnd...])
-        if ref.hasPrefix("//") { return Resolved(text: String(b[..<schemeEnd.upperBound]) + ref.dropFirst(2)) }
-        let (refPath, frag) = splitFragment(ref)
-        if refPath.hasPrefix("/") {
-            path = refPath
-        } else if refPath.isEmpty {
-        } else {
-            if let slash = path.lastIndex(of: "/") { path = String(path[...slash]) } else { path = "/" }
-            path += refPath
-        }
-        var parts: [Substring] = []
-        for seg in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if seg == "." { continue }
-            if seg == ".." { if parts.count > 1 { parts.removeLast() }; continue }
-            parts.append(seg)
-        }
-        var text = prefix + parts.joined(separator: "/")
-        if ref.contains("#") { text += "#" + frag }
-        return Resolved(text: text)
-    }
-
-    static func escapePointer(_ s: String) -> String {
-        s.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
-    }
-
-    static func unescapePointer(_ s: String) -> String {
-        s.replacingAll("~1", with: "/").replacingAll("~0", with: "~")
-    }
-
-    static func percentDecode(_ s: String) -> String {
-        var out: [UInt8] = []
-        let b = Array(s.utf8)
-        var i = 0
-        while i < b.count {
-            if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let v = UInt8(String(decoding: b[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                out.append(v)
-                i += 3
-            } else {
-                out.append(b[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    func get(_ draft: Int) -> CompiledSchema? { lock.withLock { entries[draft] } }
+    func put(_ draft: Int, _ schema: CompiledSchema) { lock.withLock { entries[draft] = schema } }
 }

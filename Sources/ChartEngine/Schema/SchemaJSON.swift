@@ -34,7 +34,12 @@ indirect enum SchemaJSON: Sendable, Equatable {
         case .string(let s): return .string(s)
         case .number(let n):
             if n.isInteger, n.point <= 18, let i = Int64(exactly: n.double) { return .int(i) }
-            return .float(n.double)
+            // Out-of-range magnitudes keep their kind for the meta-schema's checks: a huge integer
+            // stays an integer, a tiny non-zero number stays non-zero.
+            let d = n.double
+            if d.isInfinite { return .float(n.negative ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude) }
+            if d == 0 && !n.isZero { return .float(n.negative ? -.leastNonzeroMagnitude : .leastNonzeroMagnitude) }
+            return .float(d)
         case .array(let a): return .list(a.map { convert($0, depth: depth + 1) })
         case .object(let o): return .map(o.mapValues { convert($0, depth: depth + 1) })
         }
@@ -73,6 +78,14 @@ indirect enum SchemaJSON: Sendable, Equatable {
             return bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? "EOF" : "unexpected EOF"
         }
         if message.contains("after top-level value") { return "invalid character after top-level value" }
+        // A literal cut off by the end of input (`tru`) is also a truncated document for the decoder.
+        if message.contains("in literal") {
+            let tail = bytes.reversed().prefix { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }.reversed()
+            let word = String(decoding: Array(tail), as: UTF8.self)
+            if !word.isEmpty, ["true", "false", "null"].contains(where: { $0.hasPrefix(word) && $0 != word }) {
+                return "unexpected EOF"
+            }
+        }
         return message
     }
 

@@ -93,6 +93,17 @@ struct SchemaNumber: Sendable, Equatable, Hashable {
 
     var isZero: Bool { digits.isEmpty }
 
+    /// The low 64 bits of an integral value as a signed integer, which is what the library's
+    /// conversion yields for counts beyond int64 (`minLength: 1e30` wants 5,076,944,270,305,263,616).
+    var wrappingInt: Int {
+        var v: UInt64 = 0
+        for d in digits { v = v &* 10 &+ UInt64(d) }
+        // 10^64 is a multiple of 2^64, so further zeros change nothing.
+        for _ in 0..<min(max(point - digits.count, 0), 64) { v = v &* 10 }
+        let signed = Int64(bitPattern: negative ? (0 &- v) : v)
+        return Int(signed)
+    }
+
     /// True when the value has no fractional part.
     var isInteger: Bool { digits.isEmpty || digits.count <= point }
 

@@ -66,7 +66,7 @@ struct SchemaValidator {
         var ue = Uneval(v)
         func fail(_ m: String) -> SchemaValidationError { SchemaValidationError(location: loc, kind: .message(m)) }
 
-        if let b = s.boolValue { return b ? (nil, Uneval(.null)) : (fail("false schema"), ue) }
+        if let b = s.boolValue { return b ? (nil, ue) : (fail("false schema"), ue) }
 
         // A schema re-entered for the same value through references is a cycle.
         var k = scopes.count - 2
@@ -392,10 +392,8 @@ struct SchemaValidator {
         func fail(_ m: String, _ causes: [SchemaValidationError] = []) {
             errors.append(SchemaValidationError(location: loc, kind: .message(m), causes: causes))
         }
-        if let n = s.not {
-            var scratch = ue
-            if try evalSelf(n, v, loc, vid, &scratch) == nil { fail("'not' failed") }
-        }
+        // As in the library, a `not` subschema that passes still marks what it evaluated.
+        if let n = s.not, try evalSelf(n, v, loc, vid, &ue) == nil { fail("'not' failed") }
         if !s.allOf.isEmpty {
             var causes: [SchemaValidationError] = []
             for n in s.allOf { if let e = try evalSelf(n, v, loc, vid, &ue) { causes.append(e) } }
