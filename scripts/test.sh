@@ -8,6 +8,7 @@ echo "== goldens: checking committed Helm outputs against the real Helm (helm-py
 .venv/bin/python scripts/goldens.py --check
 .venv/bin/python Tests/ChartEngineTests/Fixtures/lint/oracle.py --check
 .venv/bin/python Tests/ChartEngineTests/Fixtures/create/oracle.py --check
+.venv/bin/python scripts/schema-goldens.py --check
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build
