@@ -34,23 +34,7 @@ struct LintCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "namespace scope for this request")
     var namespace: String?
 
-    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file or a URL (can specify multiple)")
-    var values: [String] = []
-
-    @Option(name: .customLong("set"), help: "set values on the command line")
-    var set: [String] = []
-
-    @Option(name: .customLong("set-string"), help: "set STRING values on the command line")
-    var setString: [String] = []
-
-    @Option(name: .customLong("set-file"), help: "set values from respective files")
-    var setFile: [String] = []
-
-    @Option(name: .customLong("set-json"), help: "set JSON values on the command line")
-    var setJSON: [String] = []
-
-    @Option(name: .customLong("set-literal"), help: "set a literal STRING value on the command line")
-    var setLiteral: [String] = []
+    @OptionGroup var valueFlags: ValuesFlags
 
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
@@ -72,10 +56,7 @@ struct LintCommand: ParsableCommand {
                 throw ChartEngineError(.usage, "invalid kube version '\(kubeVersion)': \(e.message)")
             }
         }
-        let valueOptions = ValueOptions(
-            valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
-            jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
-            literalValues: setLiteral)
+        let valueOptions = valueFlags.valueOptions
         options.values = try valueOptions.merged()
         let (output, failure) = LintAction.run(paths: paths, options: options)
         ErrorReporting.writeStdout(output)

@@ -19,23 +19,7 @@ struct TemplateCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "namespace scope for this request")
     var namespace: String?
 
-    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file (can specify multiple)")
-    var values: [String] = []
-
-    @Option(name: .customLong("set"), help: "set values on the command line")
-    var set: [String] = []
-
-    @Option(name: .customLong("set-string"), help: "set STRING values on the command line")
-    var setString: [String] = []
-
-    @Option(name: .customLong("set-file"), help: "set values from respective files")
-    var setFile: [String] = []
-
-    @Option(name: .customLong("set-json"), help: "set JSON values on the command line")
-    var setJSON: [String] = []
-
-    @Option(name: .customLong("set-literal"), help: "set a literal STRING value on the command line")
-    var setLiteral: [String] = []
+    @OptionGroup var valueFlags: ValuesFlags
 
     @Option(name: [.customShort("s"), .customLong("show-only")], help: "only show manifests rendered from the given templates")
     var showOnly: [String] = []
@@ -103,10 +87,7 @@ struct TemplateCommand: ParsableCommand {
         // pflag's StringSlice flags split on commas.
         render.skipSchemaValidation = skipSchemaValidation
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
-        let valueOptions = ValueOptions(
-            valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
-            jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
-            literalValues: setLiteral)
+        let valueOptions = valueFlags.valueOptions
         let userValues = try valueOptions.merged()
         try chartFlags.checkUnsupported()
         let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
