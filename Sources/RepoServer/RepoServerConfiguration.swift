@@ -12,8 +12,9 @@ public enum RepoServerAuth: Sendable, Equatable {
 public struct RepoServerConfiguration: Sendable {
     /// The directory whose archives (`*.tgz`, `*/*.tgz`) and provenance files are served.
     public var repoDirectory: String
-    /// The address to listen on; port 0 asks the kernel for a free port.
+    /// The address to listen on (`127.0.0.1` by default; `0.0.0.0` for every interface).
     public var host: String
+    /// The port to listen on; 0 asks the kernel for a free one (see ``RepoHTTPServer/port``).
     public var port: Int
     /// Base URL written into `index.yaml`; when nil the request's `Host` header is used
     /// (`http://HOST/…`), and relative URLs when the request has none.

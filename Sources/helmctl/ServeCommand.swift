@@ -67,7 +67,7 @@ struct ServeCommand: ParsableCommand {
         if !dir.hasPrefix("/") { dir = CurrentDirectory.path() + "/" + dir }
         var auth = RepoServerAuth.none
         if let basicAuth {
-            guard basicAuth != bearerToken, bearerToken == nil else {
+            guard bearerToken == nil else {
                 throw ChartEngineError(.usage, "--basic-auth and --bearer-token cannot be combined")
             }
             guard let colon = basicAuth.firstIndex(of: ":"), colon != basicAuth.startIndex else {
