@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-2}   # alternate helmctl/nginx this many times per target and keep each one's best
+
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 
@@ -97,9 +99,16 @@ cmp <(curl -sf "http://127.0.0.1:$hport/$big") "$work/repo/$big"
 
 rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '/Requests\/sec:/ {print $2}'; }
 
+best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
+
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, best of $ROUNDS alternating rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-12s %14s %14s %8s\n' target helmctl_req/s nginx_req/s ratio
 for target in index.yaml "$big"; do
-  h=$(rps "http://127.0.0.1:$hport/$target")
-  n=$(rps "http://127.0.0.1:$nport/$target")
+  hs=(); ns=()
+  for _ in $(seq 1 "$ROUNDS"); do
+    hs+=("$(rps "http://127.0.0.1:$hport/$target")")
+    ns+=("$(rps "http://127.0.0.1:$nport/$target")")
+  done
+  h=$(best "${hs[@]}"); n=$(best "${ns[@]}")
   printf '%-12s %14s %14s %8s\n' "${target%%-1.0.0.tgz}" "$h" "$n" "$(python3 -c "print(f'{$h/$n:.2f}')")"
 done
