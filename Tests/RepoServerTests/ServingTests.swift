@@ -125,6 +125,10 @@ struct ServingTests {
                 // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
                 #expect(try fetch(server, target, headers: ["If-None-Match": "\"other\"", "If-Modified-Since": modified]).status == 200)
                 #expect(try fetch(server, "HEAD", target, headers: ["If-None-Match": etag]).status == 304)
+                // A 304 has no body, so a keep-alive connection stays in step.
+                let client = try RawClient(port: server.port)
+                #expect(try client.request("GET", target, headers: ["If-None-Match": etag]).status == 304)
+                #expect(try client.request("GET", target).body == first.body)
             }
         }
     }
