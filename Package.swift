@@ -26,10 +26,11 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ChartEngine",
-                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto"],
+                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl"],
                 swiftSettings: strict),
         .target(name: "RepoServer",
                 dependencies: [

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --with-oracle
 echo "== goldens: checking committed Helm outputs against the real Helm (helm-python-sdk 0.2.2)"
 .venv/bin/python scripts/goldens.py --check
+.venv/bin/python Tests/ChartEngineTests/Fixtures/lint/oracle.py --check
+.venv/bin/python Tests/ChartEngineTests/Fixtures/create/oracle.py --check
 echo "== swift test"
 swift build --build-tests
 swift test --skip-build

@@ -27,12 +27,13 @@ struct PackageCommand: ParsableCommand {
         guard !paths.isEmpty else {
             throw ChartEngineError(.usage, "need at least one argument, the path to the chart")
         }
-        if dependencyUpdate {
-            throw ChartEngineError(.usage, "--dependency-update is not supported yet by helmctl")
-        }
         var dest = destination
         if dest == "." { dest = CurrentDirectory.path() }
         for path in paths {
+            if dependencyUpdate {
+                // Helm discards the manager's output here.
+                try DependencyManager(chartPath: path, paths: GlobalPaths.current(), out: { _ in }).update()
+            }
             let written = try ChartPackager.package(
                 directory: path, destination: dest,
                 options: .init(version: version, appVersion: appVersion))

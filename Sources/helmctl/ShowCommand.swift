@@ -49,12 +49,16 @@ struct ShowPart<Kind: ShowPartKind>: ParsableCommand {
     @Argument(help: "CHART")
     var chart: [String] = []
 
+    @OptionGroup var chartFlags: ChartPathFlags
+
     func run() throws {
         guard chart.count == 1 else {
             throw ChartEngineError(.usage, "\"helmctl show \(Kind.format.rawValue)\" requires 1 argument\n\n"
                 + "Usage:  helmctl show \(Kind.format.rawValue) [CHART] [flags]")
         }
         // cobra prints the action's output with Fprint (no extra newline).
-        ErrorReporting.writeStdout(try ShowAction.run(path: chart[0], format: Kind.format))
+        try chartFlags.checkUnsupported()
+        let loaded = try ChartReference.load(chart[0], options: chartFlags.reference, paths: GlobalPaths.current())
+        ErrorReporting.writeStdout(ShowAction.show(loaded, format: Kind.format))
     }
 }

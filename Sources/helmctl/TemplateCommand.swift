@@ -55,6 +55,9 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("hide-secret"), help: "hide Kubernetes Secrets")
     var hideSecret = false
 
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
     @Option(name: .customLong("kube-version"), help: "Kubernetes version used for Capabilities.KubeVersion")
     var kubeVersion: String?
 
@@ -70,12 +73,23 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
     var isUpgrade = false
 
+    /// Helm's global kubeconfig flags: offline they only choose the default namespace.
+    @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
+    var kubeContext: String?
+
+    @OptionGroup var chartFlags: ChartPathFlags
+
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
     @Flag(name: .customLong("debug"), help: "enable verbose output")
     var debug = false
 
     func run() throws {
-        let (name, chartPath) = try nameAndChart()
+        let (name, chartRef) = try nameAndChart()
+        // Helm's order: locate the chart, merge the values, then load the chart.
+        let chartPath = try ChartLocator.locate(chartRef)
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
                                    isInstall: !isUpgrade, isUpgrade: isUpgrade)
         if let kv = kubeVersion, !kv.isEmpty {
@@ -87,13 +101,15 @@ struct TemplateCommand: ParsableCommand {
             }
         }
         // pflag's StringSlice flags split on commas.
+        render.skipSchemaValidation = skipSchemaValidation
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
         let valueOptions = ValueOptions(
             valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
             jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
             literalValues: setLiteral)
         let userValues = try valueOptions.merged()
-        let chart = try ChartLoader.load(directory: chartPath)
+        try chartFlags.checkUnsupported()
+        let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
         let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)
@@ -126,13 +142,14 @@ struct TemplateCommand: ParsableCommand {
         return ("release-name", arguments[0])
     }
 
-    /// `-n`, else `HELM_NAMESPACE`, else `default` (no kubeconfig is consulted offline).
+    /// `-n`, else `HELM_NAMESPACE`, else the current kubeconfig context's namespace, else `default`
+    /// (Helm's `EnvSettings.Namespace`).
     func resolvedNamespace() -> String {
         if let ns = namespace, !ns.isEmpty { return ns }
         if let env = getenv("HELM_NAMESPACE") {
             let s = String(cString: env)
             if !s.isEmpty { return s }
         }
-        return "default"
+        return KubeconfigNamespace.current(kubeconfig: kubeconfig, context: kubeContext) ?? "default"
     }
 }

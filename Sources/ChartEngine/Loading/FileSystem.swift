@@ -125,3 +125,8 @@ func joinPath(_ parts: String...) -> String {
     }
     return out
 }
+
+extension FileSystem {
+    /// Removes a file if it exists (errors ignored, as Helm's cache clean-up does).
+    static func remove(_ path: String) { unlink(path) }
+}

@@ -53,10 +53,10 @@ public enum RepoIndexAction {
 
 /// Helm's `fileutil.AtomicWriteFile`: write a sibling temporary file, then rename it into place.
 enum AtomicFile {
-    static func write(_ path: String, _ bytes: [UInt8]) throws(ChartEngineError) {
+    static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(ChartEngineError) {
         let tmp = path + ".tmp-\(getpid())"
         try FileSystem.write(tmp, bytes, append: false)
-        chmod(tmp, 0o644)
+        chmod(tmp, mode)
         if rename(tmp, path) != 0 {
             let err = errno
             unlink(tmp)

@@ -1,7 +1,7 @@
 /// Go's `regexp` package (RE2 syntax, leftmost-first matching, linear time): ``RE2Parser`` builds
 /// the tree with Go's error texts, ``RE2Program`` runs it. Positions are Unicode-scalar offsets, as
 /// Go's are UTF-8 rune boundaries.
-struct GoRegexp: Sendable {
+package struct GoRegexp: Sendable {
     /// The RE2 source text.
     let source: String
     let program: RE2Program
@@ -11,16 +11,16 @@ struct GoRegexp: Sendable {
     let groupNames: [String?]
 
     /// A parse error, printed as Go's `regexp/syntax.Error`.
-    struct ParseError: Error, Sendable {
+    package struct ParseError: Error, Sendable {
         let code: String
         let expr: String
-        var message: String { "error parsing regexp: \(code): `\(expr)`" }
+        package var message: String { "error parsing regexp: \(code): `\(expr)`" }
     }
 
     private static let cache = RegexCache()
 
     /// Compiles `pattern` (cached: charts call regex functions inside loops).
-    static func compile(_ pattern: String) throws(ParseError) -> GoRegexp {
+    package static func compile(_ pattern: String) throws(ParseError) -> GoRegexp {
         if let hit = cache.get(pattern) { return hit }
         var parser = RE2Parser(pattern)
         let tree = try parser.parse()
@@ -50,7 +50,7 @@ struct GoRegexp: Sendable {
     // MARK: Matching
 
     /// One match: the scalar range of each group (nil when the group did not take part).
-    typealias Match = [Range<Int>?]
+    package typealias Match = [Range<Int>?]
 
     private func match(_ input: [Unicode.Scalar], from: Int) -> Match? {
         guard let slots = program.search(input, from: from) else { return nil }
@@ -62,7 +62,7 @@ struct GoRegexp: Sendable {
 
     /// Go's `allMatches`: successive matches, skipping an empty match right after the previous one and
     /// stepping one rune past empty matches; at most `n` when `n >= 0`.
-    func allMatches(_ input: [Unicode.Scalar], limit n: Int) -> [Match] {
+    package func allMatches(_ input: [Unicode.Scalar], limit n: Int) -> [Match] {
         var out: [Match] = []
         var pos = 0
         var prevMatchEnd = -1
@@ -88,7 +88,7 @@ struct GoRegexp: Sendable {
         return s
     }
 
-    func firstMatch(in s: String) -> [String?]? {
+    package func firstMatch(in s: String) -> [String?]? {
         let input = Array(s.unicodeScalars)
         return match(input, from: 0).map { $0.map { $0.map { Self.text(input, $0) } } }
     }

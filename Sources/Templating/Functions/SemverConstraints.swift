@@ -2,7 +2,7 @@
 /// comma- or space-separated comparisons; `A - B` ranges; `~`, `^`, `x`/`*` wildcards. The grammar is
 /// recognised with the same Go regular expressions the library uses (run by ``GoRegexp``), so odd
 /// inputs are accepted or refused exactly as in Helm.
-struct SemverConstraints {
+package struct SemverConstraints {
     /// One comparison, e.g. `>=1.20-0`.
     struct Constraint {
         var version: SemverVersion
@@ -29,7 +29,12 @@ struct SemverConstraints {
         do { return try GoRegexp.compile(p) } catch { throw FunctionError("constraint Parser Error") }
     }
 
-    static func parse(_ text: String) throws -> SemverConstraints {
+    /// `semver.NewConstraint`; the error's message is the library's.
+    package static func parse(_ text: String) throws(FunctionError) -> SemverConstraints {
+        do { return try parseUntyped(text) } catch let e as FunctionError { throw e } catch { throw FunctionError("\(error)") }
+    }
+
+    static func parseUntyped(_ text: String) throws -> SemverConstraints {
         let rewritten = try rewriteRange(text)
         var alternatives: [[Constraint]] = []
         let validRE = try re(valid)
@@ -87,7 +92,7 @@ struct SemverConstraints {
     }
 
     /// `Constraints.Check`.
-    func check(_ v: SemverVersion) -> Bool {
+    package func check(_ v: SemverVersion) -> Bool {
         alternatives.contains { all in all.allSatisfy { $0.admits(v) } }
     }
 }

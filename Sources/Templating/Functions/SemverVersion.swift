@@ -1,14 +1,14 @@
-import StructuredData
+package import StructuredData
 
 /// A `*semver.Version` from Masterminds/semver v3 (what Sprig's `semver` returns): loose parsing
 /// (`v1`, `1.2`, leading zeros coerced), prerelease ordering and the methods templates call.
-struct SemverVersion: TemplateObject, Hashable {
+package struct SemverVersion: TemplateObject, Hashable {
     var major: UInt64
     var minor: UInt64
     var patch: UInt64
     var prerelease: String
     var metadata: String
-    var original: String
+    package var original: String
     /// `*semver.Version` (from `semver`) or `semver.Version` (from `IncMinor` and friends).
     var isPointer = true
 
@@ -16,7 +16,12 @@ struct SemverVersion: TemplateObject, Hashable {
         #"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$"#
 
     /// `semver.NewVersion` with its default `CoerceNewVersion`.
-    static func parse(_ s: String) throws -> SemverVersion {
+    /// `semver.NewVersion`; the error's message is the library's.
+    package static func parse(_ s: String) throws(FunctionError) -> SemverVersion {
+        do { return try parseUntyped(s) } catch let e as FunctionError { throw e } catch { throw FunctionError("\(error)") }
+    }
+
+    static func parseUntyped(_ s: String) throws -> SemverVersion {
         guard let re = try? GoRegexp.compile(looseSyntax), let m = re.firstMatch(in: s) else {
             throw FunctionError("invalid semantic version")
         }
@@ -43,7 +48,7 @@ struct SemverVersion: TemplateObject, Hashable {
         return v
     }
 
-    var string: String {
+    package var string: String {
         var s = "\(major).\(minor).\(patch)"
         if !prerelease.isEmpty { s += "-" + prerelease }
         if !metadata.isEmpty { s += "+" + metadata }
@@ -51,7 +56,7 @@ struct SemverVersion: TemplateObject, Hashable {
     }
 
     /// `Version.Compare`: -1, 0 or 1; metadata is ignored; a prerelease sorts before its release.
-    func compare(_ o: SemverVersion) -> Int {
+    package func compare(_ o: SemverVersion) -> Int {
         for (a, b) in [(major, o.major), (minor, o.minor), (patch, o.patch)] where a != b {
             return a < b ? -1 : 1
         }
@@ -82,12 +87,12 @@ struct SemverVersion: TemplateObject, Hashable {
 
     // MARK: TemplateObject
 
-    var goTypeName: String { isPointer ? "*semver.Version" : "semver.Version" }
-    var goKind: String { isPointer ? "ptr" : "struct" }
-    var formatted: String { string }
-    var dataValue: Value { .string(string) }
+    package var goTypeName: String { isPointer ? "*semver.Version" : "semver.Version" }
+    package var goKind: String { isPointer ? "ptr" : "struct" }
+    package var formatted: String { string }
+    package var dataValue: Value { .string(string) }
 
-    func member(_ name: String) -> TemplateMember? {
+    package func member(_ name: String) -> TemplateMember? {
         let v = self
         @Sendable func other(_ args: [TemplateValue], _ method: String) throws -> SemverVersion {
             guard args.count == 1 else {

@@ -36,7 +36,17 @@ struct Lexer {
     }
 
     mutating func emit(_ kind: Token.Kind) {
-        let v = String(decoding: src[start..<pos], as: UTF8.self)
+        // Punctuation and space have fixed spellings: no need to decode them from the source.
+        let v: String
+        switch kind {
+        case .space: v = " "
+        case .assign: v = "="
+        case .declare: v = ":="
+        case .pipe: v = "|"
+        case .leftParen: v = "("
+        case .rightParen: v = ")"
+        default: v = String(decoding: src[start..<pos], as: UTF8.self)
+        }
         tokens.append(Token(kind: kind, pos: start, value: v, line: startLine))
         start = pos
         startLine = line

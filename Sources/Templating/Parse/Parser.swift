@@ -377,10 +377,11 @@ struct Parser {
         let token = nextNonSpace()
         switch token.kind {
         case .identifier:
-            if functions[token.value] == nil && !builtinNames.contains(token.value) {
+            let fn = functions[token.value]
+            if fn == nil && !builtinNames.contains(token.value) {
                 throw error("function \(goQuote(token.value)) not defined")
             }
-            return .identifier(pos: token.pos, name: token.value)
+            return .identifier(pos: token.pos, name: token.value, fn: fn)
         case .dot: return .dot(pos: token.pos)
         case .nil: return .nilValue(pos: token.pos)
         case .variable:

@@ -1,0 +1,10 @@
+#include <curl/curl.h>
+/* curl_easy_setopt/curl_easy_getinfo are C variadics, which Swift cannot call: typed wrappers. */
+static inline CURLcode curl_easy_setopt_long(CURL *h, CURLoption o, long v)        { return curl_easy_setopt(h, o, v); }
+static inline CURLcode curl_easy_setopt_ptr (CURL *h, CURLoption o, const void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode curl_easy_setopt_str (CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode curl_easy_setopt_off (CURL *h, CURLoption o, curl_off_t v)  { return curl_easy_setopt(h, o, v); }
+typedef size_t (*clibcurl_write_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
+static inline CURLcode curl_easy_setopt_write(CURL *h, CURLoption o, clibcurl_write_cb v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode curl_easy_getinfo_long(CURL *h, CURLINFO i, long *out)   { return curl_easy_getinfo(h, i, out); }
+static inline CURLcode curl_easy_getinfo_str (CURL *h, CURLINFO i, char **out)  { return curl_easy_getinfo(h, i, out); }

@@ -1,0 +1,77 @@
+import Templating
+
+/// Helm's `ChartPathOptions.LocateChart` for the commands that take a chart (`template`, `show`):
+/// an existing directory or archive is used as is; `--repo URL NAME`, `repo/chart` and chart URLs
+/// are downloaded (into memory) and loaded from the archive bytes.
+public enum ChartReference {
+    /// The chart-locating flags (`--version`, `--devel`, `--repo`, credentials and TLS).
+    public struct Options: Sendable {
+        public var version = ""
+        public var devel = false
+        public var repoURL = ""
+        public var http = HTTPOptions()
+        public init() {}
+    }
+
+    /// Where a chart reference points.
+    public enum Location: Sendable, Equatable {
+        /// A local directory or archive.
+        case path(String)
+        /// A downloaded archive.
+        case archive(url: String, bytes: [UInt8])
+    }
+
+    /// Resolves `name` to a local path or downloaded archive bytes.
+    public static func locate(_ name: String, options o: Options, paths: HelmPaths) throws(ChartEngineError) -> Location {
+        let trimmed = name.trimmingSpaces()
+        var version = o.version.trimmingSpaces()
+        if version.isEmpty && o.devel { version = ">0.0.0-0" }
+        if URLParts(trimmed).scheme == "oci" {
+            throw ChartEngineError(.usage, "unable to lookup chart \"\(trimmed)\", missing registry client")
+        }
+        if FileSystem.kind(of: trimmed) != .missing { return .path(trimmed) }
+        if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {
+            throw ChartEngineError(.chartNotFound, "path \"\(trimmed)\" not found")
+        }
+        var ref = trimmed
+        var http = o.http
+        var digest = ""
+        if !o.repoURL.isEmpty {
+            let found = try ChartRepository.findChart(inRepoURL: o.repoURL, chart: trimmed, version: version,
+                                                      options: o.http, cache: paths.repositoryCache)
+            ref = found.url
+            digest = found.digest
+            // Credentials follow only to the repository's own scheme and host unless told otherwise.
+            http.credentialsURL = o.repoURL
+            if !http.passCredentialsAll && !HTTPClient.sameOrigin(o.repoURL, ref) {
+                http.username = ""
+                http.password = ""
+            }
+        }
+        let downloader = ChartDownloader(paths: paths, options: http)
+        var r = try downloader.resolve(ref, version: version)
+        if !digest.isEmpty { r.digest = digest }
+        return .archive(url: r.url, bytes: try downloader.fetch(r))
+    }
+
+    /// Locates and loads the chart.
+    public static func load(_ name: String, options: Options, paths: HelmPaths) throws -> Chart {
+        switch try locate(name, options: options, paths: paths) {
+        case .path(let p):
+            return try ChartLoader.load(directory: p)
+        case .archive(_, let bytes):
+            return try LargeStack.run { try ChartArchive.load(bytes: bytes) }
+        }
+    }
+}
+
+extension String {
+    /// Go's `strings.TrimSpace` for ASCII whitespace.
+    func trimmingSpaces() -> String {
+        let ws: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+        var s = Substring(self)
+        while let f = s.first, ws.contains(f) { s.removeFirst() }
+        while let l = s.last, ws.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

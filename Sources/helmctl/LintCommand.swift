@@ -1,0 +1,94 @@
+import ArgumentParser
+import ChartEngine
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `helmctl lint [PATH…]`: examine charts for possible issues, as `helm lint`.
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "examine a chart for possible issues")
+
+    @Argument(help: "PATH")
+    var paths: [String] = []
+
+    @Flag(name: .customLong("strict"), help: "fail on lint warnings")
+    var strict = false
+
+    @Flag(name: .customLong("with-subcharts"), help: "lint dependent charts")
+    var withSubcharts = false
+
+    @Flag(name: .customLong("quiet"), help: "print only warnings and errors")
+    var quiet = false
+
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
+    @Option(name: .customLong("kube-version"), help: "Kubernetes version used for capabilities and deprecation checks")
+    var kubeVersion: String = ""
+
+    @Option(name: [.short, .long], help: "namespace scope for this request")
+    var namespace: String?
+
+    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file or a URL (can specify multiple)")
+    var values: [String] = []
+
+    @Option(name: .customLong("set"), help: "set values on the command line")
+    var set: [String] = []
+
+    @Option(name: .customLong("set-string"), help: "set STRING values on the command line")
+    var setString: [String] = []
+
+    @Option(name: .customLong("set-file"), help: "set values from respective files")
+    var setFile: [String] = []
+
+    @Option(name: .customLong("set-json"), help: "set JSON values on the command line")
+    var setJSON: [String] = []
+
+    @Option(name: .customLong("set-literal"), help: "set a literal STRING value on the command line")
+    var setLiteral: [String] = []
+
+    @Flag(name: .customLong("debug"), help: "enable verbose output")
+    var debug = false
+
+    /// Helm's global kubeconfig flags: offline they only choose the default namespace.
+    @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
+    var kubeContext: String?
+
+    func run() throws {
+        var options = LintOptions(strict: strict, quiet: quiet, withSubcharts: withSubcharts,
+                                  namespace: resolvedNamespace(), skipSchemaValidation: skipSchemaValidation)
+        if !kubeVersion.isEmpty {
+            do {
+                options.kubeVersion = try KubeVersion.parse(kubeVersion)
+            } catch let e as ChartEngineError {
+                throw ChartEngineError(.usage, "invalid kube version '\(kubeVersion)': \(e.message)")
+            }
+        }
+        let valueOptions = ValueOptions(
+            valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
+            jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
+            literalValues: setLiteral)
+        options.values = try valueOptions.merged()
+        let (output, failure) = LintAction.run(paths: paths, options: options)
+        ErrorReporting.writeStdout(output)
+        if let failure { throw ChartEngineError(.invalidChart, failure) }
+    }
+
+    /// `-n`, else `HELM_NAMESPACE`, else the current kubeconfig context's namespace, else `default`.
+    func resolvedNamespace() -> String {
+        if let ns = namespace, !ns.isEmpty { return ns }
+        if let env = getenv("HELM_NAMESPACE") {
+            let s = String(cString: env)
+            if !s.isEmpty { return s }
+        }
+        return KubeconfigNamespace.current(kubeconfig: kubeconfig, context: kubeContext) ?? "default"
+    }
+}
