@@ -31,6 +31,8 @@ public struct RepoServerConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// How often the directory is polled for added or removed archives.
     public var pollInterval: Duration
+    /// Event-loop threads; nil shares NIO's process-wide group (one thread per core).
+    public var eventLoopThreads: Int?
     /// Receives one access-log line per request (without the newline) and server messages.
     public var log: @Sendable (String) -> Void
 
@@ -38,7 +40,7 @@ public struct RepoServerConfiguration: Sendable {
     public init(repoDirectory: String, host: String = "127.0.0.1", port: Int = 8879, baseURL: String? = nil,
                 auth: RepoServerAuth = .none, anonymousGet: Bool = false, enableUpload: Bool = false,
                 allowOverwrite: Bool = false, maxUploadBytes: Int = 20 << 20,
-                pollInterval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void = { _ in })
+                pollInterval: Duration = .seconds(1), eventLoopThreads: Int? = nil, log: @escaping @Sendable (String) -> Void = { _ in })
     {
         self.repoDirectory = repoDirectory
         self.host = host
@@ -50,6 +52,7 @@ public struct RepoServerConfiguration: Sendable {
         self.allowOverwrite = allowOverwrite
         self.maxUploadBytes = maxUploadBytes
         self.pollInterval = pollInterval
+        self.eventLoopThreads = eventLoopThreads
         self.log = log
     }
 }
