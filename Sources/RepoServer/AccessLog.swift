@@ -19,13 +19,35 @@ struct AccessLogLine: Sendable {
         userAgent = request.headers.first(name: "User-Agent") ?? "-"
     }
 
-    func text(time: Int) -> String {
-        "\(Self.clean(remote)) - \(Self.clean(user)) [\(HTTPDate.logFormat(time))] \"\(Self.clean(requestLine))\" "
-            + "\(status) \(bytes) \"\(Self.clean(referer))\" \"\(Self.clean(userAgent))\""
+    /// The line, given the log-format time of the response (cached per second by the caller).
+    func text(time: String) -> String {
+        var line = ""
+        line.reserveCapacity(96 + requestLine.utf8.count + userAgent.utf8.count)
+        line += Self.clean(remote)
+        line += " - "
+        line += Self.clean(user)
+        line += " ["
+        line += time
+        line += "] \""
+        line += Self.clean(requestLine)
+        line += "\" "
+        line += String(status)
+        line += " "
+        line += String(bytes)
+        line += " \""
+        line += Self.clean(referer)
+        line += "\" \""
+        line += Self.clean(userAgent)
+        line += "\""
+        return line
     }
 
     /// Escapes quotes, backslashes and control bytes so a client cannot forge log lines.
     static func clean(_ s: String) -> String {
+        // Fast path: nothing to escape (the usual case).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return s
+        }
         var out = ""
         for u in s.unicodeScalars {
             switch u {

@@ -67,6 +67,7 @@ final class FileCache: Sendable {
         var gzipped: ByteBuffer?
         var etag: String
         var mtimeSeconds: Int
+        var lastModified: String
     }
 
     /// Files up to this size are cached; larger ones are streamed from the thread pool.

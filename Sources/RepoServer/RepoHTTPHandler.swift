@@ -97,7 +97,8 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if path == "index.yaml" {
             let rendered = snapshot.renderedIndex(base: core.indexBase(request.headers))
             return sendEntity(context, request, &log, etag: rendered.etag, modified: snapshot.indexModified,
-                              type: "application/x-yaml", body: rendered.body, gzipped: rendered.gzipped)
+                              modifiedText: rendered.lastModified, type: "application/x-yaml", body: rendered.body,
+                              gzipped: rendered.gzipped)
         }
         guard let file = snapshot.files[path] else {
             return send(context, request, &log, .notFound, body: "404 page not found\n")
@@ -125,8 +126,8 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     {
         let type = Self.contentType(file.kind)
         if let hit = core.cache.lookup(path: file.absolutePath, etag: file.etag) {
-            return sendEntity(context, request, &log, etag: hit.etag, modified: hit.mtimeSeconds, type: type,
-                              body: hit.body, gzipped: hit.gzipped)
+            return sendEntity(context, request, &log, etag: hit.etag, modified: hit.mtimeSeconds,
+                              modifiedText: hit.lastModified, type: type, body: hit.body, gzipped: hit.gzipped)
         }
         let cache = core.cache
         let compress = file.kind == .provenance
@@ -135,7 +136,8 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard f.size <= cache.maxFileBytes else { return (f, nil) }
             let body = try f.read(offset: 0, count: f.size)
             let gz = compress ? Gzip.compress(Array(body.readableBytesView)).map { ByteBuffer(bytes: $0) } : nil
-            let entry = FileCache.Entry(body: body, gzipped: gz, etag: f.etag, mtimeSeconds: f.mtimeSeconds)
+            let entry = FileCache.Entry(body: body, gzipped: gz, etag: f.etag, mtimeSeconds: f.mtimeSeconds,
+                                        lastModified: HTTPDate.format(f.mtimeSeconds))
             cache.insert(path: file.absolutePath, entry: entry)
             return (f, entry)
         }
@@ -144,8 +146,8 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             var log = boundLog
             switch result {
             case .success((_, let entry?)):
-                self.sendEntity(context, request, &log, etag: entry.etag, modified: entry.mtimeSeconds, type: type,
-                                body: entry.body, gzipped: entry.gzipped)
+                self.sendEntity(context, request, &log, etag: entry.etag, modified: entry.mtimeSeconds,
+                                modifiedText: entry.lastModified, type: type, body: entry.body, gzipped: entry.gzipped)
             case .success((let f, nil)):
                 self.stream(context, request, &log, f, type: type)
             case .failure:
@@ -160,7 +162,8 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func stream(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ log: inout AccessLogLine,
                         _ file: OpenFile, type: String)
     {
-        var headers = entityHeaders(etag: file.etag, modified: file.mtimeSeconds, type: type, gzip: false)
+        var headers = entityHeaders(etag: file.etag, modifiedText: HTTPDate.format(file.mtimeSeconds), type: type,
+                                    gzip: false)
         if isNotModified(request.headers, etag: file.etag, modified: file.mtimeSeconds) {
             return finish(context, request, &log, .notModified, headers: headers, body: nil, length: 0)
         }
@@ -216,11 +219,12 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: Responses
 
-    private func entityHeaders(etag: String, modified: Int, type: String, gzip: Bool) -> HTTPHeaders {
+    private func entityHeaders(etag: String, modifiedText: String, type: String, gzip: Bool) -> HTTPHeaders {
         var headers = HTTPHeaders()
+        headers.reserveCapacity(10)
         headers.add(name: "Content-Type", value: type)
         headers.add(name: "ETag", value: etag)
-        headers.add(name: "Last-Modified", value: HTTPDate.format(modified))
+        headers.add(name: "Last-Modified", value: modifiedText)
         headers.add(name: "Accept-Ranges", value: "none")
         if gzip { headers.add(name: "Content-Encoding", value: "gzip") }
         return headers
@@ -228,11 +232,12 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A body held in memory, with validators and optional gzip variant.
     private func sendEntity(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ log: inout AccessLogLine,
-                            etag: String, modified: Int, type: String, body: ByteBuffer, gzipped: ByteBuffer?)
+                            etag: String, modified: Int, modifiedText: String, type: String, body: ByteBuffer,
+                            gzipped: ByteBuffer?)
     {
         let useGzip = gzipped != nil && Conditional.acceptsGzip(request.headers)
         let tag = useGzip ? Conditional.gzipTag(etag) : etag
-        var headers = entityHeaders(etag: tag, modified: modified, type: type, gzip: useGzip)
+        var headers = entityHeaders(etag: tag, modifiedText: modifiedText, type: type, gzip: useGzip)
         if gzipped != nil { headers.add(name: "Vary", value: "Accept-Encoding") }
         if isNotModified(request.headers, etag: etag, modified: modified) {
             headers.remove(name: "Content-Encoding")
@@ -290,7 +295,7 @@ final class RepoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         busy = false
         log.status = Int(status.code)
         log.bytes = bytes
-        core.config.log(log.text(time: HTTPDate.now()))
+        core.config.log(log.text(time: core.logTime()))
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive || draining {
             done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }

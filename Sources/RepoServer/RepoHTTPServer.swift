@@ -88,15 +88,27 @@ public final class RepoHTTPServer: Sendable {
     }
 
     /// Graceful shutdown: stop accepting, close idle connections, let busy ones finish their response
-    /// (they close right after it), then wait for every connection to close.
-    public func shutdown() async {
+    /// (they close right after it), then wait for every connection to close — at most `grace`, after
+    /// which the stragglers (a stalled client, say) are closed.
+    public func shutdown(grace: Duration = .seconds(10)) async {
         try? await listener.close()
         let open = connections.withLockedValue { Array($0.values) }
         for channel in open {
             channel.pipeline.fireUserInboundEventTriggered(DrainConnection())
         }
-        for channel in open {
-            try? await channel.closeFuture.get()
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for channel in open { try? await channel.closeFuture.get() }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                return false
+            }
+            if await group.next() == false {
+                for channel in open { try? await channel.close() }
+            }
+            group.cancelAll()
         }
     }
 }

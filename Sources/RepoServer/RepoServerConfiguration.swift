@@ -12,8 +12,9 @@ public enum RepoServerAuth: Sendable, Equatable {
 public struct RepoServerConfiguration: Sendable {
     /// The directory whose archives (`*.tgz`, `*/*.tgz`) and provenance files are served.
     public var repoDirectory: String
-    /// The address to listen on; port 0 asks the kernel for a free port.
+    /// The address to listen on (`127.0.0.1` by default; `0.0.0.0` for every interface).
     public var host: String
+    /// The port to listen on; 0 asks the kernel for a free one (see ``RepoHTTPServer/port``).
     public var port: Int
     /// Base URL written into `index.yaml`; when nil the request's `Host` header is used
     /// (`http://HOST/…`), and relative URLs when the request has none.
@@ -30,6 +31,8 @@ public struct RepoServerConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// How often the directory is polled for added or removed archives.
     public var pollInterval: Duration
+    /// Event-loop threads; nil shares NIO's process-wide group (one thread per core).
+    public var eventLoopThreads: Int?
     /// Receives one access-log line per request (without the newline) and server messages.
     public var log: @Sendable (String) -> Void
 
@@ -37,7 +40,7 @@ public struct RepoServerConfiguration: Sendable {
     public init(repoDirectory: String, host: String = "127.0.0.1", port: Int = 8879, baseURL: String? = nil,
                 auth: RepoServerAuth = .none, anonymousGet: Bool = false, enableUpload: Bool = false,
                 allowOverwrite: Bool = false, maxUploadBytes: Int = 20 << 20,
-                pollInterval: Duration = .seconds(1), log: @escaping @Sendable (String) -> Void = { _ in })
+                pollInterval: Duration = .seconds(1), eventLoopThreads: Int? = nil, log: @escaping @Sendable (String) -> Void = { _ in })
     {
         self.repoDirectory = repoDirectory
         self.host = host
@@ -49,6 +52,7 @@ public struct RepoServerConfiguration: Sendable {
         self.allowOverwrite = allowOverwrite
         self.maxUploadBytes = maxUploadBytes
         self.pollInterval = pollInterval
+        self.eventLoopThreads = eventLoopThreads
         self.log = log
     }
 }

@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 import UnixSignals
 
@@ -14,13 +16,21 @@ public struct RepoServerService: Service {
     }
 
     public func run() async throws {
-        let server = try await RepoHTTPServer.start(config)
-        onStart(server)
-        let interval = config.pollInterval
-        await cancelWhenGracefulShutdown {
-            await server.poll(sleep: { try await Task.sleep(for: interval) })
+        let ownGroup = config.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: max(1, $0)) }
+        let group: any EventLoopGroup = ownGroup ?? MultiThreadedEventLoopGroup.singleton
+        do {
+            let server = try await RepoHTTPServer.start(config, group: group)
+            onStart(server)
+            let interval = config.pollInterval
+            await cancelWhenGracefulShutdown {
+                await server.poll(sleep: { try await Task.sleep(for: interval) })
+            }
+            await server.shutdown()
+        } catch {
+            try? await ownGroup?.shutdownGracefully()
+            throw error
         }
-        await server.shutdown()
+        try? await ownGroup?.shutdownGracefully()
     }
 }
 

@@ -8,6 +8,8 @@ struct RenderedIndex: Sendable {
     /// The gzip variant, computed once (nil when compression failed).
     var gzipped: ByteBuffer?
     var etag: String
+    /// `Last-Modified`, preformatted.
+    var lastModified: String
 }
 
 /// One consistent view of the repository: the files that may be served and the index made from them.
@@ -47,7 +49,7 @@ final class RepoSnapshot: Sendable {
         }
         let bytes = Array(copy.yaml().utf8)
         let value = RenderedIndex(body: ByteBuffer(bytes: bytes), gzipped: Gzip.compress(bytes).map { ByteBuffer(bytes: $0) },
-                                  etag: "\"\(fnv1a(bytes))\"")
+                                  etag: "\"\(fnv1a(bytes))\"", lastModified: HTTPDate.format(indexModified))
         rendered.withLockedValue { cache in
             if cache.count >= 32 { cache.removeAll() }
             cache[base] = value

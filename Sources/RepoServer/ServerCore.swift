@@ -13,7 +13,7 @@ final class ServerCore: Sendable {
     /// The `WWW-Authenticate` challenge for 401 answers.
     let challenge: String
     private let expectedAuthorization: String?
-    private let date = NIOLockedValueBox<(Int, String)>((0, ""))
+    private let date = NIOLockedValueBox<(Int, String, String)>((0, "", ""))
 
     init(config: RepoServerConfiguration, state: RepoState, threadPool: NIOThreadPool) {
         self.config = config
@@ -62,11 +62,16 @@ final class ServerCore: Sendable {
     }
 
     /// The `Date` header, formatted once per second.
-    func dateHeader() -> String {
+    func dateHeader() -> String { clockStrings().http }
+
+    /// The access log's time stamp, formatted once per second.
+    func logTime() -> String { clockStrings().log }
+
+    private func clockStrings() -> (http: String, log: String) {
         let now = HTTPDate.now()
         return date.withLockedValue { cached in
-            if cached.0 != now { cached = (now, HTTPDate.format(now)) }
-            return cached.1
+            if cached.0 != now { cached = (now, HTTPDate.format(now), HTTPDate.logFormat(now)) }
+            return (cached.1, cached.2)
         }
     }
 }

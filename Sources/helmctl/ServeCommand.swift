@@ -45,6 +45,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "seconds between scans of the directory for changed archives")
     var pollInterval = 1.0
 
+    @Option(name: .customLong("threads"), help: "event-loop threads (default: one per core)")
+    var threads: Int?
+
     func run() throws {
         let config = try makeConfiguration()
         // ArgumentParser runs this synchronously (main.swift stays synchronous for the other commands),
@@ -67,7 +70,7 @@ struct ServeCommand: ParsableCommand {
         if !dir.hasPrefix("/") { dir = CurrentDirectory.path() + "/" + dir }
         var auth = RepoServerAuth.none
         if let basicAuth {
-            guard basicAuth != bearerToken, bearerToken == nil else {
+            guard bearerToken == nil else {
                 throw ChartEngineError(.usage, "--basic-auth and --bearer-token cannot be combined")
             }
             guard let colon = basicAuth.firstIndex(of: ":"), colon != basicAuth.startIndex else {
@@ -78,13 +81,16 @@ struct ServeCommand: ParsableCommand {
             guard !bearerToken.isEmpty else { throw ChartEngineError(.usage, "--bearer-token must not be empty") }
             auth = .bearer(token: bearerToken)
         }
+        if let threads, !(1...256).contains(threads) {
+            throw ChartEngineError(.usage, "--threads must be between 1 and 256")
+        }
         guard pollInterval > 0, pollInterval <= 86400 else {
             throw ChartEngineError(.usage, "--poll-interval must be between 0 and 86400 seconds")
         }
         return RepoServerConfiguration(
             repoDirectory: dir, host: host, port: port, baseURL: url, auth: auth, anonymousGet: anonymousGet,
             enableUpload: enableUpload, allowOverwrite: allowOverwrite, maxUploadBytes: maxUploadSize,
-            pollInterval: .milliseconds(Int64(pollInterval * 1000)),
+            pollInterval: .milliseconds(Int64(pollInterval * 1000)), eventLoopThreads: threads,
             log: { ErrorReporting.writeStderr($0 + "\n") })
     }
 

@@ -34,8 +34,11 @@ final class TempRepo: @unchecked Sendable {
         if padding > 0 {
             // Random bytes do not compress, so the archive grows by about `padding`.
             var g = SystemRandomNumberGenerator()
-            let bytes = (0..<padding).map { _ in UInt8.random(in: 0...255, using: &g) }
-            try Data(bytes).write(to: URL(fileURLWithPath: src + "/blob.bin"))
+            var bytes = [UInt8](repeating: 0, count: (padding + 7) / 8 * 8)
+            bytes.withUnsafeMutableBytes { raw in
+                for i in stride(from: 0, to: raw.count, by: 8) { raw.storeBytes(of: g.next(), toByteOffset: i, as: UInt64.self) }
+            }
+            try Data(bytes.prefix(padding)).write(to: URL(fileURLWithPath: src + "/blob.bin"))
         }
         let destination = subdir.map { dir + "/" + $0 } ?? dir
         let path = try ChartPackager.package(directory: src, destination: destination)

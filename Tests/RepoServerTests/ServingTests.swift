@@ -68,9 +68,10 @@ struct ServingTests {
 
     @Test func largeFilesAreStreamedIntact() async throws {
         let repo = try TempRepo()
-        let rel = try repo.addChart("big", "1.0.0", padding: 3 << 20)
+        // Past the 1 MiB cache limit, and more than one 256 KiB read chunk.
+        let rel = try repo.addChart("big", "1.0.0", padding: 3 << 19)
         let expected = try #require(repo.read(rel))
-        #expect(expected.count > 3 << 20)
+        #expect(expected.count > 3 << 19)
         try await withServer(repo) { server, _ async throws in
             // Twice: the second request must not be served from a (size-limited) cache either.
             for _ in 0..<2 {
@@ -125,6 +126,10 @@ struct ServingTests {
                 // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
                 #expect(try fetch(server, target, headers: ["If-None-Match": "\"other\"", "If-Modified-Since": modified]).status == 200)
                 #expect(try fetch(server, "HEAD", target, headers: ["If-None-Match": etag]).status == 304)
+                // A 304 has no body, so a keep-alive connection stays in step.
+                let client = try RawClient(port: server.port)
+                #expect(try client.request("GET", target, headers: ["If-None-Match": etag]).status == 304)
+                #expect(try client.request("GET", target).body == first.body)
             }
         }
     }
