@@ -11,4 +11,6 @@ echo "== goldens: checking committed Helm outputs against the real Helm (helm-py
 .venv/bin/python scripts/schema-goldens.py --check
 echo "== swift test"
 swift build --build-tests
+echo "== interop: Helm and helmctl load each other's archives; show and repo index agree"
+.venv/bin/python scripts/archive-oracle/compare.py
 swift test --skip-build
