@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -30,10 +32,21 @@ let package = Package(
         .target(name: "ChartEngine",
                 dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl"],
                 swiftSettings: strict),
+        .target(name: "RepoServer",
+                dependencies: [
+                    "ChartEngine", "Templating", "StructuredData", "CZlib",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
         .executableTarget(
             name: "helmctl",
             dependencies: [
-                "ChartEngine", "Templating", "StructuredData",
+                "ChartEngine", "Templating", "StructuredData", "RepoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -48,6 +61,12 @@ let package = Package(
         .testTarget(name: "ChartEngineTests",
                     dependencies: ["ChartEngine", "Templating", "StructuredData", "TestSupport", "CLibArchive"],
                     resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
+        .testTarget(name: "RepoServerTests",
+                    dependencies: [
+                        "RepoServer", "ChartEngine",
+                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    ],
                     swiftSettings: strict),
     ]
 )

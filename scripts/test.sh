@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --with-oracle
 echo "== goldens: checking committed Helm outputs against the real Helm (helm-python-sdk 0.2.2)"
 .venv/bin/python scripts/goldens.py --check
+.venv/bin/python Tests/ChartEngineTests/Fixtures/lint/oracle.py --check
+.venv/bin/python Tests/ChartEngineTests/Fixtures/create/oracle.py --check
+.venv/bin/python scripts/schema-goldens.py --check
 echo "== swift test"
 swift build --build-tests
+echo "== interop: Helm and helmctl load each other's archives; show and repo index agree"
+.venv/bin/python scripts/archive-oracle/compare.py
 swift test --skip-build

@@ -26,7 +26,9 @@ guard let dir = args.first else {
     exit(64)
 }
 do {
+    let loadStart = nowMs()
     let chart = try ChartLoader.load(directory: dir)
+    let loadMs = nowMs() - loadStart
     let options = RenderOptions(releaseName: "bench", namespace: "default")
     _ = try Renderer.render(chart: chart, values: .map([:]), options: options)
     var times: [Double] = []
@@ -36,6 +38,16 @@ do {
         times.append(nowMs() - t)
     }
     times.sort()
+    // Phase figures for profiling (stderr, so scripts/bench.py keeps reading the last word of stdout).
+    var actionTimes: [Double] = []
+    for _ in 0..<max(3, repeatCount / 3) {
+        let t = nowMs()
+        _ = try TemplateAction.run(chart: chart, values: [:], options: TemplateOptions(render: options))
+        actionTimes.append(nowMs() - t)
+    }
+    actionTimes.sort()
+    let line = "load-ms \(loadMs) render-ms \(times[times.count / 2]) template-action-ms \(actionTimes[actionTimes.count / 2])\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
     print("median-ms \(times[times.count / 2])")
 } catch {
     print("error: \(error)")

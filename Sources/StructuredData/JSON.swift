@@ -48,14 +48,14 @@ public enum JSON {
         _ v: Value, into out: inout [UInt8], escapeHTML: Bool, indent: [UInt8]?, level: Int
     ) throws(StructuredDataError) {
         switch v {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .int(let i): out += Array(String(i).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .float(let d):
             guard d.isFinite else {
                 throw StructuredDataError("json: unsupported value: \(GoFloat.formatV(d))")
             }
-            out += Array(formatFloat(d).utf8)
+            out.append(contentsOf: formatFloat(d).utf8)
         case .string(let s): writeString(s, into: &out, escapeHTML: escapeHTML)
         case .list(let items):
             if items.isEmpty {
@@ -97,10 +97,16 @@ public enum JSON {
 
     /// Go's `appendString`: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other controls as `\u00XX`
     /// (lowercase hex), HTML characters optionally, U+2028/U+2029 always.
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
     static func writeString(_ s: String, into out: inout [UInt8], escapeHTML: Bool) {
-        let hex = Array("0123456789abcdef".utf8)
+        var s = s
+        s.withUTF8 { u in writeString(u, into: &out, escapeHTML: escapeHTML) }
+    }
+
+    static func writeString(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], escapeHTML: Bool) {
+        let hex = hexDigits
         out.append(UInt8(ascii: "\""))
-        let u = Array(s.utf8)
         var i = 0
         while i < u.count {
             let c = u[i]

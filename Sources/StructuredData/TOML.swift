@@ -29,6 +29,18 @@ public enum TOML {
         var p = TOMLParser(Array(text.utf8))
         return try p.parseDocument()
     }
+
+    /// The key of the one-entry map that stands for a date-time when decoding with `markDates`
+    /// (a NUL-prefixed key, which no TOML document can produce as a bare key).
+    public static let dateMarker = "\u{0}toml:datetime"
+
+    /// As ``decode(_:)``, but each date-time becomes `[dateMarker: RFC 3339 text]`, so callers with a
+    /// time type (the template engine's `time.Time`) can restore it, as BurntSushi decodes them.
+    public static func decode(_ text: String, markDates: Bool) throws(StructuredDataError) -> Value {
+        var p = TOMLParser(Array(text.utf8))
+        p.markDates = markDates
+        return try p.parseDocument()
+    }
 }
 
 /// BurntSushi/toml v1's encoder, for the value shapes Helm passes it.

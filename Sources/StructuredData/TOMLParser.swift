@@ -14,6 +14,9 @@ struct TOMLParser {
     /// Tables defined explicitly by a header or by key/value (redefinition is an error).
     private var defined: Set<[String]> = []
 
+    /// When set, date-times decode to ``TOML/dateMarker`` maps instead of their RFC 3339 text.
+    var markDates = false
+
     init(_ bytes: [UInt8]) { b = bytes }
 
     // MARK: Document
@@ -308,7 +311,9 @@ struct TOMLParser {
         default: break
         }
         guard !word.isEmpty else { throw fail("expected value but found \(quoted(i < b.count ? b[i] : nil)) instead") }
-        if Self.isDateTime(word) { return .string(Self.goTimeJSON(word)) }
+        if Self.isDateTime(word) {
+            return markDates ? .map([TOML.dateMarker: .string(Self.goTimeJSON(word))]) : .string(Self.goTimeJSON(word))
+        }
         if let v = Self.number(word) { return v }
         let digitsOnly = word.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 43 || $0 == 45 }
         if digitsOnly {

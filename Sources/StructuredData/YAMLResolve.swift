@@ -27,16 +27,21 @@ enum YAMLResolve {
     /// The fixed spellings go-yaml v2 looks up first (its `resolveMap`).
     static func lookup(_ s: String) -> Scalar? {
         guard s.utf8.count <= 6 else { return nil }  // the longest spelling is `-.inf`/`+.Inf`/`false`
-        switch s {
-        case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        case "", "~", "null", "Null", "NULL": return .null
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        default: return nil
-        }
+        // One hash instead of a linear `switch` over ~40 string literals (this runs for every plain
+        // scalar starting with y/n/t/f/o/~/./+/-, e.g. every `name:` key).
+        return fixedSpellings[s]
     }
+
+    static let fixedSpellings: [String: Scalar] = {
+        var m: [String: Scalar] = [:]
+        for w in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] { m[w] = .bool(true) }
+        for w in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] { m[w] = .bool(false) }
+        for w in ["", "~", "null", "Null", "NULL"] { m[w] = .null }
+        for w in [".nan", ".NaN", ".NAN"] { m[w] = .float(.nan) }
+        for w in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"] { m[w] = .float(.infinity) }
+        for w in ["-.inf", "-.Inf", "-.INF"] { m[w] = .float(-.infinity) }
+        return m
+    }()
 
     /// Implicit resolution of a plain scalar (go-yaml v2 `resolve("", in)`); `<<` is handled by the
     /// caller as a merge key.
@@ -53,6 +58,7 @@ enum YAMLResolve {
             hint = UInt8(ascii: "M")
         default: return .string(s)
         }
+        if hint == UInt8(ascii: "D"), let i = plainDecimal(s) { return .int(i) }
         if let fixed = lookup(s) { return fixed }
         switch hint {
         case UInt8(ascii: "."):
@@ -73,6 +79,21 @@ enum YAMLResolve {
         default: break
         }
         return .string(s)
+    }
+
+    /// Fast path for the commonest plain scalar that is not a string: a short run of decimal digits
+    /// without a leading zero (`3`, `8080`), which every slower rule below would also read as that int.
+    @inline(__always)
+    static func plainDecimal(_ s: String) -> Int64? {
+        var n: Int64 = 0
+        var count = 0
+        for c in s.utf8 {
+            guard c >= 48, c <= 57, count < 18 else { return nil }
+            if count == 1 && n == 0 { return nil }  // leading zero: octal/other rules apply
+            n = n * 10 + Int64(c - 48)
+            count += 1
+        }
+        return count > 0 ? n : nil
     }
 
     /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (go-yaml's `yamlStyleFloat`).

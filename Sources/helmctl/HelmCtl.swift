@@ -5,6 +5,8 @@ struct HelmCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helmctl",
         abstract: "Render, package and install Helm charts.",
-        subcommands: [TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
-                      PullCommand.self, DependencyCommand.self])
+        subcommands: [
+            TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
+            PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
+        ])
 }

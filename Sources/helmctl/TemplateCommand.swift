@@ -19,23 +19,7 @@ struct TemplateCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "namespace scope for this request")
     var namespace: String?
 
-    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file (can specify multiple)")
-    var values: [String] = []
-
-    @Option(name: .customLong("set"), help: "set values on the command line")
-    var set: [String] = []
-
-    @Option(name: .customLong("set-string"), help: "set STRING values on the command line")
-    var setString: [String] = []
-
-    @Option(name: .customLong("set-file"), help: "set values from respective files")
-    var setFile: [String] = []
-
-    @Option(name: .customLong("set-json"), help: "set JSON values on the command line")
-    var setJSON: [String] = []
-
-    @Option(name: .customLong("set-literal"), help: "set a literal STRING value on the command line")
-    var setLiteral: [String] = []
+    @OptionGroup var valueFlags: ValuesFlags
 
     @Option(name: [.customShort("s"), .customLong("show-only")], help: "only show manifests rendered from the given templates")
     var showOnly: [String] = []
@@ -55,6 +39,9 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("hide-secret"), help: "hide Kubernetes Secrets")
     var hideSecret = false
 
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
     @Option(name: .customLong("kube-version"), help: "Kubernetes version used for Capabilities.KubeVersion")
     var kubeVersion: String?
 
@@ -70,6 +57,13 @@ struct TemplateCommand: ParsableCommand {
     @Flag(name: .customLong("is-upgrade"), help: "set .Release.IsUpgrade instead of .Release.IsInstall")
     var isUpgrade = false
 
+    /// Helm's global kubeconfig flags: offline they only choose the default namespace.
+    @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")
+    var kubeconfig: String?
+
+    @Option(name: .customLong("kube-context"), help: "name of the kubeconfig context to use")
+    var kubeContext: String?
+
     @OptionGroup var chartFlags: ChartPathFlags
 
     /// Helm's global `--debug`: accepted; successful renders print the same manifests either way.
@@ -77,7 +71,9 @@ struct TemplateCommand: ParsableCommand {
     var debug = false
 
     func run() throws {
-        let (name, chartPath) = try nameAndChart()
+        let (name, chartRef) = try nameAndChart()
+        // Helm's order: locate the chart, merge the values, then load the chart.
+        let chartPath = try ChartLocator.locate(chartRef)
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
                                    isInstall: !isUpgrade, isUpgrade: isUpgrade)
         if let kv = kubeVersion, !kv.isEmpty {
@@ -89,11 +85,9 @@ struct TemplateCommand: ParsableCommand {
             }
         }
         // pflag's StringSlice flags split on commas.
+        render.skipSchemaValidation = skipSchemaValidation
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
-        let valueOptions = ValueOptions(
-            valueFiles: values.flatMap { $0.split(separator: ",").map(String.init) },
-            jsonValues: setJSON, values: set, stringValues: setString, fileValues: setFile,
-            literalValues: setLiteral)
+        let valueOptions = valueFlags.valueOptions
         let userValues = try valueOptions.merged()
         try chartFlags.checkUnsupported()
         let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
@@ -129,13 +123,14 @@ struct TemplateCommand: ParsableCommand {
         return ("release-name", arguments[0])
     }
 
-    /// `-n`, else `HELM_NAMESPACE`, else `default` (no kubeconfig is consulted offline).
+    /// `-n`, else `HELM_NAMESPACE`, else the current kubeconfig context's namespace, else `default`
+    /// (Helm's `EnvSettings.Namespace`).
     func resolvedNamespace() -> String {
         if let ns = namespace, !ns.isEmpty { return ns }
         if let env = getenv("HELM_NAMESPACE") {
             let s = String(cString: env)
             if !s.isEmpty { return s }
         }
-        return "default"
+        return KubeconfigNamespace.current(kubeconfig: kubeconfig, context: kubeContext) ?? "default"
     }
 }

@@ -79,3 +79,14 @@ extension HostileInputTests {
             == "---\n# Source: mychart/templates/t.yaml\nn: 2\n")
     }
 }
+
+extension HostileInputTests {
+    @Test func pathMatchingStaysBounded() throws {
+        // `*a*a*…b` against a long run of a's backtracks exponentially without a bound.
+        let pattern = String(repeating: "*a", count: 30) + "b"
+        let rules = try HelmIgnore(parsing: pattern + "\n")
+        #expect(!rules.ignores(String(repeating: "a", count: 200), isDirectory: false))
+        #expect(rules.ignores("ab", isDirectory: false) == false)
+        #expect(try HelmIgnore(parsing: "*a*b\n").ignores("xaxb", isDirectory: false))
+    }
+}

@@ -131,3 +131,34 @@ extension TemplateActionTests {
             == "release name \"\(name)\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53")
     }
 }
+
+extension TemplateActionTests {
+    @Test func onlyApplicationChartsWithTheirDependenciesInstall() throws {
+        let library = try Fixtures.chart(["Chart.yaml": Fixtures.chartYAML("lib", extra: "type: library\n")])
+        #expect(Fixtures.errorMessage { _ = try Self.run(library) } == "library charts are not installable")
+        let missing = try Fixtures.chart(["Chart.yaml": Fixtures.chartYAML("p", extra: "dependencies:\n- name: a\n- name: b\n"),
+                                          "charts/a/Chart.yaml": Fixtures.chartYAML("a")])
+        #expect(Fixtures.errorMessage { _ = try Self.run(missing) }
+            == "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: b")
+    }
+
+    @Test func chartLocation() throws {
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("./nope") } == "path \"./nope\" not found")
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("stable/nope") } == "repo stable not found")
+        #expect(Fixtures.errorMessage { _ = try ChartLocator.locate("nope") }
+            == "non-absolute URLs should be in form of repo_name/path_to_chart, got: nope")
+        #expect(try ChartLocator.locate(Fixtures.repoRoot + "/charts/webapp") == Fixtures.repoRoot + "/charts/webapp")
+    }
+}
+
+extension TemplateActionTests {
+    /// Results recorded from Helm v4.2.3's `--set-file` parser (helm-python-sdk `parse_set_file`).
+    @Test func setFileReadsEveryValue() throws {
+        let dir = try Fixtures.directory(["sf.txt": "hello\n"])
+        let f = dir + "/sf.txt"
+        #expect(Value.map(try ValueOptions(fileValues: ["a={\(f),\(f)}"]).merged()) == ["a": ["hello\n", "hello\n"]])
+        #expect(Value.map(try ValueOptions(fileValues: ["a.b[1]=\(f)"]).merged()) == ["a": ["b": [nil, "hello\n"]]])
+        #expect(Fixtures.errorMessage { _ = try ValueOptions(fileValues: ["a=\(dir)/missing.txt"]).merged() }
+            == "failed parsing --set-file data: open \(dir)/missing.txt: no such file or directory")
+    }
+}

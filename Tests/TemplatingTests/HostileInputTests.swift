@@ -101,3 +101,14 @@ import Testing
         }
     }
 }
+
+@Suite struct BinaryStringTests {
+    /// Go strings hold arbitrary bytes: b64dec of binary data keeps them for len, b64enc and sha256sum.
+    @Test(arguments: ["/wD+AQ==", "gICA", "wyg="])
+    func binaryRoundTrip(_ b64: String) throws {
+        #expect(try render("{{ b64dec \"\(b64)\" | b64enc }}") == b64)
+        let bytes = try #require(try? Base64.decode(b64).get())
+        #expect(try render("{{ b64dec \"\(b64)\" | len }}") == String(bytes.count))
+        #expect(try render("{{ typeOf (b64dec \"\(b64)\") }}") == "string")
+    }
+}

@@ -52,8 +52,12 @@ public enum TemplateAction {
     static func runOnCurrentStack(chart: Chart, values: [String: Value], options: TemplateOptions) throws -> String {
         let release: RenderedRelease
         var written: [String] = []
+        try checkInstallable(chart)
         try ReleaseName.validate(options.render.releaseName)
         let prepared = try Renderer.prepare(chart: chart, values: values)
+        if !options.render.skipSchemaValidation {
+            try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+        }
         do {
             release = try renderResources(prepared: prepared, options: options, written: &written)
         } catch let e as ChartEngineError {
@@ -83,6 +87,22 @@ public enum TemplateAction {
             out += manifests
         }
         return out
+    }
+
+    /// The checks `helm install/template` make before rendering (pkg/cmd/install.go `runInstall`):
+    /// only application charts install, and every declared dependency must be present in `charts/`.
+    public static func checkInstallable(_ chart: Chart) throws(ChartEngineError) {
+        let type = chart.metadata.type
+        if !type.isEmpty && type != "application" {
+            throw ChartEngineError(.invalidChart, "\(type) charts are not installable")
+        }
+        let present = Set(chart.dependencies.map(\.name))
+        let missing = chart.metadata.dependencies.map(\.name).filter { !present.contains($0) }
+        if !missing.isEmpty {
+            throw ChartEngineError(.dependency, "an error occurred while checking for chart dependencies. You may need "
+                + "to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in "
+                + "charts/ directory: " + missing.joined(separator: ", "))
+        }
     }
 
     /// `--show-only`: the documents whose `# Source:` path (after the chart name) matches a pattern.
@@ -121,8 +141,11 @@ public enum TemplateAction {
         -> RenderedRelease
     {
         var written: [String] = []
-        return try renderResources(prepared: try Renderer.prepare(chart: chart, values: values), options: options,
-                                   written: &written)
+        let prepared = try Renderer.prepare(chart: chart, values: values)
+        if !options.render.skipSchemaValidation {
+            try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+        }
+        return try renderResources(prepared: prepared, options: options, written: &written)
     }
 
     static func renderResources(prepared: (chart: Chart, values: [String: Value]), options: TemplateOptions,

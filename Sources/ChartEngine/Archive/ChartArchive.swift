@@ -92,7 +92,6 @@ public enum ChartArchive {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
         if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
-        if head.starts(with: [0x42, 0x5A, 0x68]) { return "application/x-bzip2" }
         // Go's rule: any byte that is a control character other than whitespace makes it binary.
         for b in head where b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0C && b != 0x0D && b != 0x1B {
             return "application/octet-stream"

@@ -186,15 +186,17 @@ public enum ValuesFile {
     public static func parse(_ text: String) throws(ChartEngineError) -> [String: Value] {
         var body = Substring(text)
         if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
-        let docs: [Value]
-        do {
-            docs = try YAML.decodeAll(String(body))
-        } catch {
-            throw ChartEngineError(.invalidValues,
-                                   "cannot unmarshal yaml document: error converting YAML to JSON: \(error)")
-        }
+        // Helm's LoadValues splits with k8s' YAMLReader and parses each document on its own.
+        let (chunks, splitError) = YAMLDocumentReader.split(String(body))
         var result: [String: Value] = [:]
-        for doc in docs {
+        for chunk in chunks {
+            let doc: Value
+            do {
+                doc = try YAML.decode(chunk)
+            } catch {
+                throw ChartEngineError(.invalidValues,
+                                       "cannot unmarshal yaml document: error converting YAML to JSON: \(error)")
+            }
             switch doc.helmNumbers {
             case .null:
                 continue
@@ -206,6 +208,9 @@ public enum ValuesFile {
                                            + "json: cannot unmarshal \(MetadataDecoding.jsonType(other)) into Go value "
                                            + "of type map[string]interface {}")
             }
+        }
+        if let splitError {
+            throw ChartEngineError(.invalidValues, "error reading yaml document: " + splitError)
         }
         return result
     }

@@ -10,7 +10,8 @@ enum GoPathMatch {
         let n = Array(name.unicodeScalars)
         // Validate the whole pattern first, as Go reports ErrBadPattern even when the name fails early.
         try validate(p)
-        return matchFrom(p, 0, n, 0)
+        var budget = 1_000_000  // bounds backtracking for hostile `*a*a*a…` patterns
+        return matchFrom(p, 0, n, 0, &budget)
     }
 
     private static func validate(_ p: [Unicode.Scalar]) throws(BadPattern) {
@@ -47,7 +48,10 @@ enum GoPathMatch {
         }
     }
 
-    private static func matchFrom(_ p: [Unicode.Scalar], _ pi: Int, _ n: [Unicode.Scalar], _ ni: Int) -> Bool {
+    private static func matchFrom(_ p: [Unicode.Scalar], _ pi: Int, _ n: [Unicode.Scalar], _ ni: Int,
+                                  _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
         var pi = pi, ni = ni
         while pi < p.count {
             switch p[pi] {
@@ -57,7 +61,7 @@ enum GoPathMatch {
                 if pi == p.count { return !n[ni...].contains("/") }
                 var k = ni
                 while true {
-                    if matchFrom(p, pi, n, k) { return true }
+                    if matchFrom(p, pi, n, k, &budget) { return true }
                     if k >= n.count || n[k] == "/" { return false }
                     k += 1
                 }

@@ -20,7 +20,7 @@ enum MetadataDecoding {
     private static func decodeMetadata(_ value: Value) throws(TypeClash) -> ChartMetadata {
         guard case .map(let m) = value else {
             if value.isNull { return ChartMetadata(apiVersion: "", name: "", version: "") }
-            throw TypeClash(message: "json: cannot unmarshal \(jsonType(value)) into Go value of type chart.Metadata")
+            throw TypeClash(message: "json: cannot unmarshal \(jsonType(value)) into Go value of type v2.Metadata")
         }
         let field = FieldReader(map: m, structName: "Metadata", prefix: "")
         var md = ChartMetadata(apiVersion: "", name: "", version: "")

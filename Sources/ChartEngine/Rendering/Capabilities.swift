@@ -16,9 +16,10 @@ public struct Capabilities: Sendable {
         self.helmVersion = helmVersion
     }
 
-    /// The group/versions Helm v4.2.3 knows offline: client-go's scheme (k8s 1.36) plus
-    /// apiextensions v1/v1beta1, which Helm registers. Helm builds the list by iterating a Go map, so
-    /// its own order is random; this order is fixed.
+    /// The 55 group/versions Helm v4.2.3 knows offline (client-go's scheme for k8s 1.36 plus
+    /// apiextensions v1/v1beta1, which Helm registers; the set matches the conformance golden recorded
+    /// from Helm). Helm builds the list by iterating a Go map, so its own order is random; this order
+    /// is fixed.
     public static let defaultAPIVersions: [String] = [
         "v1",
         "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1",

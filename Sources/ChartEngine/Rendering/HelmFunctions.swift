@@ -1,5 +1,4 @@
 public import Templating
-import StructuredData
 
 /// Helm's render-time template functions (`pkg/engine/engine.go` `initFunMap`), added on top of
 /// ``FunctionRegistry/standard``.
@@ -71,52 +70,6 @@ public enum HelmFunctions {
 
         // DNS lookups are disabled unless --enable-dns; Helm then returns "".
         r.register("getHostByName", [.string]) { _, _ in .string("") }
-
-        registerSerializationFallbacks(into: &r)
-    }
-
-    /// Helm's own serialization functions (`pkg/engine/funcs.go`), registered only when the template
-    /// library does not provide them yet, so charts render while Templating's versions are pending.
-    static func registerSerializationFallbacks(into r: inout FunctionRegistry) {
-        if r["toYaml"] == nil {
-            r.register("toYaml", [.any]) { args, _ in
-                var s = YAML.encode(args[0].dataValue)
-                if s.hasSuffix("\n") { s.removeLast() }
-                return .string(s)
-            }
-        }
-        if r["toYamlPretty"] == nil {
-            r.register("toYamlPretty", [.any]) { args, _ in
-                var s = YAML.encodePretty(args[0].dataValue)
-                if s.hasSuffix("\n") { s.removeLast() }
-                return .string(s)
-            }
-        }
-        if r["toJson"] == nil {
-            r.register("toJson", [.any]) { args, _ in .string(JSON.encode(args[0].dataValue)) }
-        }
-        if r["fromYaml"] == nil {
-            r.register("fromYaml", [.string]) { args, _ in
-                do {
-                    let v = try YAML.decode(args[0].stringValue)
-                    if case .map = v { return TemplateValue(v) }
-                    return .map([:])
-                } catch {
-                    return .map(["Error": .string("error converting YAML to JSON: \(error)")])
-                }
-            }
-        }
-        if r["fromJson"] == nil {
-            r.register("fromJson", [.string]) { args, _ in
-                do {
-                    let v = try JSON.decode(args[0].stringValue)
-                    if case .map = v { return TemplateValue(v) }
-                    return .map([:])
-                } catch {
-                    return .map(["Error": .string("\(error)")])
-                }
-            }
-        }
     }
 }
 

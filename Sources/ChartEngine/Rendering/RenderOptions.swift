@@ -14,11 +14,15 @@ public struct RenderOptions: Sendable {
     public var apiVersions: [String]
     public var clock: any TemplateClock
     public var random: RandomSource
+    /// `--skip-schema-validation`: do not check values against the charts' `values.schema.json`.
+    public var skipSchemaValidation: Bool
+    /// Helm's `Engine.LintMode`: `required` and `fail` do not fail (set by `helm lint`).
+    public var lintMode = false
 
     public init(releaseName: String = "release-name", namespace: String = "default", revision: Int = 1,
                 isInstall: Bool = true, isUpgrade: Bool = false, kubeVersion: String = "v1.36.0",
                 apiVersions: [String] = [], clock: any TemplateClock = SystemClock(),
-                random: RandomSource = RandomSource())
+                random: RandomSource = RandomSource(), skipSchemaValidation: Bool = false)
     {
         self.releaseName = releaseName
         self.namespace = namespace
@@ -29,6 +33,7 @@ public struct RenderOptions: Sendable {
         self.apiVersions = apiVersions
         self.clock = clock
         self.random = random
+        self.skipSchemaValidation = skipSchemaValidation
     }
 
     /// The capabilities these options describe.

@@ -14,6 +14,9 @@ public enum Renderer {
     {
         try LargeStack.run {
             let prepared = try prepare(chart: chart, values: values)
+            if !options.skipSchemaValidation {
+                try ValuesSchema.validate(chart: prepared.chart, values: prepared.values)
+            }
             return try render(prepared: prepared.chart, coalesced: prepared.values, options: options)
         }
     }
@@ -41,12 +44,13 @@ public enum Renderer {
     /// Helm's parse order: deeper paths first, and at equal depth reverse byte order, so that on
     /// duplicate `define`s the top chart's lexicographically smallest file wins.
     public static func parseOrder(_ names: [String]) -> [String] {
-        names.sorted { a, b in
-            let ca = a.utf8.count(where: { $0 == UInt8(ascii: "/") })
-            let cb = b.utf8.count(where: { $0 == UInt8(ascii: "/") })
-            if ca != cb { return ca > cb }
-            return b.utf8.lexicographicallyPrecedes(a.utf8)
-        }
+        // Depth computed once per name, not per comparison.
+        names.map { ($0, $0.utf8.count(where: { $0 == UInt8(ascii: "/") })) }
+            .sorted { a, b in
+                if a.1 != b.1 { return a.1 > b.1 }
+                return b.0.utf8.lexicographicallyPrecedes(a.0.utf8)
+            }
+            .map(\.0)
     }
 
     static func render(prepared chart: Chart, coalesced: [String: Value], options: RenderOptions) throws
@@ -61,7 +65,7 @@ public enum Renderer {
         let sources = order.compactMap { name in renderables[name].map { TemplateSource(name: name, text: $0.text) } }
         let set: TemplateSet
         do {
-            set = try TemplateSet.parse(sources, functions: HelmFunctions.registry)
+            set = try TemplateSet.parse(sources, functions: options.lintMode ? HelmFunctions.lintRegistry : HelmFunctions.registry)
         } catch {
             let file = (error as? TemplateError)?.parseName ?? ""
             throw ErrorRewording.parse(error, file: file)

@@ -3,9 +3,17 @@ import StructuredData
 /// Whether a parse step ended because the input ran out (Go's `io.EOF` used as a signal).
 enum StrvalsSignal { case more, eof }
 
-/// Go's `%q` of a `[]rune` (`['a' 'b']`), as strvals' "unexpected data" error prints it.
+/// Go's `%q` of a `[]rune` (`['a' 'b']`, each rune as `strconv.QuoteRune`), as strvals' "unexpected
+/// data" error prints it.
 func goQuoteRunes(_ s: String) -> String {
-    "[" + s.unicodeScalars.map { "'\($0)'" }.joined(separator: " ") + "]"
+    "[" + s.unicodeScalars.map { r -> String in
+        if r == "'" { return "'\\''" }
+        if r == "\"" { return "'\"'" }
+        var q = quoteGo(String(r))
+        q.removeFirst()
+        q.removeLast()
+        return "'" + q + "'"
+    }.joined(separator: " ") + "]"
 }
 
 /// Go's panic text for a failed type assertion on a values map entry.
@@ -79,7 +87,7 @@ extension Strvals {
             }
             switch last {
             case "[":
-                let i = try keyIndex()
+                guard let i = try keyIndex() else { return .eof }
                 var list: [Value] = []
                 if let existing = data[k] {
                     guard case .list(let l) = existing else { throw interfaceConversion(existing, want: "[]interface {}") }
@@ -139,9 +147,11 @@ extension Strvals {
             data[key] = val
         }
 
-        mutating func keyIndex() throws(ChartEngineError) -> Int {
+        /// The index up to `]`; nil when the input ends first (Go's wrapped `io.EOF`, which Helm's
+        /// `parse` treats as a clean end of input).
+        mutating func keyIndex() throws(ChartEngineError) -> Int? {
             let (v, last) = sc.until(["]"])
-            if last == nil { throw Strvals.err("error parsing index: EOF") }
+            if last == nil { return nil }
             return try Strvals.atoi(v)
         }
 
@@ -170,7 +180,7 @@ extension Strvals {
                     return (try setIndex(list, i, try read(rs)), .more)
                 }
             case "[":
-                let nextI = try keyIndex()
+                guard let nextI = try keyIndex() else { return (list, .eof) }
                 var crt: [Value] = []
                 if list.count > i, !list[i].isNull {
                     guard case .list(let l) = list[i] else { throw interfaceConversion(list[i], want: "[]interface {}") }
@@ -227,6 +237,36 @@ extension Strvals {
             }
         }
 
+        /// End of the longest JSON number at `from` (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`): Go's
+        /// stream decoder stops there (`00009` decodes `0` and leaves `0009`).
+        static func jsonNumberEnd(_ r: [Unicode.Scalar], from: Int) -> Int {
+            func digit(_ k: Int) -> Bool { k < r.count && r[k] >= "0" && r[k] <= "9" }
+            var i = from
+            if i < r.count && r[i] == "-" { i += 1 }
+            if i < r.count && r[i] == "0" {
+                i += 1
+            } else if digit(i) {
+                while digit(i) { i += 1 }
+            } else {
+                return i + 1  // not a number: let the decoder report the character
+            }
+            // A '.' or exponent must be followed by digits; otherwise Go's scanner fails on the next
+            // character, so it is handed to the decoder to fail on.
+            if i < r.count && r[i] == "." {
+                guard digit(i + 1) else { return min(i + 2, r.count) }
+                i += 1
+                while digit(i) { i += 1 }
+            }
+            if i < r.count && (r[i] == "e" || r[i] == "E") {
+                var k = i + 1
+                if k < r.count && (r[k] == "+" || r[k] == "-") { k += 1 }
+                guard digit(k) else { return min(k + 1, r.count) }
+                i = k
+                while digit(i) { i += 1 }
+            }
+            return i
+        }
+
         /// Decodes one JSON value at the cursor and consumes exactly its text (Go's
         /// `json.Decoder.Decode` + `InputOffset`).
         mutating func decodeJSONPrefix() throws(ChartEngineError) -> Value {
@@ -260,14 +300,12 @@ extension Strvals {
                     i += 1
                 }
                 i += 1
+            case "t", "n":
+                i += 4  // true / null: Go's scanner reads exactly the literal
+            case "f":
+                i += 5
             default:
-                while i < runes.count {
-                    let c = runes[i]
-                    let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9")
-                        || c == "." || c == "+" || c == "-"
-                    if !ok { break }
-                    i += 1
-                }
+                i = Self.jsonNumberEnd(runes, from: i)
             }
             i = min(i, runes.count)
             var text = String.UnicodeScalarView()
@@ -325,7 +363,7 @@ extension Strvals {
                 return sig
             default:  // "["
                 let (v, l) = sc.until(["]"], escapes: false)
-                if l == nil { throw Strvals.err("error parsing index: EOF") }
+                if l == nil { return .eof }
                 let i = try Strvals.atoi(v)
                 var list: [Value] = []
                 if let existing = data[k] {
@@ -353,7 +391,7 @@ extension Strvals {
                 return (try setIndex(list, i, .string(value)), .more)
             case "[":
                 let (v, l) = sc.until(["]"], escapes: false)
-                if l == nil { throw Strvals.err("error parsing index: EOF") }
+                if l == nil { return (list, .eof) }
                 let nextI = try Strvals.atoi(v)
                 var crt: [Value] = []
                 if list.count > i, case .list(let x) = list[i] { crt = x }

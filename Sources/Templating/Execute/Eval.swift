@@ -30,9 +30,9 @@ extension ExecState {
                                       args: cmd.args, final: final)
         case .chain(_, let base, let fields):
             return try evalChain(dot, first, base: base, fields: fields, args: cmd.args, final: final)
-        case .identifier(_, let name):
+        case .identifier(_, let name, let fn):
             at = .arg(first)
-            return try evalFunction(dot, name: name, callNode: .cmd(cmd), args: cmd.args, final: final)
+            return try evalFunction(dot, name: name, fn: fn, callNode: .cmd(cmd), args: cmd.args, final: final)
         case .pipe(let p):
             try notAFunction(cmd.args, final)
             return try evalPipeline(dot, p)
@@ -155,12 +155,10 @@ extension ExecState {
         }
     }
 
-    func evalFunction(_ dot: TemplateValue, name: String, callNode: ErrorNode, args: [Arg],
+    func evalFunction(_ dot: TemplateValue, name: String, fn: TemplateFunction?, callNode: ErrorNode, args: [Arg],
                       final: TemplateValue?) throws -> TemplateValue {
-        if name == "and" || name == "or" {
-            return try evalAndOr(dot, name: name, args: args, final: final)
-        }
-        guard let fn = set.functions[name] else { throw error("\(goQuote(name)) is not a defined function") }
+        // Functions are resolved at parse time; only `and`/`or` (short-circuiting) have none.
+        guard let fn else { return try evalAndOr(dot, name: name, args: args, final: final) }
         return try evalCall(dot, fn, callNode: callNode, args: args, final: final)
     }
 
@@ -202,7 +200,7 @@ extension ExecState {
             let t = i < fn.params.count ? fn.params[i] : fn.variadic!
             argv.append(try validateType(final, t))
         }
-        if name == "call" {
+        if fn.isCall {
             // Go passes the callee's source text to `call` for its error messages.
             argv.insert(.string(realArgs.first?.goString ?? ""), at: 0)
         }
@@ -237,8 +235,8 @@ extension ExecState {
             return try validateType(evalVariable(dot, n, name: name, fields: fields, args: [], final: nil), type)
         case .pipe(let p):
             return try validateType(evalPipeline(dot, p), type)
-        case .identifier(_, let name):
-            return try validateType(evalFunction(dot, name: name, callNode: .arg(n), args: [n], final: nil), type)
+        case .identifier(_, let name, let fn):
+            return try validateType(evalFunction(dot, name: name, fn: fn, callNode: .arg(n), args: [n], final: nil), type)
         case .chain(_, let base, let fields):
             return try validateType(evalChain(dot, n, base: base, fields: fields, args: [], final: nil), type)
         default: break
@@ -299,6 +297,8 @@ extension ExecState {
         case (.map, .map(let m)) where m.typeName == "map[string]interface {}" || m.typeName.hasSuffix(".Values"):
             return value
         case (.goType(let name), .object(let o)) where o.goTypeName == name:
+            return value
+        case (.string, .object(let o)) where o is GoBinaryString:
             return value
         case (_, .null):
             throw error("wrong type for value; expected \(type.goName); got interface {}")

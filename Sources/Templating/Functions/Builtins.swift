@@ -120,6 +120,7 @@ enum GoBuiltins {
         case .null: throw FunctionError("len of nil pointer")
         case .invalid: throw FunctionError("reflect: call of reflect.Value.Type on zero Value")
         case .string(let s): return s.utf8.count
+        case .object(let o as GoBinaryString): return o.bytes.count
         case .bytes(let b): return b.count
         case .list(let l, _): return l.count
         case .map(let m): return m.storage.count

@@ -42,7 +42,7 @@ extension FunctionRegistry {
 
 enum CryptoSupport {
     static func digest(_ v: TemplateValue, _ md: OpaquePointer?) -> [UInt8] {
-        let data = Array(RegexSupport.str(v).utf8)
+        let data = v.goStringBytes ?? Array(RegexSupport.str(v).utf8)
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var len: UInt32 = 0
         _ = data.withUnsafeBytes { d in EVP_Digest(d.baseAddress, d.count, &out, &len, md, nil) }

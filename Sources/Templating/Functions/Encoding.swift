@@ -2,10 +2,10 @@
 /// the render: Sprig returns Go's error text as the result (`illegal base64 data at input byte 0`).
 extension FunctionRegistry {
     mutating func registerEncoding() {
-        register("b64enc", [.string]) { a, _ in .string(Base64.encode(Array(try a.string(0).utf8))) }
+        register("b64enc", [.string]) { a, _ in .string(Base64.encode(try a[0].goStringBytes ?? Array(a.string(0).utf8))) }
         register("b64dec", [.string]) { a, _ in
             switch Base64.decode(try a.string(0)) {
-            case .success(let bytes): return .string(GoStrings.fromBytes(bytes))
+            case .success(let bytes): return GoBinaryString.value(bytes)
             case .failure(let e): return .string(e.message)
             }
         }

@@ -5,6 +5,7 @@ extension Array where Element == TemplateValue {
         guard i < count else { throw FunctionError("internal error: missing argument \(i)") }
         switch self[i] {
         case .string(let s): return s
+        case .object(let o as GoBinaryString): return o.formatted
         default: throw FunctionError("internal error: argument \(i) is \(self[i].goTypeName), not string")
         }
     }

@@ -88,7 +88,7 @@ package struct GoRegexp: Sendable {
         return s
     }
 
-    func firstMatch(in s: String) -> [String?]? {
+    package func firstMatch(in s: String) -> [String?]? {
         let input = Array(s.unicodeScalars)
         return match(input, from: 0).map { $0.map { $0.map { Self.text(input, $0) } } }
     }

@@ -65,7 +65,7 @@ extension FunctionRegistry {
         }
         register("fromToml", [.string]) { a, _ in
             do throws(StructuredDataError) {
-                return TemplateValue(try TOML.decode(a[0].stringArg))
+                return tomlValue(try TOML.decode(a[0].stringArg, markDates: true))
             } catch {
                 return .map(["Error": .string(error.message)])
             }
@@ -143,5 +143,19 @@ extension TemplateValue {
     fileprivate var stringArg: String {
         if case .string(let s) = self { return s }
         return stringified
+    }
+}
+
+/// A decoded TOML value for templates: date-times become `time.Time` as BurntSushi decodes them.
+func tomlValue(_ v: Value) -> TemplateValue {
+    switch v {
+    case .map(let m):
+        if m.count == 1, case .string(let text)? = m[TOML.dateMarker] {
+            if let t = try? GoTimeParse.parse("2006-01-02T15:04:05Z07:00", text, in: .utc) { return .object(t) }
+            return .string(text)
+        }
+        return .map(MapRef(m.mapValues(tomlValue)))
+    case .list(let l): return .list(l.map(tomlValue), .any)
+    default: return TemplateValue(v)
     }
 }

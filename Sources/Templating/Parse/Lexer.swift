@@ -36,7 +36,17 @@ struct Lexer {
     }
 
     mutating func emit(_ kind: Token.Kind) {
-        let v = String(decoding: src[start..<pos], as: UTF8.self)
+        // Punctuation and space have fixed spellings: no need to decode them from the source.
+        let v: String
+        switch kind {
+        case .space: v = " "
+        case .assign: v = "="
+        case .declare: v = ":="
+        case .pipe: v = "|"
+        case .leftParen: v = "("
+        case .rightParen: v = ")"
+        default: v = String(decoding: src[start..<pos], as: UTF8.self)
+        }
         tokens.append(Token(kind: kind, pos: start, value: v, line: startLine))
         start = pos
         startLine = line
@@ -196,9 +206,13 @@ struct Lexer {
     }
 
     /// Checks for a right delimiter at pos (optionally preceded by a trim marker).
+    /// `}}` at `i` (direct byte checks: this runs for every character of every action).
+    @inline(__always)
+    func closes(at i: Int) -> Bool { i + 1 < src.count && src[i] == 0x7D && src[i + 1] == 0x7D }
+
     func atRightDelim() -> (found: Bool, trim: Bool) {
-        if hasPrefix("}}", at: pos) { return (true, false) }
-        if let c = byte(at: pos), Lexer.isSpace(c), hasPrefix("-}}", at: pos + 1) { return (true, true) }
+        if closes(at: pos) { return (true, false) }
+        if pos + 1 < src.count, Lexer.isSpace(src[pos]), src[pos + 1] == 0x2D, closes(at: pos + 2) { return (true, true) }
         return (false, false)
     }
 
@@ -228,7 +242,7 @@ struct Lexer {
             switch c {
             case 32, 9, 13, 10:
                 while let d = byte(at: pos), Lexer.isSpace(d) {
-                    if atRightDelim().found && atRightDelim().trim { break }
+                    if atRightDelim().trim { break }
                     advance(1)
                 }
                 emit(.space)
@@ -303,7 +317,7 @@ struct Lexer {
             return true
         default: break
         }
-        return hasPrefix("}}", at: pos)
+        return closes(at: pos)
     }
 
     mutating func lexIdentifier() -> Bool {

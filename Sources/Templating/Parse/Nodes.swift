@@ -68,7 +68,8 @@ struct NumberLiteral: Sendable {
 indirect enum Arg: Sendable {
     case field(pos: Int, names: [String])
     case variable(pos: Int, name: String, fields: [String])
-    case identifier(pos: Int, name: String)
+    /// A function name, resolved against the set's registry at parse time (nil for `and`/`or`).
+    case identifier(pos: Int, name: String, fn: TemplateFunction?)
     case chain(pos: Int, base: Arg, fields: [String])
     case pipe(Pipe)
     case dot(pos: Int)
@@ -79,7 +80,7 @@ indirect enum Arg: Sendable {
 
     var pos: Int {
         switch self {
-        case .field(let p, _), .variable(let p, _, _), .identifier(let p, _), .chain(let p, _, _), .dot(let p),
+        case .field(let p, _), .variable(let p, _, _), .identifier(let p, _, _), .chain(let p, _, _), .dot(let p),
             .nilValue(let p), .bool(let p, _), .number(let p, _), .string(let p, _, _):
             p
         case .pipe(let pipe): pipe.pos
@@ -91,7 +92,7 @@ indirect enum Arg: Sendable {
         switch self {
         case .field(_, let names): names.map { "." + $0 }.joined()
         case .variable(_, let name, let fields): ([name] + fields).joined(separator: ".")
-        case .identifier(_, let name): name
+        case .identifier(_, let name, _): name
         case .chain(_, let base, let fields):
             (base.isPipe ? "(" + base.goString + ")" : base.goString) + fields.map { "." + $0 }.joined()
         case .pipe(let p): p.goString

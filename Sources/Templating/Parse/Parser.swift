@@ -377,17 +377,18 @@ struct Parser {
         let token = nextNonSpace()
         switch token.kind {
         case .identifier:
-            if functions[token.value] == nil && !builtinNames.contains(token.value) {
+            let fn = functions[token.value]
+            if fn == nil && !builtinNames.contains(token.value) {
                 throw error("function \(goQuote(token.value)) not defined")
             }
-            return .identifier(pos: token.pos, name: token.value)
+            return .identifier(pos: token.pos, name: token.value, fn: fn)
         case .dot: return .dot(pos: token.pos)
         case .nil: return .nilValue(pos: token.pos)
         case .variable:
-            let parts = token.value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            let name = parts[0]
+            // The lexer emits `$x` alone; `.field`s after it come as separate tokens.
+            let name = token.value
             if !vars.contains(name) { throw error("undefined variable \(goQuote(name))") }
-            return .variable(pos: token.pos, name: name, fields: Array(parts.dropFirst()))
+            return .variable(pos: token.pos, name: name, fields: [])
         case .field: return .field(pos: token.pos, names: [String(token.value.dropFirst())])
         case .bool: return .bool(pos: token.pos, token.value == "true")
         case .charConstant, .complex, .number:

@@ -47,12 +47,15 @@ public struct TemplateFunction: Sendable {
     /// Type of the trailing variadic parameter (`...T`), if any.
     public let variadic: ParamType?
     public let body: Body
+    /// Go's `call` builtin, which receives its callee's source text first.
+    let isCall: Bool
 
     public init(name: String, params: [ParamType], variadic: ParamType? = nil, body: @escaping Body) {
         self.name = name
         self.params = params
         self.variadic = variadic
         self.body = body
+        self.isCall = name == "call"
     }
 }
 

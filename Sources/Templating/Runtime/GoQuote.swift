@@ -76,6 +76,13 @@ func isGoPrintable(_ s: Unicode.Scalar) -> Bool {
 
 /// Go's `strconv.Unquote` for `"…"`, `` `…` `` and `'…'` literals; nil on invalid syntax.
 public func goUnquote(_ s: String) -> String? {
+    // Fast path: a double-quoted literal without escapes is its inside.
+    let u = s.utf8
+    if u.count >= 2, u.first == 0x22, u.last == 0x22,
+       !u.dropFirst().dropLast().contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A })
+    {
+        return String(s.utf8.dropFirst().dropLast())!
+    }
     let b = Array(s.utf8)
     guard b.count >= 2, let q = b.first, b.last == q else { return nil }
     if q == UInt8(ascii: "`") {

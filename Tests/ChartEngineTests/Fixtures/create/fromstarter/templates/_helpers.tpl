@@ -1,0 +1,1 @@
+{{- define "fromstarter.name" -}}{{ .Values.nameOverride }}{{- end -}}
