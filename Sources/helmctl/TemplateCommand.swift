@@ -73,7 +73,8 @@ struct TemplateCommand: ParsableCommand {
     func run() throws {
         let (name, chartRef) = try nameAndChart()
         // Helm's order: locate the chart, merge the values, then load the chart.
-        let chartPath = try ChartLocator.locate(chartRef)
+        try chartFlags.checkUnsupported()
+        let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
                                    isInstall: !isUpgrade, isUpgrade: isUpgrade)
         if let kv = kubeVersion, !kv.isEmpty {
@@ -89,8 +90,7 @@ struct TemplateCommand: ParsableCommand {
         render.apiVersions = apiVersions.flatMap { $0.split(separator: ",").map(String.init) }
         let valueOptions = valueFlags.valueOptions
         let userValues = try valueOptions.merged()
-        try chartFlags.checkUnsupported()
-        let chart = try ChartReference.load(chartPath, options: chartFlags.reference, paths: GlobalPaths.current())
+        let chart = try ChartReference.load(location)
         let options = TemplateOptions(render: render, showOnly: showOnly, outputDir: outputDir,
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)

@@ -59,7 +59,7 @@ struct RepositoryCLITests {
         #expect(try Self.run(["pull", "r/alpha", "--version", "1.0.0", "--untar"], home: home, cwd: work).status == 0)
         #expect(FileManager.default.fileExists(atPath: work + "/alpha/Chart.yaml"))
         let rendered = try Self.run(["template", "rel", "r/alpha"], home: home)
-        #expect(rendered.status == 0 && rendered.stdout.contains("name: rel-alpha"))
+        #expect(rendered.status == 0 && rendered.stdout.contains("name: rel-alpha"), "\(rendered.stderr)")
         let shown = try Self.run(["show", "chart", "--repo", server.url, "alpha", "--version", "1.0.0"], home: home)
         #expect(shown.stdout.contains("version: 1.0.0\n"))
         #expect(try Self.run(["dep", "ls", work + "/alpha"], home: home).stdout

@@ -56,7 +56,12 @@ public enum ChartReference {
 
     /// Locates and loads the chart.
     public static func load(_ name: String, options: Options, paths: HelmPaths) throws -> Chart {
-        switch try locate(name, options: options, paths: paths) {
+        try load(try locate(name, options: options, paths: paths))
+    }
+
+    /// Loads a located chart.
+    public static func load(_ location: Location) throws -> Chart {
+        switch location {
         case .path(let p):
             return try ChartLoader.load(directory: p)
         case .archive(_, let bytes):
