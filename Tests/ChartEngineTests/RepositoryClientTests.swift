@@ -143,6 +143,7 @@ struct RepositoryClientTests {
         #expect(try ArchiveFixtures.read(paths.indexFile("r1")) == ArchiveFixtures.read(home.srv + "/index.yaml"))
         let attrs = try FileManager.default.attributesOfItem(atPath: paths.repositoryConfig)
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
+        #expect(FileManager.default.fileExists(atPath: home.dir + "/config/repositories.lock"))
 
         out = ""
         try RepoActions.add(RepositoryEntry(name: "r1", url: server.url), forceUpdate: false, paths: paths) { out += $0 }

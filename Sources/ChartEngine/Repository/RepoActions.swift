@@ -1,5 +1,11 @@
 public import StructuredData
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `helm repo add|list|update|remove` (pkg/cmd/repo_*.go). Output goes through `out`; failures
 /// are ``ChartEngineError``s worded as Helm prints them.
 public enum RepoActions {
@@ -7,6 +13,9 @@ public enum RepoActions {
     public static func add(_ entry: RepositoryEntry, forceUpdate: Bool, paths: HelmPaths,
                            out: (String) -> Void) throws(ChartEngineError)
     {
+        // Helm serialises concurrent `repo add`s with a lock file beside repositories.yaml.
+        let lock = try RepositoryLock(configPath: paths.repositoryConfig)
+        defer { lock.release() }
         var f = try RepositoryFile.loadOrEmpty(paths.repositoryConfig)
         if entry.name.contains("/") {
             throw ChartEngineError(.usage, "repository name (\(entry.name)) contains '/', please specify a different name without '/'")
@@ -143,5 +152,27 @@ public struct TextTable: Sendable {
             count += 1
         }
         return out + "..."
+    }
+}
+
+/// `repositories.lock` (Helm's flock next to `repositories.yaml`: the extension replaced by `.lock`).
+struct RepositoryLock {
+    let fd: Int32
+
+    init(configPath: String) throws(ChartEngineError) {
+        let (dir, file) = TarWriter.splitPath(configPath)
+        if !dir.isEmpty { try FileSystem.makeDirectories(dir) }
+        var lockPath = configPath + ".lock"
+        if let dot = file.lastIndex(of: "."), dot != file.startIndex {
+            lockPath = dir + String(file[..<dot]) + ".lock"
+        }
+        fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        if fd < 0 { throw ChartEngineError(.io, "open \(lockPath): \(FileSystem.errorText(errno))") }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }
