@@ -1,4 +1,4 @@
-public import StructuredData
+import StructuredData
 import Templating
 
 /// One configured chart repository (Helm's `repo.Entry`, as stored in `repositories.yaml`).
