@@ -23,9 +23,25 @@ struct PackageCommand: ParsableCommand {
           help: "update dependencies from \"Chart.yaml\" to dir \"charts/\" before packaging")
     var dependencyUpdate = false
 
+    @Flag(name: .customLong("sign"), help: "use a PGP private key to sign this package")
+    var sign = false
+
+    @Option(name: .customLong("key"), help: "name of the key to use when signing. Used if --sign is true")
+    var key = ""
+
+    @Option(name: .customLong("keyring"), help: "location of a public keyring")
+    var keyring = DefaultKeyring.path()
+
+    @Option(name: .customLong("passphrase-file"), help: "location of a file which contains the passphrase for the signing key. Use \"-\" in order to read from stdin.")
+    var passphraseFile = ""
+
     func run() throws {
         guard !paths.isEmpty else {
             throw ChartEngineError(.usage, "need at least one argument, the path to the chart")
+        }
+        if sign {
+            if key.isEmpty { throw ChartEngineError(.usage, "--key is required for signing a package") }
+            if keyring.isEmpty { throw ChartEngineError(.usage, "--keyring is required for signing a package") }
         }
         var dest = destination
         if dest == "." { dest = CurrentDirectory.path() }
@@ -37,6 +53,11 @@ struct PackageCommand: ParsableCommand {
             let written = try ChartPackager.package(
                 directory: path, destination: dest,
                 options: .init(version: version, appVersion: appVersion))
+            if sign {
+                let prov = try Provenance.sign(archivePath: written, key: key, keyring: keyring,
+                                               passphraseFile: passphraseFile.isEmpty ? nil : passphraseFile)
+                try writeFile(written + ".prov", prov)
+            }
             ErrorReporting.writeStdout("Successfully packaged chart and saved it to: \(written)\n")
         }
     }
@@ -47,6 +68,23 @@ struct PackageCommand: ParsableCommand {
 #elseif canImport(Darwin)
     import Darwin
 #endif
+
+/// Writes the `.prov` (mode 0644, as Helm's `os.WriteFile`).
+private func writeFile(_ path: String, _ text: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw ChartEngineError(.io, "open \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + off }, bytes.count - off) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ChartEngineError(.io, "write \(path): \(String(cString: strerror(errno)))")
+        }
+        off += n
+    }
+}
 
 /// `os.Getwd()`.
 enum CurrentDirectory {

@@ -28,8 +28,6 @@ struct PullCommand: ParsableCommand {
         if charts.isEmpty {
             throw CobraArgs.atLeast(1, "pull", use: "pull [chart URL | repo/chartname] [...]")
         }
-        try chartFlags.checkUnsupported()
-        if prov { throw ChartEngineError(.usage, "--prov is not supported yet by helmctl") }
         var o = PullAction.Options()
         o.version = chartFlags.version
         o.devel = chartFlags.devel
@@ -38,6 +36,9 @@ struct PullCommand: ParsableCommand {
         o.untar = untar
         o.untarDir = untarDir
         o.http = chartFlags.http
+        o.verify = chartFlags.verify
+        o.prov = prov
+        o.keyring = chartFlags.keyring.isEmpty ? DefaultKeyring.path() : chartFlags.keyring
         let paths = GlobalPaths.current()
         for chart in charts {
             ErrorReporting.writeStdout(try PullAction.run(chart, options: o, paths: paths))

@@ -163,6 +163,12 @@ public enum PullAction {
         public var untarDir = "."
         public var devel = false
         public var http = HTTPOptions()
+        /// `--verify`: fetch the `.prov` and verify the archive against `keyring`.
+        public var verify = false
+        /// `--prov`: fetch the `.prov` without verifying.
+        public var prov = false
+        /// `--keyring`: public keyring file for `--verify`.
+        public var keyring = ""
         public init() {}
     }
 
@@ -187,18 +193,18 @@ public enum PullAction {
             digest = found.digest
             downloader.options.credentialsURL = ref
         }
-        let saved: String
-        if digest.isEmpty {
-            saved = try downloader.download(ref, version: version, to: dest)
-        } else {
-            var r = try downloader.resolve(ref, version: version)
-            r.digest = digest
-            let bytes = try downloader.fetch(r)
-            var name = URLParts(r.url).path
-            if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
-            if name.isEmpty || name == "." || name == ".." { name = "chart.tgz" }
-            saved = joinPath(dest, name)
-            try AtomicFile.write(saved, bytes)
+        // Resolve and fetch here (rather than `download`) to know the URL the `.prov` sits next to.
+        var r = try downloader.resolve(ref, version: version)
+        if !digest.isEmpty { r.digest = digest }
+        let bytes = try downloader.fetch(r)
+        var name = URLParts(r.url).path
+        if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
+        if name.isEmpty || name == "." || name == ".." { name = "chart.tgz" }
+        let saved = joinPath(dest, name)
+        try AtomicFile.write(saved, bytes)
+        var out = ""
+        if o.verify || o.prov {
+            out = try fetchProvenance(ref: chartRef, url: r.url, http: r.options, saved: saved, pull: o)
         }
         if o.untar {
             var ud = o.untarDir
@@ -215,7 +221,25 @@ public enum PullAction {
             }
             try ChartExpander.expand(archive: saved, into: ud)
         }
-        return ""
+        return out
+    }
+
+    /// `DownloadTo`'s provenance step: fetch `<url>.prov` next to the archive; with `--verify` a
+    /// missing file is an error and the chart is verified (`VerifyAlways`), with `--prov` only a
+    /// warning (`VerifyLater`).
+    static func fetchProvenance(ref: String, url: String, http: HTTPOptions, saved: String, pull o: Options)
+        throws(ChartEngineError) -> String
+    {
+        let provBytes: [UInt8]
+        do {
+            provBytes = try HTTPClient.get(url + ".prov", options: http)
+        } catch {
+            if o.verify { throw ChartEngineError(.io, "failed to fetch provenance \"\(url).prov\"") }
+            return "WARNING: Verification not found for \(ref): \(error.message)\n"
+        }
+        try AtomicFile.write(saved + ".prov", provBytes)
+        guard o.verify else { return "" }
+        return try Provenance.verifyChart(saved, keyring: o.keyring).report
     }
 }
 
