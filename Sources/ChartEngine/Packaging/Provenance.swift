@@ -53,7 +53,9 @@ public enum Provenance {
             passArgs += ["--passphrase", ""]
         }
         let body = try messageBlock(archivePath: archivePath)
-        try FileSystem.write(home.path + "/body", Array(body.utf8), append: false)
+        // Go's clearsign keeps the body's final newline in the signed text, so a blank line precedes
+        // the signature header; gpg treats the last line break as the separator, hence one more.
+        try FileSystem.write(home.path + "/body", Array((body + "\n").utf8), append: false)
         let r = try home.gpg(passArgs + ["--local-user", fingerprint + "!", "--digest-algo", "SHA512",
                                          "--armor", "--clearsign", "--output", home.path + "/body.asc",
                                          home.path + "/body"])
@@ -114,19 +116,22 @@ public enum Provenance {
         let plainPath = home.path + "/plain"
         let r = try home.gpg(["--status-fd", "1", "--trust-model", "always", "--output", plainPath, "--decrypt", prov])
         var fingerprint = ""
-        var bad = false, unknown = false
+        var badKey: String?, unknown = false
         for line in r.stdout.split(separator: "\n") {
             let f = line.split(separator: " ").map(String.init)
             guard f.count >= 2, f[0] == "[GNUPG:]" else { continue }
             switch f[1] {
             case "VALIDSIG": fingerprint = f.count > 11 ? f[11] : (f.count > 2 ? f[2] : "")
-            case "BADSIG": bad = true
+            case "BADSIG": badKey = f.count > 2 ? f[2] : ""
             case "NO_PUBKEY", "ERRSIG": unknown = true
             default: break
             }
         }
         // The messages are those of Helm's OpenPGP library (ProtonMail go-crypto).
-        if bad { throw ChartEngineError(.io, "openpgp: invalid signature: hash tag doesn't match") }
+        if let badKey {
+            let algorithm = try home.algorithmName(keyID: badKey)
+            throw ChartEngineError(.io, "openpgp: invalid signature: \(algorithm) verification failure")
+        }
         if fingerprint.isEmpty || r.status != 0 {
             if unknown { throw ChartEngineError(.io, "openpgp: signature made by unknown entity") }
             throw ChartEngineError(.io, "failed to decode signature: signature block not found")

@@ -100,10 +100,33 @@ struct GPGHome: ~Copyable {
         let fd = open(file, O_RDONLY)
         if fd < 0 { throw ChartEngineError(.io, "open \(file): \(FileSystem.errorText(errno))") }
         close(fd)
+        // An empty keyring is a valid, empty one for Helm (verification then finds no signer).
+        if (try FileSystem.read(file)).isEmpty { return }
         let r = try gpg(["--status-fd", "1", "--import", file])
         if !r.stdout.contains("IMPORT_OK") && !r.stdout.contains("IMPORTED") {
-            throw ChartEngineError(.io, "openpgp: invalid data: no keys found in \(file)")
+            // What Helm's `openpgp.ReadKeyRing` says about bytes that are not OpenPGP packets.
+            throw ChartEngineError(.io, "openpgp: invalid data: tag byte does not have MSB set")
         }
+    }
+
+    /// The public-key algorithm of the (sub)key with the given long key ID, as go-crypto names it in
+    /// its verification errors (`RSA verification failure`).
+    func algorithmName(keyID: String) throws(ChartEngineError) -> String {
+        let r = try gpg(["--with-colons", "--fixed-list-mode", "--list-keys"])
+        for line in r.stdout.split(separator: "\n") {
+            let f = line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard f.count > 4, f[0] == "pub" || f[0] == "sub", f[4].uppercased() == keyID.uppercased() else { continue }
+            switch f[3] {
+            case "1", "2", "3": return "RSA"
+            case "17": return "DSA"
+            case "19": return "ECDSA"
+            case "22": return "EdDSA"
+            case "27": return "ed25519"
+            case "28": return "ed448"
+            default: return "RSA"
+            }
+        }
+        return "RSA"
     }
 
     /// A key in the home: primary fingerprint and user IDs.
