@@ -110,6 +110,9 @@ struct ProvenanceTests {
             == "failed to load keyring: open \(s.dir)/nope.gpg: no such file or directory")
         #expect(RepoFixtures.error { _ = try Provenance.verifyChart(s.archive, keyring: s.archive) }
             == "failed to load keyring: openpgp: invalid data: tag byte does not have MSB set")
+        try "not signed\n".write(toFile: lone + ".prov", atomically: true, encoding: .utf8)
+        #expect(RepoFixtures.error { _ = try Provenance.verifyChart(lone, keyring: s.pubring) }
+            == "signature block not found")
         #expect(RepoFixtures.error { _ = try Provenance.sign(archivePath: s.archive, key: "nobody", keyring: s.secring) }
             == "private key not found")
         // A public keyring holds no private key to sign with.

@@ -113,6 +113,13 @@ public enum Provenance {
     static func verify(_ home: borrowing GPGHome, archive: String, provenance prov: String)
         throws(ChartEngineError) -> Verification
     {
+        // Helm only reads a clear-signed block (`clearsign.Decode`; its error text as the real Helm v4
+        // prints it, unwrapped); refuse anything else before gpg
+        // would, say, decrypt an encrypted message or read a binary one.
+        let provText = String(decoding: try FileSystem.read(prov), as: UTF8.self)
+        guard provText.contains("-----BEGIN PGP SIGNED MESSAGE-----\n") else {
+            throw ChartEngineError(.io, "signature block not found")
+        }
         let plainPath = home.path + "/plain"
         let r = try home.gpg(["--status-fd", "1", "--trust-model", "always", "--output", plainPath, "--decrypt", prov])
         var fingerprint = ""
@@ -134,7 +141,7 @@ public enum Provenance {
         }
         if fingerprint.isEmpty || r.status != 0 {
             if unknown { throw ChartEngineError(.io, "openpgp: signature made by unknown entity") }
-            throw ChartEngineError(.io, "failed to decode signature: signature block not found")
+            throw ChartEngineError(.io, "signature block not found")
         }
         let plain = String(decoding: (try? FileSystem.read(plainPath)) ?? [], as: UTF8.self)
         let identities = (try home.keys(secret: false, selector: fingerprint)).first?.identities ?? []
