@@ -168,6 +168,24 @@ struct ProvenanceTests {
         #expect(warned.hasPrefix("WARNING: Verification not found for plain: "))
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: RepositoryCLITests.binary)))
+    func commandLinePackageSignAndVerify() throws {
+        let home = try RepoFixtures.home()
+        let (sec, pub) = try ProvenanceFixtures.keyrings(in: home.dir + "/keys", user: "CLI Signer <cli@example.com>")
+        try RepoFixtures.chart(in: home.dir, name: "clichart", version: "3.0.0")
+        let packaged = try RepositoryCLITests.run(["package", "--sign", "--key", "CLI Signer", "--keyring", sec,
+                                                   "clichart"], home: home, cwd: home.dir)
+        #expect(packaged == .init(status: 0, stdout: "Successfully packaged chart and saved it to: \(home.dir)/clichart-3.0.0.tgz\n", stderr: ""))
+        let verified = try RepositoryCLITests.run(["verify", "clichart-3.0.0.tgz", "--keyring", pub], home: home, cwd: home.dir)
+        #expect(verified.status == 0)
+        #expect(verified.stdout.hasPrefix("Signed by: CLI Signer <cli@example.com>\nUsing Key With Fingerprint: "))
+        #expect(verified.stdout.hasSuffix("Chart Hash Verified: sha256:\(ProvenanceFixtures.sha256(home.dir + "/clichart-3.0.0.tgz"))\n"))
+        #expect(try RepositoryCLITests.run(["package", "--sign", "clichart"], home: home, cwd: home.dir)
+            == .init(status: 1, stdout: "", stderr: "Error: --key is required for signing a package\n"))
+        #expect(try RepositoryCLITests.run(["verify", "nope.tgz", "--keyring", pub], home: home, cwd: home.dir)
+            == .init(status: 1, stdout: "", stderr: "Error: stat nope.tgz: no such file or directory\n"))
+    }
+
     // MARK: Interoperability with the real Helm (skipped without the oracle venv)
 
     @Test(.enabled(if: ProvenanceFixtures.python != nil, "needs helm-python-sdk"))
