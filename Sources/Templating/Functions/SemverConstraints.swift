@@ -31,8 +31,18 @@ package struct SemverConstraints {
 
     /// `semver.NewConstraint`; the error's message is the library's.
     package static func parse(_ text: String) throws(FunctionError) -> SemverConstraints {
-        do { return try parseUntyped(text) } catch let e as FunctionError { throw e } catch { throw FunctionError("\(error)") }
+        // Charts ask for the same few constraints over and over (every dependency, every
+        // `semverCompare ">=1.21-0" .Capabilities…`); matching the library's regexes is the costly part.
+        if let hit = parsedCache.get(text) { return try hit.get() }
+        let result: Result<SemverConstraints, FunctionError>
+        do { result = .success(try parseUntyped(text)) } catch let e as FunctionError { result = .failure(e) } catch {
+            result = .failure(FunctionError("\(error)"))
+        }
+        parsedCache.put(text, result)
+        return try result.get()
     }
+
+    private static let parsedCache = ConstraintCache()
 
     static func parseUntyped(_ text: String) throws -> SemverConstraints {
         let rewritten = try rewriteRange(text)
@@ -173,5 +183,20 @@ extension String {
         }
         parts.append(String(rest))
         return parts
+    }
+}
+
+/// Parsed constraints by source text (bounded; cleared when full).
+private final class ConstraintCache: @unchecked Sendable {
+    private var entries: [String: Result<SemverConstraints, FunctionError>] = [:]
+    private let lock = Lock()
+
+    func get(_ key: String) -> Result<SemverConstraints, FunctionError>? { lock.withLock { entries[key] } }
+
+    func put(_ key: String, _ value: Result<SemverConstraints, FunctionError>) {
+        lock.withLock {
+            if entries.count > 1024 { entries.removeAll() }
+            entries[key] = value
+        }
     }
 }
