@@ -163,6 +163,9 @@ public enum PullAction {
         public var untarDir = "."
         public var devel = false
         public var http = HTTPOptions()
+        /// `--plain-http` for `oci://` references.
+        public var plainHTTP = false
+        public var registryConfig = RegistryConfig.fromEnvironment()
         public init() {}
     }
 
@@ -188,7 +191,15 @@ public enum PullAction {
             downloader.options.credentialsURL = ref
         }
         let saved: String
-        if digest.isEmpty {
+        var message = ""
+        if OCIActions.isOCI(chartRef) {
+            let r = try OCIActions.fetch(chartRef, version: version, plainHTTP: o.plainHTTP, http: o.http,
+                                         config: o.registryConfig)
+            let md = try ChartArchive.load(bytes: r.chart).metadata
+            saved = joinPath(dest, "\(md.name)-\(md.version).tgz")
+            try AtomicFile.write(saved, r.chart)
+            message = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+        } else if digest.isEmpty {
             saved = try downloader.download(ref, version: version, to: dest)
         } else {
             var r = try downloader.resolve(ref, version: version)
@@ -215,7 +226,7 @@ public enum PullAction {
             }
             try ChartExpander.expand(archive: saved, into: ud)
         }
-        return ""
+        return message
     }
 }
 
