@@ -38,9 +38,11 @@ struct PullCommand: ParsableCommand {
         o.untar = untar
         o.untarDir = untarDir
         o.http = chartFlags.http
+        o.plainHTTP = chartFlags.plainHTTP
         let paths = GlobalPaths.current()
         for chart in charts {
-            ErrorReporting.writeStdout(try PullAction.run(chart, options: o, paths: paths))
+            // OCI pulls report through Helm's registry client, which writes to stderr.
+            ErrorReporting.writeStderr(try PullAction.run(chart, options: o, paths: paths))
         }
     }
 }
