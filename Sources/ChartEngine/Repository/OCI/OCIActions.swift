@@ -39,7 +39,11 @@ public enum OCIActions {
         let bytes = try ChartArchive.readArchiveFile(path)
         let r = try OCIReference(remote)
         var c = try client(host: r.host, plainHTTP: plainHTTP, http: http, config: config)
-        let result = try c.push(chart: bytes, to: r, created: rfc3339Now())
+        // Helm's `created` annotation is the archive's inode change time (internal/time/ctime), so
+        // pushing the same file twice gives the same manifest digest.
+        var st = stat()
+        let when = stat(path, &st) == 0 ? st.st_ctim.tv_sec : time(nil)
+        let result = try c.push(chart: bytes, to: r, created: rfc3339(when))
         return "Pushed: \(result.reference)\nDigest: \(result.digest)\n"
     }
 
@@ -62,9 +66,9 @@ public enum OCIActions {
         return "Removing login credentials for \(host)\n"
     }
 
-    /// `time.Now().UTC().Format(time.RFC3339)`.
-    static func rfc3339Now() -> String {
-        var t = time(nil)
+    /// `t.UTC().Format(time.RFC3339)`.
+    static func rfc3339(_ seconds: time_t) -> String {
+        var t = seconds
         var tmv = tm()
         gmtime_r(&t, &tmv)
         func p(_ v: Int32, _ w: Int = 2) -> String {

@@ -76,7 +76,8 @@ public enum HelmOCI {
         let ann = annotations.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             .map { "\(JSON.encode(.string($0))):\(JSON.encode(.string(annotations[$0] ?? "")))" }
             .joined(separator: ",")
-        let text = "{\"schemaVersion\":2,\"mediaType\":\"\(manifestMediaType)\",\"config\":\(descriptor(configMediaType, config)),"
+        // Helm leaves the manifest's own `mediaType` field out (it travels as the Content-Type).
+        let text = "{\"schemaVersion\":2,\"config\":\(descriptor(configMediaType, config)),"
             + "\"layers\":[\(descriptor(chartLayerMediaType, chart))],\"annotations\":{\(ann)}}"
         return Array(text.utf8)
     }

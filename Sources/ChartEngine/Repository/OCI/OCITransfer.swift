@@ -147,7 +147,11 @@ extension OCIClient {
         guard actual == digest else {
             throw ChartEngineError(.invalidChart, "blob \(digest): digest mismatch: content is \(actual)")
         }
-        if case .int(let n)? = size, n != Int64(r.body.count) {
+        // The JSON reader yields numbers as floats; either form is the descriptor's size.
+        var expected: Int64? = nil
+        if case .int(let n)? = size { expected = n }
+        if case .float(let d)? = size { expected = Int64(exactly: d) }
+        if let n = expected, n != Int64(r.body.count) {
             throw ChartEngineError(.invalidChart, "blob \(digest): size mismatch: manifest says \(n), got \(r.body.count)")
         }
         return r.body
