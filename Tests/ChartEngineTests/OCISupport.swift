@@ -106,7 +106,9 @@ final class TestRegistry: @unchecked Sendable {
 }
 
 /// A hostile "registry": a Python HTTP server answering every path from a table
-/// `{path: [status, content type, body]}`; anything else is 404.
+/// `{path: [status, content type, body]}` (the path with its query string wins over the bare path);
+/// anything else is 404. `auth` (required `Authorization`, challenge with `{port}` filled in) guards
+/// `/v2/…`; `protected` maps other paths to the `Authorization` they require (a Basic challenge otherwise).
 final class FakeRegistry: @unchecked Sendable {
     let port: Int
     private let process: Process
@@ -114,11 +116,21 @@ final class FakeRegistry: @unchecked Sendable {
 
     static let script = #"""
         import http.server, json, sys
-        routes = json.load(open(sys.argv[1]))
+        spec = json.load(open(sys.argv[1]))
+        routes, auth, protected = spec["routes"], spec["auth"], spec["protected"]
         class H(http.server.BaseHTTPRequestHandler):
             def log_message(self, *a): pass
             def do_GET(self):
-                r = routes.get(self.path.split("?")[0])
+                path = self.path.split("?")[0]
+                need = None
+                if auth and path.startswith("/v2/"): need = auth
+                if self.path in protected or path in protected:
+                    need = [protected.get(self.path, protected.get(path)), 'Basic realm="token"']
+                if need and self.headers.get("Authorization") != need[0]:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", need[1].replace("{port}", str(self.server.server_address[1])))
+                    self.send_header("Content-Length", "0"); self.end_headers(); return
+                r = routes.get(self.path, routes.get(path))
                 if r is None:
                     self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
                 body = r[2].encode("latin-1")
@@ -130,10 +142,12 @@ final class FakeRegistry: @unchecked Sendable {
         s.serve_forever()
         """#
 
-    init(routes: [String: (Int, String, String)], dir: String) throws {
+    init(routes: [String: (Int, String, String)], dir: String, auth: (String, String)? = nil,
+         protected: [String: String] = [:]) throws {
         let routesPath = dir + "/routes.json"
         let table = routes.mapValues { [$0.0, $0.1, $0.2] as [Any] }
-        try JSONSerialization.data(withJSONObject: table).write(to: URL(fileURLWithPath: routesPath))
+        let spec: [String: Any] = ["routes": table, "auth": auth.map { [$0.0, $0.1] } ?? NSNull(), "protected": protected]
+        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: routesPath))
         let scriptPath = dir + "/fake_registry.py"
         try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         let p = Process()

@@ -231,6 +231,54 @@ import Testing
         #expect(pull("tags", "") == "GET \"http://\(h)/v2/tags/c/tags/list\": invalid tag list")
     }
 
+    /// A registry serving one real chart at `private/c:1.0.0`, behind `auth`.
+    static func guardedRegistry(dir: String, auth: (String, String), protected: [String: String] = [:],
+                                extraRoutes: [String: (Int, String, String)] = [:]) throws -> (FakeRegistry, [UInt8]) {
+        let path = try archive(in: dir, name: "c", version: "1.0.0")
+        let chart = try bytes(path)
+        let config = Array(HelmOCI.configJSON(try ChartArchive.load(bytes: chart).metadata).utf8)
+        let manifest = HelmOCI.manifestJSON(config: config, chart: chart, annotations: [:])
+        func latin1(_ b: [UInt8]) -> String { String(decoding: b.map { UInt16($0) }, as: UTF16.self) }
+        var routes = extraRoutes
+        routes["/v2/private/c/manifests/1.0.0"] = (200, HelmOCI.manifestMediaType, latin1(manifest))
+        routes["/v2/private/c/blobs/sha256:\(SHA256.hex(chart))"] = (200, "application/octet-stream", latin1(chart))
+        return (try FakeRegistry(routes: routes, dir: dir, auth: auth, protected: protected), chart)
+    }
+
+    @Test func bearerTokenChallengeIsAnsweredWithStoredCredentials() throws {
+        let dir = try ArchiveFixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tokenPath = "/token?service=fake&scope=repository%3Aprivate%2Fc%3Apull"
+        let (fake, chart) = try Self.guardedRegistry(
+            dir: dir, auth: ("Bearer tok123", #"Bearer realm="http://127.0.0.1:{port}/token",service="fake""#),
+            protected: [tokenPath: "Basic dXNlcjpwYXNz"],
+            extraRoutes: [tokenPath: (200, "application/json", #"{"token":"tok123"}"#)])
+        defer { fake.stop() }
+        let cfg = Self.config(dir)
+        let ref = "oci://\(fake.host)/private/c"
+        #expect(RepoFixtures.error {
+            _ = try OCIActions.fetch(ref, version: "1.0.0", plainHTTP: true, http: HTTPOptions(), config: cfg)
+        } == "GET \"http://\(fake.host)\(tokenPath)\": response status code 401: unauthorized")
+        // `registry login` stored credentials are used for the token request.
+        try cfg.store(host: fake.host, username: "user", password: "pass")
+        #expect(try OCIActions.fetch(ref, version: "1.0.0", plainHTTP: true, http: HTTPOptions(), config: cfg).chart == chart)
+    }
+
+    @Test func basicChallengeIsAnsweredWithFlagCredentials() throws {
+        let dir = try ArchiveFixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (fake, chart) = try Self.guardedRegistry(dir: dir, auth: ("Basic dXNlcjpwYXNz", #"Basic realm="fake""#))
+        defer { fake.stop() }
+        let ref = "oci://\(fake.host)/private/c"
+        #expect(RepoFixtures.error {
+            _ = try OCIActions.fetch(ref, version: "1.0.0", plainHTTP: true, http: HTTPOptions(), config: Self.config(dir))
+        } == "\(fake.host): basic credential not found")
+        var http = HTTPOptions()
+        http.username = "user"
+        http.password = "pass"
+        #expect(try OCIActions.fetch(ref, version: "1.0.0", plainHTTP: true, http: http, config: Self.config(dir)).chart == chart)
+    }
+
     // MARK: Interoperability with the real Helm (PyPI helm-python-sdk; skipped when its venv is absent)
 
     static func helm(_ code: String) throws -> (Int32, String) {
