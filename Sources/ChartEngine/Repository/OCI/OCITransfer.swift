@@ -90,7 +90,8 @@ extension OCIClient {
             } else if !sv.prerelease.isEmpty {
                 continue
             }
-            if best == nil || best!.0 < sv { best = (sv, t) }
+            if let b = best, !(b.0 < sv) { continue }
+            best = (sv, t)
         }
         guard let best else {
             throw ChartEngineError(.chartNotFound, "could not locate a version matching provided version string \(version)")
