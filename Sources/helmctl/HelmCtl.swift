@@ -7,6 +7,7 @@ struct HelmCtl: ParsableCommand {
         abstract: "Render, package and install Helm charts.",
         subcommands: [
             TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
-            PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self, VerifyCommand.self,
+            PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
+            VerifyCommand.self, PushCommand.self, RegistryCommand.self,
         ])
 }

@@ -39,9 +39,17 @@ struct PullCommand: ParsableCommand {
         o.verify = chartFlags.verify
         o.prov = prov
         o.keyring = chartFlags.keyring.isEmpty ? DefaultKeyring.path() : chartFlags.keyring
+        o.plainHTTP = chartFlags.plainHTTP
         let paths = GlobalPaths.current()
         for chart in charts {
-            ErrorReporting.writeStdout(try PullAction.run(chart, options: o, paths: paths))
+            let report = try PullAction.run(chart, options: o, paths: paths)
+            // OCI pulls report through Helm's registry client, which writes to stderr; verification
+            // reports of repository pulls go to stdout as Helm prints them.
+            if chart.hasPrefix("oci://") {
+                ErrorReporting.writeStderr(report)
+            } else {
+                ErrorReporting.writeStdout(report)
+            }
         }
     }
 }

@@ -71,6 +71,7 @@ struct ChartPathFlags: ParsableArguments {
         o.devel = devel
         o.repoURL = repo
         o.http = http
+        o.plainHTTP = plainHTTP
         return o
     }
 

@@ -169,6 +169,9 @@ public enum PullAction {
         public var prov = false
         /// `--keyring`: public keyring file for `--verify`.
         public var keyring = ""
+        /// `--plain-http` for `oci://` references.
+        public var plainHTTP = false
+        public var registryConfig = RegistryConfig.fromEnvironment()
         public init() {}
     }
 
@@ -193,18 +196,28 @@ public enum PullAction {
             digest = found.digest
             downloader.options.credentialsURL = ref
         }
-        // Resolve and fetch here (rather than `download`) to know the URL the `.prov` sits next to.
-        var r = try downloader.resolve(ref, version: version)
-        if !digest.isEmpty { r.digest = digest }
-        let bytes = try downloader.fetch(r)
-        var name = URLParts(r.url).path
-        if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
-        if name.isEmpty || name == "." || name == ".." { name = "chart.tgz" }
-        let saved = joinPath(dest, name)
-        try AtomicFile.write(saved, bytes)
+        let saved: String
         var out = ""
-        if o.verify || o.prov {
-            out = try fetchProvenance(ref: chartRef, url: r.url, http: r.options, saved: saved, pull: o)
+        if OCIActions.isOCI(chartRef) {
+            let r = try OCIActions.fetch(chartRef, version: version, plainHTTP: o.plainHTTP, http: o.http,
+                                         config: o.registryConfig)
+            let md = try ChartArchive.load(bytes: r.chart).metadata
+            saved = joinPath(dest, "\(md.name)-\(md.version).tgz")
+            try AtomicFile.write(saved, r.chart)
+            out = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+        } else {
+            // Resolve and fetch here (rather than `download`) to know the URL the `.prov` sits next to.
+            var r = try downloader.resolve(ref, version: version)
+            if !digest.isEmpty { r.digest = digest }
+            let bytes = try downloader.fetch(r)
+            var name = URLParts(r.url).path
+            if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
+            if name.isEmpty || name == "." || name == ".." { name = "chart.tgz" }
+            saved = joinPath(dest, name)
+            try AtomicFile.write(saved, bytes)
+            if o.verify || o.prov {
+                out = try fetchProvenance(ref: chartRef, url: r.url, http: r.options, saved: saved, pull: o)
+            }
         }
         if o.untar {
             var ud = o.untarDir

@@ -10,6 +10,10 @@ public enum ChartReference {
         public var devel = false
         public var repoURL = ""
         public var http = HTTPOptions()
+        /// `--plain-http` for `oci://` references.
+        public var plainHTTP = false
+        /// Where `registry login` stored credentials (`HELM_REGISTRY_CONFIG`).
+        public var registryConfig = RegistryConfig.fromEnvironment()
         public init() {}
     }
 
@@ -26,8 +30,10 @@ public enum ChartReference {
         let trimmed = name.trimmingSpaces()
         var version = o.version.trimmingSpaces()
         if version.isEmpty && o.devel { version = ">0.0.0-0" }
-        if URLParts(trimmed).scheme == "oci" {
-            throw ChartEngineError(.usage, "unable to lookup chart \"\(trimmed)\", missing registry client")
+        if OCIActions.isOCI(trimmed) {
+            let r = try OCIActions.fetch(trimmed, version: version, plainHTTP: o.plainHTTP, http: o.http,
+                                         config: o.registryConfig)
+            return .archive(url: trimmed, bytes: r.chart)
         }
         if FileSystem.kind(of: trimmed) != .missing { return .path(trimmed) }
         if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {

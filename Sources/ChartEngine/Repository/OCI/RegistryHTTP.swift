@@ -1,0 +1,117 @@
+import CLibCurl
+
+/// One HTTP exchange with an OCI registry (the distribution API needs methods, request bodies and
+/// response headers, which the chart-repository GET in ``HTTPClient`` does not expose).
+struct RegistryResponse {
+    var status = 0
+    /// Header names lower-cased; the last response of a redirect chain only.
+    var headers: [String: String] = [:]
+    var body: [UInt8] = []
+}
+
+enum RegistryHTTP {
+    /// Manifests, configs and indexes are small; charts stop at Helm's 100 MiB archive limit.
+    static let maxBody = HTTPClient.defaultMaxBody
+
+    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// Performs `method url` with `headers` and `body`; throws only on transport failure.
+    static func send(_ method: String, _ url: String, headers: [String] = [], body: [UInt8]? = nil,
+                     tls: HTTPOptions = HTTPOptions()) throws(ChartEngineError) -> RegistryResponse
+    {
+        _ = globalInit
+        guard let h = curl_easy_init() else { throw ChartEngineError(.io, "\(method) \"\(url)\": cannot initialise libcurl") }
+        defer { curl_easy_cleanup(h) }
+        let sink = RegistrySink()
+        _ = curl_easy_setopt_str(h, CURLOPT_URL, url)
+        _ = curl_easy_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = curl_easy_setopt_str(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // Blob GETs may redirect to storage; the Authorization header must not follow to another host.
+        _ = curl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, method == "GET" ? 1 : 0)
+        _ = curl_easy_setopt_long(h, CURLOPT_MAXREDIRS, 10)
+        _ = curl_easy_setopt_long(h, CURLOPT_UNRESTRICTED_AUTH, 0)
+        _ = curl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = curl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT, 30)
+        _ = curl_easy_setopt_str(h, CURLOPT_USERAGENT, HTTPClient.userAgent)
+        _ = curl_easy_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBody))
+        if !tls.caFile.isEmpty { _ = curl_easy_setopt_str(h, CURLOPT_CAINFO, tls.caFile) }
+        if !tls.certFile.isEmpty { _ = curl_easy_setopt_str(h, CURLOPT_SSLCERT, tls.certFile) }
+        if !tls.keyFile.isEmpty { _ = curl_easy_setopt_str(h, CURLOPT_SSLKEY, tls.keyFile) }
+        if tls.insecureSkipTLSVerify {
+            _ = curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        switch method {
+        case "GET": break
+        case "HEAD": _ = curl_easy_setopt_long(h, CURLOPT_NOBODY, 1)
+        default: _ = curl_easy_setopt_str(h, CURLOPT_CUSTOMREQUEST, method)
+        }
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        // An empty `Expect:` stops libcurl's 100-continue round trip on PUT/POST bodies.
+        for line in headers + ["Expect:"] { list = curl_slist_append(list, line) }
+        defer { if let list { curl_slist_free_all(list) } }
+        _ = curl_easy_setopt_ptr(h, CURLOPT_HTTPHEADER, list)
+        if let body {
+            _ = curl_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+        }
+
+        let write: clibcurl_write_cb = { ptr, size, count, ud in
+            guard let ud, let ptr else { return 0 }
+            let sink = Unmanaged<RegistrySink>.fromOpaque(ud).takeUnretainedValue()
+            let n = size * count
+            if sink.body.count + n > RegistryHTTP.maxBody { return 0 }
+            ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+                sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+            }
+            return n
+        }
+        let header: clibcurl_write_cb = { ptr, size, count, ud in
+            guard let ud, let ptr else { return 0 }
+            let sink = Unmanaged<RegistrySink>.fromOpaque(ud).takeUnretainedValue()
+            let n = size * count
+            let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+            }
+            let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
+            let text = String(String.UnicodeScalarView(scalars))
+            if text.hasPrefix("HTTP/") {
+                sink.headers = [:]
+                sink.body.removeAll(keepingCapacity: true)
+            } else if let colon = text.firstIndex(of: ":") {
+                let name = text[..<colon].lowercased()
+                let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t")
+                sink.headers[name] = value
+            }
+            return n
+        }
+        let opaque = Unmanaged.passUnretained(sink).toOpaque()
+        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
+        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
+        _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
+        _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
+        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
+            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
+            let rc = withExtendedLifetime(sink) { curl_easy_perform(h) }
+            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
+            return rc
+        }
+        if rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR {
+            throw ChartEngineError(.io, "\(method) \"\(url)\": response body exceeds the limit of \(maxBody) bytes")
+        }
+        if rc != CURLE_OK {
+            var text = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.isEmpty { text = String(cString: curl_easy_strerror(rc)) }
+            throw ChartEngineError(.io, "\(method) \"\(url)\": \(text)")
+        }
+        var code = 0
+        _ = curl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
+        return RegistryResponse(status: code, headers: sink.headers, body: sink.body)
+    }
+}
+
+private final class RegistrySink {
+    var body: [UInt8] = []
+    var headers: [String: String] = [:]
+}
