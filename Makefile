@@ -1,5 +1,5 @@
 # Convenience targets. The README's two commands are scripts/run.sh and scripts/test.sh.
-.PHONY: build test bench goldens
+.PHONY: build test bench bench-repo bench-serve goldens
 
 build:
 	swift build
@@ -13,6 +13,16 @@ bench:
 	swift build -c release --product helmctl
 	swift build -c release --product helmctl-bench
 	TZ=UTC .venv/bin/python scripts/bench.py
+
+# repo index over 1000 archives and package of a large chart, against Helm in the same run.
+bench-repo:
+	bash scripts/setup.sh --with-oracle
+	swift build -c release --product helmctl
+	TZ=UTC .venv/bin/python scripts/bench-repo.py
+
+# helmctl serve against nginx with wrk.
+bench-serve:
+	bash scripts/bench-serve.sh
 
 # Regenerate the Helm goldens (fails on purpose if anything changed, so new output is reviewed).
 goldens:

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Repository benchmark: `repo index` over 1000 archives and `package` of a large chart, helmctl against the
+real Helm v4.2.3 (helm-python-sdk 0.2.2) in the same run.
+
+Helm is timed in-process (repo_index_generate / package); helmctl as whole processes (release build).
+Prints medians and the ratio helmctl/Helm; the issue's target is <= 0.33.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "bench-out")
+HELMCTL = os.path.join(ROOT, ".build", "release", "helmctl")
+
+
+def median_ms(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def make_archives(dest, n=1000):
+    """n archives: webapp packaged once, then re-packaged under n versions (distinct name/version/digest)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    src = os.path.join(ROOT, "charts", "webapp")
+    for i in range(n):
+        subdir = os.path.join(dest, f"d{i % 10}") if i % 2 else dest  # exercise `*/*.tgz` too
+        os.makedirs(subdir, exist_ok=True)
+        subprocess.run([HELMCTL, "package", src, "-d", subdir, "--version", f"0.{i // 100}.{i % 100}"],
+                       check=True, capture_output=True)
+
+
+def main():
+    import helm_python
+    repeat = int(os.environ.get("BENCH_REPEAT", "5"))
+    repo = os.path.join(OUT, "repo1000")
+    make_archives(repo)
+
+    def helm_index():
+        helm_python.repo_index_generate(repo, base_url="https://charts.example.com")
+
+    def helmctl_index():
+        subprocess.run([HELMCTL, "repo", "index", repo, "--url", "https://charts.example.com"], check=True,
+                       capture_output=True)
+
+    h = median_ms(helm_index, repeat)
+    c = median_ms(helmctl_index, repeat)
+    print(f"repo index (1000 archives)   helm {h:9.1f} ms   helmctl {c:9.1f} ms   ratio {c / h:.3f}")
+
+    big = os.path.join(OUT, "gen500")
+    if not os.path.isdir(big):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench.py")], check=True)
+    pkg_helm = os.path.join(OUT, "pkg-helm")
+    pkg_ctl = os.path.join(OUT, "pkg-helmctl")
+    for d in (pkg_helm, pkg_ctl):
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+    h = median_ms(lambda: helm_python.package(big, destination=pkg_helm), repeat)
+    c = median_ms(lambda: subprocess.run([HELMCTL, "package", big, "-d", pkg_ctl], check=True, capture_output=True),
+                  repeat)
+    print(f"package (500-template chart) helm {h:9.1f} ms   helmctl {c:9.1f} ms   ratio {c / h:.3f}")
+    print("target: ratio <= 0.333")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
