@@ -27,6 +27,21 @@ public struct HTTPOptions: Sendable, Equatable {
 /// set and the URL is on the credentials' scheme+host, any status but 200 an error worded as Go's
 /// `failed to fetch URL : STATUS`.
 public enum HTTPClient {
+    /// `curl_easy_perform` with an error buffer attached: the result code and libcurl's message for
+    /// it (its error buffer, else `curl_easy_strerror`). `sink` is the callbacks' userdata, kept alive.
+    static func perform(_ h: UnsafeMutableRawPointer, keepingAlive sink: AnyObject) -> (CURLcode, String) {
+        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
+            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
+            let rc = withExtendedLifetime(sink) { curl_easy_perform(h) }
+            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
+            return rc
+        }
+        var text = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.isEmpty && rc != CURLE_OK { text = String(cString: curl_easy_strerror(rc)) }
+        return (rc, text)
+    }
+
     /// 100 MiB: the most Helm will ever load of a chart archive, and ample for any index.
     public static let defaultMaxBody = 100 * 1024 * 1024
     static let userAgent = "Helm/4.2.3"
@@ -114,19 +129,12 @@ public enum HTTPClient {
         _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
         _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
 
-        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
-            let rc = withExtendedLifetime(sink) { curl_easy_perform(h) }
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
-            return rc
-        }
+        let (rc, curlMessage) = HTTPClient.perform(h, keepingAlive: sink)
         if sink.overflow || rc == CURLE_FILESIZE_EXCEEDED {
             throw ChartEngineError(.io, "Get \"\(url)\": response body exceeds the limit of \(options.maxBodyBytes) bytes")
         }
         if rc != CURLE_OK {
-            var text = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.isEmpty { text = String(cString: curl_easy_strerror(rc)) }
+            var text = curlMessage
             if rc == CURLE_TOO_MANY_REDIRECTS { text = "stopped after 10 redirects" }
             throw ChartEngineError(.io, "Get \"\(url)\": \(text)")
         }

@@ -90,20 +90,12 @@ enum RegistryHTTP {
         _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
         _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
         _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
-        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
-            let rc = withExtendedLifetime(sink) { curl_easy_perform(h) }
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
-            return rc
-        }
+        let (rc, curlMessage) = HTTPClient.perform(h, keepingAlive: sink)
         if rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR {
             throw ChartEngineError(.io, "\(method) \"\(url)\": response body exceeds the limit of \(maxBody) bytes")
         }
         if rc != CURLE_OK {
-            var text = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.isEmpty { text = String(cString: curl_easy_strerror(rc)) }
-            throw ChartEngineError(.io, "\(method) \"\(url)\": \(text)")
+            throw ChartEngineError(.io, "\(method) \"\(url)\": \(curlMessage)")
         }
         var code = 0
         _ = curl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
