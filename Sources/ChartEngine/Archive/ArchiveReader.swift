@@ -208,26 +208,6 @@ enum GoPath {
         return body.isEmpty ? "." : body
     }
 
-    /// Go's `%q`: printable characters as they are, the usual escapes, other control characters as
-    /// `\xNN` (names from archives are usually plain).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = Array("0123456789abcdef")
-                    out += "\\x" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// Go's `%q`.
+    static func quote(_ s: String) -> String { quoteGo(s) }
 }

@@ -1,41 +1,7 @@
-/// Go's `strconv.Quote` (`%q` of a string): escapes quotes, backslashes, control and non-printable
-/// characters.
-func quoteGo(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\u{07}": out += "\\a"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{0B}": out += "\\v"
-        default:
-            let cat = u.properties.generalCategory
-            let printable = !(cat == .control || cat == .format || cat == .unassigned || cat == .surrogate
-                || cat == .privateUse || cat == .lineSeparator || cat == .paragraphSeparator
-                || (cat == .spaceSeparator && u != " "))
-            if printable {
-                out.unicodeScalars.append(u)
-            } else if u.value < 0x80 {
-                out += "\\x" + hex(u.value, width: 2)
-            } else if u.value <= 0xFFFF {
-                out += "\\u" + hex(u.value, width: 4)
-            } else {
-                out += "\\U" + hex(u.value, width: 8)
-            }
-        }
-    }
-    return out + "\""
-}
+import Templating
 
-private func hex(_ v: UInt32, width: Int) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: max(0, width - s.count)) + s
-}
+/// Go's `strconv.Quote` (`%q` of a string): the template engine's implementation.
+func quoteGo(_ s: String) -> String { goQuote(s) }
 
 /// Go's `path.Base`.
 func pathBase(_ p: String) -> String {

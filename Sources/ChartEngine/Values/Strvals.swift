@@ -95,30 +95,9 @@ public enum Strvals {
             let digitsOnly = !s.isEmpty && s.trimmingPrefixSign().utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
                 && !s.trimmingPrefixSign().isEmpty
             let reason = digitsOnly ? "value out of range" : "invalid syntax"
-            throw err("error parsing index: strconv.Atoi: parsing \(goQuote(s)): \(reason)")
+            throw err("error parsing index: strconv.Atoi: parsing \(quoteGo(s)): \(reason)")
         }
         return Int(v)
-    }
-
-    /// Go's `%q` for the simple strings that appear in strvals errors.
-    static func goQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -83,7 +83,7 @@ extension Strvals {
             let (k, last) = sc.until(["=", "[", ",", "."])
             guard let last else {
                 if k.isEmpty { return .eof }
-                throw Strvals.err("key \(Strvals.goQuote(k)) has no value")
+                throw Strvals.err("key \(quoteGo(k)) has no value")
             }
             switch last {
             case "[":
@@ -120,7 +120,7 @@ extension Strvals {
                 }
             case ",":
                 set(&data, k, .string(""))
-                throw Strvals.err("key \(Strvals.goQuote(k)) has no value (cannot end with ,)")
+                throw Strvals.err("key \(quoteGo(k)) has no value (cannot end with ,)")
             default:  // "."
                 let next = level + 1
                 if next > Strvals.maxNestedNameLevel {
@@ -135,7 +135,7 @@ extension Strvals {
                 }
                 let sig = try key(&inner, level: next)
                 if sig == .more && inner.isEmpty {
-                    throw Strvals.err("key map \(Strvals.goQuote(k)) has no value")
+                    throw Strvals.err("key map \(quoteGo(k)) has no value")
                 }
                 if !inner.isEmpty { set(&data, k, .map(inner)) }
                 return sig
@@ -335,7 +335,7 @@ extension Strvals {
             let (k, last) = sc.until(["=", "[", "."], escapes: false)
             guard let last else {
                 if k.isEmpty { return .eof }
-                throw Strvals.err("key \(Strvals.goQuote(k)) has no value")
+                throw Strvals.err("key \(quoteGo(k)) has no value")
             }
             switch last {
             case "=":
@@ -357,7 +357,7 @@ extension Strvals {
                 }
                 let sig = try key(&inner, level: next)
                 if sig == .more && inner.isEmpty {
-                    throw Strvals.err("key map \(Strvals.goQuote(k)) has no value")
+                    throw Strvals.err("key map \(quoteGo(k)) has no value")
                 }
                 if !inner.isEmpty && !k.isEmpty { data[k] = .map(inner) }
                 return sig
