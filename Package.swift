@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -27,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ChartEngine",
@@ -43,10 +45,34 @@ let package = Package(
                     .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 ],
                 swiftSettings: strict),
+        // The bundled cluster, in three layers (../shared/design/ARCHITECTURE.md "ClusterCore"):
+        // ClusterStore = revisioned key-value store (SQLite, etcd, memory); ClusterAPI = pure Kubernetes
+        // API semantics (resources, schemas, protobuf, patches, apply, selectors, tables, admission);
+        // ClusterCore = the API server, controllers and the local-cluster assembly.
+        .target(name: "ClusterStore",
+                dependencies: [
+                    "CSQLite3", "CLibCurl", "StructuredData",
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                ],
+                swiftSettings: strict),
+        .target(name: "ClusterAPI", dependencies: ["StructuredData"], swiftSettings: strict),
+        .target(name: "ClusterCore",
+                dependencies: [
+                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto",
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                ],
+                swiftSettings: strict),
         .executableTarget(
             name: "helmctl",
             dependencies: [
-                "ChartEngine", "Templating", "StructuredData", "RepoServer",
+                "ChartEngine", "Templating", "StructuredData", "RepoServer", "ClusterCore", "ClusterStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -67,6 +93,14 @@ let package = Package(
                         "RepoServer", "ChartEngine",
                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     ],
+                    swiftSettings: strict),
+            .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "StructuredData"],
+                    swiftSettings: strict),
+        .testTarget(name: "ClusterAPITests", dependencies: ["ClusterAPI", "StructuredData"],
+                    resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
+        .testTarget(name: "ClusterCoreTests",
+                    dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData"],
                     swiftSettings: strict),
     ]
 )

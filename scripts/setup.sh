@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(pkg-config libyaml-dev libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev docker-registry gnupg openssl)
+APT_PACKAGES=(pkg-config libyaml-dev libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev etcd-server docker-registry gnupg openssl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

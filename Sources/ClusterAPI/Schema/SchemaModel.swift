@@ -1,0 +1,127 @@
+/// The shape of Kubernetes' built-in types as their upstream `generated.proto` files describe them:
+/// field names (which are the JSON names), protobuf field numbers and types, and the list/patch
+/// metadata from the `+patchStrategy`, `+patchMergeKey`, `+listType`, `+listMapKey` markers.
+/// One table serves protobuf decoding, strict field validation, strategic merge patch and apply.
+
+/// A protobuf field type.
+public indirect enum FieldType: Sendable, Hashable {
+    case string, bytes, bool
+    case int32, int64, uint32, uint64, sint32, sint64, fixed32, fixed64, sfixed32, sfixed64
+    case float, double
+    /// A message, by fully-qualified proto name (`k8s.io.api.core.v1.Container`).
+    case message(String)
+    /// A `map<K, V>` field (keys are strings in every Kubernetes type).
+    case map(key: FieldType, value: FieldType)
+}
+
+/// One field of a message.
+public struct FieldSchema: Sendable, Hashable {
+    /// The JSON (and proto) field name.
+    public let name: String
+    public let number: Int
+    public let type: FieldType
+    public let repeated: Bool
+    /// `+patchStrategy` (`merge`, `retainKeys`, `merge,retainKeys`, `replace`), nil when absent.
+    public let patchStrategy: String?
+    /// `+patchMergeKey`, nil when absent.
+    public let patchMergeKey: String?
+    /// `+listType` (`atomic`, `set`, `map`), nil when absent.
+    public let listType: String?
+    /// `+listMapKey` values, in order.
+    public let listMapKeys: [String]
+
+    public init(name: String, number: Int, type: FieldType, repeated: Bool = false, patchStrategy: String? = nil,
+                patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [])
+    {
+        self.name = name
+        self.number = number
+        self.type = type
+        self.repeated = repeated
+        self.patchStrategy = patchStrategy
+        self.patchMergeKey = patchMergeKey
+        self.listType = listType
+        self.listMapKeys = listMapKeys
+    }
+}
+
+/// One message type.
+public struct MessageSchema: Sendable, Hashable {
+    /// Fully-qualified proto name, e.g. `k8s.io.api.apps.v1.Deployment`.
+    public let name: String
+    public let fields: [FieldSchema]
+    private let byName: [String: Int]
+    private let byNumber: [Int: Int]
+
+    public init(name: String, fields: [FieldSchema]) {
+        self.name = name
+        self.fields = fields
+        var n: [String: Int] = [:]
+        var k: [Int: Int] = [:]
+        for (i, f) in fields.enumerated() {
+            n[f.name] = i
+            k[f.number] = i
+        }
+        byName = n
+        byNumber = k
+    }
+
+    public func field(named name: String) -> FieldSchema? { byName[name].map { fields[$0] } }
+    public func field(number: Int) -> FieldSchema? { byNumber[number].map { fields[$0] } }
+}
+
+/// Group, version and kind. The core group is `""`.
+public struct GroupVersionKind: Sendable, Hashable, CustomStringConvertible {
+    public var group: String
+    public var version: String
+    public var kind: String
+
+    public init(group: String, version: String, kind: String) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+    }
+
+    /// `v1` for the core group, else `group/version`.
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    /// Parses `apiVersion` (`v1`, `apps/v1`) plus a kind.
+    public init(apiVersion: String, kind: String) {
+        if let slash = apiVersion.firstIndex(of: "/") {
+            group = String(apiVersion[..<slash])
+            version = String(apiVersion[apiVersion.index(after: slash)...])
+        } else {
+            group = ""
+            version = apiVersion
+        }
+        self.kind = kind
+    }
+
+    public var description: String { "\(apiVersion), Kind=\(kind)" }
+}
+
+/// A set of message schemas and the root message of each kind.
+public struct SchemaSet: Sendable {
+    public let messages: [String: MessageSchema]
+    public let kinds: [GroupVersionKind: String]
+
+    public init(messages: [String: MessageSchema], kinds: [GroupVersionKind: String]) {
+        self.messages = messages
+        self.kinds = kinds
+    }
+
+    public func message(_ name: String) -> MessageSchema? { messages[name] }
+
+    /// The root message of a kind, e.g. `apps/v1 Deployment` → `k8s.io.api.apps.v1.Deployment`.
+    public func root(for gvk: GroupVersionKind) -> MessageSchema? { kinds[gvk].flatMap { messages[$0] } }
+}
+
+/// The proto names of the special apimachinery types whose JSON form is not their message shape.
+public enum WellKnownMessage {
+    public static let time = "k8s.io.apimachinery.pkg.apis.meta.v1.Time"
+    public static let microTime = "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime"
+    public static let duration = "k8s.io.apimachinery.pkg.apis.meta.v1.Duration"
+    public static let quantity = "k8s.io.apimachinery.pkg.api.resource.Quantity"
+    public static let intOrString = "k8s.io.apimachinery.pkg.util.intstr.IntOrString"
+    public static let rawExtension = "k8s.io.apimachinery.pkg.runtime.RawExtension"
+    public static let fieldsV1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1"
+}
