@@ -149,4 +149,12 @@ public enum JSON {
         var p = JSONParser(bytes)
         return try p.parseDocument()
     }
+
+    /// As ``decode(_:)-([UInt8])`` but integer literals that fit Int64 stay `.int` (how the
+    /// Kubernetes API reads JSON: `replicas: 3` is an int64).
+    public static func decodeKeepingIntegers(_ bytes: [UInt8]) throws(StructuredDataError) -> Value {
+        var p = JSONParser(bytes)
+        p.integers = true
+        return try p.parseDocument()
+    }
 }

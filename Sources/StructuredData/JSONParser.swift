@@ -6,6 +6,9 @@ struct JSONParser {
 
     private let b: [UInt8]
     private var i = 0
+    /// Keep integer literals (no fraction, no exponent, within Int64) as `.int` — the Kubernetes
+    /// API's reading of JSON, where `replicas: 3` is an int64, not Go's `interface{}` float64.
+    var integers = false
 
     private enum Container {
         case array([Value])
@@ -163,6 +166,11 @@ struct JSONParser {
             while i < b.count, isDigit(b[i]) { i += 1 }
         }
         let text = String(decoding: b[start..<i], as: UTF8.self)
+        if integers, !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+           let n = Int64(text)
+        {
+            return .int(n)
+        }
         guard let d = Double(text), d.isFinite else {
             throw StructuredDataError("json: cannot unmarshal number \(text) into Go value of type float64")
         }
