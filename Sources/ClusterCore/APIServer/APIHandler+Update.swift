@@ -1,0 +1,153 @@
+import ClusterAPI
+import ClusterStore
+import NIOConcurrencyHelpers
+import NIOHTTP1
+import StructuredData
+
+/// PUT and the shared read-modify-write loop every update, patch and subresource write goes
+/// through: compare-and-swap on the stored revision, retried when a concurrent writer won unless
+/// the client pinned `metadata.resourceVersion` (then 409, never a lost update).
+extension APIHandler {
+    func update(_ rr: ResourceRequest) async throws -> APIResponse {
+        let r = rr.request
+        try checkParams(r, allowed: Self.writeParams)
+        let options = try WriteOptions(r)
+        var proposed = try BodyDecoding.map(r)
+        try checkTypeMeta(&proposed, rr)
+        let name = rr.name ?? ""
+        if proposed.name.isEmpty { proposed.setMeta("name", .string(name)) }
+        guard proposed.name == name else {
+            throw StatusError.badRequest("the name of the object (\(proposed.name)) does not match the name on the URL (\(name))")
+        }
+        var warnings: [String] = []
+        try checkFields(proposed, rr, options: options, warnings: &warnings)
+        let pinned = proposed.metaString("resourceVersion").flatMap { $0.isEmpty ? nil : $0 }
+        let result = try await readModifyWrite(rr, options: options, pinnedVersion: pinned, subresource: nil) { _ in proposed }
+        return .full(status: .ok, contentType: "application/json",
+                     body: Array(JSON.encode(result, escapeHTML: false).utf8), headers: warningHeaders(warnings))
+    }
+
+    /// Reads the object, asks `change` for the new one, and commits it. `pinnedVersion` is the
+    /// client's precondition; `recordManager` false when the change already updated managedFields
+    /// (server-side apply).
+    func readModifyWrite(_ rr: ResourceRequest, options: WriteOptions, pinnedVersion: String?, subresource: String?,
+                         recordManager: Bool = true, change: (Value) throws -> Value) async throws -> Value
+    {
+        for _ in 0..<16 {
+            guard let kv = try await store.get(rr.key), let current = ObjectCodec.decode(kv) else {
+                throw StatusError.notFound(rr.plural, group: rr.group, name: rr.name ?? "")
+            }
+            if let pinnedVersion, pinnedVersion != String(kv.modRevision) {
+                throw StatusError.conflict(rr.plural, group: rr.group, name: rr.name ?? "")
+            }
+            let proposed = try change(current)
+            guard let next = try prepareUpdate(current: current, proposed: proposed, rr, options: options,
+                                               subresource: subresource, recordManager: recordManager)
+            else { return current }
+            if options.dryRun { return next }
+            switch await commitOutcome(next, current: current, revision: kv.modRevision, rr) {
+            case .success(let stored):
+                return stored
+            case .failure(.conflict), .failure(.notFound):
+                if pinnedVersion != nil { throw StatusError.conflict(rr.plural, group: rr.group, name: rr.name ?? "") }
+                continue
+            case .failure(let error):
+                throw error
+            }
+        }
+        throw StatusError.conflict(rr.plural, group: rr.group, name: rr.name ?? "",
+                                   message: "too many concurrent writers; try again")
+    }
+
+    private func commitOutcome(_ next: Value, current: Value, revision: Int64, _ rr: ResourceRequest) async -> Result<Value, StoreError> {
+        do {
+            return .success(try await commit(next, current: current, revision: revision, rr))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Writes `next` over revision `revision`, or deletes it when its last finalizer went away
+    /// during deletion. Returns what was stored, with its new resourceVersion.
+    func commit(_ next: Value, current: Value, revision: Int64, _ rr: ResourceRequest) async throws(StoreError) -> Value {
+        var stored = next
+        if Self.readyToGo(next, rr) {
+            let kv = try await store.delete(rr.key, expectedModRevision: revision)
+            stored.setMeta("resourceVersion", .string(String(kv.modRevision)))
+            await afterDelete(stored, rr)
+            return stored
+        }
+        let kv = try await store.update(rr.key, value: ObjectCodec.encode(next), expectedModRevision: revision, lease: 0)
+        stored.setMeta("resourceVersion", .string(String(kv.modRevision)))
+        return stored
+    }
+
+    /// A deleted object leaves the store once its last finalizer is gone — for namespaces also the
+    /// `spec.finalizers` the namespace controller clears; pods on a node wait for their kubelet.
+    static func readyToGo(_ o: Value, _ rr: ResourceRequest) -> Bool {
+        guard o.isBeingDeleted, o.finalizers.isEmpty else { return false }
+        if rr.plural == "namespaces" && rr.group.isEmpty { return (o["spec"]?["finalizers"]?.listValue ?? []).isEmpty }
+        if rr.plural == "pods" && rr.group.isEmpty { return (o["spec"]?["nodeName"]?.stringValue ?? "").isEmpty }
+        return true
+    }
+
+    /// The object to store for an update of `current` to `proposed`; nil when nothing changed.
+    func prepareUpdate(current: Value, proposed: Value, _ rr: ResourceRequest, options: WriteOptions,
+                       subresource: String?, recordManager: Bool) throws -> Value?
+    {
+        var next: Value
+        let hasStatus = rr.info.subresources.contains(where: { $0.name == "status" })
+        switch subresource {
+        case "status":
+            next = current
+            next.setField("status", proposed["status"])
+            if case .map(let labels)? = proposed.meta("labels") { next.setMeta("labels", .map(labels)) }
+            if case .map(let ann)? = proposed.meta("annotations") { next.setMeta("annotations", .map(ann)) }
+        case "finalize":
+            next = current
+            next.set(path: ["spec", "finalizers"], to: proposed["spec"]?["finalizers"])
+        default:
+            next = proposed
+            next.setField("apiVersion", .string(rr.info.apiVersion))
+            next.setField("kind", .string(rr.info.kind))
+            if hasStatus { next.setField("status", current["status"]) }
+            if rr.plural == "namespaces" { next.set(path: ["spec"], to: current["spec"]) }
+        }
+        // Server-owned metadata always comes from the stored object.
+        for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "name", "namespace"] {
+            next.setMeta(f, current.meta(f))
+        }
+        if !recordManager { next.setMeta("managedFields", proposed.meta("managedFields")) }
+        else if subresource == nil, next.meta("managedFields") == nil { next.setMeta("managedFields", current.meta("managedFields")) }
+        next.setMeta("resourceVersion", nil)
+        if current.isBeingDeleted {
+            let added = Set(next.finalizers).subtracting(current.finalizers)
+            if !added.isEmpty {
+                throw StatusError.invalid(kind: rr.info.kind, group: rr.group, name: current.name, causes: [(
+                    "FieldValueForbidden", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \(added.sorted())",
+                    "metadata.finalizers")])
+            }
+        }
+        if subresource == nil {
+            next = Admission.applyDefaults(next, gvk: rr.info.gvk)
+        }
+        let specWrite = subresource == nil || subresource == "scale"
+        if tracksGeneration(rr.info), specWrite,
+           Admission.specChanged(old: current, new: next, gvk: rr.info.gvk) || (current.isBeingDeleted && next != current)
+        {
+            next.setMeta("generation", .int((current.meta("generation")?.intValue ?? 0) + 1))
+        }
+        if subresource != "binding" { try validate(next, old: current, rr) }
+        if recordManager {
+            next = ServerSideApply.recordUpdate(old: current, new: next, manager: options.manager(r: rr.request),
+                                                subresource: subresource, time: Timestamps.rfc3339(clock.now()),
+                                                schema: schema(rr), schemas: BuiltinSchemas.all)
+        }
+        var a = next
+        var b = current
+        a.setMeta("managedFields", nil)
+        b.setMeta("managedFields", nil)
+        b.setMeta("resourceVersion", nil)
+        return a == b ? nil : next
+    }
+}
