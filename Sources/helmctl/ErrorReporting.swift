@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChartEngine
+import ClusterCore
 
 #if canImport(Glibc)
     import Glibc
@@ -19,6 +20,8 @@ enum ErrorReporting {
             exit(0)
         } catch let e as ChartEngineError {
             fail(e.message)
+        } catch let e as ClusterError {
+            fail(e.description)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {

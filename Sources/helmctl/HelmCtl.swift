@@ -8,6 +8,6 @@ struct HelmCtl: ParsableCommand {
         subcommands: [
             TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
             PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
-            VerifyCommand.self, PushCommand.self, RegistryCommand.self,
+            VerifyCommand.self, PushCommand.self, RegistryCommand.self, ClusterCommand.self,
         ])
 }

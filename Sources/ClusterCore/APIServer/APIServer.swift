@@ -72,7 +72,8 @@ public final class APIServer: Service, Sendable {
                         group.addTask { await self.serve(connection) }
                     }
                 }
-                throw CancellationError()
+                // The listener closed (graceful shutdown): end open connections and watches too.
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             listenerChannel.close(promise: nil)
@@ -152,7 +153,11 @@ public final class APIServer: Service, Sendable {
                 try await outbound.write(.end(nil))
             }
             channel.closeFuture.whenComplete { _ in writer.cancel() }
-            try await writer.value
+            try await withTaskCancellationHandler {
+                try await writer.value
+            } onCancel: {
+                writer.cancel()
+            }
             return channel.isActive && request.isKeepAlive
         }
     }

@@ -1,0 +1,130 @@
+import StructuredData
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The files of one local cluster: PKI, admin token, kubeconfig, SQLite store, settings, pid and
+/// log. Default location: `/var/lib/helmctl/cluster` for root, else `$XDG_DATA_HOME/helmctl/cluster`
+/// (`~/.local/share/helmctl/cluster`), as Helm places its data.
+public struct ClusterDataDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public static func defaultPath(environment: [String: String]) -> String {
+        if getuid() == 0 { return "/var/lib/helmctl/cluster" }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/helmctl/cluster" }
+        return (environment["HOME"] ?? ".") + "/.local/share/helmctl/cluster"
+    }
+
+    public var kubeconfig: String { path + "/kubeconfig" }
+    public var log: String { path + "/cluster.log" }
+    public var pidFile: String { path + "/cluster.pid" }
+    /// Written by the running cluster once it serves: `<pid> <host:port>`.
+    public var readyFile: String { path + "/cluster.ready" }
+    public var settingsFile: String { path + "/settings.json" }
+    public var database: String { path + "/store.db" }
+    var pkiDirectory: String { path + "/pki" }
+    var tokenFile: String { path + "/pki/admin.token" }
+
+    /// Creates the directory tree (mode 0700: it holds keys).
+    public func create() throws(ClusterError) {
+        for dir in [path, pkiDirectory] {
+            try FileIO.makeDirectories(dir, mode: 0o700)
+        }
+    }
+
+    /// The PKI and admin token, generated at first start and reused afterwards.
+    public func loadOrCreateCredentials() throws(ClusterError) -> (pki: ClusterPKI, token: String) {
+        let files = ["ca.crt", "ca.key", "apiserver.crt", "apiserver.key", "admin.crt", "admin.key"].map { pkiDirectory + "/" + $0 }
+        if files.allSatisfy(FileIO.exists), FileIO.exists(tokenFile) {
+            let t = try files.map { f throws(ClusterError) in try FileIO.read(f) }
+            let token = try FileIO.read(tokenFile).trimmingSpaces
+            return (ClusterPKI(caCertificate: t[0], caKey: t[1], serverCertificate: t[2], serverKey: t[3],
+                               adminCertificate: t[4], adminKey: t[5]), token)
+        }
+        let pki: ClusterPKI
+        do {
+            pki = try ClusterPKI.generate()
+        } catch {
+            throw ClusterError("cannot generate the cluster certificates: \(error)")
+        }
+        let texts = [pki.caCertificate, pki.caKey, pki.serverCertificate, pki.serverKey, pki.adminCertificate, pki.adminKey]
+        for (f, t) in zip(files, texts) { try FileIO.write(f, t, mode: 0o600) }
+        var g = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &g), radix: 16) }.joined()
+        try FileIO.write(tokenFile, token + "\n", mode: 0o600)
+        return (pki, token)
+    }
+
+    /// A kubeconfig for the admin user (client certificate), current context set.
+    public static func kubeconfig(server: String, pki: ClusterPKI) -> String {
+        func b64(_ s: String) -> String { Base64Text.encode(Array(s.utf8)) }
+        return """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - cluster:
+                certificate-authority-data: \(b64(pki.caCertificate))
+                server: \(server)
+              name: helmctl
+            contexts:
+            - context:
+                cluster: helmctl
+                namespace: default
+                user: helmctl-admin
+              name: helmctl
+            current-context: helmctl
+            preferences: {}
+            users:
+            - name: helmctl-admin
+              user:
+                client-certificate-data: \(b64(pki.adminCertificate))
+                client-key-data: \(b64(pki.adminKey))
+
+            """
+    }
+}
+
+/// What `cluster up` chose, kept so a restart serves the same address from the same store.
+public struct ClusterSettings: Sendable, Equatable {
+    public var listen: String
+    public var store: String
+    public var etcdEndpoints: [String]
+
+    public init(listen: String, store: String, etcdEndpoints: [String]) {
+        self.listen = listen
+        self.store = store
+        self.etcdEndpoints = etcdEndpoints
+    }
+
+    public var json: String {
+        JSON.encode(.map(["listen": .string(listen), "store": .string(store),
+                          "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]), indent: "  ") + "\n"
+    }
+
+    public init(json text: String) throws(ClusterError) {
+        guard let v = try? JSON.decode(text), let listen = v["listen"]?.stringValue, let store = v["store"]?.stringValue else {
+            throw ClusterError("the cluster settings file is damaged; remove it or the data directory to start afresh")
+        }
+        self.listen = listen
+        self.store = store
+        self.etcdEndpoints = v["etcdEndpoints"]?.listValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// `host`, `port` of `listen` (`127.0.0.1:6443`).
+    public func hostPort() throws(ClusterError) -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ClusterError("--listen must be HOST:PORT, like 127.0.0.1:6443 (got \"\(listen)\")")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+}
+
+/// A local-cluster failure, worded for the user with what to do.
+public struct ClusterError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,76 @@
+public import ClusterStore
+import ServiceLifecycle
+import UnixSignals
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The assembled local cluster: data directory, store, API server and its controllers, run as one
+/// swift-service-lifecycle `ServiceGroup` that shuts down gracefully on SIGINT/SIGTERM.
+public enum LocalCluster {
+    /// Opens the configured store: SQLite in the data directory, or an etcd cluster.
+    public static func openStore(_ settings: ClusterSettings, directory: ClusterDataDirectory) async throws -> any KeyValueStore {
+        switch settings.store {
+        case "sqlite":
+            return try await SQLiteStore.open(path: directory.database)
+        case "etcd":
+            guard !settings.etcdEndpoints.isEmpty else {
+                throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]")
+            }
+            return try await EtcdStore.connect(endpoints: settings.etcdEndpoints)
+        case "memory":
+            return MemoryStore()
+        default:
+            throw ClusterError("unknown store \"\(settings.store)\": use sqlite (default) or etcd")
+        }
+    }
+
+    /// Runs the control plane in this process until signalled. `settings` nil = those saved by a
+    /// previous start. Announces readiness by writing the data directory's ready file.
+    public static func run(directory: ClusterDataDirectory, settings given: ClusterSettings?,
+                           log: @escaping @Sendable (String) -> Void) async throws
+    {
+        try directory.create()
+        let settings: ClusterSettings
+        if let given {
+            settings = given
+            try FileIO.write(directory.settingsFile, given.json)
+        } else if FileIO.exists(directory.settingsFile) {
+            settings = try ClusterSettings(json: FileIO.read(directory.settingsFile))
+        } else {
+            settings = ClusterSettings(listen: "127.0.0.1:6443", store: "sqlite", etcdEndpoints: [])
+        }
+        let (host, port) = try settings.hostPort()
+        let (pki, token) = try directory.loadOrCreateCredentials()
+        let store = try await openStore(settings, directory: directory)
+        let config = APIServerConfiguration(
+            host: host, port: port,
+            tls: .init(certificateChainPEM: pki.serverCertificate, privateKeyPEM: pki.serverKey, clientCAPEM: pki.caCertificate),
+            tokens: [token: "helmctl-admin"], store: store, log: log)
+        let server: APIServer
+        do {
+            server = try await APIServer.bind(config)
+        } catch {
+            await store.close()
+            throw ClusterError("cannot serve on \(settings.listen): \(error)")
+        }
+        let advertised = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+        let url = "https://\(advertised):\(server.port)"
+        try FileIO.write(directory.kubeconfig, ClusterDataDirectory.kubeconfig(server: url, pki: pki), mode: 0o600)
+        try FileIO.write(directory.pidFile, "\(getpid())\n")
+        try FileIO.write(directory.readyFile, "\(getpid()) \(url)\n")
+        log("helmctl cluster serving on \(url) (store: \(settings.store))")
+        defer {
+            FileIO.remove(directory.readyFile)
+            FileIO.remove(directory.pidFile)
+        }
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigint, .sigterm])
+        do {
+            try await group.run()
+        } catch {
+            log("cluster stopped: \(error)")
+        }
+        await store.close()
+        log("helmctl cluster stopped")
+    }
+}
