@@ -8,3 +8,5 @@ typedef size_t (*clibcurl_write_cb)(char *ptr, size_t size, size_t nmemb, void *
 static inline CURLcode curl_easy_setopt_write(CURL *h, CURLoption o, clibcurl_write_cb v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode curl_easy_getinfo_long(CURL *h, CURLINFO i, long *out)   { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode curl_easy_getinfo_str (CURL *h, CURLINFO i, char **out)  { return curl_easy_getinfo(h, i, out); }
+typedef int (*clibcurl_xferinfo_cb)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode curl_easy_setopt_xferinfo(CURL *h, CURLoption o, clibcurl_xferinfo_cb v) { return curl_easy_setopt(h, o, v); }
