@@ -29,9 +29,20 @@ public struct FieldSchema: Sendable, Hashable {
     public let listType: String?
     /// `+listMapKey` values, in order.
     public let listMapKeys: [String]
+    /// `+mapType` (`atomic`, `granular`) on a map field, nil when absent.
+    public let mapType: String?
+    /// `+structType` (`atomic`, `granular`) on this field, overriding the message's own marker; nil when absent.
+    public let structType: String?
+    /// The Go field is a pointer (`*int32`, `*bool`, `*string`): an explicit zero value is meaningful
+    /// (`replicas: 0`, `suspend: false`) and must be kept. Set only for singular scalar fields.
+    public let pointer: Bool
+    /// The Go JSON tag has `omitempty`: a zero scalar of a non-pointer field is not part of the JSON form.
+    /// False for fields Go always prints (`port`, `containerPort`, PodDisruptionBudget status counters).
+    public let omitEmpty: Bool
 
     public init(name: String, number: Int, type: FieldType, repeated: Bool = false, patchStrategy: String? = nil,
-                patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [])
+                patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [],
+                mapType: String? = nil, structType: String? = nil, pointer: Bool = false, omitEmpty: Bool = true)
     {
         self.name = name
         self.number = number
@@ -41,6 +52,10 @@ public struct FieldSchema: Sendable, Hashable {
         self.patchMergeKey = patchMergeKey
         self.listType = listType
         self.listMapKeys = listMapKeys
+        self.mapType = mapType
+        self.structType = structType
+        self.pointer = pointer
+        self.omitEmpty = omitEmpty
     }
 }
 
@@ -48,12 +63,15 @@ public struct FieldSchema: Sendable, Hashable {
 public struct MessageSchema: Sendable, Hashable {
     /// Fully-qualified proto name, e.g. `k8s.io.api.apps.v1.Deployment`.
     public let name: String
+    /// `+structType` on the message (`atomic` for `LocalObjectReference`, `LabelSelector`, ...), nil when absent.
+    public let structType: String?
     public let fields: [FieldSchema]
     private let byName: [String: Int]
     private let byNumber: [Int: Int]
 
-    public init(name: String, fields: [FieldSchema]) {
+    public init(name: String, structType: String? = nil, fields: [FieldSchema]) {
         self.name = name
+        self.structType = structType
         self.fields = fields
         var n: [String: Int] = [:]
         var k: [Int: Int] = [:]
@@ -124,4 +142,19 @@ public enum WellKnownMessage {
     public static let intOrString = "k8s.io.apimachinery.pkg.util.intstr.IntOrString"
     public static let rawExtension = "k8s.io.apimachinery.pkg.runtime.RawExtension"
     public static let fieldsV1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1"
+    /// `runtime.Unknown`, the protobuf envelope (and nested unknown objects).
+    public static let unknown = "k8s.io.apimachinery.pkg.runtime.Unknown"
+    /// apiextensions `JSON` {raw}: any embedded JSON value (CRD `default`, `enum`, `example`).
+    public static let json = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON"
+    /// apiextensions `JSONSchemaProps`: an OpenAPI schema; free-form for strict field validation.
+    public static let jsonSchemaProps = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
+    /// `JSONSchemaPropsOrArray` {schema, jSONSchemas}: a schema or a list of schemas in JSON.
+    public static let jsonSchemaPropsOrArray =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray"
+    /// `JSONSchemaPropsOrBool` {allows, schema}: a schema or a bool in JSON.
+    public static let jsonSchemaPropsOrBool =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool"
+    /// `JSONSchemaPropsOrStringArray` {schema, property}: a schema or a list of strings in JSON.
+    public static let jsonSchemaPropsOrStringArray =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray"
 }
