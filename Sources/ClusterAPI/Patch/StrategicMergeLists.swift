@@ -1,0 +1,199 @@
+import StructuredData
+
+extension StrategicMerger {
+    /// Merges a `patchStrategy: merge` list: lists of maps by merge key (honouring `$patch: delete` and
+    /// `$patch: replace` elements), lists of scalars as an ordered union.
+    func mergeList(_ originalList: [Value], _ patchList: [Value], meta: PatchFieldMeta, path: String, depth: Int)
+        throws(PatchError) -> [Value]
+    {
+        try checkDepth(depth, path)
+        if originalList.isEmpty && patchList.isEmpty { return [] }
+        let identity = try ListIdentity(for: originalList + patchList, meta: meta, path: path, merger: self)
+        guard let mergeKey = identity.mergeKey else {
+            var seen = Set<Value>()
+            var merged: [Value] = []
+            for v in originalList + patchList where seen.insert(ListIdentity.canonical(v)).inserted {
+                merged.append(v)
+            }
+            return identity.reorder(merged, patchOrder: patchList, serverOrder: originalList)
+        }
+
+        var original = originalList
+        var items: [[String: Value]] = []
+        var replace = false
+        for item in patchList {
+            guard case .map(var m) = item else { continue }  // ListIdentity checked every element is a map
+            guard let d = m.removeValue(forKey: Self.directive) else {
+                items.append(m)
+                continue
+            }
+            switch d {
+            case "delete":
+                guard let kv = m[mergeKey] else {
+                    throw error(.unprocessable, path, "map: \(PatchValues.brief(item)) does not contain declared merge key: \(mergeKey)")
+                }
+                let k = ListIdentity.canonical(kv)
+                original.removeAll { identity.key($0) == k }
+            case "replace":
+                // Other elements still count: they become the whole list.
+                replace = true
+            case "merge":
+                throw error(.unprocessable, path, "merging lists cannot yet be specified in the patch")
+            default:
+                throw error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(item))")
+            }
+        }
+        if replace {
+            var out: [Value] = []
+            for (i, m) in items.enumerated() {
+                out.append(.map(try mergeMap([:], m, shape: meta.shape, path: "\(path)[\(i)]", depth: depth + 1)))
+            }
+            return out
+        }
+
+        let serverOrder = original
+        var position: [Value: Int] = [:]
+        for (i, v) in original.enumerated() {
+            if let k = identity.key(v), position[k] == nil { position[k] = i }
+        }
+        for m in items {
+            guard let kv = m[mergeKey] else {
+                throw error(.unprocessable, path, "map: \(PatchValues.brief(.map(m))) does not contain declared merge key: \(mergeKey)")
+            }
+            let k = ListIdentity.canonical(kv)
+            let itemPath = "\(path)[\(mergeKey)=\(PatchValues.brief(kv))]"
+            if let i = position[k], case .map(let om) = original[i] {
+                original[i] = .null
+                original[i] = .map(try mergeMap(om, m, shape: meta.shape, path: itemPath, depth: depth + 1))
+            } else {
+                original.append(.map(try mergeMap([:], m, shape: meta.shape, path: itemPath, depth: depth + 1)))
+                position[k] = original.count - 1
+            }
+        }
+        return identity.reorder(original, patchOrder: items.map { .map($0) }, serverOrder: serverOrder)
+    }
+
+    /// Checks that the patch's list names its elements in the same relative order as its
+    /// `$setElementOrder` list, and names no element that list leaves out.
+    func validateOrder(_ patchList: [Value], _ orderList: [Value], identity: ListIdentity, path: String)
+        throws(PatchError)
+    {
+        guard !patchList.isEmpty, !orderList.isEmpty else { return }
+        var orderKeys: [Value] = []
+        for entry in orderList {
+            guard let k = identity.key(entry) else {
+                throw error(.badRequest, path, "invalid patch format of setElementOrder list: \(PatchValues.brief(entry)) has no merge key \(identity.mergeKey ?? "")")
+            }
+            orderKeys.append(k)
+        }
+        var patchKeys: [Value] = []
+        for item in patchList where item.mapValue?[Self.directive] == nil {
+            guard let k = identity.key(item) else {
+                throw error(.unprocessable, path, "map: \(PatchValues.brief(item)) does not contain declared merge key: \(identity.mergeKey ?? "")")
+            }
+            patchKeys.append(k)
+        }
+        var p = 0
+        var o = 0
+        while p < patchKeys.count && o < orderKeys.count {
+            if patchKeys[p] == orderKeys[o] { p += 1 }
+            o += 1
+        }
+        if p < patchKeys.count {
+            throw error(.badRequest, path,
+                        "The order in patch list: \(PatchValues.brief(.list(patchList))) doesn't match $setElementOrder list: \(PatchValues.brief(.list(orderList)))")
+        }
+    }
+}
+
+/// How the elements of a merging list are identified: maps by their merge key, scalars by value.
+struct ListIdentity {
+    /// nil for lists of scalars.
+    let mergeKey: String?
+
+    init(for items: [Value], meta: PatchFieldMeta, path: String, merger: StrategicMerger) throws(PatchError) {
+        var maps = false
+        var scalars = false
+        for item in items {
+            switch item {
+            case .map: maps = true
+            case .list: throw merger.error(.unprocessable, path, "lists of lists are not supported")
+            default: scalars = true
+            }
+        }
+        if maps && scalars {
+            throw merger.error(.unprocessable, path, "list element types are not identical: maps and scalars are mixed")
+        }
+        if maps {
+            guard let k = meta.mergeKey else {
+                throw merger.error(.unprocessable, path, "cannot merge lists without merge key for type map")
+            }
+            mergeKey = k
+        } else {
+            mergeKey = nil
+        }
+    }
+
+    /// Numbers compare by value: `80` and `80.0` are the same port.
+    static func canonical(_ v: Value) -> Value {
+        if case .float(let d) = v, d.rounded() == d, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 {
+            return .int(Int64(d))
+        }
+        return v
+    }
+
+    /// The identity of an element; nil when a map lacks the merge key.
+    func key(_ v: Value) -> Value? {
+        guard let k = mergeKey else { return Self.canonical(v) }
+        return v.mapValue?[k].map(Self.canonical)
+    }
+
+    /// Orders a merged list as apimachinery does: elements named by the patch (or its
+    /// `$setElementOrder`) in the patch's order, the object's other elements in their old order, the two
+    /// interleaved so that an old element stays ahead of a patched one it preceded before.
+    func reorder(_ merged: [Value], patchOrder: [Value], serverOrder: [Value]) -> [Value] {
+        var patchPosition: [Value: Int] = [:]
+        for (i, v) in patchOrder.enumerated() {
+            if let k = key(v), patchPosition[k] == nil { patchPosition[k] = i }
+        }
+        var serverPosition: [Value: Int] = [:]
+        for (i, v) in serverOrder.enumerated() {
+            if let k = key(v), serverPosition[k] == nil { serverPosition[k] = i }
+        }
+        var fromPatch: [(item: Value, rank: Int, seq: Int)] = []
+        var serverOnly: [(item: Value, rank: Int, seq: Int)] = []
+        for (seq, item) in merged.enumerated() {
+            let k = key(item)
+            if let k, let p = patchPosition[k] {
+                fromPatch.append((item, p, seq))
+            } else {
+                serverOnly.append((item, k.flatMap { serverPosition[$0] } ?? Int.max, seq))
+            }
+        }
+        fromPatch.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
+        serverOnly.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
+
+        var out: [Value] = []
+        out.reserveCapacity(merged.count)
+        var i = 0
+        var j = 0
+        while i < serverOnly.count || j < fromPatch.count {
+            if j >= fromPatch.count {
+                out.append(serverOnly[i].item)
+                i += 1
+            } else if i >= serverOnly.count {
+                out.append(fromPatch[j].item)
+                j += 1
+            } else if let l = key(serverOnly[i].item).flatMap({ serverPosition[$0] }),
+                      let r = key(fromPatch[j].item).flatMap({ serverPosition[$0] }), l < r
+            {
+                out.append(serverOnly[i].item)
+                i += 1
+            } else {
+                out.append(fromPatch[j].item)
+                j += 1
+            }
+        }
+        return out
+    }
+}

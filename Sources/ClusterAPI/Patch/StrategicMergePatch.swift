@@ -1,0 +1,224 @@
+public import StructuredData
+
+/// Kubernetes strategic merge patch (`application/strategic-merge-patch+json`) as the API server applies
+/// it (apimachinery `strategicpatch.StrategicMergeMapPatch`): maps merge recursively and `null` deletes a
+/// field; a list field merges when its schema says `patchStrategy: merge` — by `patchMergeKey` for lists
+/// of maps (`containers` by `name`, container `ports` by `containerPort`), as a union for lists of
+/// scalars (`finalizers`) — and is replaced otherwise. Directives: `$patch: replace|delete|merge` (in a
+/// map or as a list element), `$retainKeys`, `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`.
+/// Fields the schema does not name merge like a JSON merge patch, and their lists are replaced.
+///
+/// Deliberate differences from apimachinery, all on inputs kubectl never sends: `$patch: merge` in a map
+/// is accepted as the default behaviour (apimachinery rejects it); a value added where the object had
+/// none is applied to an empty value, so its `null`s and directives are dropped rather than stored; a
+/// `$deleteFromPrimitiveList` on a field the object lacks is a no-op.
+public enum StrategicMergePatch {
+    /// The deepest nesting of maps and lists walked; deeper patches are refused.
+    public static let maxDepth = 512
+
+    /// Applies `patch` to `document`, a value of message type `schema` (`schemas` resolves the
+    /// message types of its fields).
+    public static func apply(_ patch: Value, to document: Value, schema: MessageSchema, schemas: SchemaSet)
+        throws(PatchError) -> Value
+    {
+        guard case .map(let p) = patch else {
+            throw PatchError(.badRequest, path: "",
+                             "invalid JSON document: a strategic merge patch must be a map, got a \(PatchValues.kind(patch))")
+        }
+        let original: [String: Value]
+        switch document {
+        case .map(let m): original = m
+        case .null: original = [:]
+        default:
+            throw PatchError(.unprocessable, path: "", "the object to patch is a \(PatchValues.kind(document)), not a map")
+        }
+        let merger = StrategicMerger(schemas: schemas)
+        return .map(try merger.mergeMap(original, p, shape: .message(schema), path: "", depth: 0))
+    }
+}
+
+/// The recursive merge; `path` is the field path of the map or list being merged, for errors.
+struct StrategicMerger {
+    let schemas: SchemaSet
+
+    static let directive = "$patch"
+    static let retainKeys = "$retainKeys"
+    static let setElementOrderPrefix = "$setElementOrder/"
+    static let deleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList/"
+
+    func error(_ code: PatchError.Code, _ path: String, _ text: String) -> PatchError {
+        PatchError(code, path: path, path.isEmpty ? text : "\(path): \(text)")
+    }
+
+    static func child(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func checkDepth(_ depth: Int, _ path: String) throws(PatchError) {
+        guard depth < StrategicMergePatch.maxDepth else {
+            throw error(.badRequest, path, "the patch nests deeper than \(StrategicMergePatch.maxDepth) levels")
+        }
+    }
+
+    /// Merges `patch` into `original` (a map of shape `shape`).
+    func mergeMap(_ original: [String: Value], _ patch: [String: Value], shape: PatchShape, path: String, depth: Int)
+        throws(PatchError) -> [String: Value]
+    {
+        try checkDepth(depth, path)
+        var patch = patch
+        var original = original
+        if let d = patch.removeValue(forKey: Self.directive) {
+            switch d {
+            case "replace":
+                // The map becomes exactly the patch's content (cleaned of its own directives and nulls).
+                return try mergeMap([:], patch, shape: shape, path: path, depth: depth + 1)
+            case "delete":
+                return [:]
+            case "merge":
+                break
+            default:
+                throw error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(.map(patch)))")
+            }
+        }
+
+        if let retain = patch.removeValue(forKey: Self.retainKeys) {
+            try applyRetainKeys(retain, to: &original, patch: patch, path: path)
+        }
+
+        // `$setElementOrder/<field>` merges the field's list together with the ordering hint.
+        for key in patch.keys.filter({ $0.hasPrefix(Self.setElementOrderPrefix) }).sorted() {
+            guard let order = patch.removeValue(forKey: key) else { continue }
+            let field = String(key.dropFirst(Self.setElementOrderPrefix.count))
+            let listPath = Self.child(path, field)
+            guard !field.isEmpty, case .list(let orderList) = order else {
+                throw error(.badRequest, Self.child(path, key), "invalid patch format of setElementOrder list")
+            }
+            let meta = shape.meta(of: field, schemas: schemas)
+            var originalList: [Value]?
+            if let ov = original[field] {
+                guard case .list(let l) = ov else {
+                    throw error(.unprocessable, listPath,
+                                "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
+                }
+                originalList = l
+            }
+            var patchList: [Value]?
+            if let pv = patch.removeValue(forKey: field) {
+                guard case .list(let l) = pv else {
+                    throw error(.unprocessable, listPath, "expected a list to go with \(key), but the patch has a \(PatchValues.kind(pv))")
+                }
+                patchList = l
+            }
+            let merged: [Value]
+            switch (originalList, patchList) {
+            case (nil, nil): continue
+            case (let o?, nil): merged = o
+            case (nil, let p?): merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
+            case (let o?, let p?):
+                merged = meta.mergeList
+                    ? try mergeList(o, p, meta: meta, path: listPath, depth: depth + 1)
+                    : try newList(p, meta: meta, path: listPath, depth: depth + 1)
+            }
+            let identity = try ListIdentity(for: merged + orderList + (patchList ?? []), meta: meta, path: listPath,
+                                            merger: self)
+            try validateOrder(patchList ?? [], orderList, identity: identity, path: listPath)
+            original[field] = .list(identity.reorder(merged, patchOrder: orderList, serverOrder: originalList ?? []))
+        }
+
+        var deletions: [(field: String, key: String, value: Value)] = []
+        for key in patch.keys.sorted() {
+            guard let pv = patch[key] else { continue }
+            if key.hasPrefix(Self.deleteFromPrimitiveListPrefix) {
+                deletions.append((String(key.dropFirst(Self.deleteFromPrimitiveListPrefix.count)), key, pv))
+                continue
+            }
+            let meta = shape.meta(of: key, schemas: schemas)
+            let childPath = Self.child(path, key)
+            if key.hasPrefix("$"), !meta.known, shape.isTyped {
+                throw error(.badRequest, childPath, "unknown strategic merge patch directive \"\(key)\"")
+            }
+            if pv.isNull {
+                original[key] = nil
+                continue
+            }
+            guard let ov = original.removeValue(forKey: key) else {
+                original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
+                continue
+            }
+            switch (ov, pv) {
+            case (.map(let om), .map(let pm)) where !meta.replaceMap:
+                original[key] = .map(try mergeMap(om, pm, shape: meta.shape, path: childPath, depth: depth + 1))
+            case (.list(let ol), .list(let pl)) where meta.mergeList:
+                original[key] = .list(try mergeList(ol, pl, meta: meta, path: childPath, depth: depth + 1))
+            default:
+                original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
+            }
+        }
+
+        // Deletions run after additions so that the result does not depend on key order.
+        for (field, key, value) in deletions {
+            guard !field.isEmpty, case .list(let toDelete) = value,
+                  toDelete.allSatisfy({ $0.mapValue == nil && $0.listValue == nil })
+            else {
+                throw error(.badRequest, Self.child(path, key), "invalid patch format of primitive list")
+            }
+            guard let ov = original[field] else { continue }
+            guard case .list(let items) = ov else {
+                throw error(.unprocessable, Self.child(path, field),
+                            "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
+            }
+            original[field] = .list(items.filter { item in !toDelete.contains { PatchValues.equivalent($0, item) } })
+        }
+        return original
+    }
+
+    /// `$retainKeys`: drops the object's keys that are not listed; every key the patch sets must be listed.
+    private func applyRetainKeys(_ retain: Value, to original: inout [String: Value], patch: [String: Value],
+                                 path: String) throws(PatchError)
+    {
+        guard case .list(let items) = retain else {
+            throw error(.badRequest, Self.child(path, Self.retainKeys), "invalid patch format of retainKeys")
+        }
+        var keep = Set<String>()
+        for item in items {
+            guard case .string(let s) = item else {
+                throw error(.badRequest, Self.child(path, Self.retainKeys), "invalid patch format of retainKeys")
+            }
+            keep.insert(s)
+        }
+        for (k, v) in patch.sorted(by: { $0.key < $1.key }) where !v.isNull {
+            if k.hasPrefix(Self.deleteFromPrimitiveListPrefix) || k.hasPrefix(Self.setElementOrderPrefix) { continue }
+            guard keep.contains(k) else {
+                throw error(.unprocessable, Self.child(path, k), "patch content doesn't match retainKeys list: \"\(k)\" is not retained")
+            }
+        }
+        original = original.filter { keep.contains($0.key) }
+    }
+
+    /// A patch value that lands where the object has nothing (or something of another type): applied to
+    /// an empty value, so directives and nulls are resolved instead of stored.
+    func newValue(_ value: Value, meta: PatchFieldMeta, path: String, depth: Int) throws(PatchError) -> Value {
+        switch value {
+        case .map(let m):
+            return .map(try mergeMap([:], m, shape: meta.shape, path: path, depth: depth))
+        case .list(let l):
+            return .list(try newList(l, meta: meta, path: path, depth: depth))
+        default:
+            return value
+        }
+    }
+
+    /// A list that replaces the object's (or fills an absent field).
+    func newList(_ list: [Value], meta: PatchFieldMeta, path: String, depth: Int) throws(PatchError) -> [Value] {
+        if meta.mergeList { return try mergeList([], list, meta: meta, path: path, depth: depth) }
+        try checkDepth(depth, path)
+        var out: [Value] = []
+        out.reserveCapacity(list.count)
+        for (i, item) in list.enumerated() {
+            if case .map(let m) = item {
+                out.append(.map(try mergeMap([:], m, shape: meta.shape, path: "\(path)[\(i)]", depth: depth + 1)))
+            } else {
+                out.append(item)
+            }
+        }
+        return out
+    }
+}
