@@ -64,7 +64,7 @@ enum CRDParser {
                 }
                 columns.append(PrinterColumn(name: cname, type: type, format: c["format"]?.stringValue ?? "",
                                              description: c["description"]?.stringValue ?? "",
-                                             priority: Int(intValue(c["priority"]) ?? 0), jsonPath: path))
+                                             priority: Int(ResourceValue.int(c["priority"]) ?? 0), jsonPath: path))
             }
             out.append(ResourceInfo(group: group, version: name, kind: kind, listKind: listKind, plural: plural,
                                     singular: singular, namespaced: namespaced, shortNames: shortNames,
@@ -79,11 +79,14 @@ enum CRDParser {
     }
 }
 
-/// An integer from `.int` or an integral `.float` (JSON decoders may produce either).
-func intValue(_ v: Value?) -> Int64? {
-    switch v {
-    case .int(let i)?: return i
-    case .float(let d)? where d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
-    default: return nil
+/// Reading helpers shared by the catalog, selectors and tables.
+enum ResourceValue {
+    /// An integer from `.int` or an integral `.float` (JSON decoders may produce either).
+    static func int(_ v: Value?) -> Int64? {
+        switch v {
+        case .int(let i)?: return i
+        case .float(let d)? where d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
+        default: return nil
+        }
     }
 }

@@ -133,7 +133,7 @@ public enum Discovery {
     static func strings(_ a: [String]) -> Value { .list(a.map { .string($0) }) }
 }
 
-extension Substring {
+fileprivate extension Substring {
     func trimmingSpaces() -> Substring {
         var s = self
         while s.first == " " || s.first == "\t" { s = s.dropFirst() }

@@ -133,7 +133,7 @@ public enum OpenAPIStub {
     }
 }
 
-extension String {
+fileprivate extension String {
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
     func replacingDots() -> String {
         var g = self

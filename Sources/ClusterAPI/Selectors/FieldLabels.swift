@@ -54,7 +54,7 @@ enum FieldLabels {
         case .string(let s)?: return s
         case .bool(let b)?: return b ? "true" : "false"
         default:
-            if let i = intValue(v) { return String(i) }
+            if let i = ResourceValue.int(v) { return String(i) }
             return ""
         }
     }
@@ -94,8 +94,8 @@ enum FieldLabels {
         case ("", "Secret"): f["type"] = str(o["type"])
         case ("", "Node"): f["spec.unschedulable"] = o["spec"]?["unschedulable"] == .bool(true) ? "true" : "false"
         case ("", "ReplicationController"), ("apps", "ReplicaSet"):
-            f["status.replicas"] = String(intValue(o["status"]?["replicas"]) ?? 0)
-        case ("batch", "Job"): f["status.successful"] = String(intValue(o["status"]?["succeeded"]) ?? 0)
+            f["status.replicas"] = String(ResourceValue.int(o["status"]?["replicas"]) ?? 0)
+        case ("batch", "Job"): f["status.successful"] = String(ResourceValue.int(o["status"]?["succeeded"]) ?? 0)
         default: break
         }
         return f
