@@ -86,7 +86,7 @@ public enum OpenAPIStub {
         let body: Value = ["schema": ["$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch"]]
         let json: Value = ["schema": ["type": "object"]]
         let patch: Value = [
-            "tags": .string(tag(r)),
+            "tags": .list([.string(tag(r))]),
             "description": .string("partially update the specified \(r.kind)"),
             "operationId": .string("patch\(operationStem(r))\(r.namespaced ? "Namespaced" : "")\(r.kind)"),
             "parameters": [

@@ -107,7 +107,7 @@ extension APIHandler {
 
     /// Creates an object through the normal create path unless it exists.
     func ensure(group: String, plural: String, namespace: String?, object: Value) async throws {
-        guard let info = catalog.withLockedValue({ $0.all.first { $0.group == group && $0.plural == plural } }) else { return }
+        guard let info = catalog.withLockedValue({ $0.resources.first { $0.group == group && $0.plural == plural } }) else { return }
         let key = ObjectKeys.key(group: group, plural: plural, namespace: info.namespaced ? namespace : nil, name: object.name)
         if try await store.get(key) != nil { return }
         var headers = HTTPHeaders()

@@ -129,7 +129,7 @@ extension APIHandler {
         } catch let error {
             if case .conflicts(let conflicts) = error {
                 let causes: [Value] = conflicts.map {
-                    .map(["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""), "field": .string($0.path)])
+                    .map(["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""), "field": .string($0.field)])
                 }
                 throw StatusError(code: 409, reason: "Conflict", message: error.description,
                                   details: StatusError.details(name: rr.name, group: rr.group, kind: rr.plural, causes: causes))

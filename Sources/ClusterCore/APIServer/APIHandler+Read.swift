@@ -138,7 +138,7 @@ extension APIHandler {
         r.accept.split(separator: ",").first.map { $0.contains("as=Table") } ?? false
     }
 
-    func includeObject(_ r: APIRequest) throws -> TableConverter.IncludeObject {
+    func includeObject(_ r: APIRequest) throws -> IncludeObject {
         switch r.param("includeObject") {
         case nil, "", "Metadata": return .metadata
         case "Object": return .object
@@ -175,7 +175,7 @@ struct Selectors: Sendable {
             do { label = try LabelSelector(parsing: s) } catch { throw StatusError.badRequest("unable to parse requirement: \(error)") }
         }
         if let s = r.param("fieldSelector"), !s.isEmpty {
-            do { field = try FieldSelector(parsing: s, resource: rr.info) } catch { throw StatusError.badRequest("\(error)") }
+            do { field = try FieldSelector(parsing: s, for: rr.info) } catch { throw StatusError.badRequest("\(error)") }
         }
     }
 

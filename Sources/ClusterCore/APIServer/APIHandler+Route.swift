@@ -21,7 +21,7 @@ extension APIHandler {
     func route(_ r: APIRequest) async throws -> APIResponse {
         let catalogSnapshot = catalog.withLockedValue { $0 }
         let route = Route.parse(r.path) { g, v, plural in
-            catalogSnapshot.lookup(group: g, version: v, plural: plural)?.namespaced
+            catalogSnapshot.resource(group: g, version: v, plural: plural)?.namespaced
         }
         switch route {
         case .apiVersions, .apiGroups, .group, .groupVersion, .openAPIIndex, .openAPIDocument:
@@ -30,7 +30,7 @@ extension APIHandler {
         case .notFound:
             throw StatusError.notFoundPath(r.path)
         case .resource(let t):
-            guard let info = catalogSnapshot.lookup(group: t.group, version: t.version, plural: t.plural) else {
+            guard let info = catalogSnapshot.resource(group: t.group, version: t.version, plural: t.plural) else {
                 throw StatusError.notFoundPath(r.path)
             }
             if info.namespaced && t.name != nil && t.namespace == nil {

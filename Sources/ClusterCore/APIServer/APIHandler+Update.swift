@@ -95,6 +95,9 @@ extension APIHandler {
     func prepareUpdate(current: Value, proposed: Value, _ rr: ResourceRequest, options: WriteOptions,
                        subresource: String?, recordManager: Bool) throws -> Value?
     {
+        guard case .map = proposed else {
+            throw StatusError.internalError("the updated \(rr.info.kind) is not an object; nothing was stored")
+        }
         var next: Value
         let hasStatus = rr.info.subresources.contains(where: { $0.name == "status" })
         switch subresource {
@@ -129,11 +132,11 @@ extension APIHandler {
             }
         }
         if subresource == nil {
-            next = Admission.applyDefaults(next, gvk: rr.info.gvk)
+            next = Admission.applyDefaults(next, gvk: rr.info.groupVersionKind)
         }
         let specWrite = subresource == nil || subresource == "scale"
         if tracksGeneration(rr.info), specWrite,
-           Admission.specChanged(old: current, new: next, gvk: rr.info.gvk) || (current.isBeingDeleted && next != current)
+           Admission.specChanged(old: current, new: next, gvk: rr.info.groupVersionKind) || (current.isBeingDeleted && next != current)
         {
             next.setMeta("generation", .int((current.meta("generation")?.intValue ?? 0) + 1))
         }

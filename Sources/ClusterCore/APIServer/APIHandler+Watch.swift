@@ -166,11 +166,11 @@ extension APIHandler {
 /// column definitions.
 struct WatchEncoder {
     let info: ResourceInfo
-    let table: TableConverter.IncludeObject?
+    let table: IncludeObject?
     let clock: any APIClock
     private var sentColumns = false
 
-    init(info: ResourceInfo, table: TableConverter.IncludeObject?, clock: any APIClock) {
+    init(info: ResourceInfo, table: IncludeObject?, clock: any APIClock) {
         self.info = info
         self.table = table
         self.clock = clock

@@ -33,7 +33,7 @@ struct Reconciler {
         guard parts.count >= 4, parts[0] == "registry" else { return nil }
         let group = parts[1] == "core" ? "" : String(parts[1])
         let plural = String(parts[2])
-        guard let info = catalog.all.first(where: { $0.group == group && $0.plural == plural }) else { return nil }
+        guard let info = catalog.resources.first(where: { $0.group == group && $0.plural == plural }) else { return nil }
         return (info, info.namespaced && parts.count >= 5 ? String(parts[3]) : nil)
     }
 

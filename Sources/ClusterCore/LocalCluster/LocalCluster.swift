@@ -17,7 +17,7 @@ public enum LocalCluster {
             guard !settings.etcdEndpoints.isEmpty else {
                 throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]")
             }
-            return try await EtcdStore.connect(endpoints: settings.etcdEndpoints)
+            return try EtcdStore(endpoints: settings.etcdEndpoints)
         case "memory":
             return MemoryStore()
         default:
