@@ -51,7 +51,7 @@ extension APIHandler {
         object = Admission.applyDefaults(object, gvk: rr.info.groupVersionKind)
         try validate(object, old: nil, rr)
         if let appliedFields {
-            object.setMeta("managedFields", appliedFields)
+            object.setMeta("managedFields", appliedFields.listValue?.isEmpty == true ? Value?.none : appliedFields)
             return
         }
         object = ServerSideApply.recordUpdate(old: nil, new: object, manager: options.manager(r: rr.request),
@@ -155,7 +155,9 @@ extension APIHandler {
         o.setMeta("creationTimestamp", .string(Timestamps.rfc3339(clock.now())))
         if tracksGeneration(rr.info) { o.setMeta("generation", .int(1)) }
         if rr.info.subresources.contains(where: { $0.name == "status" }) && rr.plural != "namespaces" {
-            o.setField("status", rr.plural == "pods" ? .map(["phase": "Pending"]) : (rr.info.group.isEmpty || isBuiltIn(rr.info) ? .map([:]) : nil))
+            // Custom resources keep no status on create (their status subresource owns it).
+            let initial: Value? = rr.plural == "pods" ? .map(["phase": "Pending"]) : (rr.info.isCustomResource ? Value?.none : .map([:]))
+            o.setField("status", initial)
         }
         return o
     }

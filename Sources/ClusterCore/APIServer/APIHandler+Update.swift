@@ -151,6 +151,7 @@ extension APIHandler {
         a.setMeta("managedFields", nil)
         b.setMeta("managedFields", nil)
         b.setMeta("resourceVersion", nil)
-        return a == b ? nil : next
+        // `Value` is ExpressibleByNilLiteral: spell the optional out, or `nil` becomes `.null`.
+        return a == b ? Value?.none : next
     }
 }

@@ -45,8 +45,8 @@ enum APIResponse: Sendable {
 extension Substring {
     var trimmingSpaces: String {
         var s = self
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
+        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" { s.removeLast() }
         return String(s)
     }
 }

@@ -28,7 +28,7 @@ extension Reconciler {
             if !orphaning.isEmpty {
                 await modify(s, manager: "helmctl-garbage-collector") { o in
                     let kept = (o.meta("ownerReferences")?.listValue ?? []).filter { !orphaning.contains($0["uid"]?.stringValue ?? "") }
-                    o.setMeta("ownerReferences", kept.isEmpty ? nil : .list(kept))
+                    o.setMeta("ownerReferences", kept.isEmpty ? Value?.none : .list(kept))
                 }
                 continue
             }

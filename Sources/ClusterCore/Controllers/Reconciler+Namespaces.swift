@@ -38,7 +38,7 @@ extension Reconciler {
             guard remaining == 0 else { continue }
             await modify(ns, subresource: "finalize", manager: "helmctl-namespace-controller") { o in
                 let kept = (o["spec"]?["finalizers"]?.listValue ?? []).filter { $0.stringValue != "kubernetes" }
-                o.set(path: ["spec", "finalizers"], to: kept.isEmpty ? nil : .list(kept))
+                o.set(path: ["spec", "finalizers"], to: kept.isEmpty ? Value?.none : .list(kept))
             }
         }
     }
