@@ -100,7 +100,8 @@ let package = Package(
                     resources: [.copy("Fixtures")],
                     swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests",
-                    dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData"],
+                    dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData",
+                                   .product(name: "NIOHTTP1", package: "swift-nio")],
                     swiftSettings: strict),
     ]
 )
