@@ -112,7 +112,8 @@ extension APIHandler {
         if try await store.get(key) != nil { return }
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: "helmctl-apiserver")
-        let request = APIRequest(method: .POST, path: "", query: [("fieldManager", "helmctl-apiserver")], headers: headers, body: [], user: "system:apiserver")
+        let request = APIRequest(method: .POST, path: "", query: [("fieldManager", "helmctl-apiserver")], headers: headers, body: [],
+                                 user: "system:apiserver")
         let rr = ResourceRequest(info: info, namespace: info.namespaced ? namespace : nil, name: nil, subresource: nil, request: request)
         var o = object
         var warnings: [String] = []

@@ -10,9 +10,6 @@ import StructuredData
 /// does), and WatchList (`sendInitialEvents=true`: ADDED for the current state, then a BOOKMARK
 /// annotated `k8s.io/initial-events-end`).
 extension APIHandler {
-    /// Events a client may lag behind before it is cut off (it must re-list).
-    static let watchBuffer = 10_000
-
     func watch(_ rr: ResourceRequest) async throws -> APIResponse {
         let r = rr.request
         try checkParams(r, allowed: Self.listParams)
@@ -79,15 +76,20 @@ extension APIHandler {
         let watchSource = source
         let errorEvent = startError
         let table = wantsTable(r) ? try includeObject(r) : nil
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(Self.watchBuffer))
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingOldest(config.watchBuffer))
         let info = rr.info
         let now = clock
+        let cutOff = r.closeConnection
         // The newest revision already handed to the client; bookmarks never claim more than that.
         let delivered = NIOLockedValueBox<Int64>(after)
         let producer = Task {
             var encoder = WatchEncoder(info: info, table: table, clock: now)
             func send(_ type: String, _ object: Value) -> Bool {
-                if case .dropped = continuation.yield(encoder.encode(type, object)) { return false }
+                if case .dropped = continuation.yield(encoder.encode(type, object)) {
+                    // Too slow: cut it off (it re-lists) instead of buffering without bound.
+                    cutOff?()
+                    return false
+                }
                 return true
             }
             defer { continuation.finish() }

@@ -41,7 +41,9 @@ final class APIHandler: Sendable {
         try await background.run(handler: self)
     }
 
-    func handle(head: HTTPRequestHead, body: [UInt8], identity: Identity) async -> APIResponse {
+    func handle(head: HTTPRequestHead, body: [UInt8], identity: Identity,
+                closeConnection: (@Sendable () -> Void)? = nil) async -> APIResponse
+    {
         let uri = head.uri
         let pathPart: Substring
         let queryPart: Substring
@@ -57,7 +59,8 @@ final class APIHandler: Sendable {
         else {
             return StatusError.badRequest("malformed request URI \(uri)").response
         }
-        var request = APIRequest(method: head.method, path: path, query: query, headers: head.headers, body: body)
+        var request = APIRequest(method: head.method, path: path, query: query, headers: head.headers, body: body,
+                                 closeConnection: closeConnection)
         if let open = openEndpoint(request) { return open }
         switch identity {
         case .user(let u): request.user = u

@@ -108,7 +108,9 @@ public final class APIServer: Service, Sendable {
                         if tooLarge {
                             response = StatusError.requestEntityTooLarge(limit: config.maxBodyBytes).response
                         } else {
-                            response = await handler.handle(head: h, body: body, identity: identity)
+                            response = await handler.handle(head: h, body: body, identity: identity) {
+                                channel.close(promise: nil)
+                            }
                         }
                         let keepAlive = try await write(response, for: h, to: outbound, channel: channel)
                         if !keepAlive { return }

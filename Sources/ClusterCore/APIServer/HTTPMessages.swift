@@ -11,6 +11,8 @@ struct APIRequest: Sendable {
     var body: [UInt8]
     /// The authenticated user (token owner or client-certificate CN); nil = anonymous.
     var user: String?
+    /// Closes the client's connection (how a watcher that falls too far behind is cut off).
+    var closeConnection: (@Sendable () -> Void)?
 
     /// The first value of a query parameter.
     func param(_ name: String) -> String? { query.first(where: { $0.name == name })?.value }
