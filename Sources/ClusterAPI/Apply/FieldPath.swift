@@ -101,32 +101,57 @@ func pathString(_ path: [PathElement]) -> String {
 }
 
 /// Integral floats become ints (a JSON `80` may have been decoded either way), recursively, so that
-/// keys, set items and leaf comparisons do not depend on how a number was decoded.
-func normalized(_ v: Value) -> Value {
+/// keys, set items and leaf comparisons do not depend on how a number was decoded. Nesting past
+/// ``maxWalkDepth`` is left as is.
+func normalized(_ v: Value, depth: Int = 0) -> Value {
+    guard depth < maxWalkDepth else { return v }
     switch v {
     case .float(let d):
         if d.rounded() == d, abs(d) < 9.2e18 { return .int(Int64(d)) }
         return v
-    case .list(let l): return .list(l.map(normalized))
-    case .map(let m): return .map(m.mapValues(normalized))
+    case .list(let l): return .list(l.map { normalized($0, depth: depth + 1) })
+    case .map(let m): return .map(m.mapValues { normalized($0, depth: depth + 1) })
     default: return v
     }
 }
 
-/// Value equality that treats `3` and `3.0` alike.
+/// Value equality that treats `3` and `3.0` alike; iterative, so any nesting is safe.
 func sameValue(_ a: Value, _ b: Value) -> Bool {
-    switch (a, b) {
-    case (.int(let x), .float(let y)), (.float(let y), .int(let x)): return Double(x) == y
-    case (.list(let x), .list(let y)):
-        guard x.count == y.count else { return false }
-        for i in x.indices where !sameValue(x[i], y[i]) { return false }
-        return true
-    case (.map(let x), .map(let y)):
-        guard x.count == y.count else { return false }
-        for (k, v) in x {
-            guard let w = y[k], sameValue(v, w) else { return false }
+    var pending: [(Value, Value)] = [(a, b)]
+    while let (x, y) = pending.popLast() {
+        switch (x, y) {
+        case (.int(let i), .float(let d)), (.float(let d), .int(let i)):
+            if Double(i) != d { return false }
+        case (.list(let l), .list(let r)):
+            guard l.count == r.count else { return false }
+            for i in l.indices { pending.append((l[i], r[i])) }
+        case (.map(let l), .map(let r)):
+            guard l.count == r.count else { return false }
+            for (k, v) in l {
+                guard let w = r[k] else { return false }
+                pending.append((v, w))
+            }
+        case (.null, .null): break
+        case (.bool(let p), .bool(let q)): if p != q { return false }
+        case (.int(let p), .int(let q)): if p != q { return false }
+        case (.float(let p), .float(let q)): if p != q { return false }
+        case (.string(let p), .string(let q)): if p != q { return false }
+        default: return false
         }
-        return true
-    default: return a == b
     }
+    return true
+}
+
+/// True when `v` nests deeper than `limit` (computed iteratively).
+func nestingExceeds(_ v: Value, _ limit: Int) -> Bool {
+    var pending: [(Value, Int)] = [(v, 0)]
+    while let (x, d) = pending.popLast() {
+        if d > limit { return true }
+        switch x {
+        case .list(let l): for c in l { pending.append((c, d + 1)) }
+        case .map(let m): for c in m.values { pending.append((c, d + 1)) }
+        default: break
+        }
+    }
+    return false
 }

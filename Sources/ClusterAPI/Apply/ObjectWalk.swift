@@ -197,11 +197,15 @@ struct ObjectWalk {
             for (k, c) in m {
                 let pe = PathElement.field(k)
                 if set.members.contains(pe) {
-                    out[k] = nil
+                    out.removeValue(forKey: k)
                 } else if let sub = set.children[pe] {
                     let (ct, member) = child(t, k)
                     let r = removing(sub, from: c, ct, depth: depth + 1)
-                    out[k] = (!member && isEmptyContainer(r) && !isEmptyContainer(c)) ? nil : r
+                    if !member && isEmptyContainer(r) && !isEmptyContainer(c) {
+                        out.removeValue(forKey: k)
+                    } else {
+                        out[k] = r
+                    }
                 }
             }
             return .map(out)

@@ -33,7 +33,8 @@ public enum ServerSideApply {
     /// - Throws: ``ApplyError/conflicts(_:)`` when fields owned by other managers (including this
     ///   manager's own `Update` entries) would change and `force` is false;
     ///   ``ApplyError/invalid(_:)`` for a configuration that is not an object, sets
-    ///   `metadata.managedFields`, or has keyed-list items with missing or duplicate keys.
+    ///   `metadata.managedFields`, nests deeper than 150 levels, or has keyed-list items with
+    ///   missing or duplicate keys.
     public static func apply(live: Value?, config: Value, manager: String, force: Bool, time: String,
                              schema: MessageSchema?, schemas: SchemaSet, ignoreStatus: Bool = false,
                              subresource: String? = nil) throws(ApplyError) -> Value
@@ -42,13 +43,16 @@ public enum ServerSideApply {
             throw .invalid("apply configuration must be an object")
         }
         guard !manager.isEmpty else { throw .invalid("fieldManager is required for apply requests") }
+        guard !nestingExceeds(config, maxApplyDepth) else {
+            throw .invalid("apply configuration nests deeper than \(maxApplyDepth) levels")
+        }
         if case .map(let meta) = cfg["metadata"] ?? .null {
             if let mf = meta["managedFields"], !mf.isNull { throw .invalid("metadata.managedFields must be nil") }
         } else if let meta = cfg["metadata"], !meta.isNull {
             throw .invalid("metadata must be an object")
         }
-        if ignoreStatus { cfg["status"] = nil }
-        let clean = droppingNulls(withoutServerMetadata(.map(cfg), keepIdentity: true))
+        if ignoreStatus { cfg.removeValue(forKey: "status") }
+        let clean = droppingNulls(withoutServerMetadata(.map(cfg)))
 
         let ctx = Context(schema: schema, schemas: schemas, ignoreStatus: ignoreStatus)
         if let problem = ctx.walk.configProblem(clean, ctx.root) { throw .invalid(problem) }
@@ -64,7 +68,8 @@ public enum ServerSideApply {
         let apiVersion = clean["apiVersion"]?.stringValue ?? liveObject?["apiVersion"]?.stringValue
 
         if let liveClean, entries.isEmpty {
-            let set = ctx.fieldSet(liveClean)
+            // Status is only ignored for the applier: the earlier writer owned it too.
+            let set = Context(schema: schema, schemas: schemas, ignoreStatus: false).fieldSet(liveClean)
             entries.append(ManagedEntry(key: ManagerKey(manager: "before-first-apply", operation: "Update", subresource: ""),
                                         apiVersion: liveClean["apiVersion"]?.stringValue, time: time, set: set))
         }
@@ -209,26 +214,26 @@ private struct Context {
     }
 }
 
+/// Deepest configuration apply accepts; far beyond any real object, and below the walkers' limit so
+/// every applied field is tracked exactly.
+let maxApplyDepth = 150
+
 /// Metadata the server owns; never applied nor tracked.
 private let serverMetadataFields = [
     "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
     "deletionGracePeriodSeconds", "managedFields", "selfLink",
 ]
 
-private func withoutServerMetadata(_ v: Value, keepIdentity: Bool) -> Value {
+private func withoutServerMetadata(_ v: Value) -> Value {
     guard case .map(var m) = v, case .map(var meta) = m["metadata"] ?? .null else { return v }
-    for f in serverMetadataFields { meta[f] = nil }
-    if !keepIdentity {
-        meta["name"] = nil
-        meta["namespace"] = nil
-    }
+    for f in serverMetadataFields { meta.removeValue(forKey: f) }
     m["metadata"] = .map(meta)
     return .map(m)
 }
 
 private func withoutManagedFields(_ v: Value) -> Value {
     guard case .map(var m) = v, case .map(var meta) = m["metadata"] ?? .null else { return v }
-    meta["managedFields"] = nil
+    meta.removeValue(forKey: "managedFields")
     m["metadata"] = .map(meta)
     return .map(m)
 }
@@ -237,7 +242,8 @@ private func withManagedFields(_ v: Value, _ entries: [ManagedEntry]) -> Value {
     guard case .map(var m) = v else { return v }
     var meta = m["metadata"]?.mapValue ?? [:]
     let list = ManagedFieldsCodec.encode(entries)
-    meta["managedFields"] = list.isEmpty ? nil : .list(list)
+    // (Value is nil-literal expressible: remove explicitly rather than store `.null`.)
+    if list.isEmpty { meta.removeValue(forKey: "managedFields") } else { meta["managedFields"] = .list(list) }
     if !meta.isEmpty || m["metadata"] != nil { m["metadata"] = .map(meta) }
     return .map(m)
 }
