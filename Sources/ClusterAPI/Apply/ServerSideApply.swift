@@ -97,6 +97,9 @@ public enum ServerSideApply {
             var stale = FieldSet()
             for p in lastSet.paths where !owned.containsPathOrDescendant(p) { stale.insert(p) }
             merged = ctx.walk.removing(stale, from: merged, ctx.root)
+            // Merging the configuration again restores what it sets explicitly but the removal of
+            // emptied fields took away (`labels: {}`), so re-applying it is a no-op.
+            if !stale.isEmpty { merged = ctx.walk.merge(merged, clean, ctx.root) }
         }
 
         if let liveClean {
