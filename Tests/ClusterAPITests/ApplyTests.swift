@@ -153,4 +153,23 @@ struct ApplyTests {
                                                schema: Self.deployment, schemas: Self.schemas)
         #expect(merged.lookup(["spec", "template", "spec", "containers"]) == cfg2.lookup(["spec", "template", "spec", "containers"]))
     }
+
+    @Test func updateEntriesAreCappedIntoAncientChanges() {
+        var obj = Self.json(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{}}"#)
+        for i in 0..<12 {
+            var new = obj.mapValue ?? [:]
+            var data = new["data"]?.mapValue ?? [:]
+            data["k\(i)"] = "v"
+            new["data"] = .map(data)
+            obj = ServerSideApply.recordUpdate(old: obj, new: .map(new), manager: "m\(i)", subresource: nil,
+                                               time: "2026-01-01T00:00:\(10 + i)Z", schema: Self.configMap,
+                                               schemas: Self.schemas)
+        }
+        let entries = obj.lookup(["metadata", "managedFields"])?.listValue ?? []
+        #expect(entries.count == 11)
+        let bucket = entries.first { $0["manager"] == "ancient-changes" }
+        #expect(bucket?["fieldsV1"] == Self.json(#"{"f:data":{"f:k0":{},"f:k1":{}}}"#))
+        #expect(bucket?["time"] == "2026-01-01T00:00:11Z")
+        #expect(entries.contains { $0["manager"] == "m2" } && !entries.contains { $0["manager"] == "m1" })
+    }
 }
