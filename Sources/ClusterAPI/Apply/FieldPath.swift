@@ -9,50 +9,83 @@ struct KeyField: Hashable {
 /// One step of a field path, as structured-merge-diff names them: a map field (`f:`), an
 /// associative-list item by its key fields (`k:`), a set-list item by value (`v:`), or a list index
 /// (`i:`, only for items that have no usable key).
-enum PathElement: Hashable {
-    case field(String)
-    /// Key fields sorted by name.
-    case key([KeyField])
-    case value(Value)
-    case index(Int)
+///
+/// Stored as its canonical FieldsV1 spelling (values normalised, key fields sorted), so hashing,
+/// equality and ordering are plain string operations — field sets are hashed a lot.
+struct PathElement: Hashable {
+    /// `f:name`, `k:{"name":"web"}`, `v:"a"`, `i:0`.
+    let fieldsV1Key: String
 
-    /// The FieldsV1 spelling: `f:name`, `k:{"name":"web"}`, `v:"a"`, `i:0`.
-    var fieldsV1Key: String {
-        switch self {
-        case .field(let n): return "f:" + n
-        case .key(let fields):
-            var m: [String: Value] = [:]
-            for f in fields { m[f.name] = f.value }
-            return "k:" + JSON.encode(.map(m))
-        case .value(let v): return "v:" + JSON.encode(v)
-        case .index(let i): return "i:\(i)"
+    private init(raw: String) { fieldsV1Key = raw }
+
+    static func field(_ name: String) -> PathElement { PathElement(raw: "f:" + name) }
+
+    /// Key fields must already be sorted by name and normalised.
+    static func key(_ fields: [KeyField]) -> PathElement {
+        var out = "k:{"
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out += "," }
+            out += jsonText(.string(f.name)) + ":" + jsonText(f.value)
+        }
+        return PathElement(raw: out + "}")
+    }
+
+    /// The value must already be normalised.
+    static func value(_ v: Value) -> PathElement { PathElement(raw: "v:" + jsonText(v)) }
+
+    /// `json.Marshal` of a value; plain strings and integers (nearly every key) are spelled
+    /// directly because the full encoder is comparatively slow and keys are built for every list
+    /// item on every walk.
+    private static func jsonText(_ v: Value) -> String {
+        switch v {
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s):
+            let plain = s.utf8.allSatisfy { c in
+                c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\")
+                    && c != UInt8(ascii: "<") && c != UInt8(ascii: ">") && c != UInt8(ascii: "&")
+            }
+            return plain ? "\"" + s + "\"" : JSON.encode(v)
+        default: return JSON.encode(v)
         }
     }
 
-    /// The path spelling Kubernetes prints in conflict messages: `.name`, `[name="web"]`, `[="a"]`, `[0]`.
-    var pathString: String {
-        switch self {
-        case .field(let n): return "." + n
-        case .key(let fields):
-            return "[" + fields.map { "\($0.name)=\(Self.display($0.value))" }.joined(separator: ",") + "]"
-        case .value(let v): return "[=\(Self.display(v))]"
-        case .index(let i): return "[\(i)]"
-        }
-    }
+    static func index(_ i: Int) -> PathElement { PathElement(raw: "i:\(i)") }
+
+    var isIndex: Bool { fieldsV1Key.hasPrefix("i:") }
 
     /// Sort rank mirroring structured-merge-diff: field names, then keys, then values, then indexes.
     var rank: Int {
-        switch self {
-        case .field: return 0
-        case .key: return 1
-        case .value: return 2
-        case .index: return 3
+        switch fieldsV1Key.first {
+        case "f": return 0
+        case "k": return 1
+        case "v": return 2
+        default: return 3
         }
     }
 
-    /// Parses one FieldsV1 key; nil when it is not one of the four forms.
+    private var payload: Substring { fieldsV1Key.dropFirst(2) }
+
+    /// The path spelling Kubernetes prints in conflict messages: `.name`, `[name="web"]`, `[="a"]`, `[0]`.
+    var pathString: String {
+        switch rank {
+        case 0: return "." + payload
+        case 1:
+            guard case .map(let m) = (try? JSON.decodeKeepingIntegers(Array(payload.utf8))) ?? .null else {
+                return "[" + payload + "]"
+            }
+            return "[" + m.keys.sorted().map { "\($0)=\(Self.display(m[$0] ?? .null))" }.joined(separator: ",") + "]"
+        case 2:
+            let v = (try? JSON.decodeKeepingIntegers(Array(payload.utf8))) ?? .string(String(payload))
+            return "[=\(Self.display(v))]"
+        default: return "[" + payload + "]"
+        }
+    }
+
+    /// Parses one FieldsV1 key; nil when it is not one of the four forms. The result is re-spelled
+    /// canonically, so `k:{"b":1,"a":2}` and `k:{"a":2,"b":1}` are one element.
     static func parse(fieldsV1Key s: String) -> PathElement? {
-        guard s.count >= 2 else { return nil }
+        guard s.utf8.count >= 2 else { return nil }
         let prefix = s.prefix(2)
         let rest = String(s.dropFirst(2))
         switch prefix {
@@ -90,8 +123,8 @@ enum PathElement: Hashable {
 extension PathElement: Comparable {
     static func < (a: PathElement, b: PathElement) -> Bool {
         if a.rank != b.rank { return a.rank < b.rank }
-        if case .index(let x) = a, case .index(let y) = b { return x < y }
-        return a.fieldsV1Key < b.fieldsV1Key
+        if a.rank == 3, let x = Int(a.payload), let y = Int(b.payload) { return x < y }
+        return a.fieldsV1Key.utf8.lexicographicallyPrecedes(b.fieldsV1Key.utf8)
     }
 }
 

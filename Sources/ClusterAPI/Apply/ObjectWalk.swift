@@ -252,7 +252,7 @@ struct ObjectWalk {
             let et = types.resolve(element)
             var seen: Set<PathElement> = []
             for (pe, item) in items {
-                if case .index = pe, case .associative(let keys) = kind {
+                if pe.isIndex, case .associative(let keys) = kind {
                     return "\(pathString(path)): element \(pe.pathString.dropFirst().dropLast()) is missing key field(s) "
                         + keys.joined(separator: ", ")
                 }
