@@ -69,7 +69,7 @@ public enum ServerSideApply {
 
         if let liveClean, entries.isEmpty {
             // Status is only ignored for the applier: the earlier writer owned it too.
-            let set = Context(schema: schema, schemas: schemas, ignoreStatus: false).fieldSet(liveClean)
+            let set = Context(schema: schema, schemas: schemas, ignoreStatus: false).compare(.map([:]), liveClean).added
             entries.append(ManagedEntry(key: ManagerKey(manager: "before-first-apply", operation: "Update", subresource: ""),
                                         apiVersion: liveClean["apiVersion"]?.stringValue, time: time, set: set))
         }
@@ -208,12 +208,14 @@ private struct Context {
 
     func fieldSet(_ v: Value) -> FieldSet { filtered(walk.fieldSet(v, root)) }
 
-    /// What changed from `old` to `new`: paths only `new` sets, paths only `old` sets, and leaves
-    /// both set with different values.
+    /// What changed from `old` to `new`: paths (and containers) only `new` has, paths (and
+    /// containers) only `old` has, and leaves both set with different values.
     func compare(_ old: Value, _ new: Value) -> (added: FieldSet, removed: FieldSet, modified: FieldSet) {
         let o = fieldSet(old)
         let n = fieldSet(new)
-        return (n.subtracting(o), o.subtracting(n), filtered(walk.modified(old, new, root)))
+        let added = n.subtracting(o).union(filtered(walk.addedContainers(old, new, root)))
+        let removed = o.subtracting(n).union(filtered(walk.addedContainers(new, old, root)))
+        return (added, removed, filtered(walk.modified(old, new, root)))
     }
 }
 
