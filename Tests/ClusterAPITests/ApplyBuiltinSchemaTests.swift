@@ -103,4 +103,22 @@ struct ApplyBuiltinSchemaTests {
         }
         #expect(owners == ["python/Apply/t3", "kubectl/Update/t2"])
     }
+
+    @Test func controllerStatusWriteMarksNewContainers() {
+        let schema = Self.root("apps/v1", "Deployment")
+        let old = Self.json(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1},"status":{}}"#)
+        let new = Self.json("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","annotations":{"deployment.kubernetes.io/revision":"1"}},
+             "spec":{"replicas":1},"status":{"replicas":1,"conditions":[{"type":"Available","status":"True"}]}}
+            """)
+        let out = ServerSideApply.recordUpdate(old: old, new: new, manager: "kube-controller-manager", subresource: nil,
+                                               time: "t", schema: schema, schemas: Self.schemas)
+        // The shape a real kube-controller-manager entry has.
+        let want = Self.json("""
+            {"f:metadata":{"f:annotations":{".":{},"f:deployment.kubernetes.io/revision":{}}},
+             "f:status":{"f:replicas":{},"f:conditions":{".":{},"k:{\\"type\\":\\"Available\\"}":{".":{},"f:type":{},"f:status":{}}}}}
+            """)
+        #expect(out.lookup(["metadata", "managedFields"])?.listValue?.first?["fieldsV1"] == want)
+    }
 }
+
