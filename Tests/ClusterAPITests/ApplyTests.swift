@@ -42,7 +42,7 @@ struct ApplyTests {
         (#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"a"}]}}}}"#,
          #".spec.template.spec.containers: duplicate entries for key [name="a"]"#),
         (#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}"#,
-         ".spec.template.spec.containers: element 0 is missing key field(s) name"),
+         ".spec.template.spec.containers: element 0: associative list with keys has an element that omits key field \"name\" (and doesn't have default value)"),
     ])
     func invalidConfigurations(config: String, message: String) {
         let cfg = Self.json(config)
@@ -172,4 +172,21 @@ struct ApplyTests {
         #expect(bucket?["time"] == "2026-01-01T00:00:11Z")
         #expect(entries.contains { $0["manager"] == "m2" } && !entries.contains { $0["manager"] == "m1" })
     }
+
+    @Test func applyThroughStatusAppliesOnlyStatus() throws {
+        let live = try ServerSideApply.apply(
+            live: nil, config: Self.json(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"replicas":1}}"#),
+            manager: "helm", force: false, time: "t1", schema: Self.deployment, schemas: Self.schemas, ignoreStatus: true)
+        let out = try ServerSideApply.apply(
+            live: live,
+            config: Self.json(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"x":"y"}},"spec":{"replicas":9},"status":{"replicas":1}}"#),
+            manager: "ctl", force: false, time: "t2", schema: Self.deployment, schemas: Self.schemas, subresource: "status")
+        #expect(out["spec"] == ["replicas": 1])
+        #expect(out["status"] == ["replicas": 1])
+        #expect(out.lookup(["metadata", "labels"]) == nil)
+        let entry = out.lookup(["metadata", "managedFields"])?.listValue?.first { $0["manager"] == "ctl" }
+        #expect(entry?["subresource"] == "status")
+        #expect(entry?["fieldsV1"] == Self.json(#"{"f:status":{"f:replicas":{}}}"#))
+    }
 }
+

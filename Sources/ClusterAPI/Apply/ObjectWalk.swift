@@ -308,8 +308,10 @@ struct ObjectWalk {
             var seen: Set<PathElement> = []
             for (pe, item) in items {
                 if pe.isIndex, case .associative(let keys) = kind {
-                    return "\(pathString(path)): element \(pe.pathString.dropFirst().dropLast()) is missing key field(s) "
-                        + keys.joined(separator: ", ")
+                    // structured-merge-diff's wording.
+                    let missing = keys.first { (item[$0] ?? .null).isNull } ?? keys.first ?? ""
+                    return "\(pathString(path)): element \(pe.pathString.dropFirst().dropLast()): associative list with keys "
+                        + "has an element that omits key field \(goQuoted(missing)) (and doesn't have default value)"
                 }
                 if !seen.insert(pe).inserted {
                     return "\(pathString(path)): duplicate entries for key \(pe.pathString)"

@@ -29,7 +29,8 @@ public enum ServerSideApply {
     ///   - schema: the kind's root message; nil for kinds without a schema (CRDs).
     ///   - ignoreStatus: drop `status` from `config` (applies to the main resource of kinds with a
     ///     status subresource).
-    ///   - subresource: the subresource applied to (`status`), nil for the main resource.
+    ///   - subresource: the subresource applied to, nil for the main resource; for `status` only the
+    ///     configuration's `status` is applied.
     /// - Throws: ``ApplyError/conflicts(_:)`` when fields owned by other managers (including this
     ///   manager's own `Update` entries) would change and `force` is false;
     ///   ``ApplyError/invalid(_:)`` for a configuration that is not an object, sets
@@ -52,6 +53,13 @@ public enum ServerSideApply {
             throw .invalid("metadata must be an object")
         }
         if ignoreStatus { cfg.removeValue(forKey: "status") }
+        if subresource == "status" {
+            // Through /status only status is applied, as the status strategies reset the rest.
+            var meta: [String: Value] = [:]
+            for k in ["name", "namespace"] { meta[k] = cfg["metadata"]?[k] }
+            cfg = cfg.filter { ["apiVersion", "kind", "status"].contains($0.key) }
+            cfg["metadata"] = .map(meta)
+        }
         let clean = droppingNulls(withoutServerMetadata(.map(cfg)))
 
         let ctx = Context(schema: schema, schemas: schemas, ignoreStatus: ignoreStatus)
