@@ -188,5 +188,49 @@ struct ApplyTests {
         #expect(entry?["subresource"] == "status")
         #expect(entry?["fieldsV1"] == Self.json(#"{"f:status":{"f:replicas":{}}}"#))
     }
+
+    static let malformedManagedFields: [String] = [
+        #""nope""#,
+        #"[1]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:data":{".":{"x":{}}}}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:data":[]}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"k:[1]":{}}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"k:{bad":{}}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"i:-1":{}}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"v:{":{}}}]"#,
+        #"[{"manager":"x","operation":"Update","fieldsType":"FieldsV2","fieldsV1":{}}]"#,
+        #"[{"manager":7,"operation":"Update"}]"#,
+        #"[{"manager":"x","operation":"Update","time":5}]"#,
+    ]
+
+    @Test(arguments: malformedManagedFields)
+    func malformedManagedFieldsAreReset(managedFields: String) throws {
+        var live = Self.json(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1"}}"#).mapValue ?? [:]
+        var meta = live["metadata"]?.mapValue ?? [:]
+        meta["managedFields"] = Self.json(managedFields)
+        live["metadata"] = .map(meta)
+        let out = try ServerSideApply.apply(
+            live: .map(live), config: Self.json(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"b":"2"}}"#),
+            manager: "helm", force: false, time: "t", schema: Self.configMap, schemas: Self.schemas)
+        let managers = out.lookup(["metadata", "managedFields"])?.listValue?.compactMap { $0["manager"]?.stringValue }
+        #expect(managers == ["helm", "before-first-apply"])
+        // A non-apply write over the same live object also starts from scratch.
+        let updated = ServerSideApply.recordUpdate(old: .map(live), new: out, manager: "m", subresource: "scale", time: "t2",
+                                                   schema: Self.configMap, schemas: Self.schemas)
+        #expect(updated.lookup(["metadata", "managedFields"])?.listValue?.compactMap { $0["manager"]?.stringValue } == ["m"])
+    }
+
+    @Test func deeplyNestedFieldsV1IsReset() throws {
+        var fields: Value = [:]
+        for _ in 0..<1000 { fields = ["f:a": fields] }
+        let live: Value = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": [
+            "name": "c",
+            "managedFields": [["manager": "x", "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": fields]],
+        ]]
+        let out = try ServerSideApply.apply(
+            live: live, config: Self.json(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"b":"2"}}"#),
+            manager: "helm", force: false, time: "t", schema: Self.configMap, schemas: Self.schemas)
+        #expect(out.lookup(["metadata", "managedFields"])?.listValue?.count == 1)
+    }
 }
 
