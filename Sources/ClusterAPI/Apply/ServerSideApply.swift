@@ -11,6 +11,14 @@ public import StructuredData
 /// Never tracked: `apiVersion`, `kind`, and `metadata.{name, namespace, uid, resourceVersion,
 /// generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, managedFields,
 /// selfLink}`. Timestamps are given by the caller.
+///
+/// Known differences from a real API server: `Update` entries are one per (manager, subresource),
+/// not per apiVersion; a `null` in an applied configuration means "not set"; a struct field the
+/// applier stops setting is removed when nothing is left under it (Kubernetes also drops unowned,
+/// e.g. defaulted, fields beside it); list-map keys default only `protocol` (`TCP`); on a create,
+/// `"."` marks every new list (a real server leaves `f:containers` unmarked) but no pointer
+/// struct (a real server marks `f:rollingUpdate`); the applier's `time` also moves when only its
+/// field set changed.
 public enum ServerSideApply {
     /// Applies `config` for `manager` (`PATCH` with `application/apply-patch+yaml`). `live` is nil
     /// when the object does not exist (create).
