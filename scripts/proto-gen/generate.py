@@ -82,6 +82,7 @@ class Field:
         self.markers = markers
         self.pointer = False
         self.required = False
+        self.inline = False
 
 
 class Message:
@@ -199,7 +200,7 @@ def apply_flags(messages):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
-            m = re.match(r"^\[(pointer|required)\s+([\w.]+)\]$", line)
+            m = re.match(r"^\[(pointer|required|inline)\s+([\w.]+)\]$", line)
             if m:
                 section, package = m.group(1), m.group(2)
                 continue
@@ -214,6 +215,11 @@ def apply_flags(messages):
                 field = next((x for x in msg.fields if x.name == name), None)
                 if field is None:
                     raise SystemExit(f"{FLAGS}:{lineno}: {fq} has no field {name}")
+                if section == "inline":
+                    if field.type[0] != "message" or field.repeated:
+                        raise SystemExit(f"{FLAGS}:{lineno}: {fq}.{name} is not a singular message")
+                    field.inline = True
+                    continue
                 if field.type[0] != "scalar" or field.repeated:
                     raise SystemExit(f"{FLAGS}:{lineno}: {fq}.{name} is not a singular scalar")
                 if section == "pointer":
@@ -261,6 +267,8 @@ def field_line(msg, f):
         args.append("pointer: true")
     if f.required:
         args.append("omitEmpty: false")
+    if f.inline:
+        args.append("inline: true")
     return "FieldSchema(" + ", ".join(args) + ")"
 
 

@@ -56,7 +56,14 @@ struct ApplyTypes {
     }
 
     func type(of f: FieldSchema) -> ApplyType {
-        guard f.repeated else { return resolve(.field(f.type)) }
+        guard f.repeated else {
+            // `+structType` / `+mapType` on the field override the message's own marker.
+            if f.structType == "atomic" || f.mapType == "atomic" { return .scalar }
+            if f.structType == "granular", case .message(let name) = f.type, let m = schemas.message(name) {
+                return .message(m)
+            }
+            return resolve(.field(f.type))
+        }
         return .list(listKind(of: f), element: .field(f.type))
     }
 
@@ -71,7 +78,9 @@ struct ApplyTypes {
             case WellKnownMessage.rawExtension, WellKnownMessage.fieldsV1:
                 return .deduced
             default:
-                return schemas.message(name).map { .message($0) } ?? .deduced
+                guard let m = schemas.message(name) else { return .deduced }
+                // `+structType=atomic` messages (LabelSelector, object references) are one leaf.
+                return m.structType == "atomic" ? .scalar : .message(m)
             }
         case .map(_, let value):
             return .map(element: .field(value))

@@ -9,50 +9,83 @@ struct KeyField: Hashable {
 /// One step of a field path, as structured-merge-diff names them: a map field (`f:`), an
 /// associative-list item by its key fields (`k:`), a set-list item by value (`v:`), or a list index
 /// (`i:`, only for items that have no usable key).
-enum PathElement: Hashable {
-    case field(String)
-    /// Key fields sorted by name.
-    case key([KeyField])
-    case value(Value)
-    case index(Int)
+///
+/// Stored as its canonical FieldsV1 spelling (values normalised, key fields sorted), so hashing,
+/// equality and ordering are plain string operations — field sets are hashed a lot.
+struct PathElement: Hashable {
+    /// `f:name`, `k:{"name":"web"}`, `v:"a"`, `i:0`.
+    let fieldsV1Key: String
 
-    /// The FieldsV1 spelling: `f:name`, `k:{"name":"web"}`, `v:"a"`, `i:0`.
-    var fieldsV1Key: String {
-        switch self {
-        case .field(let n): return "f:" + n
-        case .key(let fields):
-            var m: [String: Value] = [:]
-            for f in fields { m[f.name] = f.value }
-            return "k:" + JSON.encode(.map(m))
-        case .value(let v): return "v:" + JSON.encode(v)
-        case .index(let i): return "i:\(i)"
+    private init(raw: String) { fieldsV1Key = raw }
+
+    static func field(_ name: String) -> PathElement { PathElement(raw: "f:" + name) }
+
+    /// Key fields must already be sorted by name and normalised.
+    static func key(_ fields: [KeyField]) -> PathElement {
+        var out = "k:{"
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out += "," }
+            out += jsonText(.string(f.name)) + ":" + jsonText(f.value)
+        }
+        return PathElement(raw: out + "}")
+    }
+
+    /// The value must already be normalised.
+    static func value(_ v: Value) -> PathElement { PathElement(raw: "v:" + jsonText(v)) }
+
+    /// `json.Marshal` of a value; plain strings and integers (nearly every key) are spelled
+    /// directly because the full encoder is comparatively slow and keys are built for every list
+    /// item on every walk.
+    private static func jsonText(_ v: Value) -> String {
+        switch v {
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s):
+            let plain = s.utf8.allSatisfy { c in
+                c >= 0x20 && c < 0x7F && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\")
+                    && c != UInt8(ascii: "<") && c != UInt8(ascii: ">") && c != UInt8(ascii: "&")
+            }
+            return plain ? "\"" + s + "\"" : JSON.encode(v)
+        default: return JSON.encode(v)
         }
     }
 
-    /// The path spelling Kubernetes prints in conflict messages: `.name`, `[name="web"]`, `[="a"]`, `[0]`.
-    var pathString: String {
-        switch self {
-        case .field(let n): return "." + n
-        case .key(let fields):
-            return "[" + fields.map { "\($0.name)=\(Self.display($0.value))" }.joined(separator: ",") + "]"
-        case .value(let v): return "[=\(Self.display(v))]"
-        case .index(let i): return "[\(i)]"
-        }
-    }
+    static func index(_ i: Int) -> PathElement { PathElement(raw: "i:\(i)") }
+
+    var isIndex: Bool { fieldsV1Key.hasPrefix("i:") }
 
     /// Sort rank mirroring structured-merge-diff: field names, then keys, then values, then indexes.
     var rank: Int {
-        switch self {
-        case .field: return 0
-        case .key: return 1
-        case .value: return 2
-        case .index: return 3
+        switch fieldsV1Key.first {
+        case "f": return 0
+        case "k": return 1
+        case "v": return 2
+        default: return 3
         }
     }
 
-    /// Parses one FieldsV1 key; nil when it is not one of the four forms.
+    private var payload: Substring { fieldsV1Key.dropFirst(2) }
+
+    /// The path spelling Kubernetes prints in conflict messages: `.name`, `[name="web"]`, `[="a"]`, `[0]`.
+    var pathString: String {
+        switch rank {
+        case 0: return "." + payload
+        case 1:
+            guard case .map(let m) = (try? JSON.decodeKeepingIntegers(Array(payload.utf8))) ?? .null else {
+                return "[" + payload + "]"
+            }
+            return "[" + m.keys.sorted().map { "\($0)=\(Self.display(m[$0] ?? .null))" }.joined(separator: ",") + "]"
+        case 2:
+            let v = (try? JSON.decodeKeepingIntegers(Array(payload.utf8))) ?? .string(String(payload))
+            return "[=\(Self.display(v))]"
+        default: return "[" + payload + "]"
+        }
+    }
+
+    /// Parses one FieldsV1 key; nil when it is not one of the four forms. The result is re-spelled
+    /// canonically, so `k:{"b":1,"a":2}` and `k:{"a":2,"b":1}` are one element.
     static func parse(fieldsV1Key s: String) -> PathElement? {
-        guard s.count >= 2 else { return nil }
+        guard s.utf8.count >= 2 else { return nil }
         let prefix = s.prefix(2)
         let rest = String(s.dropFirst(2))
         switch prefix {
@@ -90,8 +123,8 @@ enum PathElement: Hashable {
 extension PathElement: Comparable {
     static func < (a: PathElement, b: PathElement) -> Bool {
         if a.rank != b.rank { return a.rank < b.rank }
-        if case .index(let x) = a, case .index(let y) = b { return x < y }
-        return a.fieldsV1Key < b.fieldsV1Key
+        if a.rank == 3, let x = Int(a.payload), let y = Int(b.payload) { return x < y }
+        return a.fieldsV1Key.utf8.lexicographicallyPrecedes(b.fieldsV1Key.utf8)
     }
 }
 
@@ -101,32 +134,57 @@ func pathString(_ path: [PathElement]) -> String {
 }
 
 /// Integral floats become ints (a JSON `80` may have been decoded either way), recursively, so that
-/// keys, set items and leaf comparisons do not depend on how a number was decoded.
-func normalized(_ v: Value) -> Value {
+/// keys, set items and leaf comparisons do not depend on how a number was decoded. Nesting past
+/// ``maxWalkDepth`` is left as is.
+func normalized(_ v: Value, depth: Int = 0) -> Value {
+    guard depth < maxWalkDepth else { return v }
     switch v {
     case .float(let d):
         if d.rounded() == d, abs(d) < 9.2e18 { return .int(Int64(d)) }
         return v
-    case .list(let l): return .list(l.map(normalized))
-    case .map(let m): return .map(m.mapValues(normalized))
+    case .list(let l): return .list(l.map { normalized($0, depth: depth + 1) })
+    case .map(let m): return .map(m.mapValues { normalized($0, depth: depth + 1) })
     default: return v
     }
 }
 
-/// Value equality that treats `3` and `3.0` alike.
+/// Value equality that treats `3` and `3.0` alike; iterative, so any nesting is safe.
 func sameValue(_ a: Value, _ b: Value) -> Bool {
-    switch (a, b) {
-    case (.int(let x), .float(let y)), (.float(let y), .int(let x)): return Double(x) == y
-    case (.list(let x), .list(let y)):
-        guard x.count == y.count else { return false }
-        for i in x.indices where !sameValue(x[i], y[i]) { return false }
-        return true
-    case (.map(let x), .map(let y)):
-        guard x.count == y.count else { return false }
-        for (k, v) in x {
-            guard let w = y[k], sameValue(v, w) else { return false }
+    var pending: [(Value, Value)] = [(a, b)]
+    while let (x, y) = pending.popLast() {
+        switch (x, y) {
+        case (.int(let i), .float(let d)), (.float(let d), .int(let i)):
+            if Double(i) != d { return false }
+        case (.list(let l), .list(let r)):
+            guard l.count == r.count else { return false }
+            for i in l.indices { pending.append((l[i], r[i])) }
+        case (.map(let l), .map(let r)):
+            guard l.count == r.count else { return false }
+            for (k, v) in l {
+                guard let w = r[k] else { return false }
+                pending.append((v, w))
+            }
+        case (.null, .null): break
+        case (.bool(let p), .bool(let q)): if p != q { return false }
+        case (.int(let p), .int(let q)): if p != q { return false }
+        case (.float(let p), .float(let q)): if p != q { return false }
+        case (.string(let p), .string(let q)): if p != q { return false }
+        default: return false
         }
-        return true
-    default: return a == b
     }
+    return true
+}
+
+/// True when `v` nests deeper than `limit` (computed iteratively).
+func nestingExceeds(_ v: Value, _ limit: Int) -> Bool {
+    var pending: [(Value, Int)] = [(v, 0)]
+    while let (x, d) = pending.popLast() {
+        if d > limit { return true }
+        switch x {
+        case .list(let l): for c in l { pending.append((c, d + 1)) }
+        case .map(let m): for c in m.values { pending.append((c, d + 1)) }
+        default: break
+        }
+    }
+    return false
 }

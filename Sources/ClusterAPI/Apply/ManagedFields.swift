@@ -65,10 +65,41 @@ enum ManagedFieldsCodec {
             apiVersion: apiVersion, time: time, set: set)
     }
 
+    /// Kubernetes keeps at most this many `Update` entries besides the `ancient-changes` bucket.
+    static let maxUpdateManagers = 10
+    static let ancientChanges = "ancient-changes"
+
+    /// Folds the oldest `Update` entries into one `ancient-changes` entry while there are more than
+    /// ``maxUpdateManagers`` (Kubernetes' cap, so many one-off writers cannot grow managedFields
+    /// without bound). The bucket takes the apiVersion and time of the newest entry folded in.
+    static func capUpdateEntries(_ entries: [ManagedEntry]) -> [ManagedEntry] {
+        let isUpdater = { (e: ManagedEntry) in
+            e.key.operation == "Update" && !e.set.isEmpty && e.key.manager != ancientChanges
+        }
+        let updaters = entries.filter(isUpdater)
+        guard updaters.count > maxUpdateManagers else { return entries }
+        let oldest = updaters.sorted { a, b in
+            if (a.time ?? "") != (b.time ?? "") { return (a.time ?? "") < (b.time ?? "") }
+            return a.key.manager < b.key.manager
+        }.prefix(updaters.count - maxUpdateManagers)
+        let folded = Set(oldest.map(\.key))
+        var out = entries.filter { !folded.contains($0.key) }
+        let key = ManagerKey(manager: ancientChanges, operation: "Update", subresource: "")
+        var bucket = out.first { $0.key == key } ?? ManagedEntry(key: key, apiVersion: nil, time: nil, set: FieldSet())
+        out.removeAll { $0.key == key }
+        for e in oldest {
+            bucket.set = bucket.set.union(e.set)
+            bucket.apiVersion = e.apiVersion
+            bucket.time = e.time
+        }
+        out.append(bucket)
+        return out
+    }
+
     /// The `managedFields` list, in Kubernetes' order (operation, time, manager, apiVersion,
     /// subresource); entries with empty sets are dropped.
     static func encode(_ entries: [ManagedEntry]) -> [Value] {
-        let kept = entries.filter { !$0.set.isEmpty }.sorted { a, b in
+        let kept = capUpdateEntries(entries).filter { !$0.set.isEmpty }.sorted { a, b in
             if a.key.operation != b.key.operation { return a.key.operation < b.key.operation }
             if (a.time ?? "") != (b.time ?? "") { return (a.time ?? "") < (b.time ?? "") }
             if a.key.manager != b.key.manager { return a.key.manager < b.key.manager }

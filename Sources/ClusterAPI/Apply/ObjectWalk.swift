@@ -124,6 +124,61 @@ struct ObjectWalk {
         }
     }
 
+    /// Containers (maps, granular lists, list items) `new` has and `old` lacks. Kubernetes adds
+    /// them to what a write changed, which is why an `Update` entry reads
+    /// `f:labels: {".": {}, "f:app": {}}`. Struct fields a typed Go object always has (the zero
+    /// value of a non-pointer struct reachable through struct fields) do not count, so a create
+    /// does not mark `f:spec` or `f:template`; pointer structs are not told apart, so
+    /// `f:rollingUpdate` gets no `"."` on a create where a real server would give it one.
+    func addedContainers(_ old: Value, _ new: Value, _ t: ApplyType) -> FieldSet {
+        var set = FieldSet()
+        added(old, new, t, [], implied: false, 0, &set)
+        return set
+    }
+
+    private func added(_ l: Value?, _ r: Value, _ t: ApplyType, _ path: [PathElement], implied: Bool, _ depth: Int,
+                       _ set: inout FieldSet)
+    {
+        let rs = shape(r, t, depth: depth)
+        let ls = l.map { shape($0, t, depth: depth) }
+        if l == nil, !implied, !path.isEmpty {
+            switch rs {
+            case .fields, .items: set.insert(path)
+            case .leaf: break  // leaves come from the field-set difference
+            }
+        }
+        switch (ls, rs) {
+        case (nil, .fields(let rm)), (.fields?, .fields(let rm)):
+            var lm: [String: Value] = [:]
+            if case .fields(let m)? = ls { lm = m }
+            for (k, rv) in rm {
+                let (ct, member) = child(t, k)
+                let lv = lm[k]
+                // An absent struct field is implied when its parent exists (or is itself implied).
+                var childImplied = false
+                if lv == nil, l != nil || implied {
+                    switch (t, ct) {
+                    case (.untypedRoot, _): childImplied = true
+                    case (_, .message), (_, .untypedStruct): childImplied = !member
+                    default: break
+                    }
+                }
+                added(lv, rv, ct, path + [.field(k)], implied: childImplied, depth + 1, &set)
+            }
+        case (nil, .items(let ri, _, let element)), (.items?, .items(let ri, _, let element)):
+            let et = types.resolve(element)
+            var left: [PathElement: Value] = [:]
+            if case .items(let li, _, _)? = ls {
+                for (pe, v) in li where left[pe] == nil { left[pe] = v }
+            }
+            for (pe, item) in ri {
+                added(left[pe], item, et, path + [pe], implied: false, depth + 1, &set)
+            }
+        default:
+            return
+        }
+    }
+
     // MARK: Merge
 
     /// `config` merged into `live`: config values win, maps and granular lists merge, everything
@@ -197,11 +252,15 @@ struct ObjectWalk {
             for (k, c) in m {
                 let pe = PathElement.field(k)
                 if set.members.contains(pe) {
-                    out[k] = nil
+                    out.removeValue(forKey: k)
                 } else if let sub = set.children[pe] {
                     let (ct, member) = child(t, k)
                     let r = removing(sub, from: c, ct, depth: depth + 1)
-                    out[k] = (!member && isEmptyContainer(r) && !isEmptyContainer(c)) ? nil : r
+                    if !member && isEmptyContainer(r) && !isEmptyContainer(c) {
+                        out.removeValue(forKey: k)
+                    } else {
+                        out[k] = r
+                    }
                 }
             }
             return .map(out)
@@ -248,9 +307,11 @@ struct ObjectWalk {
             let et = types.resolve(element)
             var seen: Set<PathElement> = []
             for (pe, item) in items {
-                if case .index = pe, case .associative(let keys) = kind {
-                    return "\(pathString(path)): element \(pe.pathString.dropFirst().dropLast()) is missing key field(s) "
-                        + keys.joined(separator: ", ")
+                if pe.isIndex, case .associative(let keys) = kind {
+                    // structured-merge-diff's wording.
+                    let missing = keys.first { (item[$0] ?? .null).isNull } ?? keys.first ?? ""
+                    return "\(pathString(path)): element \(pe.pathString.dropFirst().dropLast()): associative list with keys "
+                        + "has an element that omits key field \(goQuoted(missing)) (and doesn't have default value)"
                 }
                 if !seen.insert(pe).inserted {
                     return "\(pathString(path)): duplicate entries for key \(pe.pathString)"

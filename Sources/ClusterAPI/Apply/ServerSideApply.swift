@@ -11,6 +11,14 @@ public import StructuredData
 /// Never tracked: `apiVersion`, `kind`, and `metadata.{name, namespace, uid, resourceVersion,
 /// generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, managedFields,
 /// selfLink}`. Timestamps are given by the caller.
+///
+/// Known differences from a real API server: `Update` entries are one per (manager, subresource),
+/// not per apiVersion; a `null` in an applied configuration means "not set"; a struct field the
+/// applier stops setting is removed when nothing is left under it (Kubernetes also drops unowned,
+/// e.g. defaulted, fields beside it); list-map keys default only `protocol` (`TCP`); on a create,
+/// `"."` marks every new list (a real server leaves `f:containers` unmarked) but no pointer
+/// struct (a real server marks `f:rollingUpdate`); the applier's `time` also moves when only its
+/// field set changed.
 public enum ServerSideApply {
     /// Applies `config` for `manager` (`PATCH` with `application/apply-patch+yaml`). `live` is nil
     /// when the object does not exist (create).
@@ -29,11 +37,13 @@ public enum ServerSideApply {
     ///   - schema: the kind's root message; nil for kinds without a schema (CRDs).
     ///   - ignoreStatus: drop `status` from `config` (applies to the main resource of kinds with a
     ///     status subresource).
-    ///   - subresource: the subresource applied to (`status`), nil for the main resource.
+    ///   - subresource: the subresource applied to, nil for the main resource; for `status` only the
+    ///     configuration's `status` is applied.
     /// - Throws: ``ApplyError/conflicts(_:)`` when fields owned by other managers (including this
     ///   manager's own `Update` entries) would change and `force` is false;
     ///   ``ApplyError/invalid(_:)`` for a configuration that is not an object, sets
-    ///   `metadata.managedFields`, or has keyed-list items with missing or duplicate keys.
+    ///   `metadata.managedFields`, nests deeper than 150 levels, or has keyed-list items with
+    ///   missing or duplicate keys.
     public static func apply(live: Value?, config: Value, manager: String, force: Bool, time: String,
                              schema: MessageSchema?, schemas: SchemaSet, ignoreStatus: Bool = false,
                              subresource: String? = nil) throws(ApplyError) -> Value
@@ -42,13 +52,23 @@ public enum ServerSideApply {
             throw .invalid("apply configuration must be an object")
         }
         guard !manager.isEmpty else { throw .invalid("fieldManager is required for apply requests") }
+        guard !nestingExceeds(config, maxApplyDepth) else {
+            throw .invalid("apply configuration nests deeper than \(maxApplyDepth) levels")
+        }
         if case .map(let meta) = cfg["metadata"] ?? .null {
             if let mf = meta["managedFields"], !mf.isNull { throw .invalid("metadata.managedFields must be nil") }
         } else if let meta = cfg["metadata"], !meta.isNull {
             throw .invalid("metadata must be an object")
         }
-        if ignoreStatus { cfg["status"] = nil }
-        let clean = droppingNulls(withoutServerMetadata(.map(cfg), keepIdentity: true))
+        if ignoreStatus { cfg.removeValue(forKey: "status") }
+        if subresource == "status" {
+            // Through /status only status is applied, as the status strategies reset the rest.
+            var meta: [String: Value] = [:]
+            for k in ["name", "namespace"] { meta[k] = cfg["metadata"]?[k] }
+            cfg = cfg.filter { ["apiVersion", "kind", "status"].contains($0.key) }
+            cfg["metadata"] = .map(meta)
+        }
+        let clean = droppingNulls(withoutServerMetadata(.map(cfg)))
 
         let ctx = Context(schema: schema, schemas: schemas, ignoreStatus: ignoreStatus)
         if let problem = ctx.walk.configProblem(clean, ctx.root) { throw .invalid(problem) }
@@ -64,7 +84,8 @@ public enum ServerSideApply {
         let apiVersion = clean["apiVersion"]?.stringValue ?? liveObject?["apiVersion"]?.stringValue
 
         if let liveClean, entries.isEmpty {
-            let set = ctx.fieldSet(liveClean)
+            // Status is only ignored for the applier: the earlier writer owned it too.
+            let set = Context(schema: schema, schemas: schemas, ignoreStatus: false).compare(.map([:]), liveClean).added
             entries.append(ManagedEntry(key: ManagerKey(manager: "before-first-apply", operation: "Update", subresource: ""),
                                         apiVersion: liveClean["apiVersion"]?.stringValue, time: time, set: set))
         }
@@ -92,6 +113,9 @@ public enum ServerSideApply {
             var stale = FieldSet()
             for p in lastSet.paths where !owned.containsPathOrDescendant(p) { stale.insert(p) }
             merged = ctx.walk.removing(stale, from: merged, ctx.root)
+            // Merging the configuration again restores what it sets explicitly but the removal of
+            // emptied fields took away (`labels: {}`), so re-applying it is a no-op.
+            if !stale.isEmpty { merged = ctx.walk.merge(merged, clean, ctx.root) }
         }
 
         if let liveClean {
@@ -200,14 +224,20 @@ private struct Context {
 
     func fieldSet(_ v: Value) -> FieldSet { filtered(walk.fieldSet(v, root)) }
 
-    /// What changed from `old` to `new`: paths only `new` sets, paths only `old` sets, and leaves
-    /// both set with different values.
+    /// What changed from `old` to `new`: paths (and containers) only `new` has, paths (and
+    /// containers) only `old` has, and leaves both set with different values.
     func compare(_ old: Value, _ new: Value) -> (added: FieldSet, removed: FieldSet, modified: FieldSet) {
         let o = fieldSet(old)
         let n = fieldSet(new)
-        return (n.subtracting(o), o.subtracting(n), filtered(walk.modified(old, new, root)))
+        let added = n.subtracting(o).union(filtered(walk.addedContainers(old, new, root)))
+        let removed = o.subtracting(n).union(filtered(walk.addedContainers(new, old, root)))
+        return (added, removed, filtered(walk.modified(old, new, root)))
     }
 }
+
+/// Deepest configuration apply accepts; far beyond any real object, and below the walkers' limit so
+/// every applied field is tracked exactly.
+let maxApplyDepth = 150
 
 /// Metadata the server owns; never applied nor tracked.
 private let serverMetadataFields = [
@@ -215,20 +245,16 @@ private let serverMetadataFields = [
     "deletionGracePeriodSeconds", "managedFields", "selfLink",
 ]
 
-private func withoutServerMetadata(_ v: Value, keepIdentity: Bool) -> Value {
+private func withoutServerMetadata(_ v: Value) -> Value {
     guard case .map(var m) = v, case .map(var meta) = m["metadata"] ?? .null else { return v }
-    for f in serverMetadataFields { meta[f] = nil }
-    if !keepIdentity {
-        meta["name"] = nil
-        meta["namespace"] = nil
-    }
+    for f in serverMetadataFields { meta.removeValue(forKey: f) }
     m["metadata"] = .map(meta)
     return .map(m)
 }
 
 private func withoutManagedFields(_ v: Value) -> Value {
     guard case .map(var m) = v, case .map(var meta) = m["metadata"] ?? .null else { return v }
-    meta["managedFields"] = nil
+    meta.removeValue(forKey: "managedFields")
     m["metadata"] = .map(meta)
     return .map(m)
 }
@@ -237,7 +263,8 @@ private func withManagedFields(_ v: Value, _ entries: [ManagedEntry]) -> Value {
     guard case .map(var m) = v else { return v }
     var meta = m["metadata"]?.mapValue ?? [:]
     let list = ManagedFieldsCodec.encode(entries)
-    meta["managedFields"] = list.isEmpty ? nil : .list(list)
+    // (Value is nil-literal expressible: remove explicitly rather than store `.null`.)
+    if list.isEmpty { meta.removeValue(forKey: "managedFields") } else { meta["managedFields"] = .list(list) }
     if !meta.isEmpty || m["metadata"] != nil { m["metadata"] = .map(meta) }
     return .map(m)
 }

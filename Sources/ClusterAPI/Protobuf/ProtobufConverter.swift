@@ -69,6 +69,7 @@ struct ProtobufConverter {
         var out: [String: Value] = [:]
         var lists: [Int: [Value]] = [:]
         var maps: [Int: [String: Value]] = [:]
+        var inlined: [String: Value] = [:]
         while !reader.atEnd {
             let (number, wire) = try reader.key(path)
             guard let field = schema.field(number: number) else {
@@ -92,6 +93,11 @@ struct ProtobufConverter {
                     let index = lists[number]?.count ?? 0
                     let v = try message(subSchema, sub, path: fieldPath + "[\(index)]", depth: depth + 1)
                     lists[number, default: []].append(v)
+                } else if field.inline {
+                    // `json:",inline"`: the embedded struct's fields belong to this object.
+                    if case .map(let inner) = try message(subSchema, sub, path: path, depth: depth + 1) {
+                        inlined.merge(inner) { _, new in new }
+                    }
                 } else {
                     out[field.name] = try message(subSchema, sub, path: fieldPath, depth: depth + 1)
                 }
@@ -103,7 +109,10 @@ struct ProtobufConverter {
                 }
             }
         }
-        for field in schema.fields {
+        for (key, value) in inlined where out[key] == nil {
+            out[key] = value
+        }
+        for field in schema.fields where !field.inline {
             if let list = lists[field.number] {
                 out[field.name] = .list(list)
             } else if let map = maps[field.number] {

@@ -39,10 +39,15 @@ public struct FieldSchema: Sendable, Hashable {
     /// The Go JSON tag has `omitempty`: a zero scalar of a non-pointer field is not part of the JSON form.
     /// False for fields Go always prints (`port`, `containerPort`, PodDisruptionBudget status counters).
     public let omitEmpty: Bool
+    /// A Go embedded struct with `json:",inline"` (`Probe.handler`, `Volume.volumeSource`,
+    /// `SecretKeySelector.localObjectReference`): in JSON its message's fields appear directly in the parent.
+    /// ``MessageSchema/field(named:)`` and ``MessageSchema/jsonFields`` already look through it.
+    public let inline: Bool
 
     public init(name: String, number: Int, type: FieldType, repeated: Bool = false, patchStrategy: String? = nil,
                 patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [],
-                mapType: String? = nil, structType: String? = nil, pointer: Bool = false, omitEmpty: Bool = true)
+                mapType: String? = nil, structType: String? = nil, pointer: Bool = false, omitEmpty: Bool = true,
+                inline: Bool = false)
     {
         self.name = name
         self.number = number
@@ -56,6 +61,7 @@ public struct FieldSchema: Sendable, Hashable {
         self.structType = structType
         self.pointer = pointer
         self.omitEmpty = omitEmpty
+        self.inline = inline
     }
 }
 
@@ -65,25 +71,31 @@ public struct MessageSchema: Sendable, Hashable {
     public let name: String
     /// `+structType` on the message (`atomic` for `LocalObjectReference`, `LabelSelector`, ...), nil when absent.
     public let structType: String?
+    /// The protobuf view: the fields as the .proto declares them (inline fields included as one field).
     public let fields: [FieldSchema]
+    /// The JSON view: `fields` with every ``FieldSchema/inline`` field replaced by its message's JSON fields.
+    /// Equal to `fields` unless the message embeds an inline struct; ``SchemaSet`` fills it in.
+    public let jsonFields: [FieldSchema]
     private let byName: [String: Int]
     private let byNumber: [Int: Int]
 
-    public init(name: String, structType: String? = nil, fields: [FieldSchema]) {
+    public init(name: String, structType: String? = nil, fields: [FieldSchema], jsonFields: [FieldSchema]? = nil) {
         self.name = name
         self.structType = structType
         self.fields = fields
+        let json = jsonFields ?? fields
+        self.jsonFields = json
         var n: [String: Int] = [:]
         var k: [Int: Int] = [:]
-        for (i, f) in fields.enumerated() {
-            n[f.name] = i
-            k[f.number] = i
-        }
+        for (i, f) in json.enumerated() { n[f.name] = i }
+        for (i, f) in fields.enumerated() { k[f.number] = i }
         byName = n
         byNumber = k
     }
 
-    public func field(named name: String) -> FieldSchema? { byName[name].map { fields[$0] } }
+    /// The field a JSON key names (looking through inline structs).
+    public func field(named name: String) -> FieldSchema? { byName[name].map { jsonFields[$0] } }
+    /// The field with a protobuf field number.
     public func field(number: Int) -> FieldSchema? { byNumber[number].map { fields[$0] } }
 }
 
@@ -122,9 +134,33 @@ public struct SchemaSet: Sendable {
     public let messages: [String: MessageSchema]
     public let kinds: [GroupVersionKind: String]
 
+    /// Builds the set; messages with ``FieldSchema/inline`` fields get their JSON view expanded here.
     public init(messages: [String: MessageSchema], kinds: [GroupVersionKind: String]) {
-        self.messages = messages
+        var expanded = messages
+        for (name, message) in messages where message.fields.contains(where: \.inline) {
+            var seen: Set<String> = [name]
+            let json = Self.jsonFields(of: message, in: messages, seen: &seen)
+            expanded[name] = MessageSchema(name: name, structType: message.structType, fields: message.fields,
+                                           jsonFields: json)
+        }
+        self.messages = expanded
         self.kinds = kinds
+    }
+
+    private static func jsonFields(of message: MessageSchema, in messages: [String: MessageSchema],
+                                   seen: inout Set<String>) -> [FieldSchema]
+    {
+        var out: [FieldSchema] = []
+        for field in message.fields {
+            guard field.inline, case .message(let inner) = field.type, let sub = messages[inner],
+                  seen.insert(inner).inserted
+            else {
+                out.append(field)
+                continue
+            }
+            out += jsonFields(of: sub, in: messages, seen: &seen)
+        }
+        return out
     }
 
     public func message(_ name: String) -> MessageSchema? { messages[name] }

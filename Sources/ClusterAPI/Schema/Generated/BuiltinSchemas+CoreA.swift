@@ -131,11 +131,11 @@ extension BuiltinSchemas {
             FieldSchema(name: "binaryData", number: 3, type: .map(key: .string, value: .bytes)),
         ])
         add("k8s.io.api.core.v1.ConfigMapEnvSource", nil, [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "optional", number: 2, type: .bool, pointer: true),
         ])
         add("k8s.io.api.core.v1.ConfigMapKeySelector", "atomic", [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "key", number: 2, type: .string, omitEmpty: false),
             FieldSchema(name: "optional", number: 3, type: .bool, pointer: true),
         ])
@@ -151,12 +151,12 @@ extension BuiltinSchemas {
             FieldSchema(name: "kubeletConfigKey", number: 5, type: .string),
         ])
         add("k8s.io.api.core.v1.ConfigMapProjection", nil, [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "items", number: 2, type: .message("k8s.io.api.core.v1.KeyToPath"), repeated: true, listType: "atomic"),
             FieldSchema(name: "optional", number: 4, type: .bool, pointer: true),
         ])
         add("k8s.io.api.core.v1.ConfigMapVolumeSource", nil, [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "items", number: 2, type: .message("k8s.io.api.core.v1.KeyToPath"), repeated: true, listType: "atomic"),
             FieldSchema(name: "defaultMode", number: 3, type: .int32, pointer: true),
             FieldSchema(name: "optional", number: 4, type: .bool, pointer: true),
@@ -320,7 +320,7 @@ extension BuiltinSchemas {
             FieldSchema(name: "fileKeyRef", number: 5, type: .message("k8s.io.api.core.v1.FileKeySelector")),
         ])
         add("k8s.io.api.core.v1.EphemeralContainer", nil, [
-            FieldSchema(name: "ephemeralContainerCommon", number: 1, type: .message("k8s.io.api.core.v1.EphemeralContainerCommon")),
+            FieldSchema(name: "ephemeralContainerCommon", number: 1, type: .message("k8s.io.api.core.v1.EphemeralContainerCommon"), inline: true),
             FieldSchema(name: "targetContainerName", number: 2, type: .string),
         ])
         add("k8s.io.api.core.v1.EphemeralContainerCommon", nil, [

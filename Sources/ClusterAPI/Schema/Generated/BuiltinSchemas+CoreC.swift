@@ -85,7 +85,7 @@ extension BuiltinSchemas {
         ])
         add("k8s.io.api.core.v1.PersistentVolumeSpec", nil, [
             FieldSchema(name: "capacity", number: 1, type: .map(key: .string, value: .message("k8s.io.apimachinery.pkg.api.resource.Quantity"))),
-            FieldSchema(name: "persistentVolumeSource", number: 2, type: .message("k8s.io.api.core.v1.PersistentVolumeSource")),
+            FieldSchema(name: "persistentVolumeSource", number: 2, type: .message("k8s.io.api.core.v1.PersistentVolumeSource"), inline: true),
             FieldSchema(name: "accessModes", number: 3, type: .string, repeated: true, listType: "atomic"),
             FieldSchema(name: "claimRef", number: 4, type: .message("k8s.io.api.core.v1.ObjectReference"), structType: "granular"),
             FieldSchema(name: "persistentVolumeReclaimPolicy", number: 5, type: .string),
@@ -339,7 +339,7 @@ extension BuiltinSchemas {
             FieldSchema(name: "preference", number: 2, type: .message("k8s.io.api.core.v1.NodeSelectorTerm")),
         ])
         add("k8s.io.api.core.v1.Probe", nil, [
-            FieldSchema(name: "handler", number: 1, type: .message("k8s.io.api.core.v1.ProbeHandler")),
+            FieldSchema(name: "handler", number: 1, type: .message("k8s.io.api.core.v1.ProbeHandler"), inline: true),
             FieldSchema(name: "initialDelaySeconds", number: 2, type: .int32),
             FieldSchema(name: "timeoutSeconds", number: 3, type: .int32),
             FieldSchema(name: "periodSeconds", number: 4, type: .int32),

@@ -150,11 +150,11 @@ extension BuiltinSchemas {
             FieldSchema(name: "type", number: 3, type: .string),
         ])
         add("k8s.io.api.core.v1.SecretEnvSource", nil, [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "optional", number: 2, type: .bool, pointer: true),
         ])
         add("k8s.io.api.core.v1.SecretKeySelector", "atomic", [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "key", number: 2, type: .string, omitEmpty: false),
             FieldSchema(name: "optional", number: 3, type: .bool, pointer: true),
         ])
@@ -163,7 +163,7 @@ extension BuiltinSchemas {
             FieldSchema(name: "items", number: 2, type: .message("k8s.io.api.core.v1.Secret"), repeated: true),
         ])
         add("k8s.io.api.core.v1.SecretProjection", nil, [
-            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference")),
+            FieldSchema(name: "localObjectReference", number: 1, type: .message("k8s.io.api.core.v1.LocalObjectReference"), inline: true),
             FieldSchema(name: "items", number: 2, type: .message("k8s.io.api.core.v1.KeyToPath"), repeated: true, listType: "atomic"),
             FieldSchema(name: "optional", number: 4, type: .bool, pointer: true),
         ])
@@ -332,7 +332,7 @@ extension BuiltinSchemas {
         ])
         add("k8s.io.api.core.v1.Volume", nil, [
             FieldSchema(name: "name", number: 1, type: .string, omitEmpty: false),
-            FieldSchema(name: "volumeSource", number: 2, type: .message("k8s.io.api.core.v1.VolumeSource")),
+            FieldSchema(name: "volumeSource", number: 2, type: .message("k8s.io.api.core.v1.VolumeSource"), inline: true),
         ])
         add("k8s.io.api.core.v1.VolumeDevice", nil, [
             FieldSchema(name: "name", number: 1, type: .string),

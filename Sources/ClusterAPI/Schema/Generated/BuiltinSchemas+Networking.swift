@@ -115,7 +115,7 @@ extension BuiltinSchemas {
         ])
         add("k8s.io.api.networking.v1.IngressRule", nil, [
             FieldSchema(name: "host", number: 1, type: .string),
-            FieldSchema(name: "ingressRuleValue", number: 2, type: .message("k8s.io.api.networking.v1.IngressRuleValue")),
+            FieldSchema(name: "ingressRuleValue", number: 2, type: .message("k8s.io.api.networking.v1.IngressRuleValue"), inline: true),
         ])
         add("k8s.io.api.networking.v1.IngressRuleValue", nil, [
             FieldSchema(name: "http", number: 1, type: .message("k8s.io.api.networking.v1.HTTPIngressRuleValue")),
