@@ -124,12 +124,15 @@ extension APIHandler {
                          schema: MessageSchema?, _ rr: ResourceRequest) throws -> Value
     {
         do {
+            // Through the main resource, apply leaves `status` alone where a status subresource owns it.
+            let hasStatus = rr.info.subresource("status") != nil
             return try ServerSideApply.apply(live: live, config: config, manager: manager, force: options.force, time: time,
-                                             schema: schema, schemas: BuiltinSchemas.all)
+                                             schema: schema, schemas: BuiltinSchemas.all,
+                                             ignoreStatus: hasStatus && rr.subresource == nil, subresource: rr.subresource)
         } catch let error {
             if case .conflicts(let conflicts) = error {
                 let causes: [Value] = conflicts.map {
-                    .map(["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""), "field": .string($0.field)])
+                    .map(["reason": "FieldManagerConflict", "message": .string($0.causeMessage), "field": .string($0.field)])
                 }
                 throw StatusError(code: 409, reason: "Conflict", message: error.description,
                                   details: StatusError.details(name: rr.name, group: rr.group, kind: rr.plural, causes: causes))
