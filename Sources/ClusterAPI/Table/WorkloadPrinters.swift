@@ -114,7 +114,7 @@ enum WorkloadPrinters {
         var duration = ""
         if let start = TableTime.parse(o["status", "startTime"].string) {
             let end = TableTime.parse(o["status", "completionTime"].string) ?? now
-            duration = TableTime.humanDuration(seconds: end - start)
+            duration = TableTime.humanDuration(seconds: end &- start)
         }
         let status: String
         if hasCondition(o, "Complete") {
