@@ -2,6 +2,7 @@ public import StructuredData
 
 /// Why a CustomResourceDefinition could not be registered.
 public struct CatalogError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, worded like apiextensions validation where it has a counterpart.
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

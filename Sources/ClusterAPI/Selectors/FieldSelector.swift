@@ -4,6 +4,7 @@ public import StructuredData
 /// syntax (terms split on unescaped `,`, operators `!=`, `==`, `=`, escapes `\,` `\=` `\\`) plus the per-kind
 /// set of supported field labels the API server checks before listing or watching.
 public struct FieldSelector: Sendable, Hashable, CustomStringConvertible {
+    /// One `field=value` (or `field!=value`) term, value unescaped.
     public struct Requirement: Sendable, Hashable {
         public let field: String
         /// True for `!=`.

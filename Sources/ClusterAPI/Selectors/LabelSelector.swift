@@ -4,6 +4,7 @@ public import StructuredData
 /// built from the object form (`matchLabels` / `matchExpressions`), with apimachinery's validation, error
 /// texts, matching rules and canonical rendering (requirements sorted by key).
 public struct LabelSelector: Sendable, Hashable, CustomStringConvertible {
+    /// The requirement operators; raw values are how `labels.Selector` spells them (`selection.Operator`).
     public enum Operator: String, Sendable, Hashable {
         case equals = "="
         case doubleEquals = "=="

@@ -3,7 +3,7 @@ import StructuredData
 /// Printers for networking, storage, RBAC, coordination and scheduling kinds.
 enum ClusterPrinters {
     static let ingress = Printer(
-        [.name, .string("Class", "The name of the IngressClass resource."),
+        [.name, .string("Class", "The name of the IngressClass resource that should be used for additional configuration"),
          .string("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
          .string("Address", "Address is a list containing ingress points for the load-balancer"),
          .string("Ports", "Ports of TLS configurations that open"), .age]
@@ -120,7 +120,7 @@ enum ClusterPrinters {
          .string("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.")]
     ) { o, now in
         [o.nameCell, .int(o["value"].intOrZero), .bool(o["globalDefault"].bool ?? false), o.age(now),
-         .string(o["preemptionPolicy"].optionalString ?? "PreemptLowerPriority")]
+         .string(o["preemptionPolicy"].string)]
     }
 }
 

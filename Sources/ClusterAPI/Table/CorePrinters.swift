@@ -5,12 +5,13 @@ enum CorePrinters {
     static func orNone(_ s: String) -> Value { .string(s.isEmpty ? "<none>" : s) }
 
     /// `loadBalancerStatusStringer` in wide mode: ingress IPs/hostnames, comma-joined.
+    /// (a sorted set, as Go's `sets.String` lists it).
     static func loadBalancer(_ status: TObj) -> String {
-        status["ingress"].list.compactMap { i -> String? in
+        Set(status["ingress"].list.compactMap { i -> String? in
             if !i["ip"].string.isEmpty { return i["ip"].string }
             if !i["hostname"].string.isEmpty { return i["hostname"].string }
             return nil
-        }.joined(separator: ",")
+        }).sorted().joined(separator: ",")
     }
 
     static let service = Printer(
@@ -288,7 +289,7 @@ enum CorePrinters {
          .string("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")]
     ) { o, now in
         var requests: [String] = [], limits: [String] = []
-        for name in o["spec", "hard"].map.keys.sorted() {
+        for name in o["status", "hard"].map.keys.sorted() {
             let used = o["status", "used", name].intOrString ?? "0"
             let hard = o["status", "hard", name].intOrString ?? "0"
             let entry = "\(name): \(used)/\(hard)"

@@ -38,7 +38,7 @@ enum CustomColumns {
         case ("boolean", .bool): return value
         case ("date", .string(let s)):
             guard let t = TableTime.parse(s) else { return "<invalid>" }
-            return .string(TableTime.humanDuration(seconds: now - t))
+            return .string(TableTime.humanDuration(seconds: now &- t))
         case ("string", .string): return value
         case ("string", .int(let i)): return .string(String(i))
         case ("string", .bool(let b)): return .string(b ? "true" : "false")

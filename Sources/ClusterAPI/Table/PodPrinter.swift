@@ -71,12 +71,12 @@ enum PodPrinter {
         var initializing = false
         for (i, c) in status["initContainerStatuses"].list.enumerated() {
             let count = c["restartCount"].intOrZero
-            restarts += count
+            restarts &+= count
             let finished = TableTime.parse(c["lastState", "terminated", "finishedAt"].string)
             lastRestart = later(lastRestart, finished)
             let isSidecar = sidecars.contains(c["name"].string)
             if isSidecar {
-                sidecarRestarts += count
+                sidecarRestarts &+= count
                 lastSidecarRestart = later(lastSidecarRestart, finished)
             }
             let state = c["state"]
@@ -102,7 +102,7 @@ enum PodPrinter {
             lastRestart = lastSidecarRestart
             var hasRunning = false
             for c in status["containerStatuses"].list.reversed() {
-                restarts += c["restartCount"].intOrZero
+                restarts &+= c["restartCount"].intOrZero
                 lastRestart = later(lastRestart, TableTime.parse(c["lastState", "terminated", "finishedAt"].string))
                 let state = c["state"]
                 if !state["waiting", "reason"].string.isEmpty {
@@ -130,7 +130,7 @@ enum PodPrinter {
 
         var restartsCell = String(restarts)
         if restarts != 0, let last = lastRestart {
-            restartsCell = "\(restarts) (\(TableTime.humanDuration(seconds: now - last)) ago)"
+            restartsCell = "\(restarts) (\(TableTime.humanDuration(seconds: now &- last)) ago)"
         }
 
         var ip = status["podIP"].string

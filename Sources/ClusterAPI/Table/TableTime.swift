@@ -38,7 +38,9 @@ public enum TableTime {
     }
 
     /// `2006-01-02T15:04:05Z` for Unix seconds (UTC), as Go's `time.RFC3339` prints a UTC time.
-    public static func format(_ seconds: Int64) -> String {
+    /// Values outside years 0000-9999 are clamped to that range, as RFC 3339 cannot express them.
+    public static func format(_ seconds0: Int64) -> String {
+        let seconds = min(max(seconds0, -62_167_219_200), 253_402_300_799)
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let rem = seconds - days * 86400
         let (y, m, d) = civilFromDays(days)
@@ -103,6 +105,6 @@ public enum TableTime {
     /// `translateTimestampSince`: the age of an RFC 3339 timestamp, `<unknown>` when absent or unparsable.
     static func since(_ timestamp: String?, now: Int64) -> String {
         guard let timestamp, let t = parse(timestamp) else { return "<unknown>" }
-        return humanDuration(seconds: now - t)
+        return humanDuration(seconds: now &- t)
     }
 }

@@ -10,10 +10,11 @@ enum WorkloadPrinters {
                 .string(cs.map { $0["image"].string }.joined(separator: ","))]
     }
 
-    /// `LabelSelectorAsSelector(sel).String()`; a nil selector prints empty.
+    /// `LabelSelectorAsSelector(sel).String()` as the Deployment printer uses it: a nil selector prints empty,
+    /// an invalid one `<invalid>`.
     static func selectorString(_ sel: TObj) -> String {
         guard sel.exists else { return "" }
-        return (try? LabelSelector(object: sel.value).description) ?? "<error>"
+        return (try? LabelSelector(object: sel.value).description) ?? "<invalid>"
     }
 
     /// `metav1.FormatLabelSelector`: `<none>` for empty and nil selectors, `<error>` for invalid ones.
@@ -53,7 +54,7 @@ enum WorkloadPrinters {
     ) { o, now in
         [o.nameCell, .int(o["spec", "replicas"].int ?? 1), .int(o["status", "replicas"].intOrZero),
          .int(o["status", "readyReplicas"].intOrZero), o.age(now)] + containerCells(o["spec", "template", "spec"])
-            + [.string(selectorString(o["spec", "selector"]))]
+            + [.string(formatSelector(o["spec", "selector"]))]
     }
 
     static let replicationController = Printer(
@@ -91,8 +92,9 @@ enum WorkloadPrinters {
             + containerCells(o["spec", "template", "spec"]) + [.string(formatSelector(o["spec", "selector"]))]
     }
 
+    /// The first condition of `type` decides, as `hasJobCondition` does.
     private static func hasCondition(_ o: TObj, _ type: String) -> Bool {
-        o["status", "conditions"].list.contains { $0["type"].string == type && $0["status"].string == "True" }
+        o["status", "conditions"].list.first { $0["type"].string == type }?["status"].string == "True"
     }
 
     static let job = Printer(
@@ -112,7 +114,7 @@ enum WorkloadPrinters {
         var duration = ""
         if let start = TableTime.parse(o["status", "startTime"].string) {
             let end = TableTime.parse(o["status", "completionTime"].string) ?? now
-            duration = TableTime.humanDuration(seconds: end - start)
+            duration = TableTime.humanDuration(seconds: end &- start)
         }
         let status: String
         if hasCondition(o, "Complete") {
@@ -125,13 +127,11 @@ enum WorkloadPrinters {
             status = "Suspended"
         } else if hasCondition(o, "FailureTarget") {
             status = "FailureTarget"
-        } else if hasCondition(o, "SuccessCriteriaMet") {
-            status = "SuccessCriteriaMet"
         } else {
             status = "Running"
         }
         return [o.nameCell, .string(status), .string(completions), .string(duration), o.age(now)]
-            + containerCells(o["spec", "template", "spec"]) + [.string(selectorString(o["spec", "selector"]))]
+            + containerCells(o["spec", "template", "spec"]) + [.string(formatSelector(o["spec", "selector"]))]
     }
 
     static let cronJob = Printer(
@@ -161,13 +161,13 @@ enum WorkloadPrinters {
          .string("Reference", "reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource."),
          .string("Targets", "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used)."),
          .string("MinPods", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."),
-         .integer("MaxPods", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas."),
-         .integer("Replicas", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
+         .string("MaxPods", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas."),
+         .string("Replicas", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
          .age]
     ) { o, now in
         let ref = o["spec", "scaleTargetRef"]
-        let minPods: Value = o["spec", "minReplicas"].int.map { .int($0) } ?? "<unset>"
-        return [o.nameCell, .string("\(ref["kind"].string)/\(ref["name"].string)"), .string(hpaTargets(o)), minPods,
+        let minPods = o["spec", "minReplicas"].int.map { String($0) } ?? "<unset>"
+        return [o.nameCell, .string("\(ref["kind"].string)/\(ref["name"].string)"), .string(hpaTargets(o)), .string(minPods),
                 .int(o["spec", "maxReplicas"].intOrZero), .int(o["status", "currentReplicas"].intOrZero), o.age(now)]
     }
 
@@ -225,7 +225,7 @@ enum WorkloadPrinters {
 
     static let controllerRevision = Printer(
         [.name, .string("Controller", "Controller of the object"),
-         .integer("Revision", "Revision indicates the revision of the state represented by Data."), .age]
+         .string("Revision", "Revision indicates the revision of the state represented by Data."), .age]
     ) { o, now in
         var controller = "<none>"
         if let ref = o["metadata", "ownerReferences"].list.first(where: { $0["controller"].bool == true }) {
