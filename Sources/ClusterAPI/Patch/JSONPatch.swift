@@ -239,6 +239,7 @@ public enum JSONPatch {
             switch container {
             case .map(var m):
                 guard let old = m[key] else {
+                    if missingFrom { throw missing }
                     throw PatchError(.unprocessable, path: path.text,
                                      "error in \(kind) for path: '\(path.text)': Unable to remove nonexistent key: \(key)")
                 }
