@@ -29,9 +29,25 @@ public struct FieldSchema: Sendable, Hashable {
     public let listType: String?
     /// `+listMapKey` values, in order.
     public let listMapKeys: [String]
+    /// `+mapType` (`atomic`, `granular`) on a map field, nil when absent.
+    public let mapType: String?
+    /// `+structType` (`atomic`, `granular`) on this field, overriding the message's own marker; nil when absent.
+    public let structType: String?
+    /// The Go field is a pointer (`*int32`, `*bool`, `*string`): an explicit zero value is meaningful
+    /// (`replicas: 0`, `suspend: false`) and must be kept. Set only for singular scalar fields.
+    public let pointer: Bool
+    /// The Go JSON tag has `omitempty`: a zero scalar of a non-pointer field is not part of the JSON form.
+    /// False for fields Go always prints (`port`, `containerPort`, PodDisruptionBudget status counters).
+    public let omitEmpty: Bool
+    /// A Go embedded struct with `json:",inline"` (`Probe.handler`, `Volume.volumeSource`,
+    /// `SecretKeySelector.localObjectReference`): in JSON its message's fields appear directly in the parent.
+    /// ``MessageSchema/field(named:)`` and ``MessageSchema/jsonFields`` already look through it.
+    public let inline: Bool
 
     public init(name: String, number: Int, type: FieldType, repeated: Bool = false, patchStrategy: String? = nil,
-                patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [])
+                patchMergeKey: String? = nil, listType: String? = nil, listMapKeys: [String] = [],
+                mapType: String? = nil, structType: String? = nil, pointer: Bool = false, omitEmpty: Bool = true,
+                inline: Bool = false)
     {
         self.name = name
         self.number = number
@@ -41,6 +57,11 @@ public struct FieldSchema: Sendable, Hashable {
         self.patchMergeKey = patchMergeKey
         self.listType = listType
         self.listMapKeys = listMapKeys
+        self.mapType = mapType
+        self.structType = structType
+        self.pointer = pointer
+        self.omitEmpty = omitEmpty
+        self.inline = inline
     }
 }
 
@@ -48,24 +69,33 @@ public struct FieldSchema: Sendable, Hashable {
 public struct MessageSchema: Sendable, Hashable {
     /// Fully-qualified proto name, e.g. `k8s.io.api.apps.v1.Deployment`.
     public let name: String
+    /// `+structType` on the message (`atomic` for `LocalObjectReference`, `LabelSelector`, ...), nil when absent.
+    public let structType: String?
+    /// The protobuf view: the fields as the .proto declares them (inline fields included as one field).
     public let fields: [FieldSchema]
+    /// The JSON view: `fields` with every ``FieldSchema/inline`` field replaced by its message's JSON fields.
+    /// Equal to `fields` unless the message embeds an inline struct; ``SchemaSet`` fills it in.
+    public let jsonFields: [FieldSchema]
     private let byName: [String: Int]
     private let byNumber: [Int: Int]
 
-    public init(name: String, fields: [FieldSchema]) {
+    public init(name: String, structType: String? = nil, fields: [FieldSchema], jsonFields: [FieldSchema]? = nil) {
         self.name = name
+        self.structType = structType
         self.fields = fields
+        let json = jsonFields ?? fields
+        self.jsonFields = json
         var n: [String: Int] = [:]
         var k: [Int: Int] = [:]
-        for (i, f) in fields.enumerated() {
-            n[f.name] = i
-            k[f.number] = i
-        }
+        for (i, f) in json.enumerated() { n[f.name] = i }
+        for (i, f) in fields.enumerated() { k[f.number] = i }
         byName = n
         byNumber = k
     }
 
-    public func field(named name: String) -> FieldSchema? { byName[name].map { fields[$0] } }
+    /// The field a JSON key names (looking through inline structs).
+    public func field(named name: String) -> FieldSchema? { byName[name].map { jsonFields[$0] } }
+    /// The field with a protobuf field number.
     public func field(number: Int) -> FieldSchema? { byNumber[number].map { fields[$0] } }
 }
 
@@ -104,9 +134,33 @@ public struct SchemaSet: Sendable {
     public let messages: [String: MessageSchema]
     public let kinds: [GroupVersionKind: String]
 
+    /// Builds the set; messages with ``FieldSchema/inline`` fields get their JSON view expanded here.
     public init(messages: [String: MessageSchema], kinds: [GroupVersionKind: String]) {
-        self.messages = messages
+        var expanded = messages
+        for (name, message) in messages where message.fields.contains(where: \.inline) {
+            var seen: Set<String> = [name]
+            let json = Self.jsonFields(of: message, in: messages, seen: &seen)
+            expanded[name] = MessageSchema(name: name, structType: message.structType, fields: message.fields,
+                                           jsonFields: json)
+        }
+        self.messages = expanded
         self.kinds = kinds
+    }
+
+    private static func jsonFields(of message: MessageSchema, in messages: [String: MessageSchema],
+                                   seen: inout Set<String>) -> [FieldSchema]
+    {
+        var out: [FieldSchema] = []
+        for field in message.fields {
+            guard field.inline, case .message(let inner) = field.type, let sub = messages[inner],
+                  seen.insert(inner).inserted
+            else {
+                out.append(field)
+                continue
+            }
+            out += jsonFields(of: sub, in: messages, seen: &seen)
+        }
+        return out
     }
 
     public func message(_ name: String) -> MessageSchema? { messages[name] }
@@ -124,4 +178,19 @@ public enum WellKnownMessage {
     public static let intOrString = "k8s.io.apimachinery.pkg.util.intstr.IntOrString"
     public static let rawExtension = "k8s.io.apimachinery.pkg.runtime.RawExtension"
     public static let fieldsV1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1"
+    /// `runtime.Unknown`, the protobuf envelope (and nested unknown objects).
+    public static let unknown = "k8s.io.apimachinery.pkg.runtime.Unknown"
+    /// apiextensions `JSON` {raw}: any embedded JSON value (CRD `default`, `enum`, `example`).
+    public static let json = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON"
+    /// apiextensions `JSONSchemaProps`: an OpenAPI schema; free-form for strict field validation.
+    public static let jsonSchemaProps = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
+    /// `JSONSchemaPropsOrArray` {schema, jSONSchemas}: a schema or a list of schemas in JSON.
+    public static let jsonSchemaPropsOrArray =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray"
+    /// `JSONSchemaPropsOrBool` {allows, schema}: a schema or a bool in JSON.
+    public static let jsonSchemaPropsOrBool =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool"
+    /// `JSONSchemaPropsOrStringArray` {schema, property}: a schema or a list of strings in JSON.
+    public static let jsonSchemaPropsOrStringArray =
+        "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray"
 }
