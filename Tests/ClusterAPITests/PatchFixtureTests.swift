@@ -91,7 +91,19 @@ struct PatchFixture: CustomTestStringConvertible, Sendable {
         }
     }
 
-    @Test(arguments: ["json", "merge", "strategic"])
+    @Test(arguments: PatchFixture.load("strategic-builtin"))
+    func strategicMergePatchOnBuiltinKinds(_ c: PatchFixture) {
+        let schemas = BuiltinSchemas.all
+        guard let schema = c.rootSchema(in: schemas) else {
+            Issue.record("\(c.name): `kind` must name a built-in kind (`apps/v1 Deployment`)")
+            return
+        }
+        c.run { (patch: Value, original: Value) throws(PatchError) -> Value in
+            try StrategicMergePatch.apply(patch, to: original, schema: schema, schemas: schemas)
+        }
+    }
+
+    @Test(arguments: ["json", "merge", "strategic", "strategic-builtin"])
     func fixtureFoldersAreNotEmpty(_ folder: String) {
         #expect(PatchFixture.load(folder).count >= 10, "Fixtures/patch/\(folder) has too few cases")
     }

@@ -112,6 +112,31 @@ struct PatchFuzzer {
         #expect(applied > 0 && refused > 0)
     }
 
+    @Test(arguments: 0..<4)
+    func randomPatchesOnBuiltinKindsNeverCrash(seed: Int) throws {
+        let schemas = BuiltinSchemas.all
+        let kinds = [GroupVersionKind(apiVersion: "apps/v1", kind: "Deployment"),
+                     GroupVersionKind(apiVersion: "v1", kind: "Pod"),
+                     GroupVersionKind(apiVersion: "v1", kind: "Service"),
+                     GroupVersionKind(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition")]
+        var f = PatchFuzzer(rng: PatchFuzzRNG(state: UInt64(seed) &+ 555))
+        f.keys += ["replicas", "selector", "matchLabels", "initContainers", "volumeMounts", "mountPath", "resources",
+                   "limits", "versions", "schema", "openAPIV3Schema", "properties", "$ref", "default", "port"]
+        var outcomes = Set<Bool>()
+        for i in 0..<400 {
+            let schema = try #require(schemas.root(for: kinds[i % kinds.count]))
+            do {
+                _ = try StrategicMergePatch.apply(f.patchMap(depth: 6), to: f.patchMap(depth: 6), schema: schema,
+                                                  schemas: schemas)
+                outcomes.insert(true)
+            } catch {
+                #expect(!error.message.isEmpty)
+                outcomes.insert(false)
+            }
+        }
+        #expect(outcomes.count == 2)
+    }
+
     /// Without directives and with scalar lists only, strategic merge on a type without list metadata
     /// is exactly a JSON merge patch.
     @Test(arguments: 0..<4)

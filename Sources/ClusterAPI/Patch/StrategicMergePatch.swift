@@ -132,7 +132,7 @@ struct StrategicMerger {
             }
             let meta = shape.meta(of: key, schemas: schemas)
             let childPath = Self.child(path, key)
-            if key.hasPrefix("$"), !meta.known, shape.isTyped {
+            if key.hasPrefix("$"), !meta.known, shape.keysAreFields {
                 throw error(.badRequest, childPath, "unknown strategic merge patch directive \"\(key)\"")
             }
             if pv.isNull {
