@@ -108,19 +108,23 @@ struct StrategicMerger {
                 patchList = l
             }
             let merged: [Value]
+            var serverView: [Value?]?
             switch (originalList, patchList) {
             case (nil, nil): continue
             case (let o?, nil): merged = o
             case (nil, let p?): merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
             case (let o?, let p?):
-                merged = meta.mergeList
-                    ? try mergeList(o, p, meta: meta, path: listPath, depth: depth + 1)
-                    : try newList(p, meta: meta, path: listPath, depth: depth + 1)
+                if meta.mergeList {
+                    (merged, serverView) = try mergeListDetailed(o, p, meta: meta, path: listPath, depth: depth + 1)
+                } else {
+                    merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
+                }
             }
             let identity = try ListIdentity(for: merged + orderList + (patchList ?? []), meta: meta, path: listPath,
                                             merger: self)
             try validateOrder(patchList ?? [], orderList, identity: identity, path: listPath)
-            original[field] = .list(identity.reorder(merged, patchOrder: orderList, serverOrder: originalList ?? []))
+            let serverKeys = serverView ?? (originalList ?? []).map(identity.key)
+            original[field] = .list(identity.reorder(merged, patchOrder: orderList, serverKeys: serverKeys))
         }
 
         var deletions: [(field: String, key: String, value: Value)] = []
