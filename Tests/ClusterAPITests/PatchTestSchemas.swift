@@ -99,6 +99,26 @@ enum PatchTestSchemas {
             f("maxUnavailable", 1, .message("k8s.io.apimachinery.pkg.util.intstr.IntOrString")),
             f("maxSurge", 2, .message("k8s.io.apimachinery.pkg.util.intstr.IntOrString")),
         ]),
+        // The test type of apimachinery's strategicpatch tests (MergeItem), for the upstream-derived cases.
+        MessageSchema(name: "test.MergeItem", fields: [
+            f("name", 1, .string), f("value", 2, .string), f("other", 3, .string),
+            f("mergingList", 4, .message("test.MergeItem"), repeated: true, strategy: "merge", key: "name"),
+            f("nonMergingList", 5, .message("test.MergeItem"), repeated: true),
+            f("mergingIntList", 6, .int64, repeated: true, strategy: "merge"),
+            f("nonMergingIntList", 7, .int64, repeated: true),
+            f("simpleMap", 9, .map(key: .string, value: .string)),
+            f("replacingItem", 10, .message("k8s.io.apimachinery.pkg.runtime.RawExtension"), strategy: "replace"),
+            f("retainKeysMap", 11, .message("test.RetainKeysMergeItem"), strategy: "retainKeys"),
+            f("retainKeysMergingList", 12, .message("test.MergeItem"), repeated: true, strategy: "merge,retainKeys",
+              key: "name"),
+        ]),
+        MessageSchema(name: "test.RetainKeysMergeItem", fields: [
+            f("name", 1, .string), f("value", 2, .string), f("other", 3, .string),
+            f("simpleMap", 4, .map(key: .string, value: .string)),
+            f("mergingIntList", 5, .int64, repeated: true, strategy: "merge"),
+            f("mergingList", 6, .message("test.MergeItem"), repeated: true, strategy: "merge", key: "name"),
+            f("nonMergingList", 7, .message("test.MergeItem"), repeated: true),
+        ]),
     ]
 
     static let set = SchemaSet(
@@ -107,5 +127,6 @@ enum PatchTestSchemas {
             GroupVersionKind(group: "", version: "v1", kind: "Pod"): core + "Pod",
             GroupVersionKind(group: "", version: "v1", kind: "ConfigMap"): core + "ConfigMap",
             GroupVersionKind(group: "apps", version: "v1", kind: "Deployment"): apps + "Deployment",
+            GroupVersionKind(group: "test.example", version: "v1", kind: "MergeItem"): "test.MergeItem",
         ])
 }

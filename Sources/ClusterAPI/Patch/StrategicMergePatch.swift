@@ -10,8 +10,8 @@ public import StructuredData
 ///
 /// Deliberate differences from apimachinery, all on inputs kubectl never sends: `$patch: merge` in a map
 /// is accepted as the default behaviour (apimachinery rejects it); a value added where the object had
-/// none is applied to an empty value, so its `null`s and directives are dropped rather than stored; a
-/// `$deleteFromPrimitiveList` on a field the object lacks is a no-op.
+/// none is applied to an empty value, so its directives are resolved rather than stored (apimachinery
+/// likewise drops the `null`s of added maps).
 public enum StrategicMergePatch {
     /// The deepest nesting of maps and lists walked; deeper patches are refused.
     public static let maxDepth = 512
@@ -164,7 +164,8 @@ struct StrategicMerger {
             else {
                 throw error(.badRequest, Self.child(path, key), "invalid patch format of primitive list")
             }
-            guard let ov = original[field] else { continue }
+            // Nothing to delete from: the field stays as it is (absent or null), as upstream.
+            guard let ov = original[field], !ov.isNull else { continue }
             guard case .list(let items) = ov else {
                 throw error(.unprocessable, Self.child(path, field),
                             "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
