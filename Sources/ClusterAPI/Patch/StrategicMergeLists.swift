@@ -57,7 +57,7 @@ extension StrategicMerger {
             case "merge":
                 throw error(.unprocessable, path, "merging lists cannot yet be specified in the patch")
             default:
-                throw error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(item))")
+                throw unknownPatchType(d, in: item, path)
             }
         }
         if replace {
