@@ -289,3 +289,26 @@ extension PatchRobustnessTests {
         #expect(elapsed < .seconds(5), "took \(elapsed)")
     }
 }
+
+extension PatchRobustnessTests {
+    /// Keyed merges are hash-based: 5000 env vars patched, reordered and partly deleted in one go.
+    @Test func largeKeyedMergeIsFast() throws {
+        let n = 5_000
+        let env: [Value] = (0..<n).map { ["name": .string("V\($0)"), "value": "old"] }
+        let original: Value = ["spec": ["containers": [["name": "app", "env": .list(env)]]]]
+        var patchEnv: [Value] = (1..<n).reversed().map { ["name": .string("V\($0)"), "value": "new"] }
+        patchEnv.append(["name": "V0", "$patch": "delete"])
+        let order: [Value] = (1..<n).reversed().map { ["name": .string("V\($0)")] }
+        let patch: Value = ["spec": ["containers": [["name": "app", "env": .list(patchEnv),
+                                                      "$setElementOrder/env": .list(order)]]]]
+        let clock = ContinuousClock()
+        let start = clock.now
+        let out = try StrategicMergePatch.apply(patch, to: original, schema: Self.pod, schemas: Self.schemas)
+        let elapsed = clock.now - start
+        let merged = out["spec"]?["containers"]?.listValue?.first?["env"]?.listValue ?? []
+        #expect(merged.count == n - 1)
+        #expect(merged.first == ["name": "V4999", "value": "new"])
+        #expect(merged.last == ["name": "V1", "value": "new"])
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
+    }
+}
