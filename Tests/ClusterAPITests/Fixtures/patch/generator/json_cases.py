@@ -115,3 +115,13 @@ write(J, "operation-not-a-map", "each operation must be a map",
       original={}, patch=["add"], error='operation "add" is not a map', status=400)
 write(J, "empty-patch", "an empty patch changes nothing",
       original={"a": 1}, patch=[], expected={"a": 1})
+write(J, "test-type-mismatch", "a string never equals a number",
+      original={"spec": {"replicas": 1}}, patch=[{"op": "test", "path": "/spec/replicas", "value": "1"}],
+      error="testing value /spec/replicas failed")
+write(J, "replace-through-list", "pointers walk through lists by index",
+      original={"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "w"}]}},
+      patch=[{"op": "replace", "path": "/spec/containers/1/image", "value": "z"}],
+      expected={"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "z"}]}})
+write(J, "dash-only-for-add", "- (past the end) names no existing element for replace",
+      original={"l": [1]}, patch=[{"op": "replace", "path": "/l/-", "value": 2}],
+      error="replace operation does not apply: doc is missing key: /l/-")

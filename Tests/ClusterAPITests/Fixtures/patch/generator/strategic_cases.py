@@ -232,3 +232,16 @@ write(S, "error-mixed-list", "a merging list cannot mix maps and scalars",
       error="list element types are not identical")
 write(S, "error-patch-not-a-map", "a strategic merge patch must be a map",
       kind=POD, original={}, patch=[{"op": "add"}], error="invalid JSON document", status=400)
+write(S, "error-set-element-order-with-non-list-patch", "the list that goes with $setElementOrder must be a list",
+      kind=POD, original=pod([{"name": "a"}]),
+      patch={"spec": {"$setElementOrder/containers": [{"name": "a"}], "containers": {"name": "a"}}},
+      error="spec.containers: expected a list to go with $setElementOrder/containers, but the patch has a map")
+write(S, "error-patch-directive-not-a-string", "$patch takes a string",
+      kind=POD, original={}, patch={"metadata": {"$patch": ["replace"]}},
+      error='metadata: unknown patch type: ["replace"] in map')
+write(S, "nested-new-map-with-directives", "directives inside a value added where the object had none are resolved",
+      kind=DEP, original={"spec": {"replicas": 1}},
+      patch={"spec": {"template": {"metadata": {"labels": {"a": "b", "gone": None}},
+                                   "spec": {"$retainKeys": ["containers"], "containers": [{"name": "c", "env": [{"name": "E", "$patch": "delete"}]}]}}}},
+      expected={"spec": {"replicas": 1, "template": {"metadata": {"labels": {"a": "b"}},
+                                                     "spec": {"containers": [{"name": "c", "env": []}]}}}})
