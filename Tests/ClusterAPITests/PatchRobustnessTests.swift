@@ -237,6 +237,7 @@ struct PatchFuzzer {
         #expect(PatchError(.badRequest, path: "", "x").httpStatus == 400)
         #expect(PatchError(.unprocessable, path: "", "x").httpStatus == 422)
         #expect(PatchError(.tooLarge, path: "", "x").httpStatus == 413)
+        #expect(PatchError(.unsupportedMediaType, path: "", "x").httpStatus == 415)
         #expect(PatchError(.unprocessable, path: "/a", "boom").description == "boom")
     }
 
@@ -310,5 +311,26 @@ extension PatchRobustnessTests {
         #expect(merged.first == ["name": "V4999", "value": "new"])
         #expect(merged.last == ["name": "V1", "value": "new"])
         #expect(elapsed < .seconds(5), "took \(elapsed)")
+    }
+}
+
+extension PatchRobustnessTests {
+    @Test func strategicByKindUsesTheBuiltinTable() throws {
+        let original: Value = ["metadata": ["name": "web"],
+                               "spec": ["template": ["spec": ["containers": [["name": "a", "image": "1"]]]]]]
+        let patch: Value = ["spec": ["template": ["spec": ["containers": [["name": "a", "image": "2"]]]]]]
+        let out = try StrategicMergePatch.apply(patch, to: original,
+                                                kind: GroupVersionKind(apiVersion: "apps/v1", kind: "Deployment"))
+        #expect(out["spec"]?["template"]?["spec"]?["containers"] == [["name": "a", "image": "2"]])
+    }
+
+    @Test func strategicOnACustomResourceIs415() {
+        #expect {
+            _ = try StrategicMergePatch.apply(["spec": [:]], to: [:],
+                                              kind: GroupVersionKind(apiVersion: "example.com/v1", kind: "Widget"))
+        } throws: { error in
+            let e = error as? PatchError
+            return e?.httpStatus == 415 && e?.message.contains("application/merge-patch+json") == true
+        }
     }
 }

@@ -16,6 +16,20 @@ public enum StrategicMergePatch {
     /// The deepest nesting of maps and lists walked; deeper patches are refused.
     public static let maxDepth = 256
 
+    /// Applies `patch` to `document`, an object of kind `kind`, looking the kind up in `schemas`. A kind
+    /// the table does not know (a custom resource) gets the API server's 415: strategic merge needs the
+    /// per-field metadata only built-in types have.
+    public static func apply(_ patch: Value, to document: Value, kind: GroupVersionKind,
+                             schemas: SchemaSet = BuiltinSchemas.all) throws(PatchError) -> Value
+    {
+        guard let schema = schemas.root(for: kind) else {
+            throw PatchError(.unsupportedMediaType, path: "",
+                             "the body of the request was in an unknown format - accepted media types include: "
+                                 + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
+        }
+        return try apply(patch, to: document, schema: schema, schemas: schemas)
+    }
+
     /// Applies `patch` to `document`, a value of message type `schema` (`schemas` resolves the
     /// message types of its fields).
     public static func apply(_ patch: Value, to document: Value, schema: MessageSchema, schemas: SchemaSet)
