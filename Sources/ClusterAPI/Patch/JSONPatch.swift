@@ -88,8 +88,16 @@ public enum JSONPatch {
                     throw PatchError(.unprocessable, path: path.text,
                                      "test operation does not apply: is missing path: \(path.text)")
                 }
-                // evanphx compares a missing member as null, so `{"op":"test","value":null}` passes on it.
-                actual = get(path, in: doc) ?? .null
+                if let found = get(path, in: doc) {
+                    actual = found
+                } else if parent.mapValue != nil {
+                    // evanphx compares a missing member as null, so `{"op":"test","value":null}` passes on it.
+                    actual = .null
+                } else {
+                    let token = path.tokens.last ?? ""
+                    throw PatchError(.unprocessable, path: path.text,
+                                     "error in test for path: '\(path.text)': Unable to access invalid index: \(token)")
+                }
             }
             guard PatchValues.equivalent(actual, expected) else {
                 throw PatchError(.unprocessable, path: path.text, "testing value \(path.text) failed: test failed")

@@ -125,3 +125,6 @@ write(J, "replace-through-list", "pointers walk through lists by index",
 write(J, "dash-only-for-add", "- (past the end) names no existing element for replace",
       original={"l": [1]}, patch=[{"op": "replace", "path": "/l/-", "value": 2}],
       error="replace operation does not apply: doc is missing key: /l/-")
+write(J, "test-list-index-out-of-range", "a test past the end of a list fails even against null",
+      original={"l": [1]}, patch=[{"op": "test", "path": "/l/5", "value": None}],
+      error="error in test for path: '/l/5': Unable to access invalid index: 5")
