@@ -203,7 +203,7 @@ struct PatchFuzzer {
         for _ in 0..<900 { doc = ["a": doc] }
         let path = String(repeating: "/a", count: 900)
         let out = try JSONPatch.apply([["op": "replace", "path": .string(path), "value": 2]], to: doc)
-        #expect(JSONPatch.apply(path: path, in: out) == 2)
+        #expect(PatchRobustnessTests.value(at: path, in: out) == 2)
     }
 
     @Test func deepStrategicPatchIsRefusedNotCrashing() {
@@ -261,9 +261,9 @@ struct PatchFuzzer {
     }
 }
 
-extension JSONPatch {
-    /// Test helper: the value at a pointer, via a `test`-free walk.
-    static func apply(path: String, in doc: Value) -> Value? {
+extension PatchRobustnessTests {
+    /// The value at a slash-separated path of map keys (test helper; no escapes).
+    static func value(at path: String, in doc: Value) -> Value? {
         var cur = doc
         for token in path.split(separator: "/") {
             guard let next = cur[String(token)] else { return nil }
