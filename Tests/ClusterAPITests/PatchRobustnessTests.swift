@@ -1,4 +1,5 @@
 import ClusterAPI
+import Foundation
 import StructuredData
 import Testing
 
@@ -332,5 +333,38 @@ extension PatchRobustnessTests {
             let e = error as? PatchError
             return e?.httpStatus == 415 && e?.message.contains("application/merge-patch+json") == true
         }
+    }
+}
+
+extension PatchRobustnessTests {
+    /// Every member of a random document is reachable through an escaped pointer: `test` against its
+    /// own value passes, and replacing it with itself changes nothing.
+    @Test func escapedPointersReachEveryMember() throws {
+        var f = PatchFuzzer(rng: PatchFuzzRNG(state: 99))
+        f.keys += ["a/b", "~", "~1", "x~0/y", " "]
+        func escape(_ token: String) -> String {
+            token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }
+        func paths(_ v: Value, _ prefix: String, into out: inout [(String, Value)]) {
+            out.append((prefix, v))
+            switch v {
+            case .map(let m): for (k, c) in m { paths(c, prefix + "/" + escape(k), into: &out) }
+            case .list(let l): for (i, c) in l.enumerated() { paths(c, prefix + "/\(i)", into: &out) }
+            default: break
+            }
+        }
+        var checked = 0
+        for _ in 0..<200 {
+            let doc = f.patchMap(depth: 4)
+            var all: [(String, Value)] = []
+            paths(doc, "", into: &all)
+            for (pointer, value) in all {
+                let ops: Value = [["op": "test", "path": .string(pointer), "value": value],
+                                  ["op": "replace", "path": .string(pointer), "value": value]]
+                #expect(try JSONPatch.apply(ops, to: doc) == doc, "pointer \(pointer)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1000)
     }
 }
