@@ -10,7 +10,8 @@ public enum JSONPatch {
     /// The most value nodes all `copy` operations of one patch may add, so that repeated copies
     /// cannot grow a document exponentially.
     public static let maxCopiedNodes = 1_000_000
-    /// The deepest pointer accepted; deeper pointers are refused rather than walked recursively.
+    /// The deepest pointer accepted (far beyond any Kubernetes object), so a hostile path cannot make
+    /// the walk allocate without bound.
     static let maxPointerDepth = 1_000
 
     /// Applies `patch` (a list of operation maps) to `document` and returns the result.
@@ -87,8 +88,16 @@ public enum JSONPatch {
                     throw PatchError(.unprocessable, path: path.text,
                                      "test operation does not apply: is missing path: \(path.text)")
                 }
-                // evanphx compares a missing member as null, so `{"op":"test","value":null}` passes on it.
-                actual = get(path, in: doc) ?? .null
+                if let found = get(path, in: doc) {
+                    actual = found
+                } else if parent.mapValue != nil {
+                    // evanphx compares a missing member as null, so `{"op":"test","value":null}` passes on it.
+                    actual = .null
+                } else {
+                    let token = path.tokens.last ?? ""
+                    throw PatchError(.unprocessable, path: path.text,
+                                     "error in test for path: '\(path.text)': Unable to access invalid index: \(token)")
+                }
             }
             guard PatchValues.equivalent(actual, expected) else {
                 throw PatchError(.unprocessable, path: path.text, "testing value \(path.text) failed: test failed")
@@ -163,36 +172,42 @@ public enum JSONPatch {
     }
 
     /// Walks to the container holding the last token and runs `body` on it in place. Throws `missing`
-    /// when a step on the way does not exist.
+    /// when a step on the way does not exist (the caller's document is then discarded, so it need not be
+    /// restored). Iterative: each step takes the child out of its parent, so every container is uniquely
+    /// referenced when mutated, and the parents are put back together on the way out.
     private static func withParent(_ tokens: ArraySlice<String>, in doc: inout Value, missing: PatchError,
                                    _ body: (inout Value, String) throws(PatchError) -> Void) throws(PatchError)
     {
-        guard let first = tokens.first else { throw missing }
-        if tokens.count == 1 {
-            try body(&doc, first)
-            return
+        guard let last = tokens.last else { throw missing }
+        var parents: [(container: Value, token: String, index: Int)] = []
+        var current = doc
+        doc = .null
+        for token in tokens.dropLast() {
+            if var m = current.takeMap() {
+                guard let child = m.removeValue(forKey: token) else { throw missing }
+                parents.append((.map(m), token, 0))
+                current = child
+            } else if var l = current.takeList() {
+                guard let i = index(token, count: l.count, allowEnd: false) else { throw missing }
+                let child = l[i]
+                l[i] = .null
+                parents.append((.list(l), token, i))
+                current = child
+            } else {
+                throw missing
+            }
         }
-        let rest = tokens.dropFirst()
-        switch doc {
-        case .map(var m):
-            guard var child = m[first] else { throw missing }
-            // Drop the other references first so the nested containers are mutated in place.
-            doc = .null
-            m[first] = nil
-            try withParent(rest, in: &child, missing: missing, body)
-            m[first] = child
-            doc = .map(m)
-        case .list(var l):
-            guard let i = index(first, count: l.count, allowEnd: false) else { throw missing }
-            var child = l[i]
-            doc = .null
-            l[i] = .null
-            try withParent(rest, in: &child, missing: missing, body)
-            l[i] = child
-            doc = .list(l)
-        default:
-            throw missing
+        try body(&current, last)
+        while var parent = parents.popLast() {
+            if var m = parent.container.takeMap() {
+                m[parent.token] = current
+                current = .map(m)
+            } else if var l = parent.container.takeList() {
+                l[parent.index] = current
+                current = .list(l)
+            }
         }
+        doc = current
     }
 
     private static func add(_ value: Value, at path: JSONPointer, in doc: inout Value, kind: String,
@@ -206,20 +221,17 @@ public enum JSONPatch {
         let missing = PatchError(.unprocessable, path: path.text,
                                  "\(kind) operation does not apply: doc is missing \(where_): \"\(path.text)\"")
         try withParent(path.tokens[...], in: &doc, missing: missing) { (container: inout Value, key: String) throws(PatchError) in
-            switch container {
-            case .map(var m):
-                container = .null
+            if var m = container.takeMap() {
                 m[key] = value
                 container = .map(m)
-            case .list(var l):
+            } else if var l = container.takeList() {
                 guard let i = index(key, count: l.count, allowEnd: true) else {
                     throw PatchError(.unprocessable, path: path.text,
                                      "error in \(kind) for path: '\(path.text)': Unable to access invalid index: \(key)")
                 }
-                container = .null
                 l.insert(value, at: i)
                 container = .list(l)
-            default:
+            } else {
                 throw missing
             }
         }
@@ -236,25 +248,22 @@ public enum JSONPatch {
                                  "\(kind) operation does not apply: doc is missing \(where_): \"\(path.text)\"")
         var removed: Value = .null
         try withParent(path.tokens[...], in: &doc, missing: missing) { (container: inout Value, key: String) throws(PatchError) in
-            switch container {
-            case .map(var m):
-                guard let old = m[key] else {
+            if var m = container.takeMap() {
+                guard let old = m.removeValue(forKey: key) else {
+                    if missingFrom { throw missing }
                     throw PatchError(.unprocessable, path: path.text,
                                      "error in \(kind) for path: '\(path.text)': Unable to remove nonexistent key: \(key)")
                 }
                 removed = old
-                container = .null
-                m[key] = nil
                 container = .map(m)
-            case .list(var l):
+            } else if var l = container.takeList() {
                 guard let i = index(key, count: l.count, allowEnd: false) else {
                     throw PatchError(.unprocessable, path: path.text,
                                      "error in \(kind) for path: '\(path.text)': Unable to access invalid index: \(key)")
                 }
-                container = .null
                 removed = l.remove(at: i)
                 container = .list(l)
-            default:
+            } else {
                 throw missing
             }
         }
@@ -271,18 +280,15 @@ public enum JSONPatch {
         let missingKey = PatchError(.unprocessable, path: path.text,
                                     "replace operation does not apply: doc is missing key: \(path.text)")
         try withParent(path.tokens[...], in: &doc, missing: missing) { (container: inout Value, key: String) throws(PatchError) in
-            switch container {
-            case .map(var m):
+            if var m = container.takeMap() {
                 guard m[key] != nil else { throw missingKey }
-                container = .null
                 m[key] = value
                 container = .map(m)
-            case .list(var l):
+            } else if var l = container.takeList() {
                 guard let i = index(key, count: l.count, allowEnd: false) else { throw missingKey }
-                container = .null
                 l[i] = value
                 container = .list(l)
-            default:
+            } else {
                 throw missing
             }
         }

@@ -11,6 +11,9 @@ public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
         case unprocessable
         /// More operations than the server accepts: 413 Request Entity Too Large.
         case tooLarge
+        /// The patch type does not apply to this kind (strategic merge on a custom resource):
+        /// 415 Unsupported Media Type.
+        case unsupportedMediaType
     }
 
     public let code: Code
@@ -32,6 +35,7 @@ public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badRequest: 400
         case .unprocessable: 422
         case .tooLarge: 413
+        case .unsupportedMediaType: 415
         }
     }
 

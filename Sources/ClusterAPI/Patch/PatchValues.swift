@@ -64,3 +64,20 @@ enum PatchValues {
         return count
     }
 }
+
+extension Value {
+    /// Moves the list payload out, leaving `.null`, so the caller holds the only reference and can
+    /// mutate it without copying (a `switch` on the value would keep a second reference alive).
+    mutating func takeList() -> [Value]? {
+        guard case .list(let l) = self else { return nil }
+        self = .null
+        return l
+    }
+
+    /// Moves the map payload out, leaving `.null` (see ``takeList()``).
+    mutating func takeMap() -> [String: Value]? {
+        guard case .map(let m) = self else { return nil }
+        self = .null
+        return m
+    }
+}

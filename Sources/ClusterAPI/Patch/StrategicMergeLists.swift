@@ -6,8 +6,22 @@ extension StrategicMerger {
     func mergeList(_ originalList: [Value], _ patchList: [Value], meta: PatchFieldMeta, path: String, depth: Int)
         throws(PatchError) -> [Value]
     {
+        try mergeListDetailed(originalList, patchList, meta: meta, path: path, depth: depth).merged
+    }
+
+    /// As ``mergeList(_:_:meta:path:depth:)``, also returning the element identities that
+    /// `$setElementOrder` must treat as "the object's order" afterwards.
+    ///
+    /// apimachinery deletes and appends on the object's slice in place (`append(s[:i], s[i+1:]...)`,
+    /// `append(s, v)`), and the `$setElementOrder` step then reads the same backing array through the
+    /// original slice header: the first n slots (n = the old length) after deletions shifted elements
+    /// left and appends refilled the freed slots. Its upstream tests encode the resulting order
+    /// ("add map and delete map from merging list"), so the view is simulated here.
+    func mergeListDetailed(_ originalList: [Value], _ patchList: [Value], meta: PatchFieldMeta, path: String,
+                           depth: Int) throws(PatchError) -> (merged: [Value], serverView: [Value?])
+    {
         try checkDepth(depth, path)
-        if originalList.isEmpty && patchList.isEmpty { return [] }
+        if originalList.isEmpty && patchList.isEmpty { return ([], []) }
         let identity = try ListIdentity(for: originalList + patchList, meta: meta, path: path, merger: self)
         guard let mergeKey = identity.mergeKey else {
             var seen = Set<Value>()
@@ -15,10 +29,12 @@ extension StrategicMerger {
             for v in originalList + patchList where seen.insert(ListIdentity.canonical(v)).inserted {
                 merged.append(v)
             }
-            return identity.reorder(merged, patchOrder: patchList, serverOrder: originalList)
+            let serverKeys = originalList.map(identity.key)
+            return (identity.reorder(merged, patchOrder: patchList, serverKeys: serverKeys), serverKeys)
         }
 
         var original = originalList
+        var view = AliasedSliceView(keys: originalList.map(identity.key))
         var items: [[String: Value]] = []
         var replace = false
         for item in patchList {
@@ -34,13 +50,14 @@ extension StrategicMerger {
                 }
                 let k = ListIdentity.canonical(kv)
                 original.removeAll { identity.key($0) == k }
+                view.removeAll(k)
             case "replace":
                 // Other elements still count: they become the whole list.
                 replace = true
             case "merge":
                 throw error(.unprocessable, path, "merging lists cannot yet be specified in the patch")
             default:
-                throw error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(item))")
+                throw unknownPatchType(d, in: item, path)
             }
         }
         if replace {
@@ -48,13 +65,13 @@ extension StrategicMerger {
             for (i, m) in items.enumerated() {
                 out.append(.map(try mergeMap([:], m, shape: meta.shape, path: "\(path)[\(i)]", depth: depth + 1)))
             }
-            return out
+            return (out, view.keys)
         }
 
-        let serverOrder = original
+        let serverKeys = original.map(identity.key)
         var position: [Value: Int] = [:]
-        for (i, v) in original.enumerated() {
-            if let k = identity.key(v), position[k] == nil { position[k] = i }
+        for (i, k) in serverKeys.enumerated() {
+            if let k, position[k] == nil { position[k] = i }
         }
         for m in items {
             guard let kv = m[mergeKey] else {
@@ -68,9 +85,10 @@ extension StrategicMerger {
             } else {
                 original.append(.map(try mergeMap([:], m, shape: meta.shape, path: itemPath, depth: depth + 1)))
                 position[k] = original.count - 1
+                view.append(k)
             }
         }
-        return identity.reorder(original, patchOrder: items.map { .map($0) }, serverOrder: serverOrder)
+        return (identity.reorder(original, patchOrder: items.map { .map($0) }, serverKeys: serverKeys), view.keys)
     }
 
     /// Checks that the patch's list names its elements in the same relative order as its
@@ -151,14 +169,14 @@ struct ListIdentity {
     /// Orders a merged list as apimachinery does: elements named by the patch (or its
     /// `$setElementOrder`) in the patch's order, the object's other elements in their old order, the two
     /// interleaved so that an old element stays ahead of a patched one it preceded before.
-    func reorder(_ merged: [Value], patchOrder: [Value], serverOrder: [Value]) -> [Value] {
+    func reorder(_ merged: [Value], patchOrder: [Value], serverKeys: [Value?]) -> [Value] {
         var patchPosition: [Value: Int] = [:]
         for (i, v) in patchOrder.enumerated() {
             if let k = key(v), patchPosition[k] == nil { patchPosition[k] = i }
         }
         var serverPosition: [Value: Int] = [:]
-        for (i, v) in serverOrder.enumerated() {
-            if let k = key(v), serverPosition[k] == nil { serverPosition[k] = i }
+        for (i, k) in serverKeys.enumerated() {
+            if let k, serverPosition[k] == nil { serverPosition[k] = i }
         }
         var fromPatch: [(item: Value, rank: Int, seq: Int)] = []
         var serverOnly: [(item: Value, rank: Int, seq: Int)] = []
@@ -195,5 +213,38 @@ struct ListIdentity {
             }
         }
         return out
+    }
+}
+
+/// The element identities apimachinery sees through the object's original slice header after merging
+/// in place (see ``StrategicMerger/mergeListDetailed(_:_:meta:path:depth:)``).
+struct AliasedSliceView {
+    private(set) var keys: [Value?]
+    private var length: Int
+
+    init(keys: [Value?]) {
+        self.keys = keys
+        length = keys.count
+    }
+
+    /// `append(s[:i], s[i+1:]...)` for every element with this key: later slots shift left, the stale
+    /// last slot stays.
+    mutating func removeAll(_ key: Value) {
+        var i = 0
+        while i < length {
+            if keys[i] == key {
+                if i + 1 < length { keys[i..<(length - 1)] = keys[(i + 1)..<length] }
+                length -= 1
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// `append(s, v)`: visible only while it refills a slot freed by a deletion.
+    mutating func append(_ key: Value) {
+        guard length < keys.count else { return }
+        keys[length] = key
+        length += 1
     }
 }

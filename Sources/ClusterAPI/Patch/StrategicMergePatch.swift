@@ -10,11 +10,25 @@ public import StructuredData
 ///
 /// Deliberate differences from apimachinery, all on inputs kubectl never sends: `$patch: merge` in a map
 /// is accepted as the default behaviour (apimachinery rejects it); a value added where the object had
-/// none is applied to an empty value, so its `null`s and directives are dropped rather than stored; a
-/// `$deleteFromPrimitiveList` on a field the object lacks is a no-op.
+/// none is applied to an empty value, so its directives are resolved rather than stored (apimachinery
+/// likewise drops the `null`s of added maps).
 public enum StrategicMergePatch {
     /// The deepest nesting of maps and lists walked; deeper patches are refused.
-    public static let maxDepth = 512
+    public static let maxDepth = 256
+
+    /// Applies `patch` to `document`, an object of kind `kind`, looking the kind up in `schemas`. A kind
+    /// the table does not know (a custom resource) gets the API server's 415: strategic merge needs the
+    /// per-field metadata only built-in types have.
+    public static func apply(_ patch: Value, to document: Value, kind: GroupVersionKind,
+                             schemas: SchemaSet = BuiltinSchemas.all) throws(PatchError) -> Value
+    {
+        guard let schema = schemas.root(for: kind) else {
+            throw PatchError(.unsupportedMediaType, path: "",
+                             "the body of the request was in an unknown format - accepted media types include: "
+                                 + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
+        }
+        return try apply(patch, to: document, schema: schema, schemas: schemas)
+    }
 
     /// Applies `patch` to `document`, a value of message type `schema` (`schemas` resolves the
     /// message types of its fields).
@@ -59,6 +73,9 @@ struct StrategicMerger {
     }
 
     /// Merges `patch` into `original` (a map of shape `shape`).
+    ///
+    /// The work is split into small non-inlined steps so that each level of recursion costs a small
+    /// stack frame (a debug build otherwise spends kilobytes per level).
     func mergeMap(_ original: [String: Value], _ patch: [String: Value], shape: PatchShape, path: String, depth: Int)
         throws(PatchError) -> [String: Value]
     {
@@ -75,99 +92,130 @@ struct StrategicMerger {
             case "merge":
                 break
             default:
-                throw error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(.map(patch)))")
+                throw unknownPatchType(d, in: .map(patch), path)
             }
         }
-
         if let retain = patch.removeValue(forKey: Self.retainKeys) {
             try applyRetainKeys(retain, to: &original, patch: patch, path: path)
         }
-
-        // `$setElementOrder/<field>` merges the field's list together with the ordering hint.
         for key in patch.keys.filter({ $0.hasPrefix(Self.setElementOrderPrefix) }).sorted() {
-            guard let order = patch.removeValue(forKey: key) else { continue }
-            let field = String(key.dropFirst(Self.setElementOrderPrefix.count))
-            let listPath = Self.child(path, field)
-            guard !field.isEmpty, case .list(let orderList) = order else {
-                throw error(.badRequest, Self.child(path, key), "invalid patch format of setElementOrder list")
-            }
-            let meta = shape.meta(of: field, schemas: schemas)
-            var originalList: [Value]?
-            if let ov = original[field] {
-                guard case .list(let l) = ov else {
-                    throw error(.unprocessable, listPath,
-                                "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
-                }
-                originalList = l
-            }
-            var patchList: [Value]?
-            if let pv = patch.removeValue(forKey: field) {
-                guard case .list(let l) = pv else {
-                    throw error(.unprocessable, listPath, "expected a list to go with \(key), but the patch has a \(PatchValues.kind(pv))")
-                }
-                patchList = l
-            }
-            let merged: [Value]
-            switch (originalList, patchList) {
-            case (nil, nil): continue
-            case (let o?, nil): merged = o
-            case (nil, let p?): merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
-            case (let o?, let p?):
-                merged = meta.mergeList
-                    ? try mergeList(o, p, meta: meta, path: listPath, depth: depth + 1)
-                    : try newList(p, meta: meta, path: listPath, depth: depth + 1)
-            }
-            let identity = try ListIdentity(for: merged + orderList + (patchList ?? []), meta: meta, path: listPath,
-                                            merger: self)
-            try validateOrder(patchList ?? [], orderList, identity: identity, path: listPath)
-            original[field] = .list(identity.reorder(merged, patchOrder: orderList, serverOrder: originalList ?? []))
+            try applySetElementOrder(key, to: &original, patch: &patch, shape: shape, path: path, depth: depth)
         }
-
-        var deletions: [(field: String, key: String, value: Value)] = []
+        var deletions: [String] = []
         for key in patch.keys.sorted() {
-            guard let pv = patch[key] else { continue }
             if key.hasPrefix(Self.deleteFromPrimitiveListPrefix) {
-                deletions.append((String(key.dropFirst(Self.deleteFromPrimitiveListPrefix.count)), key, pv))
-                continue
-            }
-            let meta = shape.meta(of: key, schemas: schemas)
-            let childPath = Self.child(path, key)
-            if key.hasPrefix("$"), !meta.known, shape.isTyped {
-                throw error(.badRequest, childPath, "unknown strategic merge patch directive \"\(key)\"")
-            }
-            if pv.isNull {
-                original[key] = nil
-                continue
-            }
-            guard let ov = original.removeValue(forKey: key) else {
-                original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
-                continue
-            }
-            switch (ov, pv) {
-            case (.map(let om), .map(let pm)) where !meta.replaceMap:
-                original[key] = .map(try mergeMap(om, pm, shape: meta.shape, path: childPath, depth: depth + 1))
-            case (.list(let ol), .list(let pl)) where meta.mergeList:
-                original[key] = .list(try mergeList(ol, pl, meta: meta, path: childPath, depth: depth + 1))
-            default:
-                original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
+                deletions.append(key)
+            } else {
+                try mergeField(key, patch, into: &original, shape: shape, path: path, depth: depth)
             }
         }
-
         // Deletions run after additions so that the result does not depend on key order.
-        for (field, key, value) in deletions {
-            guard !field.isEmpty, case .list(let toDelete) = value,
-                  toDelete.allSatisfy({ $0.mapValue == nil && $0.listValue == nil })
-            else {
-                throw error(.badRequest, Self.child(path, key), "invalid patch format of primitive list")
-            }
-            guard let ov = original[field] else { continue }
-            guard case .list(let items) = ov else {
-                throw error(.unprocessable, Self.child(path, field),
-                            "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
-            }
-            original[field] = .list(items.filter { item in !toDelete.contains { PatchValues.equivalent($0, item) } })
+        for key in deletions {
+            try applyDeleteFromPrimitiveList(key, patch, to: &original, path: path)
         }
         return original
+    }
+
+    @inline(never)
+    func unknownPatchType(_ d: Value, in container: Value, _ path: String) -> PatchError {
+        error(.unprocessable, path, "unknown patch type: \(PatchValues.brief(d)) in map: \(PatchValues.brief(container))")
+    }
+
+    /// One field of the patch: `null` deletes, maps merge (unless `patchStrategy: replace`), merge lists
+    /// merge, anything else replaces.
+    @inline(never)
+    private func mergeField(_ key: String, _ patch: [String: Value], into original: inout [String: Value],
+                            shape: PatchShape, path: String, depth: Int) throws(PatchError)
+    {
+        guard let pv = patch[key] else { return }
+        let meta = shape.meta(of: key, schemas: schemas)
+        let childPath = Self.child(path, key)
+        if key.hasPrefix("$"), !meta.known, shape.keysAreFields {
+            throw error(.badRequest, childPath, "unknown strategic merge patch directive \"\(key)\"")
+        }
+        if pv.isNull {
+            original[key] = nil
+            return
+        }
+        guard let ov = original.removeValue(forKey: key) else {
+            original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
+            return
+        }
+        switch (ov, pv) {
+        case (.map(let om), .map(let pm)) where !meta.replaceMap:
+            original[key] = .map(try mergeMap(om, pm, shape: meta.shape, path: childPath, depth: depth + 1))
+        case (.list(let ol), .list(let pl)) where meta.mergeList:
+            original[key] = .list(try mergeList(ol, pl, meta: meta, path: childPath, depth: depth + 1))
+        default:
+            original[key] = try newValue(pv, meta: meta, path: childPath, depth: depth + 1)
+        }
+    }
+
+    /// `$setElementOrder/<field>`: merges the field's list (if the patch has one) and then orders it.
+    @inline(never)
+    private func applySetElementOrder(_ key: String, to original: inout [String: Value], patch: inout [String: Value],
+                                      shape: PatchShape, path: String, depth: Int) throws(PatchError)
+    {
+        guard let order = patch.removeValue(forKey: key) else { return }
+        let field = String(key.dropFirst(Self.setElementOrderPrefix.count))
+        let listPath = Self.child(path, field)
+        guard !field.isEmpty, case .list(let orderList) = order else {
+            throw error(.badRequest, Self.child(path, key), "invalid patch format of setElementOrder list")
+        }
+        let meta = shape.meta(of: field, schemas: schemas)
+        var originalList: [Value]?
+        if let ov = original[field] {
+            guard case .list(let l) = ov else {
+                throw error(.unprocessable, listPath, "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
+            }
+            originalList = l
+        }
+        var patchList: [Value]?
+        if let pv = patch.removeValue(forKey: field) {
+            guard case .list(let l) = pv else {
+                throw error(.unprocessable, listPath,
+                            "expected a list to go with \(key), but the patch has a \(PatchValues.kind(pv))")
+            }
+            patchList = l
+        }
+        let merged: [Value]
+        var serverView: [Value?]?
+        switch (originalList, patchList) {
+        case (nil, nil): return
+        case (let o?, nil): merged = o
+        case (nil, let p?): merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
+        case (let o?, let p?):
+            if meta.mergeList {
+                (merged, serverView) = try mergeListDetailed(o, p, meta: meta, path: listPath, depth: depth + 1)
+            } else {
+                merged = try newList(p, meta: meta, path: listPath, depth: depth + 1)
+            }
+        }
+        let identity = try ListIdentity(for: merged + orderList + (patchList ?? []), meta: meta, path: listPath,
+                                        merger: self)
+        try validateOrder(patchList ?? [], orderList, identity: identity, path: listPath)
+        let serverKeys = serverView ?? (originalList ?? []).map(identity.key)
+        original[field] = .list(identity.reorder(merged, patchOrder: orderList, serverKeys: serverKeys))
+    }
+
+    /// `$deleteFromPrimitiveList/<field>`: removes the listed scalars from the field's list.
+    @inline(never)
+    private func applyDeleteFromPrimitiveList(_ key: String, _ patch: [String: Value],
+                                              to original: inout [String: Value], path: String) throws(PatchError)
+    {
+        let field = String(key.dropFirst(Self.deleteFromPrimitiveListPrefix.count))
+        guard !field.isEmpty, case .list(let toDelete)? = patch[key],
+              toDelete.allSatisfy({ $0.mapValue == nil && $0.listValue == nil })
+        else {
+            throw error(.badRequest, Self.child(path, key), "invalid patch format of primitive list")
+        }
+        // Nothing to delete from: the field stays as it is (absent or null), as upstream.
+        guard let ov = original[field], !ov.isNull else { return }
+        guard case .list(let items) = ov else {
+            throw error(.unprocessable, Self.child(path, field),
+                        "\(key) needs a list, but the object has a \(PatchValues.kind(ov))")
+        }
+        original[field] = .list(items.filter { item in !toDelete.contains { PatchValues.equivalent($0, item) } })
     }
 
     /// `$retainKeys`: drops the object's keys that are not listed; every key the patch sets must be listed.

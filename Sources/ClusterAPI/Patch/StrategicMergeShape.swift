@@ -44,6 +44,9 @@ extension PatchShape {
     static func shape(of type: FieldType, schemas: SchemaSet) -> PatchShape {
         switch type {
         case .message(let name):
+            // Types whose JSON form is not their message shape (a timestamp, a quantity, embedded JSON)
+            // are free-form here: nothing inside them is a field with patch metadata.
+            if freeForm.contains(name) { return .free }
             if let m = schemas.message(name) { return .message(m) }
             return .free
         case .map(_, let value):
@@ -53,10 +56,18 @@ extension PatchShape {
         }
     }
 
-    /// Whether this shape names `key` as a real field (as opposed to a directive).
-    var isTyped: Bool {
-        if case .free = self { return false }
-        return true
+    static let freeForm: Set<String> = [
+        WellKnownMessage.time, WellKnownMessage.microTime, WellKnownMessage.duration, WellKnownMessage.quantity,
+        WellKnownMessage.intOrString, WellKnownMessage.rawExtension, WellKnownMessage.fieldsV1,
+        WellKnownMessage.unknown, WellKnownMessage.json, WellKnownMessage.jsonSchemaPropsOrArray,
+        WellKnownMessage.jsonSchemaPropsOrBool, WellKnownMessage.jsonSchemaPropsOrStringArray,
+    ]
+
+    /// True for a message: its keys are field names, so an unknown `$` key can only be a mistyped
+    /// directive. Keys of `map<string, V>` fields and free-form JSON are user data and may be anything.
+    var keysAreFields: Bool {
+        if case .message = self { return true }
+        return false
     }
 }
 
