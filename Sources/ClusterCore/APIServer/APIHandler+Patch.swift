@@ -53,8 +53,9 @@ extension APIHandler {
                     guard let schema else { patched = MergePatch.apply(patchDoc, to: current); break }
                     patched = try StrategicMergePatch.apply(patchDoc, to: current, schema: schema, schemas: BuiltinSchemas.all)
                 }
-            } catch let e as StatusError {
-                throw e
+            } catch let e as PatchError {
+                let reason = [400: "BadRequest", 413: "RequestEntityTooLarge", 415: "UnsupportedMediaType"][e.httpStatus] ?? "Invalid"
+                throw StatusError(code: e.httpStatus, reason: reason, message: e.message)
             } catch {
                 throw StatusError(code: 422, reason: "Invalid", message: "the patch could not be applied: \(error)")
             }
