@@ -55,7 +55,8 @@ enum PodDefaults {
             for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
                 let covered = tolerations.contains { t in
                     let effect = V.str(t.mapValue, "effect")
-                    return V.str(t.mapValue, "key") == key && (effect.isEmpty || effect == "NoExecute")
+                    let k = V.str(t.mapValue, "key")
+                    return (k == key || k.isEmpty) && (effect.isEmpty || effect == "NoExecute")
                 }
                 if !covered {
                     tolerations.append(["key": .string(key), "operator": "Exists", "effect": "NoExecute",

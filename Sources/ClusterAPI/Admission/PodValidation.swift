@@ -6,8 +6,9 @@ enum PodValidation {
     static func template(_ t: [String: Value]?, path: String) -> [FieldCause] {
         guard let t else { return [Cause.required(path)] }
         let meta = V.map(t["metadata"]) ?? [:]
-        var causes = MetadataValidation.labels(meta["labels"], path: path + ".metadata.labels")
-        causes += MetadataValidation.annotations(meta["annotations"], path: path + ".metadata.annotations")
+        // Kubernetes names these `spec.template.labels`, not `.metadata.labels` (its field path quirk).
+        var causes = MetadataValidation.labels(meta["labels"], path: path + ".labels")
+        causes += MetadataValidation.annotations(meta["annotations"], path: path + ".annotations")
         causes += spec(V.map(t["spec"]) ?? [:], path: path + ".spec", isPod: false)
         return causes
     }

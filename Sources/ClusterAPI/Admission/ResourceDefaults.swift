@@ -49,7 +49,8 @@ enum ResourceDefaults {
             for (k, v) in sd {
                 if let s = v.stringValue { data[k] = .string(Base64.encode(Array(s.utf8))) }
             }
-            o["data"] = .map(data)
+            // Go drops an empty `data` map (omitempty).
+            o["data"] = data.isEmpty ? nil : .map(data)
         }
         o.removeValue(forKey: "stringData")
     }
