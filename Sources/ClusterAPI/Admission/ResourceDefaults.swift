@@ -147,11 +147,11 @@ enum ResourceDefaults {
         o.setDefaultString("preemptionPolicy", "PreemptLowerPriority")
     }
 
-    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups, empty for service accounts.
+    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups (service accounts keep an
+    /// empty one, which Go omits); `roleRef.apiGroup` is the RBAC group.
     static func roleBinding(_ o: inout [String: Value]) {
         o.withEachMap("subjects") { s in
             switch V.str(s, "kind") {
-            case "ServiceAccount": s.setDefault("apiGroup", "")
             case "User", "Group": s.setDefaultString("apiGroup", "rbac.authorization.k8s.io")
             default: break
             }

@@ -267,10 +267,12 @@ enum ResourceValidation {
                 causes.append(Cause.required("spec.versions[\(i)].schema.openAPIV3Schema", "schemas are required"))
             }
         }
-        let versionsValue = spec["versions"] ?? .null
-        if !unique { causes.append(Cause.invalid("spec.versions", versionsValue, "must contain unique version names")) }
+        // A nil slice prints as Go's typed nil; a populated one as JSON (Go would print the structs).
+        let versionsRendered = versions.isEmpty ? "[]apiextensions.CustomResourceDefinitionVersion(nil)"
+            : GoFormat.render(spec["versions"] ?? .null)
+        if !unique { causes.append(Cause.invalid("spec.versions", rendered: versionsRendered, "must contain unique version names")) }
         if storage != 1 {
-            causes.append(Cause.invalid("spec.versions", versionsValue, "must have exactly one version marked as storage version"))
+            causes.append(Cause.invalid("spec.versions", rendered: versionsRendered, "must have exactly one version marked as storage version"))
         }
         let names = V.map(spec["names"]) ?? [:]
         for key in ["plural", "singular"] {

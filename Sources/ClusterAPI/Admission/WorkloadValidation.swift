@@ -62,13 +62,20 @@ enum WorkloadValidation {
             return i < 0 ? [Cause.invalid(path, .int(i), "must be greater than or equal to 0")] : []
         }
         if let s = v.stringValue {
+            // An IntOrString prints through its String() method, so without quotes.
             guard s.hasSuffix("%"), let n = Int64(s.dropLast()) else {
-                return [Cause.invalid(path, .string(s), NameRules.regexError(
+                return [Cause.invalid(path, rendered: s, NameRules.regexError(
                     "a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%", "1%", "93%"))]
             }
-            if n > 100 { return [Cause.invalid(path, .string(s), "must not be greater than 100%")] }
+            if n > 100 { return [Cause.invalid(path, rendered: s, "must not be greater than 100%")] }
         }
         return []
+    }
+
+    /// An IntOrString as its String() method prints it.
+    static func intOrString(_ v: Value?) -> String {
+        if let i = V.int(v) { return String(i) }
+        return v?.stringValue ?? "0"
     }
 
     private static func isZero(_ v: Value?) -> Bool {
@@ -92,7 +99,7 @@ enum WorkloadValidation {
                 causes += intOrPercent(ru["maxUnavailable"], "spec.strategy.rollingUpdate.maxUnavailable")
                 causes += intOrPercent(ru["maxSurge"], "spec.strategy.rollingUpdate.maxSurge")
                 if isZero(ru["maxUnavailable"]), isZero(ru["maxSurge"]) {
-                    causes.append(Cause.invalid("spec.strategy.rollingUpdate.maxUnavailable", ru["maxUnavailable"] ?? .int(0),
+                    causes.append(Cause.invalid("spec.strategy.rollingUpdate.maxUnavailable", rendered: intOrString(ru["maxUnavailable"]),
                                                 "may not be 0 when `maxSurge` is 0"))
                 }
             } else {
@@ -182,7 +189,7 @@ enum WorkloadValidation {
                 causes += intOrPercent(ru["maxUnavailable"], "spec.updateStrategy.rollingUpdate.maxUnavailable")
                 causes += intOrPercent(ru["maxSurge"], "spec.updateStrategy.rollingUpdate.maxSurge")
                 if isZero(ru["maxUnavailable"]), isZero(ru["maxSurge"]) {
-                    causes.append(Cause.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", ru["maxUnavailable"] ?? .int(0),
+                    causes.append(Cause.invalid("spec.updateStrategy.rollingUpdate.maxUnavailable", rendered: intOrString(ru["maxUnavailable"]),
                                                 "may not be 0 when `maxSurge` is 0"))
                 }
             }
