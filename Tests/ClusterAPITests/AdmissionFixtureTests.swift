@@ -39,41 +39,43 @@ enum AdmissionFixtures {
     }
 }
 
-@Test func admissionFixturesExist() {
-    #expect(AdmissionFixtures.cases("defaults").count >= 20)
-    #expect(AdmissionFixtures.cases("validate").count >= 40)
-}
+@Suite struct AdmissionFixtureTests {
+    @Test func admissionFixturesExist() {
+        #expect(AdmissionFixtures.cases("defaults").count >= 20)
+        #expect(AdmissionFixtures.cases("validate").count >= 40)
+    }
 
-@Test(arguments: AdmissionFixtures.cases("defaults"))
-func admissionDefaults(_ name: String) throws {
-    let input = try YAML.decode(try #require(AdmissionFixtures.read("defaults", name, "input.yaml")), numbersAsFloat: false)
-    let actual = Admission.applyDefaults(input, gvk: AdmissionFixtures.gvk(input))
-    if AdmissionFixtures.updating {
-        try AdmissionFixtures.write("defaults", name, "expected.yaml", YAML.encode(actual))
-        Issue.record("UPDATE_GOLDEN=1: rewrote defaults/\(name)/expected.yaml; review it and rerun without UPDATE_GOLDEN")
-        return
+    @Test(arguments: AdmissionFixtures.cases("defaults"))
+    func admissionDefaults(_ name: String) throws {
+        let input = try YAML.decode(try #require(AdmissionFixtures.read("defaults", name, "input.yaml")), numbersAsFloat: false)
+        let actual = Admission.applyDefaults(input, gvk: AdmissionFixtures.gvk(input))
+        if AdmissionFixtures.updating {
+            try AdmissionFixtures.write("defaults", name, "expected.yaml", YAML.encode(actual))
+            Issue.record("UPDATE_GOLDEN=1: rewrote defaults/\(name)/expected.yaml; review it and rerun without UPDATE_GOLDEN")
+            return
+        }
+        let expected = try YAML.decode(try #require(AdmissionFixtures.read("defaults", name, "expected.yaml")), numbersAsFloat: false)
+        #expect(actual == expected, "defaults/\(name):\n\(YAML.encode(actual))")
+        // Defaulting is idempotent: the stored object read back gets the same defaults again.
+        #expect(Admission.applyDefaults(actual, gvk: AdmissionFixtures.gvk(input)) == actual)
     }
-    let expected = try YAML.decode(try #require(AdmissionFixtures.read("defaults", name, "expected.yaml")), numbersAsFloat: false)
-    #expect(actual == expected, "defaults/\(name):\n\(YAML.encode(actual))")
-    // Defaulting is idempotent: the stored object read back gets the same defaults again.
-    #expect(Admission.applyDefaults(actual, gvk: AdmissionFixtures.gvk(input)) == actual)
-}
 
-@Test(arguments: AdmissionFixtures.cases("validate"))
-func admissionValidate(_ name: String) throws {
-    var input = try YAML.decode(try #require(AdmissionFixtures.read("validate", name, "input.yaml")), numbersAsFloat: false)
-    let gvk = AdmissionFixtures.gvk(input)
-    var old = try AdmissionFixtures.read("validate", name, "old.yaml").map { try YAML.decode($0, numbersAsFloat: false) }
-    if AdmissionFixtures.read("validate", name, "defaulted") != nil {
-        input = Admission.applyDefaults(input, gvk: gvk)
-        old = old.map { Admission.applyDefaults($0, gvk: gvk) }
+    @Test(arguments: AdmissionFixtures.cases("validate"))
+    func admissionValidate(_ name: String) throws {
+        var input = try YAML.decode(try #require(AdmissionFixtures.read("validate", name, "input.yaml")), numbersAsFloat: false)
+        let gvk = AdmissionFixtures.gvk(input)
+        var old = try AdmissionFixtures.read("validate", name, "old.yaml").map { try YAML.decode($0, numbersAsFloat: false) }
+        if AdmissionFixtures.read("validate", name, "defaulted") != nil {
+            input = Admission.applyDefaults(input, gvk: gvk)
+            old = old.map { Admission.applyDefaults($0, gvk: gvk) }
+        }
+        let actual = AdmissionFixtures.render(Admission.validate(input, old: old, gvk: gvk))
+        if AdmissionFixtures.updating {
+            try AdmissionFixtures.write("validate", name, "expected.txt", actual)
+            Issue.record("UPDATE_GOLDEN=1: rewrote validate/\(name)/expected.txt; review it and rerun without UPDATE_GOLDEN")
+            return
+        }
+        let expected = try #require(AdmissionFixtures.read("validate", name, "expected.txt"))
+        #expect(actual == expected, "validate/\(name)")
     }
-    let actual = AdmissionFixtures.render(Admission.validate(input, old: old, gvk: gvk))
-    if AdmissionFixtures.updating {
-        try AdmissionFixtures.write("validate", name, "expected.txt", actual)
-        Issue.record("UPDATE_GOLDEN=1: rewrote validate/\(name)/expected.txt; review it and rerun without UPDATE_GOLDEN")
-        return
-    }
-    let expected = try #require(AdmissionFixtures.read("validate", name, "expected.txt"))
-    #expect(actual == expected, "validate/\(name)")
 }
