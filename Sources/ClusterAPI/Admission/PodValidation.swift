@@ -190,10 +190,13 @@ enum PodValidation {
     static func pod(_ o: [String: Value], old: [String: Value]?) -> [FieldCause] {
         let spec = V.map(o["spec"]) ?? [:]
         var causes = self.spec(spec, path: "spec", isPod: true)
-        for (i, c) in (V.list(spec["containers"]) ?? []).enumerated() {
-            let image = V.str(c.mapValue, "image")
-            if image != image.trimmingSpaces {
-                causes.append(Cause.invalid("spec.containers[\(i)].image", .string(image), "must not have leading or trailing whitespace"))
+        // `validateContainersOnlyForPod`: templates may carry " " as a placeholder image, Pods may not.
+        for key in ["containers", "initContainers"] {
+            for (i, c) in (V.list(spec[key]) ?? []).enumerated() {
+                let image = V.str(c.mapValue, "image")
+                if image != image.trimmingSpaces {
+                    causes.append(Cause.invalid("spec.\(key)[\(i)].image", .string(image), "must not have leading or trailing whitespace"))
+                }
             }
         }
         if let old, let oldSpec = V.map(old["spec"]) {
