@@ -339,12 +339,10 @@ enum WorkloadValidation {
         return causes
     }
 
+    /// `ValidateCronJobCreate`/`Update`: the spec first, then the 52-character name limit (the
+    /// controller appends an 11-character suffix to the Jobs it creates).
     static func cronJob(_ o: [String: Value], _ old: [String: Value]?, _ gvk: GroupVersionKind) -> [FieldCause] {
         var causes: [FieldCause] = []
-        let name = V.str(V.map(o["metadata"]), "name")
-        if old == nil, name.utf8.count > 52 {
-            causes.append(Cause.invalid("metadata.name", .string(name), "must be no more than 52 characters"))
-        }
         let spec = V.map(o["spec"]) ?? [:]
         let schedule = V.str(spec, "schedule")
         if schedule.isEmpty {
@@ -353,10 +351,16 @@ enum WorkloadValidation {
             if let err = CronSchedule.parseError(schedule) {
                 causes.append(Cause.invalid("spec.schedule", .string(schedule), err))
             }
-            let oldSchedule = old.flatMap { V.str(V.map($0["spec"]), "schedule") }
-            if schedule.contains("TZ"), oldSchedule != schedule {
-                causes.append(Cause.invalid("spec.schedule", .string(schedule),
-                                            "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+            // A stored schedule that already used TZ keeps being accepted on update.
+            let allowTZ = old.map { V.str(V.map($0["spec"]), "schedule").contains("TZ") } ?? false
+            if schedule.contains("TZ") {
+                if !allowTZ {
+                    causes.append(Cause.invalid("spec.schedule", .string(schedule),
+                                                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
+                } else if !V.isAbsent(spec, "timeZone") {
+                    causes.append(Cause.invalid("spec.schedule", .string(schedule),
+                                                "cannot use both timeZone field and TZ or CRON_TZ in schedule"))
+                }
             }
         }
         causes += nonNegative(spec["startingDeadlineSeconds"], "spec.startingDeadlineSeconds")
@@ -366,13 +370,20 @@ enum WorkloadValidation {
         case let other: causes.append(Cause.notSupported("spec.concurrencyPolicy", .string(other), ["Allow", "Forbid", "Replace"]))
         }
         let jobSpec = V.map(spec["jobTemplate"]?["spec"]) ?? [:]
-        causes += MetadataValidation.labels(spec["jobTemplate"]?["metadata"]?["labels"], path: "spec.jobTemplate.metadata.labels")
         causes += jobSpecCommon(jobSpec, path: "spec.jobTemplate.spec")
+        if !V.isAbsent(jobSpec, "selector") {
+            causes.append(Cause.invalid("spec.jobTemplate.spec.selector", rendered: GoFormat.labelSelector(jobSpec["selector"]),
+                                        "`selector` will be auto-generated"))
+        }
         if V.bool(jobSpec["manualSelector"]) == true {
             causes.append(Cause.notSupported("spec.jobTemplate.spec.manualSelector", .bool(true), ["nil", "false"]))
         }
         causes += nonNegative(spec["successfulJobsHistoryLimit"], "spec.successfulJobsHistoryLimit")
         causes += nonNegative(spec["failedJobsHistoryLimit"], "spec.failedJobsHistoryLimit")
+        let name = V.str(V.map(o["metadata"]), "name")
+        if old == nil, name.utf8.count > 52 {
+            causes.append(Cause.invalid("metadata.name", .string(name), "must be no more than 52 characters"))
+        }
         return causes
     }
 
