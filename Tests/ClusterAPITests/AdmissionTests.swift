@@ -109,6 +109,17 @@ private func configMap(name: String, annotations: [String: Value] = [:], data: [
         #expect(Admission.validate(.list([]), old: nil, gvk: deploymentGVK).isEmpty)
     }
 
+    @Test func customResourcesGetGenericMetadataChecks() {
+        let widget: Value = ["apiVersion": "example.com/v1", "kind": "Widget", "metadata": ["name": "Bad_Name", "labels": ["ok": "fine"]]]
+        #expect(Admission.validateObjectMeta(widget, old: nil, namespaced: true).map(\.description) == [
+            #"metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"#,
+            "metadata.namespace: Required value",
+        ])
+        let clusterScoped: Value = ["metadata": ["name": "w", "namespace": "default"]]
+        #expect(Admission.validateObjectMeta(clusterScoped, old: nil, namespaced: false).map(\.description)
+            == ["metadata.namespace: Forbidden: not allowed on this type"])
+    }
+
     @Test func podDefaultsAreIdempotentAndKeepUserValues() {
         let gvk = GroupVersionKind(group: "", version: "v1", kind: "Pod")
         let pod: Value = ["metadata": ["name": "p", "namespace": "d"],
