@@ -78,6 +78,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "helmctl-bench", dependencies: ["ChartEngine", "Templating", "StructuredData"],
                           path: "Benchmarks/RenderBench", swiftSettings: strict),
+        // The store's kill -9 stress writer and benchmark (raw SQLite/etcd baselines use the C modules directly).
+        .executableTarget(name: "helmctl-store-bench", dependencies: ["ClusterStore", "CSQLite3", "CLibCurl"],
+                          path: "Benchmarks/StoreBench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["StructuredData", "Templating", "ChartEngine"],
                 path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData", "TestSupport"],

@@ -53,7 +53,9 @@ enum Fixtures {
                                 })
         case .etcd:
             let server = try await EtcdServer.start()
-            let s = try EtcdStore(endpoints: [server.endpoint], options: .init(watcherBuffer: watcherBuffer))
+            // A refused endpoint first: every etcd test also exercises the move to the next endpoint.
+            let dead = "http://127.0.0.1:\(try EtcdServer.freePort())"
+            let s = try EtcdStore(endpoints: [dead, server.endpoint], options: .init(watcherBuffer: watcherBuffer))
             return StoreFixture(backend: backend, store: s, clock: nil, expire: {}, prefix: prefix, cleanup: {
                 await s.close()
                 server.stop()

@@ -33,7 +33,7 @@ capture() {  # name, kubectl create args...
     after="$(ls "$work/rec" | grep -c '\.body$')"
     if [ "$after" = "$before" ]; then echo "no body recorded for $name" >&2; exit 1; fi
     cp "$body" "$out/$name.pb"
-    HOME="$work/home-$name" KUBECACHEDIR="$work/cache-$name" kubectl create "$@" --dry-run=client -o json > "$out/$name.json"
+    HOME="$work/home-$name" KUBECACHEDIR="$work/cache-$name" kubectl create --dry-run=client -o json "$@" > "$out/$name.json"
     echo "captured $name ($(stat -c %s "$out/$name.pb") bytes)"
 }
 

@@ -106,7 +106,7 @@ def special_types():
         encode_bytes(5, "")
     security = encode_int(4, 0) + encode_int(5, 1) + encode_int(7, 0)  # runAsUser 0, runAsNonRoot true, APE false
     container = encode_bytes(1, "app") + encode_bytes(2, "nginx:1.27") + encode_bytes(6, port)
-    container += encode_bytes(8, resources) + encode_bytes(11, probe) + encode_bytes(15, security)
+    container += encode_bytes(8, resources) + encode_bytes(10, probe) + encode_bytes(15, security)
     container += encode_int(16, 0) + encode_int(17, 0) + encode_int(18, 0)
     container += encode_key(999, 2) + encode_varint(3) + b"new"  # a field from the future
     pod_security = encode_int(2, 1000) + encode_key(4, 2) + encode_varint(4) + encode_varint(1000) + \

@@ -51,6 +51,14 @@ public enum Admission {
         return causes
     }
 
+    /// The generic `ObjectMeta` checks alone (name as a DNS subdomain, namespace, labels,
+    /// annotations, owner references, finalizers, immutable name/namespace/uid on update) — what
+    /// the server applies to custom resources and to kinds `validate` does not know.
+    public static func validateObjectMeta(_ object: Value, old: Value?, namespaced: Bool) -> [FieldCause] {
+        guard case .map(let o) = object else { return [] }
+        return MetadataValidation.validate(o, old: old?.mapValue, nameRule: .dns1123Subdomain, namespaced: namespaced)
+    }
+
     /// The `Status.message` of a 422: `<Kind>.<group> "<name>" is invalid: <cause>` for one cause,
     /// `[<cause1>, <cause2>]` for several (duplicates dropped), each cause as `<field>: <message>`.
     public static func invalidMessage(kind: String, group: String, name: String, causes: [FieldCause]) -> String {

@@ -38,7 +38,7 @@ enum KindRules {
         "/PersistentVolume": cluster(),
         "apps/Deployment": ns(.dns1123Subdomain, WorkloadValidation.deployment),
         "apps/ReplicaSet": ns(.dns1123Subdomain, WorkloadValidation.replicaSet),
-        "apps/StatefulSet": ns(.dns1123Subdomain, WorkloadValidation.statefulSet),
+        "apps/StatefulSet": ns(.dns1123Label, WorkloadValidation.statefulSet),
         "apps/DaemonSet": ns(.dns1123Subdomain, WorkloadValidation.daemonSet),
         "apps/ControllerRevision": ns(),
         "batch/Job": ns(.dns1123Subdomain, WorkloadValidation.job),

@@ -19,9 +19,8 @@ enum PodDefaults {
         let sa = V.str(s, "serviceAccountName"), legacy = V.str(s, "serviceAccount")
         if sa.isEmpty, !legacy.isEmpty { s["serviceAccountName"] = .string(legacy) }
         if !V.str(s, "serviceAccountName").isEmpty { s["serviceAccount"] = s["serviceAccountName"] }
-        let hostNetwork = V.bool(s["hostNetwork"]) == true
         for key in ["initContainers", "containers", "ephemeralContainers"] {
-            s.withEachMap(key) { container(&$0, hostNetwork: hostNetwork) }
+            s.withEachMap(key) { container(&$0) }
         }
         s.withEachMap("volumes") { volume(&$0) }
     }
@@ -33,6 +32,19 @@ enum PodDefaults {
         obj.withMap("spec", create: true) { s in
             spec(&s)
             s.setDefault("enableServiceLinks", .bool(true))
+            // Host ports follow container ports on the host network (Pods only: the gate that
+            // would extend this to templates is off in 1.32).
+            if V.bool(s["hostNetwork"]) == true {
+                for key in ["initContainers", "containers"] {
+                    s.withEachMap(key) { c in
+                        c.withEachMap("ports") { p in
+                            if V.isAbsent(p, "hostPort") || V.int(p["hostPort"]) == 0, let cp = p["containerPort"] {
+                                p["hostPort"] = cp
+                            }
+                        }
+                    }
+                }
+            }
             for key in ["initContainers", "containers"] {
                 s.withEachMap(key) { c in
                     c.withMap("resources") { r in
@@ -55,7 +67,8 @@ enum PodDefaults {
             for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
                 let covered = tolerations.contains { t in
                     let effect = V.str(t.mapValue, "effect")
-                    return V.str(t.mapValue, "key") == key && (effect.isEmpty || effect == "NoExecute")
+                    let k = V.str(t.mapValue, "key")
+                    return (k == key || k.isEmpty) && (effect.isEmpty || effect == "NoExecute")
                 }
                 if !covered {
                     tolerations.append(["key": .string(key), "operator": "Exists", "effect": "NoExecute",
@@ -66,17 +79,12 @@ enum PodDefaults {
         }
     }
 
-    static func container(_ c: inout [String: Value], hostNetwork: Bool) {
+    static func container(_ c: inout [String: Value]) {
         c.setDefaultString("terminationMessagePath", "/dev/termination-log")
         c.setDefaultString("terminationMessagePolicy", "File")
         c.setDefaultString("imagePullPolicy", pullPolicy(forImage: V.str(c, "image")))
         c.setDefault("resources", .map([:]))
-        c.withEachMap("ports") { p in
-            p.setDefaultString("protocol", "TCP")
-            if hostNetwork, V.isAbsent(p, "hostPort") || V.int(p["hostPort"]) == 0, let cp = p["containerPort"] {
-                p["hostPort"] = cp
-            }
-        }
+        c.withEachMap("ports") { $0.setDefaultString("protocol", "TCP") }
         c.withEachMap("env") { e in
             e.withMap("valueFrom") { vf in vf.withMap("fieldRef") { $0.setDefaultString("apiVersion", "v1") } }
         }

@@ -6,8 +6,9 @@ enum PodValidation {
     static func template(_ t: [String: Value]?, path: String) -> [FieldCause] {
         guard let t else { return [Cause.required(path)] }
         let meta = V.map(t["metadata"]) ?? [:]
-        var causes = MetadataValidation.labels(meta["labels"], path: path + ".metadata.labels")
-        causes += MetadataValidation.annotations(meta["annotations"], path: path + ".metadata.annotations")
+        // Kubernetes names these `spec.template.labels`, not `.metadata.labels` (its field path quirk).
+        var causes = MetadataValidation.labels(meta["labels"], path: path + ".labels")
+        causes += MetadataValidation.annotations(meta["annotations"], path: path + ".annotations")
         causes += spec(V.map(t["spec"]) ?? [:], path: path + ".spec", isPod: false)
         return causes
     }
@@ -189,10 +190,13 @@ enum PodValidation {
     static func pod(_ o: [String: Value], old: [String: Value]?) -> [FieldCause] {
         let spec = V.map(o["spec"]) ?? [:]
         var causes = self.spec(spec, path: "spec", isPod: true)
-        for (i, c) in (V.list(spec["containers"]) ?? []).enumerated() {
-            let image = V.str(c.mapValue, "image")
-            if image != image.trimmingSpaces {
-                causes.append(Cause.invalid("spec.containers[\(i)].image", .string(image), "must not have leading or trailing whitespace"))
+        // `validateContainersOnlyForPod`: templates may carry " " as a placeholder image, Pods may not.
+        for key in ["containers", "initContainers"] {
+            for (i, c) in (V.list(spec[key]) ?? []).enumerated() {
+                let image = V.str(c.mapValue, "image")
+                if image != image.trimmingSpaces {
+                    causes.append(Cause.invalid("spec.\(key)[\(i)].image", .string(image), "must not have leading or trailing whitespace"))
+                }
             }
         }
         if let old, let oldSpec = V.map(old["spec"]) {

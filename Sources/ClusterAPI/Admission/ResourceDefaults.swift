@@ -49,7 +49,8 @@ enum ResourceDefaults {
             for (k, v) in sd {
                 if let s = v.stringValue { data[k] = .string(Base64.encode(Array(s.utf8))) }
             }
-            o["data"] = .map(data)
+            // Go drops an empty `data` map (omitempty).
+            o["data"] = data.isEmpty ? nil : .map(data)
         }
         o.removeValue(forKey: "stringData")
     }
@@ -146,11 +147,11 @@ enum ResourceDefaults {
         o.setDefaultString("preemptionPolicy", "PreemptLowerPriority")
     }
 
-    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups, empty for service accounts.
+    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups (service accounts keep an
+    /// empty one, which Go omits); `roleRef.apiGroup` is the RBAC group.
     static func roleBinding(_ o: inout [String: Value]) {
         o.withEachMap("subjects") { s in
             switch V.str(s, "kind") {
-            case "ServiceAccount": s.setDefault("apiGroup", "")
             case "User", "Group": s.setDefaultString("apiGroup", "rbac.authorization.k8s.io")
             default: break
             }

@@ -29,7 +29,27 @@ enum ResourceValidation {
         if !V.isAbsent(spec, "volumeMode"), !["Block", "Filesystem"].contains(mode) {
             causes.append(Cause.notSupported("spec.volumeMode", .string(mode), ["Block", "Filesystem"]))
         }
+        if let old { causes += persistentVolumeClaimUpdate(o, old) }
         return causes
+    }
+
+    /// `ValidatePersistentVolumeClaimUpdate`: the spec is frozen except a first `volumeName`, a first
+    /// `storageClassName` (the default class), and storage growth on bound claims. Kubernetes appends a
+    /// `cmp.Diff` of the specs to the message; that diff is not reproduced.
+    private static func persistentVolumeClaimUpdate(_ o: [String: Value], _ old: [String: Value]) -> [FieldCause] {
+        var new = V.map(o["spec"]) ?? [:], was = V.map(old["spec"]) ?? [:]
+        if V.str(was, "volumeName").isEmpty { was["volumeName"] = new["volumeName"] }
+        if V.isAbsent(was, "storageClassName") { new.removeValue(forKey: "storageClassName") }
+        new.removeValue(forKey: "volumeAttributesClassName")
+        was.removeValue(forKey: "volumeAttributesClassName")
+        let bound = V.str(V.map(o["status"]) ?? V.map(old["status"]), "phase") == "Bound"
+        if bound {
+            new.withMap("resources") { r in r.withMap("requests") { $0["storage"] = was["resources"]?["requests"]?["storage"] } }
+        }
+        if Semantic.normalize(.map(new)) != Semantic.normalize(.map(was)) {
+            return [Cause.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims")]
+        }
+        return []
     }
 
     static func storageClass(_ o: [String: Value], _ old: [String: Value]?, _ gvk: GroupVersionKind) -> [FieldCause] {
@@ -267,10 +287,12 @@ enum ResourceValidation {
                 causes.append(Cause.required("spec.versions[\(i)].schema.openAPIV3Schema", "schemas are required"))
             }
         }
-        let versionsValue = spec["versions"] ?? .null
-        if !unique { causes.append(Cause.invalid("spec.versions", versionsValue, "must contain unique version names")) }
+        // A nil slice prints as Go's typed nil; a populated one as JSON (Go would print the structs).
+        let versionsRendered = versions.isEmpty ? "[]apiextensions.CustomResourceDefinitionVersion(nil)"
+            : GoFormat.render(spec["versions"] ?? .null)
+        if !unique { causes.append(Cause.invalid("spec.versions", rendered: versionsRendered, "must contain unique version names")) }
         if storage != 1 {
-            causes.append(Cause.invalid("spec.versions", versionsValue, "must have exactly one version marked as storage version"))
+            causes.append(Cause.invalid("spec.versions", rendered: versionsRendered, "must have exactly one version marked as storage version"))
         }
         let names = V.map(spec["names"]) ?? [:]
         for key in ["plural", "singular"] {

@@ -12,6 +12,14 @@ enum ServiceValidation {
         if ports.isEmpty, !headless, type != "ExternalName" {
             causes.append(Cause.required("spec.ports"))
         }
+        if type == "LoadBalancer" {
+            for (i, p) in ports.enumerated() where V.int(p["port"]) == 10250 {
+                causes.append(Cause.invalid("spec.ports[\(i)]", .int(10250), "may not expose port 10250 externally since it is used by kubelet"))
+            }
+        }
+        if headless, type == "LoadBalancer" || type == "NodePort" {
+            causes.append(Cause.invalid("spec.clusterIPs[0]", "None", "may not be set to 'None' for \(type) services"))
+        }
         if type == "ExternalName" {
             if !(V.list(spec["clusterIPs"])?.isEmpty ?? true) {
                 causes.append(Cause.forbidden("spec.clusterIPs", "may not be set for ExternalName services"))

@@ -61,6 +61,8 @@ enum WorkloadDefaults {
             s.setDefault("revisionHistoryLimit", .int(10))
             s.withMap("template", create: true) { PodDefaults.template(&$0) }
             s.withEachMap("volumeClaimTemplates") { pvc in
+                pvc.setDefaultString("apiVersion", "v1")
+                pvc.setDefaultString("kind", "PersistentVolumeClaim")
                 pvc.withMap("spec", create: true) { $0.setDefaultString("volumeMode", "Filesystem") }
                 pvc.withMap("status", create: true) { $0.setDefaultString("phase", "Pending") }
             }
@@ -123,7 +125,12 @@ enum WorkloadDefaults {
             s.withMap("template", create: true) { PodDefaults.template(&$0) }
         }
         var labels = userTemplateLabels
-        if labels?.mapValue?.isEmpty ?? true { labels = o["spec"]?["template"]?["metadata"]?["labels"] }
+        if labels?.mapValue?.isEmpty ?? true {
+            // The generated labels reach metadata.labels on read-back, which only happens when the
+            // create validated; an invalid one (a name over 63 bytes) must not add causes here.
+            let generated = o["spec"]?["template"]?["metadata"]?["labels"]
+            if V.stringMap(generated).values.allSatisfy({ NameRules.labelValue($0).isEmpty }) { labels = generated }
+        }
         if let tl = labels, !(tl.mapValue?.isEmpty ?? true) {
             o.withMap("metadata", create: true) { m in
                 if V.map(m["labels"])?.isEmpty ?? true { m["labels"] = tl }

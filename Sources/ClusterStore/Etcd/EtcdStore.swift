@@ -14,6 +14,7 @@ public final class EtcdStore: KeyValueStore, @unchecked Sendable {
         public var requestThreads: Int
         public var requestTimeoutMilliseconds: Int
 
+        /// Defaults: 1000-event watcher buffer, four request threads, 30 s per request.
         public init(watcherBuffer: Int = 1000, requestThreads: Int = 4, requestTimeoutMilliseconds: Int = 30_000) {
             self.watcherBuffer = watcherBuffer
             self.requestThreads = requestThreads

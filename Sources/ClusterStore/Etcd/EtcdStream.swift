@@ -50,7 +50,8 @@ final class EtcdStream {
         for endpoint in endpoints {
             let stream = EtcdStream(onLine: onLine, shouldStop: shouldStop)
             curl_easy_reset(h)
-            let headers = curl_slist_append(nil, "Content-Type: application/json")
+            // An empty Expect stops libcurl 7.x from waiting for "100 Continue" on bodies over 1 KiB.
+            let headers = curl_slist_append(curl_slist_append(nil, "Content-Type: application/json"), "Expect:")
             defer { curl_slist_free_all(headers) }
             _ = curl_easy_setopt_str(h, CURLOPT_URL, endpoint + path)
             _ = curl_easy_setopt_long(h, CURLOPT_POST, 1)

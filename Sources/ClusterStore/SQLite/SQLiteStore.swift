@@ -28,6 +28,7 @@ public final class SQLiteStore: KeyValueStore, @unchecked Sendable {
         /// Where lease deadlines come from.
         public var clock: any StoreClock
 
+        /// Defaults: kill -9-safe `NORMAL`, two readers, 1000-event watcher buffer, 10 000-event ring, wall clock.
         public init(synchronous: Synchronous = .normal, readers: Int = 2, watcherBuffer: Int = 1000,
                     eventRing: Int = 10_000, clock: any StoreClock = SystemStoreClock()) {
             self.synchronous = synchronous

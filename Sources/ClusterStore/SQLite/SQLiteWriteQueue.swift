@@ -65,11 +65,15 @@ final class SQLiteWriterHost: @unchecked Sendable {
                 events += evs
                 done.append((job, ack))
             } catch {
-                if !single {
-                    try? w.conn.run("ROLLBACK TO w")
-                    try? w.conn.run("RELEASE w")
-                }
                 w.state = before
+                if single {
+                    // Nothing else is in this transaction: undo it whole.
+                    try? w.conn.run("ROLLBACK")
+                    job.fail(error)
+                    return
+                }
+                try? w.conn.run("ROLLBACK TO w")
+                try? w.conn.run("RELEASE w")
                 job.fail(error)
             }
         }

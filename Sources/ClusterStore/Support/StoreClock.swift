@@ -11,6 +11,7 @@ public protocol StoreClock: Sendable {
 public struct SystemStoreClock: StoreClock {
     public init() {}
 
+    /// `CLOCK_REALTIME` in milliseconds.
     public func now() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
@@ -27,6 +28,7 @@ public final class ManualStoreClock: StoreClock {
         millis = NIOLockedValueBox(milliseconds)
     }
 
+    /// The time the test has moved the clock to.
     public func now() -> Int64 { millis.withLockedValue { $0 } }
 
     /// Moves the clock forward by `milliseconds`.
