@@ -4,8 +4,8 @@ import StructuredData
 
 @Suite struct ProtobufDecodeTests {
     @Test func fixturesExist() {
-        // 24 kubectl captures + 7 hand-encoded bodies; guards against an empty glob silently passing.
-        #expect(ProtobufFixtures.names.count >= 31)
+        // 24 kubectl captures + 9 hand-encoded bodies; guards against an empty glob silently passing.
+        #expect(ProtobufFixtures.names.count >= 33)
     }
 
     @Test(arguments: ProtobufFixtures.names)

@@ -159,11 +159,58 @@ def special_types():
         "spec": {}, "status": {"replicas": 0, "selector": "app=web"}})
 
 
+def double(number, value):
+    import struct
+    return encode_key(number, 1) + struct.pack("<d", value)
+
+
+def crd_and_nested():
+    # apiextensions.k8s.io/v1 CRD: JSONSchemaProps names ($ref-style renames, x-kubernetes-*), JSON raw values,
+    # JSONSchemaPropsOrBool, doubles, and the zero scalars gogo writes for non-pointer fields.
+    def props(type_, extra=b""):
+        return encode_bytes(4, "") + encode_bytes(5, type_) + encode_int(10, 0) + encode_int(37, 0) + extra
+    spec_props = props("object", encode_int(38, 1))
+    size_props = props("integer", encode_bytes(8, encode_bytes(1, "3")) + double(11, 1.0))
+    mode_props = props("string", encode_bytes(20, encode_bytes(1, '"a"')) + encode_bytes(20, encode_bytes(1, '"b"')))
+    root = props("object", encode_bytes(23, "spec") + encode_map_entry(29, "spec", spec_props) +
+                 encode_map_entry(29, "size", size_props) + encode_map_entry(29, "mode", mode_props) +
+                 encode_bytes(30, encode_int(1, 0)))
+    version = encode_bytes(1, "v1") + encode_int(2, 1) + encode_int(3, 1) + encode_bytes(4, encode_bytes(1, root))
+    names = encode_bytes(1, "widgets") + encode_bytes(2, "widget") + encode_bytes(4, "Widget") + \
+        encode_bytes(5, "WidgetList")
+    spec = encode_bytes(1, "example.com") + encode_bytes(3, names) + encode_bytes(4, "Namespaced") + \
+        encode_bytes(7, version) + encode_int(10, 0)
+    status = encode_bytes(2, encode_bytes(1, "") + encode_bytes(4, ""))
+    raw = encode_bytes(1, object_meta("widgets.example.com")) + encode_bytes(2, spec) + encode_bytes(3, status)
+    write("crd-jsonschemaprops", encode_envelope("apiextensions.k8s.io/v1", "CustomResourceDefinition", raw), {
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+                 "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+                 "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                     "type": "object", "required": ["spec"], "additionalProperties": False,
+                     "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                                    "size": {"type": "integer", "default": 3, "minimum": 1.0},
+                                    "mode": {"type": "string", "enum": ["a", "b"]}}}}}]},
+        "status": {"acceptedNames": {"plural": "", "kind": ""}}})
+
+    # A RawExtension whose bytes are themselves a k8s protobuf envelope (a nested runtime.Unknown).
+    inner = encode_envelope("v1", "ConfigMap", encode_bytes(1, object_meta("inner")) +
+                            encode_map_entry(2, "k", b"v"))
+    raw = encode_bytes(1, object_meta("nested", "default")) + encode_bytes(2, encode_bytes(1, inner)) + \
+        encode_int(3, 1)
+    write("controllerrevision-nested-protobuf", encode_envelope("apps/v1", "ControllerRevision", raw), {
+        "apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "nested", "namespace": "default"},
+        "data": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "inner"}, "data": {"k": "v"}},
+        "revision": 1})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     helm_release_secret()
     delete_options()
     special_types()
+    crd_and_nested()
 
 
 if __name__ == "__main__":
