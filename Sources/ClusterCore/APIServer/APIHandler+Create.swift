@@ -135,8 +135,11 @@ extension APIHandler {
 
     /// `fieldValidation`: Strict refuses unknown fields (400), Warn reports them in `Warning:` headers.
     func checkFields(_ object: Value, _ rr: ResourceRequest, options: WriteOptions, warnings: inout [String]) throws {
+        if let typeError = SchemaTypeCheck.firstError(in: object, gvk: rr.info.groupVersionKind) {
+            throw StatusError.badRequest("\(rr.info.kind) in version \"\(rr.info.version)\" cannot be handled as a \(rr.info.kind): \(typeError)")
+        }
         guard options.fieldValidation != "Ignore" else { return }
-        let unknown = StrictFields.unknown(in: object, gvk: rr.info.groupVersionKind)
+        let unknown = SchemaValidation.unknownFields(in: object, gvk: rr.info.groupVersionKind)
         guard !unknown.isEmpty else { return }
         let texts = unknown.map { "unknown field \"\($0.hasPrefix(".") ? String($0.dropFirst()) : $0)\"" }
         if options.fieldValidation == "Strict" {
@@ -242,7 +245,3 @@ struct WriteOptions: Sendable {
     }
 }
 
-/// Unknown-field detection for `fieldValidation` (schema-driven once the generated table offers it).
-enum StrictFields {
-    static func unknown(in object: Value, gvk: GroupVersionKind) -> [String] { [] }
-}
