@@ -1,5 +1,5 @@
 # Convenience targets. The README's two commands are scripts/run.sh and scripts/test.sh.
-.PHONY: build test bench bench-repo bench-serve goldens
+.PHONY: build test bench bench-repo bench-serve bench-cluster goldens
 
 build:
 	swift build
@@ -28,3 +28,11 @@ bench-serve:
 goldens:
 	bash scripts/setup.sh --with-oracle
 	.venv/bin/python scripts/goldens.py
+
+# Control plane: start-to-ready, RSS, creates/s, GETs/s, LIST 1000, watch latency; SQLite and etcd
+# next to their raw engines (scripts/cluster-bench/bench.py).
+bench-cluster:
+	bash scripts/setup.sh
+	swift build -c release --product helmctl
+	swift build -c release --product helmctl-store-bench
+	python3 scripts/cluster-bench/bench.py

@@ -143,7 +143,7 @@ extension APIHandler {
         guard !unknown.isEmpty else { return }
         let texts = unknown.map { "unknown field \"\($0.hasPrefix(".") ? String($0.dropFirst()) : $0)\"" }
         if options.fieldValidation == "Strict" {
-            throw StatusError.badRequest("strict decoding error: " + texts.joined(separator: ", "))
+            throw StatusError.badRequest("\(rr.info.kind) in version \"\(rr.info.version)\" cannot be handled as a \(rr.info.kind): strict decoding error: " + texts.joined(separator: ", "))
         }
         warnings += texts
     }
