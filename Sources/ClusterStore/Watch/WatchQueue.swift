@@ -146,8 +146,17 @@ final class WatchQueue: @unchecked Sendable {
         }
     }
 
-    /// The stream the store hands out.
+    /// The stream the store hands out. A consumer that just drops the stream (a `break` out of its
+    /// loop) releases the closure, and with it the token that cancels the watch.
     func makeStream() -> StoreWatch {
-        StoreWatch(unfolding: { try await self.next() })
+        let token = WatchReleaseToken(self)
+        return StoreWatch(unfolding: { try await token.queue.next() })
     }
+}
+
+/// Cancels its queue when the stream that owns it goes away.
+final class WatchReleaseToken: Sendable {
+    let queue: WatchQueue
+    init(_ queue: WatchQueue) { self.queue = queue }
+    deinit { queue.cancel() }
 }
