@@ -12,7 +12,10 @@ public enum LocalCluster {
     public static func openStore(_ settings: ClusterSettings, directory: ClusterDataDirectory) async throws -> any KeyValueStore {
         switch settings.store {
         case "sqlite":
-            return try await SQLiteStore.open(path: directory.database)
+            let store = try await SQLiteStore.open(path: directory.database)
+            // Events carry a one-hour lease; the sweeper deletes what expired.
+            store.startLeaseSweeper()
+            return store
         case "etcd":
             guard !settings.etcdEndpoints.isEmpty else {
                 throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]")
