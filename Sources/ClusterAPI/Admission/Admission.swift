@@ -42,7 +42,10 @@ public enum Admission {
 
     /// Validation as the API server's registry strategies run it (`Validate` on create,
     /// `ValidateUpdate` when `old`, the stored object, is given). Empty means valid. Causes come in
-    /// Kubernetes' order with its exact messages.
+    /// Kubernetes' order with its exact messages (map keys, which Go visits randomly, are sorted).
+    /// Pass the defaulted object, as the server does (Secret `stringData` is folded in by
+    /// defaulting). On a Service update, first copy the stored `clusterIP`/`clusterIPs`/node ports
+    /// into a new object that omits them, as the server's REST layer does.
     public static func validate(_ object: Value, old: Value?, gvk: GroupVersionKind) -> [FieldCause] {
         guard case .map(let o) = object else { return [] }
         guard let rule = KindRules.rule(for: gvk) else { return [] }
