@@ -180,7 +180,9 @@ extension APIHandler {
     func isBuiltIn(_ info: ResourceInfo) -> Bool { ResourceCatalog.builtIn.resource(group: info.group, version: info.version, plural: info.plural) != nil }
 
     func validate(_ object: Value, old: Value?, _ rr: ResourceRequest) throws {
-        let causes = Admission.validate(object, old: old, gvk: rr.info.groupVersionKind)
+        let causes = rr.info.isCustomResource
+            ? Admission.validateObjectMeta(object, old: old, namespaced: rr.info.namespaced)
+            : Admission.validate(object, old: old, gvk: rr.info.groupVersionKind)
         guard !causes.isEmpty else { return }
         throw StatusError.invalid(kind: rr.info.kind, group: rr.group, name: object.name,
                                   causes: causes.map { ($0.reason, $0.message, $0.field) })

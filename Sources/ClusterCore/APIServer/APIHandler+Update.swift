@@ -91,6 +91,25 @@ extension APIHandler {
         return true
     }
 
+    /// An update that leaves out a Service's allocated cluster IP or node ports keeps them (as
+    /// `kubectl replace` and client-side apply expect); changing them is validation's business.
+    static func keepAllocations(_ next: inout Value, from current: Value) {
+        let ip = next["spec"]?["clusterIP"]?.stringValue ?? ""
+        if ip.isEmpty, let old = current["spec"]?["clusterIP"] {
+            next.set(path: ["spec", "clusterIP"], to: old)
+            for f in ["clusterIPs", "ipFamilies", "ipFamilyPolicy"] where next["spec"]?[f] == nil {
+                next.set(path: ["spec", f], to: current["spec"]?[f])
+            }
+        }
+        guard var ports = next["spec"]?["ports"]?.listValue, let oldPorts = current["spec"]?["ports"]?.listValue else { return }
+        for i in ports.indices where ports[i]["nodePort"] == nil {
+            if let match = oldPorts.first(where: { $0["port"] == ports[i]["port"] }), let np = match["nodePort"] {
+                ports[i].setField("nodePort", np)
+            }
+        }
+        next.set(path: ["spec", "ports"], to: .list(ports))
+    }
+
     /// The object to store for an update of `current` to `proposed`; nil when nothing changed.
     func prepareUpdate(current: Value, proposed: Value, _ rr: ResourceRequest, options: WriteOptions,
                        subresource: String?, recordManager: Bool) throws -> Value?
@@ -116,6 +135,7 @@ extension APIHandler {
             if hasStatus { next.setField("status", current["status"]) }
             if rr.plural == "namespaces" { next.set(path: ["spec"], to: current["spec"]) }
         }
+        if rr.plural == "services" && rr.group.isEmpty && subresource == nil { Self.keepAllocations(&next, from: current) }
         // Server-owned metadata always comes from the stored object.
         for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "name", "namespace"] {
             next.setMeta(f, current.meta(f))
