@@ -140,7 +140,9 @@ extension APIHandler {
         guard !unknown.isEmpty else { return }
         let texts = unknown.map { "unknown field \"\($0.hasPrefix(".") ? String($0.dropFirst()) : $0)\"" }
         if options.fieldValidation == "Strict" {
-            throw StatusError.badRequest("strict decoding error: " + texts.joined(separator: ", "))
+            let gvk = rr.info.groupVersionKind
+            throw StatusError.badRequest("\(gvk.kind) in version \"\(gvk.version)\" cannot be handled as a \(gvk.kind): "
+                + "strict decoding error: " + texts.joined(separator: ", "))
         }
         warnings += texts
     }
@@ -242,7 +244,3 @@ struct WriteOptions: Sendable {
     }
 }
 
-/// Unknown-field detection for `fieldValidation` (schema-driven once the generated table offers it).
-enum StrictFields {
-    static func unknown(in object: Value, gvk: GroupVersionKind) -> [String] { [] }
-}
