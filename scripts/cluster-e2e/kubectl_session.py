@@ -205,6 +205,7 @@ class Session:
     def run_all(self):
         self.create_deployment()
         self.apply_and_reapply()
+        self.strict_validation()
         self.get_formats()
         self.get_watch()
         self.describe()
@@ -245,6 +246,19 @@ class Session:
         self.expect("kubectl.kubernetes.io/last-applied-configuration" in d["metadata"].get("annotations", {}),
                     "deployment carries the last-applied annotation")
         ok("re-applied values read back")
+
+    def strict_validation(self):
+        # kubectl sends fieldValidation=Strict: undeclared fields are refused with the field's path.
+        bad = APP_V1.split("---")[1].replace("        image: nginx:1.27", "        image: nginx:1.27\n        imagePullPolicyy: Always")
+        bad = bad.replace("name: app\n", "name: typo\n", 1)
+        path = self.write("typo.yaml", bad)
+        self.must_fail("apply", "-f", path, stderr_contains=[
+            'strict decoding error: unknown field "spec.template.spec.containers[0].imagePullPolicyy"'],
+            what="apply with an undeclared field fails (fieldValidation=Strict)")
+        self.gone("deployment", "typo", what="the refused object was not created")
+        self.must("apply", "--validate=false", "-f", path, contains=["deployment.apps/typo created"],
+                  what="apply --validate=false accepts it (fieldValidation=Ignore)")
+        self.must("delete", "deployment", "typo")
 
     def get_formats(self):
         r = self.must("get", "deployment", "app", "-o", "wide",
