@@ -10,7 +10,11 @@ enum WorkloadValidation {
 
     /// Selector required, well-formed and non-empty, then the template checked against it
     /// (`ValidatePodTemplateSpecForReplicaSet` and its StatefulSet/DaemonSet twins).
-    static func selectorAndTemplate(_ spec: [String: Value], kindWord: String, restartAlwaysOnly: Bool) -> [FieldCause] {
+    /// `podSpec` false for StatefulSets: Kubernetes checks only the template's labels and annotations
+    /// there (its pod spec mounts `volumeClaimTemplates` volumes that `spec.volumes` does not list).
+    static func selectorAndTemplate(_ spec: [String: Value], kindWord: String, restartAlwaysOnly: Bool,
+                                    podSpec validatePodSpec: Bool = true) -> [FieldCause]
+    {
         var causes: [FieldCause] = []
         let sel = V.map(spec["selector"])
         if let sel {
@@ -36,7 +40,14 @@ enum WorkloadValidation {
             causes.append(Cause.invalid("spec.template.metadata.labels", rendered: LabelSelectorCheck.renderLabels(labelsValue),
                                         "`selector` does not match template `labels`"))
         }
-        causes += PodValidation.template(template, path: "spec.template")
+        if validatePodSpec {
+            causes += PodValidation.template(template, path: "spec.template")
+        } else {
+            // ValidatePodTemplateSpecForStatefulSet: these paths lack `.metadata`, as upstream's do.
+            let meta = V.map(template["metadata"]) ?? [:]
+            causes += MetadataValidation.labels(meta["labels"], path: "spec.template.labels")
+            causes += MetadataValidation.annotations(meta["annotations"], path: "spec.template.annotations")
+        }
         let podSpec = V.map(template["spec"]) ?? [:]
         if restartAlwaysOnly, V.str(podSpec, "restartPolicy") != "Always" {
             causes.append(Cause.notSupported("spec.template.spec.restartPolicy", .string(V.str(podSpec, "restartPolicy")), ["Always"]))
@@ -157,7 +168,7 @@ enum WorkloadValidation {
         }
         causes += nonNegative(spec["replicas"], "spec.replicas")
         causes += nonNegative(spec["minReadySeconds"], "spec.minReadySeconds")
-        causes += selectorAndTemplate(spec, kindWord: "statefulset", restartAlwaysOnly: true)
+        causes += selectorAndTemplate(spec, kindWord: "statefulset", restartAlwaysOnly: true, podSpec: false)
         if let oldSpec = old.flatMap({ V.map($0["spec"]) }) {
             var a = spec, b = oldSpec
             for key in ["replicas", "template", "updateStrategy", "minReadySeconds", "ordinals", "persistentVolumeClaimRetentionPolicy"] {
