@@ -146,11 +146,13 @@ enum ResourceDefaults {
         o.setDefaultString("preemptionPolicy", "PreemptLowerPriority")
     }
 
-    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups, empty for service accounts.
+    /// RBAC subjects: `apiGroup` is the RBAC group for users and groups. Service accounts get the empty
+    /// group, which `omitempty` leaves out of the JSON: storing `""` would make every `kubectl apply`
+    /// of a binding report "configured" (the live subjects list differs from the applied one).
     static func roleBinding(_ o: inout [String: Value]) {
         o.withEachMap("subjects") { s in
             switch V.str(s, "kind") {
-            case "ServiceAccount": s.setDefault("apiGroup", "")
+            case "ServiceAccount": if s["apiGroup"] == .string("") { s["apiGroup"] = nil }
             case "User", "Group": s.setDefaultString("apiGroup", "rbac.authorization.k8s.io")
             default: break
             }
