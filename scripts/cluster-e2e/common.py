@@ -7,10 +7,12 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 
@@ -142,6 +144,26 @@ class Cluster:
         if not os.path.exists(self.kubeconfig):
             raise CheckFailed(f"cluster up did not write {self.kubeconfig}\n{r.describe()}")
         ok(f"cluster up ({self.store}) on 127.0.0.1:{self.port}")
+
+    def api(self, method, path, body=None, content_type="application/json"):
+        """One request straight to the API server (CA from pki/ca.crt, the admin bearer token); returns
+        (status, parsed JSON or text). For steps that must not depend on the installed kubectl's version."""
+        ctx = ssl.create_default_context(cafile=os.path.join(self.data_dir, "pki", "ca.crt"))
+        with open(os.path.join(self.data_dir, "pki", "admin.token")) as f:
+            token = f.read().strip()
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"https://127.0.0.1:{self.port}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": content_type,
+                                              "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+                status, text = r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read().decode(errors="replace")
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
 
     def log_tail(self, limit=6000):
         try:

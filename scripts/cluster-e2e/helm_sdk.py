@@ -190,10 +190,10 @@ class HelmSession:
                 status = {"status": {"startTime": now, "completionTime": now, "succeeded": 1, "conditions": [
                     {"type": "SuccessCriteriaMet", "status": "True", "lastTransitionTime": now},
                     {"type": "Complete", "status": "True", "lastTransitionTime": now}]}}
-                r = self.kubectl("patch", "job", "stack-migrate", "-n", ns, "--subresource=status", "--type=merge",
-                                 "-p", json.dumps(status))
-                if r.rc != 0:
-                    self.fail(f"could not mark the hook Job complete\n{r.describe()}")
+                code, answer = self.cluster.api("PATCH", f"/apis/batch/v1/namespaces/{ns}/jobs/stack-migrate/status",
+                                                status, content_type="application/merge-patch+json")
+                if code != 200:
+                    self.fail(f"could not mark the hook Job complete: HTTP {code}\n{answer}")
                 ok("pre-install hook Job created; marked Complete via the status subresource")
             worker.join(timeout=150)
             if worker.is_alive():

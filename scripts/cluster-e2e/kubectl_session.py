@@ -203,6 +203,10 @@ class Session:
     # --- the session ---------------------------------------------------------------------------
 
     def run_all(self):
+        v = self.must("version", "-o", "json").json()
+        client = v.get("clientVersion", {}).get("gitVersion")
+        self.expect_equal(v.get("serverVersion", {}).get("minor"), "32", "kubectl version: server minor")
+        ok(f"kubectl {client} talks to the cluster (server {v['serverVersion'].get('gitVersion')})")
         self.create_deployment()
         self.apply_and_reapply()
         self.strict_validation()
