@@ -211,6 +211,7 @@ class Session:
         self.apply_and_reapply()
         self.strict_validation()
         self.many_kinds()
+        self.list_document()
         self.get_formats()
         self.get_watch()
         self.describe()
@@ -291,6 +292,16 @@ class Session:
         ok("re-applying the same manifests reports them unchanged")
         self.must("diff", "-f", path, what="diff of the applied manifests is empty")
         self.must("delete", "-f", path, "--wait=false")
+
+    def list_document(self):
+        # kubectl validates the items of a `kind: List` file against OpenAPI v2.
+        path = self.write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n"
+                          "- {apiVersion: v1, kind: ConfigMap, metadata: {name: listed-1}, data: {a: b}}\n"
+                          "- {apiVersion: v1, kind: ConfigMap, metadata: {name: listed-2}}\n")
+        self.must("apply", "-f", path, contains=["configmap/listed-1 created", "configmap/listed-2 created"],
+                  what="apply -f of a kind: List document")
+        self.must("apply", "-f", path, contains=["configmap/listed-1 unchanged", "configmap/listed-2 unchanged"])
+        self.must("delete", "-f", path, contains=['configmap "listed-1" deleted'], what="re-apply and delete of the List")
 
     def get_formats(self):
         r = self.must("get", "deployment", "app", "-o", "wide",
