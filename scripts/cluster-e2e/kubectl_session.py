@@ -111,6 +111,9 @@ spec:
                 type: integer
               color:
                 type: string
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.size, statusReplicasPath: .status.size}
     additionalPrinterColumns:
     - name: Size
       type: integer
@@ -508,6 +511,12 @@ class Session:
         self.must("apply", "-f", path, contains=["widget.e2e.example.com/big-one configured"])
         self.expect_equal(self.get_json("wd", "big-one")["spec"]["size"], 43, "re-applied custom resource")
         ok("re-apply a custom resource")
+        self.must("scale", "widget", "big-one", "--replicas=7", contains=["widget.e2e.example.com/big-one scaled"])
+        spec = self.get_json("wd", "big-one")["spec"]
+        self.expect_equal((spec.get("size"), "replicas" in spec), (7, False), "scale writes the CRD's specReplicasPath")
+        self.must("patch", "widget", "big-one", "--subresource=status", "--type=merge", "-p", '{"status":{"size":7}}')
+        self.expect_equal(self.get_json("wd", "big-one").get("status"), {"size": 7}, "status subresource")
+        ok("scale and status subresources of a custom resource")
 
         # wait --for=delete while a delete runs in the background; a finalizer holds the object until
         # the wait is certainly watching, then removing it must end the wait.
