@@ -479,6 +479,18 @@ class Session:
         self.expect("other" in managers, f"managedFields names the manager 'other': {list(managers)}")
         self.expect("f:owner" in str(managers["other"].get("fieldsV1", {})), f"'other' owns data.owner: {managers}")
         ok("managedFields record the new owner")
+        # Client-side apply, then server-side apply of a file without one key: kubectl first hands the
+        # client-side manager's fields to `kubectl` (a JSON patch of managedFields), so the key goes.
+        both = self.write("mig.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: migrated}\n"
+                          "data: {a: '1', b: '2'}\n")
+        self.must("apply", "-f", both, contains=["configmap/migrated created"])
+        one = self.write("mig1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: migrated}\ndata: {a: '1'}\n")
+        self.must("apply", "--server-side", "-f", one, contains=["configmap/migrated serverside-applied"])
+        cm = self.get_json("configmap", "migrated", "--show-managed-fields")
+        self.expect_equal(cm.get("data"), {"a": "1"}, "data after client-side to server-side apply migration")
+        managers = sorted(f"{m.get('manager')}/{m.get('operation')}" for m in cm["metadata"].get("managedFields", []))
+        self.expect_equal(managers, ["kubectl-last-applied/Apply", "kubectl/Apply"], "managers after migration")
+        ok("client-side to server-side apply migration (managedFields upgrade, removed key pruned)")
 
     def diff(self):
         path = self.write("diff.yaml", DIFF_V1)
