@@ -19,50 +19,18 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import CheckFailed, Cluster, main_wrapper, ok, run  # noqa: E402
 
-APP_V1 = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app-config
-data:
-  greeting: hello
-  mode: edit-me
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-  labels:
-    app: app
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: app
-  template:
-    metadata:
-      labels:
-        app: app
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: app
-spec:
-  selector:
-    app: app
-  ports:
-  - port: 80
-    targetPort: 80
-"""
+MANIFESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "manifests")
 
-# Two objects changed (ConfigMap greeting, Deployment replicas); the Service is identical.
+
+def manifest(name):
+    with open(os.path.join(MANIFESTS, name)) as f:
+        return f.read()
+
+
+# ConfigMap + Deployment + Service; v2 changes two objects (greeting, replicas), the Service is identical.
+APP_V1 = manifest("app.yaml")
+CRD = manifest("widget-crd.yaml")
+WIDGET = manifest("widget.yaml")
 APP_V2 = APP_V1.replace("greeting: hello", "greeting: bonjour").replace("replicas: 1", "replicas: 2")
 
 SSA_V1 = """\
@@ -82,57 +50,6 @@ metadata:
 data:
   key: before
 """
-
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.e2e.example.com
-spec:
-  group: e2e.example.com
-  scope: Namespaced
-  names:
-    plural: widgets
-    singular: widget
-    kind: Widget
-    shortNames: [wd]
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size:
-                type: integer
-              color:
-                type: string
-    subresources:
-      status: {}
-      scale: {specReplicasPath: .spec.size, statusReplicasPath: .status.size}
-    additionalPrinterColumns:
-    - name: Size
-      type: integer
-      jsonPath: .spec.size
-    - name: Color
-      type: string
-      jsonPath: .spec.color
-"""
-
-WIDGET = """\
-apiVersion: e2e.example.com/v1
-kind: Widget
-metadata:
-  name: big-one
-spec:
-  size: 42
-  color: teal
-"""
-
 
 class Session:
     """kubectl against one cluster, with checks."""
@@ -270,7 +187,7 @@ class Session:
         self.must("delete", "deployment", "typo")
 
     def many_kinds(self):
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "manifests", "many-kinds.yaml")
+        path = os.path.join(MANIFESTS, "many-kinds.yaml")
         with open(path) as f:
             count = sum(1 for line in f if line.startswith("kind:"))
         r = self.must("apply", "--dry-run=server", "-f", path)
