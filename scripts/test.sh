@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: set up (apt packages, the Helm oracle venv), check that the committed goldens are still
-# exactly what the real Helm v4.2.3 produces, then run the Swift test suites.
+# exactly what the real Helm v4.2.3 produces, drive the bundled cluster with the real kubectl and Helm SDK,
+# then run the Swift test suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-oracle
@@ -11,6 +12,11 @@ echo "== goldens: checking committed Helm outputs against the real Helm (helm-py
 .venv/bin/python scripts/schema-goldens.py --check
 echo "== swift test"
 swift build --build-tests
+echo "== cluster e2e: real kubectl and the real Helm SDK against helmctl cluster (sqlite, then etcd)"
+swift build --product helmctl
+.venv/bin/python scripts/cluster-e2e/kubectl_session.py --helmctl .build/debug/helmctl --store sqlite
+.venv/bin/python scripts/cluster-e2e/kubectl_session.py --helmctl .build/debug/helmctl --store etcd
+.venv/bin/python scripts/cluster-e2e/helm_sdk.py --helmctl .build/debug/helmctl
 echo "== interop: Helm and helmctl load each other's archives; show and repo index agree"
 .venv/bin/python scripts/archive-oracle/compare.py
 swift test --skip-build

@@ -48,8 +48,13 @@ extension APIHandler {
             object.setMeta("name", .string(NameGenerator.generate(prefix: prefix)))
         }
         object = try await kindSpecificCreate(object, rr)
-        object = Admission.applyDefaults(object, gvk: rr.info.groupVersionKind)
-        try validate(object, old: nil, rr)
+        do {
+            object = Admission.applyDefaults(object, gvk: rr.info.groupVersionKind)
+            try validate(object, old: nil, rr)
+        } catch {
+            await releaseAllocations(object, rr)
+            throw error
+        }
         if let appliedFields {
             object.setMeta("managedFields", appliedFields.listValue?.isEmpty == true ? Value?.none : appliedFields)
             return
@@ -59,8 +64,26 @@ extension APIHandler {
                                               schema: schema(rr), schemas: BuiltinSchemas.all)
     }
 
-    /// Stores a prepared new object (retrying `generateName` collisions); dry runs stop short.
+    /// Stores a prepared new object (retrying `generateName` collisions); dry runs stop short. What
+    /// admission allocated for an object that is not stored (a dry run, a failed create) is released,
+    /// so a `--dry-run=server` or a refused create never keeps a Service's cluster IP or node port.
     func store(_ object: Value, _ rr: ResourceRequest, options: WriteOptions) async throws -> Value {
+        do {
+            let stored = try await storeOnce(object, rr, options: options)
+            if options.dryRun { await releaseAllocations(object, rr) }
+            return stored
+        } catch {
+            await releaseAllocations(object, rr)
+            throw error
+        }
+    }
+
+    /// Gives back the cluster IP and node ports a Service object holds.
+    func releaseAllocations(_ object: Value, _ rr: ResourceRequest) async {
+        if rr.plural == "services" && rr.group.isEmpty { await allocator.release(object) }
+    }
+
+    private func storeOnce(_ object: Value, _ rr: ResourceRequest, options: WriteOptions) async throws -> Value {
         var object = object
         if options.dryRun { return object }
         for attempt in 0..<8 {
@@ -143,7 +166,9 @@ extension APIHandler {
         guard !unknown.isEmpty else { return }
         let texts = unknown.map { "unknown field \"\($0.hasPrefix(".") ? String($0.dropFirst()) : $0)\"" }
         if options.fieldValidation == "Strict" {
-            throw StatusError.badRequest("\(rr.info.kind) in version \"\(rr.info.version)\" cannot be handled as a \(rr.info.kind): strict decoding error: " + texts.joined(separator: ", "))
+            let gvk = rr.info.groupVersionKind
+            throw StatusError.badRequest("\(gvk.kind) in version \"\(gvk.version)\" cannot be handled as a \(gvk.kind): "
+                + "strict decoding error: " + texts.joined(separator: ", "))
         }
         warnings += texts
     }

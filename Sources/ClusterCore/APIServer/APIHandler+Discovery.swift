@@ -36,8 +36,25 @@ extension APIHandler {
                   let doc = OpenAPIStub.document(catalog, group: gv.group, version: gv.version)
             else { throw StatusError.notFoundPath(r.path) }
             return .json(.ok, JSON.encode(doc, escapeHTML: false))
+        case .openAPIV2:
+            return .full(status: .ok, contentType: Self.openAPIV2ContentType, body: Self.openAPIV2Document, headers: [])
         case .resource, .notFound:
             throw StatusError.notFoundPath(r.path)
         }
     }
+}
+
+extension APIHandler {
+    /// What kube-openapi answers (the requested `…v2@v1.0+protobuf` is not a valid media type for Go's parser).
+    static let openAPIV2ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+    /// An OpenAPI v2 document with no paths and no definitions, protobuf-encoded (gnostic `Document`:
+    /// 1 swagger, 2 info {1 title, 2 version}). kubectl validates a `kind: List` file against v2 (v3 has
+    /// no List schema) and fails on a 404; with no definitions it skips schema checks for the items, as
+    /// the server still validates them strictly.
+    static let openAPIV2Document: [UInt8] = {
+        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] { [number << 3 | 2, UInt8(bytes.count)] + bytes }
+        let info = field(1, Array("Kubernetes".utf8)) + field(2, Array("v1.32.0".utf8))
+        return field(1, Array("2.0".utf8)) + field(2, info)
+    }()
 }

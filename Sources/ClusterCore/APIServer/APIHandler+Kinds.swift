@@ -59,6 +59,10 @@ extension APIHandler {
                 let port = try await allocator.claimPort(ports[i]["nodePort"]?.intValue)
                 ports[i].setField("nodePort", .int(port))
             } catch {
+                // Give back what this object claimed so far (its IP, the ports before this one).
+                var claimed = o
+                claimed.set(path: ["spec", "ports"], to: .list(Array(ports[..<i])))
+                await allocator.release(claimed)
                 switch error {
                 case .portInUse(let p): throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(p): provided port is already allocated")
                 case .portOutOfRange(let p): throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(p): provided port is not in the valid range. The range of valid ports is 30000-32767")

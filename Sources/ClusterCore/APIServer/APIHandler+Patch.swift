@@ -43,7 +43,9 @@ extension APIHandler {
         }
         let pinned = patchDoc["metadata"]?["resourceVersion"]?.stringValue
         let schema = self.schema(rr)
+        var warnings: [String] = []
         let result = try await readModifyWrite(rr, options: options, pinnedVersion: pinned, subresource: subresource) { current in
+            warnings = []
             var patched: Value
             do {
                 switch kind {
@@ -63,9 +65,11 @@ extension APIHandler {
             if patched.name != (rr.name ?? "") {
                 throw StatusError.badRequest("the patch changes the object's name; metadata.name is immutable")
             }
+            // The patched object is what Kubernetes decodes strictly (subresources have their own kinds).
+            if subresource == nil { try checkFields(patched, rr, options: options, warnings: &warnings) }
             return patched
         }
-        return .json(.ok, JSON.encode(result, escapeHTML: false))
+        return .json(.ok, JSON.encode(result, escapeHTML: false), headers: warningHeaders(warnings))
     }
 
     enum PatchKind { case json, merge, strategic }

@@ -24,7 +24,7 @@ extension APIHandler {
             catalogSnapshot.resource(group: g, version: v, plural: plural)?.namespaced
         }
         switch route {
-        case .apiVersions, .apiGroups, .group, .groupVersion, .openAPIIndex, .openAPIDocument:
+        case .apiVersions, .apiGroups, .group, .groupVersion, .openAPIIndex, .openAPIDocument, .openAPIV2:
             guard r.method == .GET || r.method == .HEAD else { throw StatusError.methodNotAllowed("\(r.method) is not allowed on \(r.path)") }
             return try discovery(route, request: r, catalog: catalogSnapshot)
         case .notFound:

@@ -25,7 +25,8 @@ extension APIHandler {
             return try await patch(rr, subresource: "status")
         case ("scale", .GET):
             try checkParams(r, allowed: ["resourceVersion"])
-            return .json(.ok, JSON.encode(scale(of: try await current(rr)), escapeHTML: false))
+            let paths = try await scalePaths(rr)
+            return .json(.ok, JSON.encode(scale(of: try await current(rr), paths: paths), escapeHTML: false))
         case ("scale", .PUT), ("scale", .PATCH):
             return try await writeScale(rr)
         case ("binding", .POST):
@@ -41,16 +42,53 @@ extension APIHandler {
         }
     }
 
-    /// The autoscaling/v1 Scale view of a Deployment, ReplicaSet or StatefulSet.
-    func scale(of object: Value) -> Value {
+    /// Where a kind keeps what its Scale shows: `spec.replicas`/`status.replicas`/`spec.selector` for the
+    /// built-in kinds; a custom resource's CRD names its own paths (`subresources.scale.specReplicasPath`,
+    /// `statusReplicasPath`, `labelSelectorPath`, the last a string field holding a serialized selector).
+    struct ScalePaths: Sendable {
+        var spec = ["spec", "replicas"]
+        var status = ["status", "replicas"]
+        /// nil: the selector object at `spec.selector` (built-in kinds).
+        var selectorString: [String]?
+        var custom = false
+    }
+
+    func scalePaths(_ rr: ResourceRequest) async throws -> ScalePaths {
+        guard rr.info.isCustomResource else { return ScalePaths() }
+        let key = ObjectKeys.key(group: "apiextensions.k8s.io", plural: "customresourcedefinitions", namespace: nil,
+                                 name: "\(rr.plural).\(rr.group)")
+        guard let kv = try await store.get(key), let crd = ObjectCodec.decode(kv) else {
+            throw StatusError.notFound(rr.plural, group: rr.group, name: rr.name ?? "")
+        }
+        let version = (crd["spec"]?["versions"]?.listValue ?? []).first { $0["name"]?.stringValue == rr.info.version }
+        guard let scale = version?["subresources"]?["scale"], scale.mapValue != nil else {
+            throw StatusError.notFoundPath(rr.request.path)
+        }
+        func path(_ field: String) -> [String]? {
+            guard let text = scale[field]?.stringValue, !text.isEmpty else { return nil }
+            return text.split(separator: ".").map(String.init)
+        }
+        return ScalePaths(spec: path("specReplicasPath") ?? ["spec", "replicas"],
+                          status: path("statusReplicasPath") ?? ["status", "replicas"],
+                          selectorString: path("labelSelectorPath") ?? [], custom: true)
+    }
+
+    /// The autoscaling/v1 Scale view of a Deployment, ReplicaSet, StatefulSet or scalable custom resource.
+    func scale(of object: Value, paths: ScalePaths = ScalePaths()) -> Value {
         var selector = ""
-        if let sel = object["spec"]?["selector"], let parsed = try? LabelSelector(object: sel) { selector = parsed.description }
+        if let stringPath = paths.selectorString {
+            if !stringPath.isEmpty { selector = object.lookup(stringPath)?.stringValue ?? "" }
+        } else if let sel = object["spec"]?["selector"], let parsed = try? LabelSelector(object: sel) {
+            selector = parsed.description
+        }
         var meta: [String: Value] = [:]
         for f in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] { meta[f] = object.meta(f) }
+        // Custom resources without a replicas value scale from 0, built-in kinds default to 1.
+        let specReplicas = object.lookup(paths.spec)?.intValue ?? (paths.custom ? 0 : 1)
         return .map([
             "kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": .map(meta),
-            "spec": .map(["replicas": .int(object["spec"]?["replicas"]?.intValue ?? 1)]),
-            "status": .map(["replicas": .int(object["status"]?["replicas"]?.intValue ?? 0), "selector": .string(selector)]),
+            "spec": .map(["replicas": .int(specReplicas)]),
+            "status": .map(["replicas": .int(object.lookup(paths.status)?.intValue ?? 0), "selector": .string(selector)]),
         ])
     }
 
@@ -65,8 +103,9 @@ extension APIHandler {
             throw StatusError.unsupportedMediaType(type)
         }
         let pinned = body["metadata"]?["resourceVersion"]?.stringValue
+        let paths = try await scalePaths(rr)
         let result = try await readModifyWrite(rr, options: options, pinnedVersion: pinned, subresource: "scale") { current in
-            var s = self.scale(of: current)
+            var s = self.scale(of: current, paths: paths)
             if isPatch {
                 do {
                     s = type == "application/json-patch+json" ? try JSONPatch.apply(body, to: s) : MergePatch.apply(body, to: s)
@@ -81,10 +120,10 @@ extension APIHandler {
                     "FieldValueInvalid", "Invalid value: must be greater than or equal to 0", "spec.replicas")])
             }
             var next = current
-            next.set(path: ["spec", "replicas"], to: .int(replicas))
+            next.set(path: ArraySlice(paths.spec), to: .int(replicas))
             return next
         }
-        return .json(.ok, JSON.encode(scale(of: result), escapeHTML: false))
+        return .json(.ok, JSON.encode(scale(of: result, paths: paths), escapeHTML: false))
     }
 
     /// The scheduler's binding: sets `spec.nodeName` once.

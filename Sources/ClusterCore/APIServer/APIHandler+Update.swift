@@ -166,12 +166,26 @@ extension APIHandler {
                                                 subresource: subresource, time: Timestamps.rfc3339(clock.now()),
                                                 schema: schema(rr), schemas: BuiltinSchemas.all)
         }
+        // A write that changes only managedFields counts (kubectl's client-side → server-side apply
+        // upgrade is a JSON patch of /metadata/managedFields); their timestamps alone do not.
         var a = next
         var b = current
-        a.setMeta("managedFields", nil)
-        b.setMeta("managedFields", nil)
+        a.setMeta("managedFields", Self.withoutTimes(next.meta("managedFields")))
+        b.setMeta("managedFields", Self.withoutTimes(current.meta("managedFields")))
         b.setMeta("resourceVersion", nil)
         // `Value` is ExpressibleByNilLiteral: spell the optional out, or `nil` becomes `.null`.
         return a == b ? Value?.none : next
+    }
+}
+
+extension APIHandler {
+    /// managedFields entries without their `time`, for telling real changes from re-stamped ones.
+    static func withoutTimes(_ fields: Value?) -> Value? {
+        guard case .list(let entries)? = fields else { return fields }
+        return .list(entries.map { entry in
+            guard case .map(var m) = entry else { return entry }
+            m["time"] = nil
+            return .map(m)
+        })
     }
 }

@@ -8,6 +8,7 @@ enum Route: Sendable {
     case groupVersion(String, String) // /api/v1, /apis/<g>/<v>
     case openAPIIndex                 // /openapi/v3
     case openAPIDocument(String)      // /openapi/v3/<api/v1 | apis/g/v>
+    case openAPIV2                    // /openapi/v2
     case resource(ResourceTarget)
     case notFound
 }
@@ -41,6 +42,7 @@ extension Route {
             if segs.count == 3 { return .groupVersion(segs[1], segs[2]) }
             return resource(group: segs[1], version: segs[2], rest: Array(segs[3...]), isNamespaced: isNamespaced)
         case "openapi":
+            if segs.count == 2, segs[1] == "v2" { return .openAPIV2 }
             guard segs.count >= 2, segs[1] == "v3" else { return .notFound }
             if segs.count == 2 { return .openAPIIndex }
             return .openAPIDocument(segs[2...].joined(separator: "/"))
