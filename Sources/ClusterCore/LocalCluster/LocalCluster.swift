@@ -20,7 +20,8 @@ public enum LocalCluster {
             guard !settings.etcdEndpoints.isEmpty else {
                 throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]")
             }
-            return try EtcdStore(endpoints: settings.etcdEndpoints)
+            // More request threads than cores: each waits on a network round trip to etcd.
+            return try EtcdStore(endpoints: settings.etcdEndpoints, options: .init(requestThreads: 16))
         case "memory":
             return MemoryStore()
         default:
