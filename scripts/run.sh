@@ -14,7 +14,7 @@ echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443"
 export KUBECONFIG="$DATA/kubeconfig"
 echo "+ helmctl template demo charts/webapp | kubectl apply -f -"
 .build/release/helmctl template demo charts/webapp | kubectl apply -f -
-echo "+ kubectl get all,configmaps,serviceaccounts -o wide"
+echo "+ kubectl get all,serviceaccounts -o wide"
 kubectl get all,serviceaccounts -o wide
 echo
 echo "The cluster keeps running; stop it with: .build/release/helmctl cluster down --data-dir $DATA"
