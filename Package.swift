@@ -55,6 +55,7 @@ let package = Package(
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                 ],
+                exclude: ["README.md"],
                 swiftSettings: strict),
         .target(name: "ClusterAPI", dependencies: ["StructuredData"], swiftSettings: strict),
         .target(name: "ClusterCore",
