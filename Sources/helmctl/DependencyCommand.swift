@@ -35,8 +35,18 @@ struct DependencyFlags: ParsableArguments {
         if args.count > 1 { throw CobraArgs.atMost(1, "dependency \(name)", use: "dependency \(name) CHART") }
         if verify { throw ChartEngineError(.usage, "--verify is not supported yet by helmctl") }
         let path = args.first.map { GoPathClean.clean($0) } ?? "."
-        return DependencyManager(chartPath: path, paths: GlobalPaths.current(), skipUpdate: skipRefresh,
-                                 out: ErrorReporting.writeStdout)
+        var manager = DependencyManager(chartPath: path, paths: GlobalPaths.current(), skipUpdate: skipRefresh,
+                                        out: ErrorReporting.writeStdout)
+        manager.registry.plainHTTP = plainHTTP
+        var http = HTTPOptions()
+        http.username = username
+        http.password = password
+        http.certFile = tls.certFile
+        http.keyFile = tls.keyFile
+        http.caFile = tls.caFile
+        http.insecureSkipTLSVerify = tls.insecureSkipTLSVerify
+        manager.registry.http = http
+        return manager
     }
 }
 

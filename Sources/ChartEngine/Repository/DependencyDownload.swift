@@ -54,6 +54,19 @@ extension DependencyManager {
                 }
                 continue
             }
+            if dep.repository.hasPrefix("oci://") {
+                let ref = DependencyManager.RegistryAccess.reference(dep.repository, dep.name)
+                out("Downloading \(dep.name) from repo \(dep.repository)\n")
+                do {
+                    let pulled = try OCIActions.fetch(ref, version: dep.version, plainHTTP: registry.plainHTTP, http: registry.http,
+                                                      config: registry.config)
+                    try AtomicFile.write(joinPath(tmp, "\(dep.name)-\(dep.version).tgz"), pulled.chart)
+                } catch {
+                    saveError = ChartEngineError(error.code, "could not download \(ref): \(error.message)")
+                    break
+                }
+                continue
+            }
             let found: (url: String, digest: String, options: HTTPOptions)
             do {
                 found = try findChartURL(dep, repos)

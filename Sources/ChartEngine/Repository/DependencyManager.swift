@@ -10,6 +10,21 @@ public struct DependencyManager {
     public var out: (String) -> Void
     /// Time for `Chart.lock`'s `generated` (Go's `time.Now()`, RFC 3339 with nanoseconds).
     public var clock: () -> String = RepoTime.now
+    /// How `oci://` dependencies are reached: `--plain-http`, TLS and credentials, the registry config.
+    public var registry = RegistryAccess()
+
+    /// Registry settings for `oci://` dependencies.
+    public struct RegistryAccess: Sendable {
+        public var plainHTTP = false
+        public var http = HTTPOptions()
+        public var config = RegistryConfig.fromEnvironment()
+        public init() {}
+
+        /// `oci://HOST/PATH` + `name` → the chart's repository reference, as Helm joins them.
+        static func reference(_ repository: String, _ name: String) -> String {
+            repository.hasSuffix("/") ? repository + name : repository + "/" + name
+        }
+    }
 
     public init(chartPath: String, paths: HelmPaths, skipUpdate: Bool = false, out: @escaping (String) -> Void) {
         self.chartPath = chartPath
@@ -219,7 +234,19 @@ public struct DependencyManager {
                 continue
             }
             if d.repository.hasPrefix("oci://") {
-                throw ChartEngineError(.dependency, "OCI dependencies are not supported yet by helmctl: \(d.repository)")
+                // Helm lists the repository's tags and locks the highest one the constraint allows.
+                let ref = RegistryAccess.reference(d.repository, d.name)
+                var r = try OCIReference(ref)
+                var client = try OCIActions.client(host: r.host, plainHTTP: registry.plainHTTP, http: registry.http,
+                                                   config: registry.config)
+                r.tag = ""
+                do {
+                    let tag = try client.resolveTag(r, version: d.version)
+                    locked.append(Locked(name: d.name, repository: d.repository, version: String(tag.map { $0 == "_" ? "+" : $0 })))
+                } catch where error.code == .chartNotFound {
+                    missing.append(missingText)
+                }
+                continue
             }
             let index: RepoIndex
             do {
