@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChartEngine
 import ClusterCore
+import KubeClient
 
 #if canImport(Glibc)
     import Glibc
@@ -22,6 +23,8 @@ enum ErrorReporting {
             fail(e.message)
         } catch let e as ClusterError {
             fail(e.description)
+        } catch let e as KubeError {
+            fail(e.message)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {

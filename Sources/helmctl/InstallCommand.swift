@@ -1,0 +1,115 @@
+import ArgumentParser
+import ChartEngine
+import StructuredData
+
+/// `helmctl install [NAME] CHART`: install a chart as a release on the cluster.
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "install a chart")
+
+    @Argument(help: "[NAME] CHART")
+    var arguments: [String] = []
+
+    @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var valueFlags: ValuesFlags
+    @OptionGroup var chartFlags: ChartPathFlags
+    @OptionGroup var common: ReleaseWriteFlags
+
+    @Flag(name: [.customShort("g"), .customLong("generate-name")], help: "generate the name (and omit the NAME parameter)")
+    var generateName = false
+
+    @Flag(name: .customLong("create-namespace"), help: "create the release namespace if not present")
+    var createNamespace = false
+
+    @Flag(name: .customLong("replace"), help: "reuse the given name, only if that name is a deleted release")
+    var replace = false
+
+    func run() throws {
+        let (name, chartRef) = try nameAndChart()
+        try chartFlags.checkUnsupported()
+        let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
+        let values = try valueFlags.valueOptions.merged()
+        let chart = try ChartReference.load(location)
+        let (ctx0, ns) = try cluster.context()
+        var ctx = ctx0
+        ctx.timeoutSeconds = try parseDuration(common.timeout)
+        var o = InstallOptions(releaseName: name, namespace: ns)
+        o.createNamespace = createNamespace
+        o.dryRun = try common.dryRunMode()
+        o.description = common.description
+        o.labels = try parseLabels(common.labels)
+        o.skipCRDs = common.skipCRDs
+        o.noHooks = common.noHooks
+        o.skipSchemaValidation = common.skipSchemaValidation
+        o.replace = replace
+        let r: Release
+        do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
+            throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
+        }
+        ErrorReporting.writeStdout(common.render(r))
+    }
+
+    /// Helm's `nameAndChart` for install: `NAME CHART`, or `CHART` with `--generate-name`.
+    func nameAndChart() throws -> (String, String) {
+        if arguments.count == 2 {
+            if generateName { throw ChartEngineError(.usage, "cannot set --generate-name and also specify a name") }
+            return (arguments[0], arguments[1])
+        }
+        if arguments.count == 1 && generateName {
+            var base = String(arguments[0].split(separator: "/").last ?? "")
+            if base == "." || base.isEmpty { base = "chart" }
+            if let dot = base.firstIndex(of: ".") { base = String(base[..<dot]) }
+            return ("\(base)-\(ReleaseTime.unixNow())", arguments[0])
+        }
+        if arguments.count == 1 { throw ChartEngineError(.usage, "must either provide a name or specify --generate-name") }
+        throw ChartEngineError(.usage, "\"helmctl install\" requires at least 1 argument\n\nUsage:  helmctl install [NAME] [CHART] [flags]")
+    }
+}
+
+/// Flags shared by install and upgrade.
+struct ReleaseWriteFlags: ParsableArguments {
+    @Option(name: .customLong("dry-run"), help: "simulate an install: none, client or server")
+    var dryRun: String?
+
+    @Option(name: .customLong("description"), help: "add a custom description")
+    var description = ""
+
+    @Option(name: [.customShort("l"), .customLong("labels")], help: "labels added to release metadata")
+    var labels: [String] = []
+
+    @Flag(name: .customLong("skip-crds"), help: "if set, no CRDs will be installed")
+    var skipCRDs = false
+
+    @Flag(name: .customLong("no-hooks"), help: "prevent hooks from running")
+    var noHooks = false
+
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
+    @Option(name: .customLong("timeout"), help: "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
+    var timeout = "5m0s"
+
+    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    var output: ReleaseOutput = .table
+
+    /// `--dry-run` alone means `client`; `true`/`false` are Helm's deprecated spellings.
+    func dryRunMode() throws -> String {
+        guard let d = dryRun else { return "none" }
+        switch d {
+        case "", "client", "true": return "client"
+        case "server": return "server"
+        case "none", "false": return "none"
+        default: throw ChartEngineError(.usage, "invalid dry-run value (\(d)). Must be \"none\", \"server\", or \"client\"")
+        }
+    }
+
+    /// Status text (plus HOOKS/MANIFEST on dry runs) or the release as JSON/YAML.
+    func render(_ r: Release) -> String {
+        if output != .table { return ReleasePrinter.encoded(r.json, output) }
+        var s = ReleasePrinter.status(r)
+        if (try? dryRunMode()) ?? "none" != "none" {
+            s += "HOOKS:\n" + r.hooks.map { "---\n# Source: \($0.path)\n\($0.manifest)\n" }.joined()
+            s += "MANIFEST:\n" + r.manifest
+        }
+        return s
+    }
+}
