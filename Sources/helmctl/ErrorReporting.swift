@@ -16,7 +16,7 @@ import KubeClient
 enum ErrorReporting {
     static func run(_ root: HelmCtl.Type) -> Never {
         do {
-            var command = try root.parseAsRoot()
+            var command = try root.parseAsRoot(GlobalFlagOrder.reordered(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             exit(0)
         } catch let e as ChartEngineError {

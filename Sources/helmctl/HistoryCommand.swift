@@ -28,7 +28,7 @@ struct HistoryCommand: ParsableCommand {
                 rows.append([String(r.version), ReleaseTime.ansic(r.info.lastDeployed), r.info.status.rawValue,
                              r.chartLabel, r.appVersion, r.info.description])
             }
-            ErrorReporting.writeStdout(ReleasePrinter.table(rows))
+            ErrorReporting.writeStdout(ReleasePrinter.table(rows, maxColWidth: 60))
         default:
             let items: [Value] = hist.map { r in
                 ["revision": .int(Int64(r.version)), "updated": .string(r.info.lastDeployed),

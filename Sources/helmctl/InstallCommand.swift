@@ -32,6 +32,7 @@ struct InstallCommand: ParsableCommand {
         let (ctx0, ns) = try cluster.context()
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
+        ctx.forceConflicts = common.forceConflicts
         var o = InstallOptions(releaseName: name, namespace: ns)
         o.createNamespace = createNamespace
         o.dryRun = try common.dryRunMode()
@@ -84,6 +85,9 @@ struct ReleaseWriteFlags: ParsableArguments {
 
     @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
     var skipSchemaValidation = false
+
+    @Flag(name: .customLong("force-conflicts"), help: "if set server-side apply will force changes against conflicts")
+    var forceConflicts = false
 
     @Option(name: .customLong("timeout"), help: "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
     var timeout = "5m0s"

@@ -78,7 +78,7 @@ enum ReleasePrinter {
         s += "STATUS: \(r.info.status.rawValue)\n"
         s += "REVISION: \(r.version)\n"
         if showDescription { s += "DESCRIPTION: \(r.info.description)\n" }
-        if !r.hooks.contains(where: { $0.events.contains("test") && !$0.lastRun.isEmpty }) {
+        if !r.hooks.contains(where: { $0.events.contains("test") }) {
             s += "TEST SUITE: None\n"
         }
         if !r.info.notes.isEmpty {
@@ -92,7 +92,12 @@ enum ReleasePrinter {
     }
 
     /// A uitable-style table: every cell padded to its column's width, cells joined by tabs.
-    static func table(_ rows: [[String]]) -> String {
+    static func table(_ rows: [[String]], maxColWidth: Int = 0) -> String {
+        var rows = rows
+        if maxColWidth > 3 {
+            // uitable's truncation: at most maxColWidth characters, the cut marked with "...".
+            rows = rows.map { $0.map { $0.count > maxColWidth ? String($0.prefix(maxColWidth - 3)) + "..." : $0 } }
+        }
         guard let first = rows.first else { return "" }
         var widths = [Int](repeating: 0, count: first.count)
         for row in rows { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }

@@ -19,6 +19,9 @@ struct RollbackCommand: ParsableCommand {
     @Option(name: .customLong("timeout"), help: "time to wait for any individual Kubernetes operation")
     var timeout = "5m0s"
 
+    @Flag(name: .customLong("force-conflicts"), help: "if set server-side apply will force changes against conflicts")
+    var forceConflicts = false
+
     @Option(name: .customLong("history-max"), help: "limit the maximum number of revisions saved per release")
     var historyMax: Int?
 
@@ -38,6 +41,7 @@ struct RollbackCommand: ParsableCommand {
         o.historyMax = historyMax ?? defaultHistoryMax()
         var (ctx, _) = try cluster.context()
         ctx.timeoutSeconds = try parseDuration(timeout)
+        ctx.forceConflicts = forceConflicts
         _ = try RollbackAction.run(ctx, options: o)
         ErrorReporting.writeStdout("Rollback was a success! Happy Helming!\n")
     }

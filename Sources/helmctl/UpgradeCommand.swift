@@ -44,6 +44,7 @@ struct UpgradeCommand: ParsableCommand {
         let (ctx0, ns) = try cluster.context()
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
+        ctx.forceConflicts = common.forceConflicts
         let history = try ctx.store.history(name)
         if install && (history.isEmpty || history.allSatisfy { $0.info.status == .uninstalled }) {
             var o = InstallOptions(releaseName: name, namespace: ns)

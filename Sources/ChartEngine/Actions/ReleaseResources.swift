@@ -22,6 +22,9 @@ public struct ReleaseContext {
     public let store: ReleaseStore
     /// Wait limit for hook Jobs/Pods, in seconds.
     public var timeoutSeconds: Int = 300
+    /// `--force-conflicts`: take over fields other field managers own (Helm's default is false, so an
+    /// upgrade that changes a field last applied by another executable fails with a conflict).
+    public var forceConflicts = false
 
     public init(client: KubeClient, store: ReleaseStore) {
         self.client = client
@@ -93,7 +96,7 @@ public struct ReleaseContext {
                 obj = .map(m)
             }
             do {
-                _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: true)
+                _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: forceConflicts)
             } catch {
                 throw ChartEngineError(.io, "failed to apply \(o.kind) \"\(o.name)\": \(error.message)")
             }
