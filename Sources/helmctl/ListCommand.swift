@@ -50,9 +50,8 @@ struct ListCommand: ParsableCommand {
         if superseded { states.insert(.superseded) }
         if uninstalled { states.insert(.uninstalled) }
         if uninstalling { states.insert(.uninstalling) }
+        // Helm v4 lists every state unless a state flag narrows it (`-a` is kept for v3 scripts).
         var rows = latest.values.filter { states.isEmpty || all || states.contains($0.info.status) }
-        // Helm v4 lists every state except uninstalled unless asked.
-        if states.isEmpty && !all { rows = rows.filter { $0.info.status != .uninstalled && $0.info.status != .uninstalling } }
         rows.sort { $0.name != $1.name ? $0.name < $1.name : $0.namespace < $1.namespace }
         if reverse { rows.reverse() }
         if short && output == .table {
