@@ -240,8 +240,10 @@ def main():
         p = hc("get", "hooks", "hooky", "-n", ns)
         check("# Source: hooky/templates/objs.yaml" in p.stdout and "hooky-post" in p.stdout, "helmctl get hooks")
         p = hc("install", "thief", chart, "-n", ns, ok=False)
-        check(p.returncode == 1 and p.stderr.startswith("Error: INSTALLATION FAILED: ConfigMap \"shared-cm\"")
+        check(p.returncode == 1 and p.stderr.startswith("Error: INSTALLATION FAILED: Unable to continue with install: ConfigMap \"shared-cm\"")
               and 'current value is "hooky"' in p.stderr, f"ownership conflict refused: {p.stderr.strip()}")
+        check(api.get(f"/api/v1/namespaces/{ns}/secrets/sh.helm.release.v1.thief.v1") is None,
+              "refused install writes no release record")
         p = hc("upgrade", "hooky", chart, "-n", ns, "--set", "extra=false")
         check(p.returncode == 0 and cm("hooky-extra") is None and cm("shared-cm") is not None,
               "object dropped from the chart deleted on upgrade")

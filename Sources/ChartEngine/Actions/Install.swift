@@ -64,12 +64,13 @@ public enum InstallAction {
         if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
         if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         let objs = try ctx.objects(r.manifest, namespace: o.namespace)
+        try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install")
         r.info.status = .pendingInstall
         r.info.description = "Initial install underway"
         try ctx.store.create(r)
         do {
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-install", release: r.name, namespace: r.namespace) }
-            try ctx.apply(objs, release: r.name, namespace: r.namespace, checkOwners: true)
+            try ctx.apply(objs, release: r.name, namespace: r.namespace, checkOwners: false)
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-install", release: r.name, namespace: r.namespace) }
         } catch {
             r.info.status = .failed

@@ -85,6 +85,16 @@ public struct ReleaseContext {
         }
     }
 
+    /// Helm's pre-flight adoption check: every object that already exists must belong to this release,
+    /// else the operation stops before any record is written (`Unable to continue with install: …`).
+    func checkOwnership(_ objs: [ReleaseObject], release: String, namespace: String, verb: String) throws {
+        for o in objs {
+            do { try checkOwnership(o, release: release, namespace: namespace) } catch let e as ChartEngineError {
+                throw ChartEngineError(e.code, "Unable to continue with \(verb): " + e.message)
+            }
+        }
+    }
+
     /// Server-side applies each object (already in install order), stamped for the release.
     func apply(_ objs: [ReleaseObject], release: String, namespace: String, checkOwners: Bool) throws {
         for o in objs {

@@ -65,16 +65,14 @@ public enum UpgradeAction {
         }
         let newObjs = try ctx.objects(r.manifest, namespace: o.namespace)
         let oldObjs = (try? ctx.objects(current.manifest, namespace: o.namespace)) ?? []
+        let oldIDs = Set(oldObjs.map(\.identity))
+        try ctx.checkOwnership(newObjs.filter { !oldIDs.contains($0.identity) }, release: r.name,
+                               namespace: r.namespace, verb: "update")
         try ctx.store.create(r)
         do {
             if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-upgrade", release: r.name, namespace: r.namespace) }
-            let oldIDs = Set(oldObjs.map(\.identity))
-            // Objects new to this revision must not belong to someone else.
-            try ctx.apply(newObjs.filter { !oldIDs.contains($0.identity) }, release: r.name, namespace: r.namespace,
-                          checkOwners: true)
-            try ctx.apply(newObjs.filter { oldIDs.contains($0.identity) }, release: r.name, namespace: r.namespace,
-                          checkOwners: false)
+            try ctx.apply(newObjs, release: r.name, namespace: r.namespace, checkOwners: false)
             let keep = Set(newObjs.map(\.identity))
             try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-upgrade", release: r.name, namespace: r.namespace) }
