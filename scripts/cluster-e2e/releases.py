@@ -268,6 +268,59 @@ def main():
               and api.get(f"/apis/apps/v1/namespaces/{ns}/deployments/dry-webapp") is None, "install --dry-run=server")
         p = hc("list", "-A", "-a", "-o", "yaml")
         check(p.returncode == 0 and "name: web" in p.stdout, "list -A -a -o yaml")
+
+        # 8. --generate-name, --description, --history-max pruning, the ConfigMap driver
+        p = hc("install", webapp, "-n", ns, "--generate-name", "--description", "first one", "-o", "json")
+        gen = json.loads(p.stdout) if p.returncode == 0 else {}
+        check(gen.get("name", "").startswith("webapp-") and gen.get("info", {}).get("description") == "first one",
+              "install --generate-name --description -o json")
+        for i in range(3):
+            hc("upgrade", gen.get("name", "x"), webapp, "-n", ns, "--history-max", "2", "--set", f"podLabels.i=v{i}")
+        p = hc("history", gen.get("name", "x"), "-n", ns, "-o", "json")
+        h = json.loads(p.stdout) if p.returncode == 0 else []
+        check([x["revision"] for x in h] == [3, 4] and h[-1]["status"] == "deployed", f"--history-max 2 prunes: {h}")
+        cm_env = dict(env, HELM_DRIVER="configmap")
+        p = subprocess.run([helmctl, "install", "cmrel", webapp, "-n", ns], capture_output=True, text=True, env=cm_env)
+        cmrec = api.get(f"/api/v1/namespaces/{ns}/configmaps/sh.helm.release.v1.cmrel.v1")
+        check(p.returncode == 0 and cmrec is not None and cmrec["metadata"]["labels"].get("owner") == "helm",
+              "HELM_DRIVER=configmap stores a ConfigMap record")
+        raw = base64.b64decode((cmrec or {}).get("data", {}).get("release", ""))
+        check(raw[:3] == b"\x1f\x8b\x08" and json.loads(gzip.decompress(raw))["name"] == "cmrel",
+              "ConfigMap record is base64(gzip(json))")
+        p = subprocess.run([helmctl, "uninstall", "cmrel", "-n", ns], capture_output=True, text=True, env=cm_env)
+        check(p.returncode == 0 and api.get(f"/api/v1/namespaces/{ns}/configmaps/sh.helm.release.v1.cmrel.v1") is None,
+              "uninstall with the ConfigMap driver")
+
+        # 9. hook Jobs wait for completion (no pods run on this cluster): --timeout fails, --no-hooks skips
+        jchart = os.path.join(work, "jobhook")
+        os.makedirs(os.path.join(jchart, "templates"))
+        open(os.path.join(jchart, "Chart.yaml"), "w").write("apiVersion: v2\nname: jobhook\nversion: 0.1.0\n")
+        open(os.path.join(jchart, "templates", "job.yaml"), "w").write(textwrap.dedent("""\
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {{ .Release.Name }}-migrate
+              annotations:
+                helm.sh/hook: pre-install
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: m, image: busybox}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Release.Name }}-cfg
+            """))
+        p = hc("install", "jh", jchart, "-n", ns, "--timeout", "2s", ok=False)
+        check(p.returncode == 1 and p.stderr.startswith("Error: INSTALLATION FAILED: pre-install hooks failed")
+              and "timed out waiting for the condition" in p.stderr, f"hook Job times out: {p.stderr.strip()}")
+        _, jrel = release_secret(api, ns, "jh", 1)
+        check(jrel is not None and jrel["info"]["status"] == "failed", "failed hook leaves a failed release")
+        p = hc("install", "jh2", jchart, "-n", ns, "--no-hooks")
+        check(p.returncode == 0 and api.get(f"/apis/batch/v1/namespaces/{ns}/jobs/jh2-migrate") is None
+              and cm("jh2-cfg") is not None, "--no-hooks skips the hook Job")
     finally:
         subprocess.run([helmctl, "cluster", "down", "--data-dir", d], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
