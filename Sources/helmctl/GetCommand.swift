@@ -44,12 +44,8 @@ struct GetCommand: ParsableCommand {
                 + "NAMESPACE: \(r.namespace)\nREVISION: \(r.version)\nSTATUS: \(r.info.status.rawValue)\n"
                 + "DEPLOYED_AT: \(r.info.lastDeployed)\n"
         case "all":
-            var s = ReleasePrinter.status(r, showDescription: false)
-            s += values(r, all: false, output: .table)
-            s += "\n" + values(r, all: true, output: .table)
-            s += "HOOKS:\n" + (try render("hooks", r, all: false, output: .table))
-            s += "MANIFEST:\n" + r.manifest
-            return s
+            // Helm's `get all`: the status printer with metadata and debug sections.
+            return ReleasePrinter.status(r, showMetadata: true, debug: true)
         default:
             throw ChartEngineError(.usage, "unknown command \"\(part)\" for \"helmctl get\"")
         }

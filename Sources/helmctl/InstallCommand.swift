@@ -46,7 +46,7 @@ struct InstallCommand: ParsableCommand {
         do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
             throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
         }
-        ErrorReporting.writeStdout(common.render(r))
+        ErrorReporting.writeStdout(common.render(r, debug: cluster.debug))
     }
 
     /// Helm's `nameAndChart` for install: `NAME CHART`, or `CHART` with `--generate-name`.
@@ -106,14 +106,12 @@ struct ReleaseWriteFlags: ParsableArguments {
         }
     }
 
-    /// Status text (plus HOOKS/MANIFEST on dry runs) or the release as JSON/YAML.
-    func render(_ r: Release) -> String {
+    @Flag(name: .customLong("hide-notes"), help: "if set, do not show notes in install output")
+    var hideNotes = false
+
+    /// Status text (HOOKS/MANIFEST included on dry runs) or the release as JSON/YAML.
+    func render(_ r: Release, debug: Bool = false) -> String {
         if output != .table { return ReleasePrinter.encoded(r.json, output) }
-        var s = ReleasePrinter.status(r)
-        if (try? dryRunMode()) ?? "none" != "none" {
-            s += "HOOKS:\n" + r.hooks.map { "---\n# Source: \($0.path)\n\($0.manifest)\n" }.joined()
-            s += "MANIFEST:\n" + r.manifest
-        }
-        return s
+        return ReleasePrinter.status(r, debug: debug, hideNotes: hideNotes)
     }
 }

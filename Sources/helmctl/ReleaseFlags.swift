@@ -70,18 +70,39 @@ enum ReleaseOutput: String, ExpressibleByArgument {
 
 /// Release printing shared by install/upgrade/status/get.
 enum ReleasePrinter {
-    /// `helm status`'s text layout.
-    static func status(_ r: Release, showDescription: Bool = false) -> String {
+    /// `helm status`'s text layout (Helm v4 `statusPrinter.WriteTable`, without the resources table).
+    static func status(_ r: Release, showMetadata: Bool = false, debug: Bool = false, hideNotes: Bool = false) -> String {
         var s = "NAME: \(r.name)\n"
-        s += "LAST DEPLOYED: \(ReleaseTime.ansic(r.info.lastDeployed))\n"
+        if !r.info.lastDeployed.isEmpty { s += "LAST DEPLOYED: \(ReleaseTime.ansic(r.info.lastDeployed))\n" }
         s += "NAMESPACE: \(r.namespace)\n"
         s += "STATUS: \(r.info.status.rawValue)\n"
         s += "REVISION: \(r.version)\n"
-        if showDescription { s += "DESCRIPTION: \(r.info.description)\n" }
-        if !r.hooks.contains(where: { $0.events.contains("test") }) {
-            s += "TEST SUITE: None\n"
+        if showMetadata {
+            s += "CHART: \(r.chartName)\nVERSION: \(r.chartVersion)\nAPP_VERSION: \(r.appVersion)\n"
         }
-        if !r.info.notes.isEmpty {
+        s += "DESCRIPTION: \(r.info.description)\n"
+        let tests = r.hooks.filter { $0.events.contains("test") }
+        if tests.isEmpty {
+            s += "TEST SUITE: None\n"
+        } else {
+            for h in tests {
+                guard let started = h.lastRun["started_at"]?.stringValue, !started.isEmpty,
+                      !started.hasPrefix("0001-01-01") else { continue }
+                s += "TEST SUITE:     \(h.name)\n"
+                s += "Last Started:   \(ReleaseTime.ansic(started))\n"
+                s += "Last Completed: \(ReleaseTime.ansic(h.lastRun["completed_at"]?.stringValue ?? ""))\n"
+                s += "Phase:          \(h.lastRun["phase"]?.stringValue ?? "")\n"
+            }
+        }
+        if debug {
+            s += "USER-SUPPLIED VALUES:\n" + YAML.encode(.map(r.config)) + "\n"
+            s += "COMPUTED VALUES:\n" + YAML.encode(.map(ValuesFile.mergeMaps(r.chartValues, r.config))) + "\n"
+        }
+        if r.info.description.lowercased() == "dry run complete" || debug {
+            s += "HOOKS:\n" + r.hooks.map { "---\n# Source: \($0.path)\n\($0.manifest)\n" }.joined()
+            s += "MANIFEST:\n\(r.manifest)\n"
+        }
+        if !hideNotes && !r.info.notes.isEmpty {
             s += "NOTES:\n\(r.info.notes.trimmingGoSpaceCLI())\n"
         }
         return s
@@ -109,7 +130,7 @@ enum ReleasePrinter {
 
     static func output(_ r: Release, _ format: ReleaseOutput) -> String {
         switch format {
-        case .table: return status(r)
+        case .table: return status(r, showMetadata: false)
         default: return encoded(r.json, format)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChartEngine
+import StructuredData
 
 /// `helmctl status RELEASE`: a release's status.
 struct StatusCommand: ParsableCommand {
@@ -11,9 +12,6 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("revision"), help: "if set, display the status of the named release with revision")
     var revision: Int?
 
-    @Flag(name: .customLong("show-desc"), help: "show the description message of the named release")
-    var showDescription = false
-
     @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
@@ -21,9 +19,12 @@ struct StatusCommand: ParsableCommand {
         let (ctx, _) = try cluster.context()
         let r = try revision.map { try ctx.store.get(name, version: $0) } ?? ctx.store.last(name)
         if output == .table {
-            ErrorReporting.writeStdout(ReleasePrinter.status(r, showDescription: showDescription))
+            ErrorReporting.writeStdout(ReleasePrinter.status(r))
         } else {
-            ErrorReporting.writeStdout(ReleasePrinter.encoded(r.json, output))
+            // Helm strips the chart from `status` output.
+            var json = r.json
+            if case .map(var m) = json { m["chart"] = nil; json = .map(m) }
+            ErrorReporting.writeStdout(ReleasePrinter.encoded(json, output))
         }
     }
 }

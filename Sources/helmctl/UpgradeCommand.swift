@@ -61,7 +61,7 @@ struct UpgradeCommand: ParsableCommand {
                 throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
             }
             let head = common.output == .table ? "Release \"\(name)\" does not exist. Installing it now.\n" : ""
-            ErrorReporting.writeStdout(head + common.render(r))
+            ErrorReporting.writeStdout(head + common.render(r, debug: cluster.debug))
             return
         }
         if history.isEmpty {
@@ -83,6 +83,6 @@ struct UpgradeCommand: ParsableCommand {
             throw ChartEngineError(.io, "UPGRADE FAILED: " + ReleaseContext.message(error))
         }
         let head = common.output == .table ? "Release \"\(name)\" has been upgraded. Happy Helming!\n" : ""
-        ErrorReporting.writeStdout(head + common.render(r))
+        ErrorReporting.writeStdout(head + common.render(r, debug: cluster.debug))
     }
 }
