@@ -42,6 +42,7 @@ struct InstallCommand: ParsableCommand {
         o.noHooks = common.noHooks
         o.skipSchemaValidation = common.skipSchemaValidation
         o.replace = replace
+        o.takeOwnership = common.takeOwnership
         let r: Release
         do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
             throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
@@ -105,6 +106,9 @@ struct ReleaseWriteFlags: ParsableArguments {
         default: throw ChartEngineError(.usage, "invalid dry-run value (\(d)). Must be \"none\", \"server\", or \"client\"")
         }
     }
+
+    @Flag(name: .customLong("take-ownership"), help: "if set, ignore the ownership check and take ownership of existing resources")
+    var takeOwnership = false
 
     @Flag(name: .customLong("hide-notes"), help: "if set, do not show notes in install output")
     var hideNotes = false

@@ -56,6 +56,7 @@ struct UpgradeCommand: ParsableCommand {
             o.noHooks = common.noHooks
             o.skipSchemaValidation = common.skipSchemaValidation
             o.replace = true
+            o.takeOwnership = common.takeOwnership
             let r: Release
             do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
                 throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
@@ -78,6 +79,7 @@ struct UpgradeCommand: ParsableCommand {
         o.resetValues = resetValues
         o.resetThenReuseValues = resetThenReuseValues
         o.historyMax = historyMax ?? defaultHistoryMax()
+        o.takeOwnership = common.takeOwnership
         let r: Release
         do { r = try UpgradeAction.run(ctx, chart: chart, values: values, options: o) } catch {
             throw ChartEngineError(.io, "UPGRADE FAILED: " + ReleaseContext.message(error))

@@ -244,6 +244,8 @@ def main():
               and 'current value is "hooky"' in p.stderr, f"ownership conflict refused: {p.stderr.strip()}")
         check(api.get(f"/api/v1/namespaces/{ns}/secrets/sh.helm.release.v1.thief.v1") is None,
               "refused install writes no release record")
+        p = hc("install", "thief", chart, "-n", ns, "--take-ownership", "--dry-run=server")
+        check(p.returncode == 0, "--take-ownership skips the ownership check")
         p = hc("upgrade", "hooky", chart, "-n", ns, "--set", "extra=false")
         check(p.returncode == 0 and cm("hooky-extra") is None and cm("shared-cm") is not None,
               "object dropped from the chart deleted on upgrade")

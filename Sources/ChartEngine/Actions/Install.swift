@@ -15,6 +15,8 @@ public struct InstallOptions {
     public var skipSchemaValidation = false
     /// `--replace`: reuse the name of an uninstalled or failed release.
     public var replace = false
+    /// `--take-ownership`: adopt existing objects whatever release they belong to.
+    public var takeOwnership = false
 
     public init(releaseName: String, namespace: String) {
         self.releaseName = releaseName
@@ -64,7 +66,7 @@ public enum InstallAction {
         if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
         if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         let objs = try ctx.objects(r.manifest, namespace: o.namespace)
-        try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install")
+        if !o.takeOwnership { try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install") }
         r.info.status = .pendingInstall
         r.info.description = "Initial install underway"
         try ctx.store.create(r)

@@ -13,6 +13,8 @@ public struct UpgradeOptions {
     public var reuseValues = false
     public var resetValues = false
     public var resetThenReuseValues = false
+    /// `--take-ownership`: adopt existing objects whatever release they belong to.
+    public var takeOwnership = false
     /// `--history-max` (0 = unlimited).
     public var historyMax = 10
 
@@ -66,8 +68,10 @@ public enum UpgradeAction {
         let newObjs = try ctx.objects(r.manifest, namespace: o.namespace)
         let oldObjs = (try? ctx.objects(current.manifest, namespace: o.namespace)) ?? []
         let oldIDs = Set(oldObjs.map(\.identity))
-        try ctx.checkOwnership(newObjs.filter { !oldIDs.contains($0.identity) }, release: r.name,
-                               namespace: r.namespace, verb: "update")
+        if !o.takeOwnership {
+            try ctx.checkOwnership(newObjs.filter { !oldIDs.contains($0.identity) }, release: r.name,
+                                   namespace: r.namespace, verb: "update")
+        }
         try ctx.store.create(r)
         do {
             if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }

@@ -89,8 +89,17 @@ public final class KubeReleaseDriver: ReleaseDriver {
         return out
     }
 
+    /// Kubernetes' limit on a Secret's or ConfigMap's data.
+    public static let maxRecordBytes = 1_048_576
+
     func object(_ r: Release, timeKey: String) throws -> Value {
         let encoded = try ReleaseCodec.encode(r)
+        let size = kind == .secret ? (encoded.utf8.count + 2) / 3 * 4 : encoded.utf8.count
+        if size > Self.maxRecordBytes {
+            throw ChartEngineError(.io, "create: failed to create: \(resource.kind) \"\(Self.key(r.name, r.version))\" "
+                + "is invalid: data: Too long: must have at most \(Self.maxRecordBytes) bytes (the release record is "
+                + "\(size) bytes: it carries the chart's templates and files; exclude large files with .helmignore)")
+        }
         var obj: [String: Value] = [
             "apiVersion": "v1", "kind": .string(resource.kind),
             "metadata": ["name": .string(Self.key(r.name, r.version)), "namespace": .string(r.namespace),
