@@ -1,5 +1,11 @@
 public import StructuredData
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A blocking Kubernetes REST client (JSON bodies) for one kubeconfig context.
 ///
 /// Not thread-safe and blocking: use one client per command, from an ordinary thread.
@@ -28,10 +34,32 @@ public final class KubeClient {
         }
         var headers = ["Accept: \(accept)"]
         if body != nil { headers.append("Content-Type: \(contentType)") }
-        let (code, bytes) = try transport.perform(method: method, url: url, headers: headers, body: body)
-        guard (200..<300).contains(code) else { throw statusError(code: code, body: bytes) }
-        return bytes
+        var attempt = 0
+        while true {
+            attempt += 1
+            let code: Int, bytes: [UInt8]
+            do {
+                (code, bytes) = try transport.perform(method: method, url: url, headers: headers, body: body)
+            } catch {
+                // Transport failures are retried for reads only: a write may have reached the server.
+                if method == "GET" && attempt < retryAttempts { backoff(attempt); continue }
+                throw error
+            }
+            if (200..<300).contains(code) { return bytes }
+            // 429/503/504 mean "not now": the request was not processed, so any verb may be retried.
+            if [429, 503, 504].contains(code) && attempt < retryAttempts { backoff(attempt); continue }
+            throw statusError(code: code, body: bytes)
+        }
     }
+
+    /// Attempts per request for transient failures (1 = no retry).
+    public var retryAttempts = 4
+
+    /// Pauses between attempts, in microseconds (injectable so tests need not wait).
+    public var sleeper: (Int) -> Void = { usleep(useconds_t($0)) }
+
+    /// 100 ms, 200 ms, 400 ms, … between attempts.
+    private func backoff(_ attempt: Int) { sleeper(100_000 << min(attempt - 1, 5)) }
 
     /// As ``request(_:_:query:body:contentType:accept:)`` with JSON in and out.
     @discardableResult
