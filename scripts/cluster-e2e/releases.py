@@ -293,6 +293,40 @@ def main():
         check(p.returncode == 0 and api.get(f"/api/v1/namespaces/{ns}/configmaps/sh.helm.release.v1.cmrel.v1") is None,
               "uninstall with the ConfigMap driver")
 
+        # 10. CRDs from crds/ are created first, then the chart's custom resources resolve through re-discovery
+        cchart = os.path.join(work, "withcrd")
+        os.makedirs(os.path.join(cchart, "templates")); os.makedirs(os.path.join(cchart, "crds"))
+        open(os.path.join(cchart, "Chart.yaml"), "w").write("apiVersion: v2\nname: withcrd\nversion: 0.1.0\n")
+        open(os.path.join(cchart, "crds", "widget.yaml"), "w").write(textwrap.dedent("""\
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+            """))
+        open(os.path.join(cchart, "templates", "w.yaml"), "w").write(
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-w\nspec:\n  size: 3\n")
+        p = hc("install", "crdrel", cchart, "-n", ns)
+        w = api.get(f"/apis/example.com/v1/namespaces/{ns}/widgets/crdrel-w")
+        check(p.returncode == 0 and w is not None and w["spec"]["size"] == 3, f"CRD installed first, CR applied: {p.stderr.strip()}")
+        p = hc("install", "crdrel2", cchart, "-n", ns, "--skip-crds")
+        check(p.returncode == 0, "--skip-crds with the CRD already present")
+        p = hc("uninstall", "crdrel", "-n", ns)
+        check(p.returncode == 0 and api.get(f"/apis/example.com/v1/namespaces/{ns}/widgets/crdrel-w") is None
+              and api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com") is not None,
+              "uninstall deletes the CR but never the crds/ CRD")
+
         # 9. hook Jobs wait for completion (no pods run on this cluster): --timeout fails, --no-hooks skips
         jchart = os.path.join(work, "jobhook")
         os.makedirs(os.path.join(jchart, "templates"))
