@@ -6,7 +6,17 @@ enum GlobalFlagOrder {
                                          "--kube-apiserver"]
     static let plain: Set<String> = ["--debug", "--kube-insecure-skip-tls-verify"]
 
+    /// Also spells pflag's optional-value flags for ArgumentParser: a bare `--dry-run` on install/upgrade
+    /// means `--dry-run=client` (pflag never takes the next word as its value).
     static func reordered(_ args: [String]) -> [String] {
+        var out = moved(args)
+        if let cmd = out.first(where: { !$0.hasPrefix("-") }), cmd == "install" || cmd == "upgrade" {
+            out = out.map { $0 == "--dry-run" ? "--dry-run=client" : $0 }
+        }
+        return out
+    }
+
+    static func moved(_ args: [String]) -> [String] {
         var leading: [String] = []
         var i = 0
         while i < args.count {

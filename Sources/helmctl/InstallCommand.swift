@@ -29,7 +29,7 @@ struct InstallCommand: ParsableCommand {
         let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)
-        let (ctx0, ns) = try cluster.context()
+        let (ctx0, ns) = try common.dryRunMode() == "client" ? cluster.offlineContext() : cluster.context()
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts

@@ -53,6 +53,15 @@ struct ClusterFlags: ParsableArguments {
         return cfg
     }
 
+    /// For `--dry-run=client`: no cluster is contacted and records live in memory, as Helm's client
+    /// dry run (the kubeconfig only supplies the namespace when it can be read).
+    func offlineContext() throws -> (ReleaseContext, String) {
+        let cfg = try? config()
+        let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:0"))
+        let ns = resolvedNamespace(cfg)
+        return (ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: ns))), ns)
+    }
+
     /// The client and release store for `namespace` (nil = all namespaces, for listing).
     func context(allNamespaces: Bool = false) throws -> (ReleaseContext, String) {
         let cfg = try config()

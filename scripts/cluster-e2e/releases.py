@@ -268,6 +268,10 @@ def main():
         p = hc("install", "dry", webapp, "-n", ns, "--dry-run=server")
         check(p.returncode == 0 and "MANIFEST:" in p.stdout
               and api.get(f"/apis/apps/v1/namespaces/{ns}/deployments/dry-webapp") is None, "install --dry-run=server")
+        p = subprocess.run([helmctl, "install", "offline", webapp, "--dry-run"], capture_output=True, text=True,
+                           env=dict(env, KUBECONFIG=os.path.join(work, "missing")))
+        check(p.returncode == 0 and "DESCRIPTION: Dry run complete" in p.stdout and "MANIFEST:" in p.stdout,
+              "bare --dry-run is a client dry run that needs no cluster")
         p = hc("list", "-A", "-a", "-o", "yaml")
         check(p.returncode == 0 and "name: web" in p.stdout, "list -A -a -o yaml")
 
