@@ -142,9 +142,10 @@ public struct KubeConfig: Sendable, Equatable {
 }
 
 extension String {
+    /// Trims the given scalars from both ends (scalars, not Characters: "\r\n" is one Character).
     func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = Substring(self)
+        let chars = Set(set.unicodeScalars)
+        var s = Substring(self).unicodeScalars
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }
         while let l = s.last, chars.contains(l) { s = s.dropLast() }
         return String(s)

@@ -147,8 +147,8 @@ enum ReleasePrinter {
 
 extension String {
     func trimmingGoSpaceCLI() -> String {
-        let ws: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
-        var s = Substring(self)
+        let ws: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+        var s = Substring(self).unicodeScalars
         while let f = s.first, ws.contains(f) { s = s.dropFirst() }
         while let l = s.last, ws.contains(l) { s = s.dropLast() }
         return String(s)

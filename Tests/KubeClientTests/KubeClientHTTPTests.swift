@@ -1,5 +1,7 @@
 import Testing
 import StructuredData
+import Foundation
+@testable import ChartEngine
 @testable import KubeClient
 
 @Suite(.serialized) struct KubeClientHTTPTests {
@@ -62,5 +64,27 @@ import StructuredData
         #expect { try c.serverVersion() } throws: { e in
             (e as? KubeError)?.message.hasPrefix("Kubernetes cluster unreachable") == true
         }
+    }
+}
+
+@Suite(.serialized) struct ReleaseDriverHTTPTests {
+    @Test func secretDriverListsAndDecodesHelmRecords() throws {
+        let record = try ReleaseRecordTests.fixture("helm-sdk-webapp-release.txt")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret: Value = ["apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
+                             "metadata": ["name": "sh.helm.release.v1.fixture.v1", "namespace": "fixture",
+                                          "labels": ["name": "fixture", "owner": "helm", "status": "deployed",
+                                                     "version": "1", "team": "x"]],
+                             "data": ["release": .string(Base64Bytes.encode(Array(record.utf8)))]]
+        let junk: Value = ["kind": "Secret", "metadata": ["name": "broken"], "data": ["release": "@@@"]]
+        let list: Value = ["kind": "SecretList", "items": [secret, junk]]
+        let server = try FakeAPIServer(responses: [(200, JSON.encode(list))])
+        let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
+        let store = ReleaseStore(driver: KubeReleaseDriver(client: client, kind: .secret, namespace: "fixture"))
+        let hist = try store.history("fixture")
+        #expect(hist.count == 1)
+        #expect(hist.first?.labels == ["team": "x"])
+        #expect(hist.first?.info.status == .deployed)
+        #expect(server.recorded == ["GET /api/v1/namespaces/fixture/secrets?labelSelector=name%3Dfixture%2Cowner%3Dhelm HTTP/1.1"])
     }
 }

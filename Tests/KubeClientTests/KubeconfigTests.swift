@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import StructuredData
 @testable import KubeClient
 
@@ -111,5 +112,27 @@ import StructuredData
         #expect(d["v1"]?["Namespace"]?.namespaced == false)
         let groups = try JSON.decode(#"{"groups":[{"versions":[{"groupVersion":"apps/v1"},{"groupVersion":"apps/v1beta1"}]}]}"#)
         #expect(Discovery.legacyGroupVersions(groups, root: "/apis") == ["apps/v1", "apps/v1beta1"])
+    }
+}
+
+@Suite struct KubeconfigFileTests {
+    @Test func relativeFilesAndTokenFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "CERT-PEM".write(to: dir.appendingPathComponent("client.crt"), atomically: true, encoding: .utf8)
+        try "tok\n".write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        let cfg = """
+            current-context: c
+            contexts: [{name: c, context: {cluster: k, user: u}}]
+            clusters: [{name: k, cluster: {server: "https://127.0.0.1:6443"}}]
+            users: [{name: u, user: {client-certificate: client.crt, tokenFile: token}}]
+            """
+        let path = dir.appendingPathComponent("config").path
+        try cfg.write(toFile: path, atomically: true, encoding: .utf8)
+        let c = try KubeConfig.load(path: path)
+        #expect(c.clientCertificate == Array("CERT-PEM".utf8))
+        #expect(c.token == "tok")
+        #expect(throws: KubeError.self) { try KubeConfig.load(path: dir.appendingPathComponent("nope").path) }
     }
 }
