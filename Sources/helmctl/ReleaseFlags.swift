@@ -80,7 +80,8 @@ enum ReleaseOutput: String, ExpressibleByArgument {
 /// Release printing shared by install/upgrade/status/get.
 enum ReleasePrinter {
     /// `helm status`'s text layout (Helm v4 `statusPrinter.WriteTable`, without the resources table).
-    static func status(_ r: Release, showMetadata: Bool = false, debug: Bool = false, hideNotes: Bool = false) -> String {
+    static func status(_ r: Release, showMetadata: Bool = false, debug: Bool = false, hideNotes: Bool = false,
+                       resources: String = "") -> String {
         var s = "NAME: \(r.name)\n"
         if !r.info.lastDeployed.isEmpty { s += "LAST DEPLOYED: \(ReleaseTime.ansic(r.info.lastDeployed))\n" }
         s += "NAMESPACE: \(r.namespace)\n"
@@ -90,6 +91,7 @@ enum ReleasePrinter {
             s += "CHART: \(r.chartName)\nVERSION: \(r.chartVersion)\nAPP_VERSION: \(r.appVersion)\n"
         }
         s += "DESCRIPTION: \(r.info.description)\n"
+        if !resources.isEmpty { s += "RESOURCES:\n\(resources)\n" }
         let tests = r.hooks.filter { $0.events.contains("test") }
         if tests.isEmpty {
             s += "TEST SUITE: None\n"

@@ -19,7 +19,9 @@ struct StatusCommand: ParsableCommand {
         let (ctx, _) = try cluster.context()
         let r = try revision.map { try ctx.store.get(name, version: $0) } ?? ctx.store.last(name)
         if output == .table {
-            ErrorReporting.writeStdout(ReleasePrinter.status(r))
+            // Helm v4 shows the live resources in table output.
+            let resources = (try? ctx.resourcesSection(r)) ?? ""
+            ErrorReporting.writeStdout(ReleasePrinter.status(r, resources: resources))
         } else {
             // Helm strips the chart from `status` output.
             var json = r.json

@@ -118,6 +118,10 @@ def main():
         check(rel is not None and rel["info"]["status"] == "deployed" and rel["config"] == {"replicaCount": 1}
               and rel["chart"]["metadata"]["name"] == "webapp" and rel.get("apply_method") == "ssa", "release JSON v4")
 
+        p = hc("status", "web", "-n", ns)
+        check(p.returncode == 0 and "DESCRIPTION: Install complete\nRESOURCES:\n==> apps/v1/Deployment\nNAME " in p.stdout
+              and "==> v1/Service\n" in p.stdout, "status shows the live resources as tables")
+
         # 2. the Helm SDK lists and upgrades it
         r = sdk({"op": "list", "namespace": ns})
         check(r["ok"] and {"name": "web", "revision": 1, "status": "deployed"} in r["result"], f"Helm SDK lists web: {r}")

@@ -130,6 +130,60 @@ public struct ReleaseContext {
         return kept
     }
 
+    /// Helm v4 `status`'s RESOURCES section: every manifest object fetched as a server-side Table,
+    /// grouped under `==> GROUP/VERSION/KIND` (sorted here; Helm's order is Go map order), printed as
+    /// kubectl's table printer does (columns of priority 0, tabwriter min width 10, padding 3).
+    public func resourcesSection(_ r: Release) throws -> String {
+        let tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+        var groups: [String: (columns: [String], rows: [[String]])] = [:]
+        for o in try objects(r.manifest, namespace: r.namespace) {
+            let key = o.resource.apiVersion + "/" + o.kind
+            let path = client.path(o.resource, namespace: o.namespace, name: o.name)
+            guard let t = try? client.requestJSON("GET", path, accept: tableAccept), t["kind"] == "Table" else { continue }
+            let defs = (t["columnDefinitions"]?.listValue ?? [])
+            let keep = defs.indices.filter { Release.int(defs[$0]["priority"]) == 0 }
+            var g = groups[key] ?? (keep.map { (defs[$0]["name"]?.stringValue ?? "").uppercased() }, [])
+            for row in t["rows"]?.listValue ?? [] {
+                let cells = row["cells"]?.listValue ?? []
+                g.rows.append(keep.map { $0 < cells.count ? ReleaseContext.cellText(cells[$0]) : "" })
+            }
+            groups[key] = g
+        }
+        var out = ""
+        for key in groups.keys.sorted() {
+            guard let g = groups[key] else { continue }
+            out += "==> \(key)\n" + ReleaseContext.tabwriter([g.columns] + g.rows) + "\n"
+        }
+        return out
+    }
+
+    static func cellText(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .float(let d): return d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "<none>"
+        default: return JSON.encode(v)
+        }
+    }
+
+    /// Go's tabwriter with min width 10 and padding 3; the last cell of a line is not padded.
+    static func tabwriter(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, c) in row.enumerated() {
+                if widths.count <= i { widths.append(0) }
+                widths[i] = max(widths[i], max(10, c.count + 3))
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, c in
+                i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+            }.joined()
+        }.joined(separator: "\n") + "\n"
+    }
+
     /// Capabilities from the server: `/version` and discovery.
     public func capabilities() throws -> (kubeVersion: String, apiVersions: [String]) {
         let v = try client.serverVersion()
