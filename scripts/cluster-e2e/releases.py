@@ -122,6 +122,13 @@ def main():
         check(p.returncode == 0 and "DESCRIPTION: Install complete\nRESOURCES:\n==> apps/v1/Deployment\nNAME " in p.stdout
               and "==> v1/Service\n" in p.stdout, "status shows the live resources as tables")
 
+        p = hc("test", "web", "-n", ns, "--timeout", "2s", ok=False)
+        check(p.returncode == 1 and "timed out waiting for the condition" in p.stderr,
+              f"helmctl test: the test Pod cannot succeed without nodes, --timeout bounds it: {p.stderr.strip()[:120]}")
+        p = hc("status", "web", "-n", ns)
+        check("TEST SUITE:     web-webapp-test-connection\nLast Started:   " in p.stdout and "Phase:          Failed\n" in p.stdout,
+              "status shows the recorded test run")
+
         # 2. the Helm SDK lists and upgrades it
         r = sdk({"op": "list", "namespace": ns})
         check(r["ok"] and {"name": "web", "revision": 1, "status": "deployed"} in r["result"], f"Helm SDK lists web: {r}")

@@ -25,7 +25,14 @@ extension ReleaseContext {
             hooks[a].weight != hooks[b].weight ? hooks[a].weight < hooks[b].weight : hooks[a].name < hooks[b].name
         }
         for i in indices {
-            hooks[i].lastRun = try runHook(hooks[i], event: event, namespace: namespace)
+            let started = ReleaseTime.now()
+            do {
+                hooks[i].lastRun = try runHook(hooks[i], event: event, namespace: namespace)
+            } catch {
+                hooks[i].lastRun = ["started_at": .string(started), "completed_at": .string(ReleaseTime.now()),
+                                    "phase": "Failed"]
+                throw error
+            }
         }
     }
 
