@@ -26,6 +26,7 @@ struct InstallCommand: ParsableCommand {
     func run() throws {
         let (name, chartRef) = try nameAndChart()
         try chartFlags.checkUnsupported()
+        try common.checkSupported()
         let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)
@@ -44,9 +45,7 @@ struct InstallCommand: ParsableCommand {
         o.replace = replace
         o.takeOwnership = common.takeOwnership
         let r: Release
-        do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
-            throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
-        }
+        r = try common.install(ctx, chart: chart, values: values, options: o)
         ErrorReporting.writeStdout(common.render(r, debug: cluster.debug))
     }
 
@@ -69,6 +68,26 @@ struct InstallCommand: ParsableCommand {
 
 /// Flags shared by install and upgrade.
 struct ReleaseWriteFlags: ParsableArguments {
+    @Flag(name: [.customLong("rollback-on-failure"), .customLong("atomic")],
+          help: "if set, a failed install uninstalls the release and a failed upgrade rolls back")
+    var rollbackOnFailure = false
+
+    @Option(name: .customLong("server-side"), help: "object updates run in the server instead of the client (true, false, auto)")
+    var serverSide = "auto"
+
+    @OptionGroup var wait: WaitFlags
+
+    /// Checks the flags helmctl accepts but cannot honour yet.
+    func checkSupported() throws {
+        try wait.check()
+        switch serverSide {
+        case "true", "auto": break
+        case "false":
+            throw ChartEngineError(.usage, "--server-side=false (client-side three-way merge) is not supported by helmctl yet")
+        default:
+            throw ChartEngineError(.usage, "invalid server-side value (\(serverSide)). Must be \"true\", \"false\" or \"auto\"")
+        }
+    }
     @Option(name: .customLong("dry-run"), help: "simulate an install: none, client or server")
     var dryRun: String?
 
@@ -96,6 +115,26 @@ struct ReleaseWriteFlags: ParsableArguments {
     @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
+    /// Runs the install, uninstalling on failure with `--rollback-on-failure`; errors are worded as Helm's.
+    func install(_ ctx: ReleaseContext, chart: Chart, values: [String: Value], options o: InstallOptions) throws -> Release {
+        do {
+            return try InstallAction.run(ctx, chart: chart, values: values, options: o)
+        } catch {
+            let message = ReleaseContext.message(error)
+            if rollbackOnFailure && o.dryRun == "none" && (try? ctx.store.history(o.releaseName).isEmpty) == false {
+                do {
+                    _ = try UninstallAction.run(ctx, options: UninstallOptions(releaseName: o.releaseName))
+                } catch {
+                    throw ChartEngineError(.io, "INSTALLATION FAILED: an error occurred while uninstalling the release. "
+                        + "original install error: \(message): \(ReleaseContext.message(error))")
+                }
+                throw ChartEngineError(.io, "INSTALLATION FAILED: release \(o.releaseName) failed, and has been "
+                    + "uninstalled due to rollback-on-failure being set: \(message)")
+            }
+            throw ChartEngineError(.io, "INSTALLATION FAILED: " + message)
+        }
+    }
+
     /// `--dry-run` alone means `client`; `true`/`false` are Helm's deprecated spellings.
     func dryRunMode() throws -> String {
         guard let d = dryRun else { return "none" }
@@ -117,5 +156,28 @@ struct ReleaseWriteFlags: ParsableArguments {
     func render(_ r: Release, debug: Bool = false) -> String {
         if output != .table { return ReleasePrinter.encoded(r.json, output) }
         return ReleasePrinter.status(r, debug: debug, hideNotes: hideNotes)
+    }
+}
+
+/// Helm v4's `--wait[=watcher|legacy|hookOnly]` and `--wait-for-jobs`. helmctl waits for hooks only
+/// (Helm's default `hookOnly`); readiness waiting is not implemented yet, so asking for it is an error
+/// rather than a silent no-op.
+struct WaitFlags: ParsableArguments {
+    @Option(name: .customLong("wait"), help: "wait strategy: hookOnly (default; the only one helmctl supports yet), watcher, legacy")
+    var wait = "hookOnly"
+
+    @Flag(name: .customLong("wait-for-jobs"), help: "wait for Jobs to complete (needs --wait)")
+    var waitForJobs = false
+
+    func check() throws {
+        switch wait {
+        case "hookOnly", "false": break
+        case "watcher", "legacy", "true":
+            throw ChartEngineError(.usage, "--wait=\(wait) is not supported by helmctl yet: only hooks are awaited "
+                + "(--wait=hookOnly, the default)")
+        default:
+            throw ChartEngineError(.usage, "invalid wait strategy \"\(wait)\": must be watcher, legacy or hookOnly")
+        }
+        if waitForJobs { throw ChartEngineError(.usage, "--wait-for-jobs is not supported by helmctl yet") }
     }
 }

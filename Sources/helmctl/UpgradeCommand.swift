@@ -29,6 +29,9 @@ struct UpgradeCommand: ParsableCommand {
     @Flag(name: .customLong("reset-then-reuse-values"), help: "reset to the chart's values, then apply the last release's")
     var resetThenReuseValues = false
 
+    @Flag(name: .customLong("cleanup-on-fail"), help: "allow deletion of new resources created in this upgrade when upgrade fails")
+    var cleanupOnFail = false
+
     @Option(name: .customLong("history-max"), help: "limit the maximum number of revisions saved per release")
     var historyMax: Int?
 
@@ -38,6 +41,7 @@ struct UpgradeCommand: ParsableCommand {
         }
         let name = arguments[0]
         try chartFlags.checkUnsupported()
+        try common.checkSupported()
         let location = try ChartReference.locate(arguments[1], options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)
@@ -58,9 +62,7 @@ struct UpgradeCommand: ParsableCommand {
             o.replace = true
             o.takeOwnership = common.takeOwnership
             let r: Release
-            do { r = try InstallAction.run(ctx, chart: chart, values: values, options: o) } catch {
-                throw ChartEngineError(.io, "INSTALLATION FAILED: " + ReleaseContext.message(error))
-            }
+            r = try common.install(ctx, chart: chart, values: values, options: o)
             let head = common.output == .table ? "Release \"\(name)\" does not exist. Installing it now.\n" : ""
             ErrorReporting.writeStdout(head + common.render(r, debug: cluster.debug))
             return
@@ -80,9 +82,26 @@ struct UpgradeCommand: ParsableCommand {
         o.resetThenReuseValues = resetThenReuseValues
         o.historyMax = historyMax ?? defaultHistoryMax()
         o.takeOwnership = common.takeOwnership
+        o.cleanupOnFail = cleanupOnFail
+        let deployed = try ctx.store.deployed(name)
         let r: Release
         do { r = try UpgradeAction.run(ctx, chart: chart, values: values, options: o) } catch {
-            throw ChartEngineError(.io, "UPGRADE FAILED: " + ReleaseContext.message(error))
+            let message = ReleaseContext.message(error)
+            let failedRevision = (try? ctx.store.last(name))?.version ?? 0
+            if common.rollbackOnFailure, o.dryRun == "none", let target = deployed,
+               failedRevision > (history.last?.version ?? 0)
+            {
+                var rb = RollbackOptions(releaseName: name)
+                rb.version = target.version
+                rb.historyMax = o.historyMax
+                do { _ = try RollbackAction.run(ctx, options: rb) } catch {
+                    throw ChartEngineError(.io, "UPGRADE FAILED: an error occurred while rolling back the release. "
+                        + "original upgrade error: \(message): \(ReleaseContext.message(error))")
+                }
+                throw ChartEngineError(.io, "UPGRADE FAILED: release \(name) failed, and has been rolled back due to "
+                    + "rollback-on-failure being set: \(message)")
+            }
+            throw ChartEngineError(.io, "UPGRADE FAILED: " + message)
         }
         let head = common.output == .table ? "Release \"\(name)\" has been upgraded. Happy Helming!\n" : ""
         ErrorReporting.writeStdout(head + common.render(r, debug: cluster.debug))

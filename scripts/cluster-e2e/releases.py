@@ -352,7 +352,7 @@ def main():
             metadata:
               name: {{ .Release.Name }}-migrate
               annotations:
-                helm.sh/hook: pre-install
+                helm.sh/hook: pre-install,pre-upgrade
             spec:
               template:
                 spec:
@@ -372,6 +372,23 @@ def main():
         p = hc("install", "jh2", jchart, "-n", ns, "--no-hooks")
         check(p.returncode == 0 and api.get(f"/apis/batch/v1/namespaces/{ns}/jobs/jh2-migrate") is None
               and cm("jh2-cfg") is not None, "--no-hooks skips the hook Job")
+
+        # 11. --rollback-on-failure (--atomic): a failed install is uninstalled, a failed upgrade rolled back
+        p = hc("install", "jh3", jchart, "-n", ns, "--timeout", "1s", "--atomic", ok=False)
+        check(p.returncode == 1 and "release jh3 failed, and has been uninstalled due to rollback-on-failure being set: "
+              "pre-install hooks failed" in p.stderr, f"install --atomic uninstalls: {p.stderr.strip()[:160]}")
+        secs = api.get(f"/api/v1/namespaces/{ns}/secrets?labelSelector=name%3Djh3")
+        check(secs is not None and secs["items"] == [], "no records left after the atomic install")
+        p = hc("upgrade", "jh2", jchart, "-n", ns, "--timeout", "1s", "--rollback-on-failure", ok=False)
+        check(p.returncode == 1 and "release jh2 failed, and has been rolled back due to rollback-on-failure being set"
+              in p.stderr, f"upgrade --rollback-on-failure rolls back: {p.stderr.strip()[:160]}")
+        p = hc("history", "jh2", "-n", ns, "-o", "json")
+        h = json.loads(p.stdout) if p.returncode == 0 else []
+        check([(x["revision"], x["status"]) for x in h] == [(1, "superseded"), (2, "failed"), (3, "deployed")]
+              and h[-1]["description"] == "Rollback to 1", f"history after the rollback: {h}")
+        p = hc("install", "w", webapp, "-n", ns, "--wait", ok=False)
+        check(p.returncode == 1 and "--wait=watcher is not supported by helmctl yet" in p.stderr,
+              "--wait (readiness) is refused clearly")
     finally:
         subprocess.run([helmctl, "cluster", "down", "--data-dir", d], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)

@@ -13,6 +13,8 @@ public struct UpgradeOptions {
     public var reuseValues = false
     public var resetValues = false
     public var resetThenReuseValues = false
+    /// `--cleanup-on-fail`: delete the objects this upgrade created when it fails.
+    public var cleanupOnFail = false
     /// `--take-ownership`: adopt existing objects whatever release they belong to.
     public var takeOwnership = false
     /// `--history-max` (0 = unlimited).
@@ -81,6 +83,7 @@ public enum UpgradeAction {
             try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-upgrade", release: r.name, namespace: r.namespace) }
         } catch {
+            if o.cleanupOnFail { _ = try? ctx.delete(newObjs.filter { !oldIDs.contains($0.identity) }) }
             r.info.status = .failed
             r.info.description = "Upgrade \"\(r.name)\" failed: \(ReleaseContext.message(error))"
             try? ctx.store.update(r)
