@@ -283,6 +283,12 @@ def main():
                            env=dict(env, KUBECONFIG=os.path.join(work, "missing")))
         check(p.returncode == 0 and "DESCRIPTION: Dry run complete" in p.stdout and "MANIFEST:" in p.stdout,
               "bare --dry-run is a client dry run that needs no cluster")
+        p = hc("list", "-n", ns, "-q", "-f", "^w.b$")
+        check(p.stdout == "web\n", "list -f REGEX")
+        p = hc("list", "-n", ns, "-q", "-l", "team=e2e")
+        check(p.stdout == "web\n", "list -l on release labels")
+        p = hc("list", "-n", ns, "-q", "-m", "1", "--offset", "0", "-r")
+        check(p.returncode == 0 and len(p.stdout.splitlines()) == 1, "list -m/--offset/-r")
         p = hc("list", "-A", "-a", "-o", "yaml")
         check(p.returncode == 0 and "name: web" in p.stdout, "list -A -a -o yaml")
 
