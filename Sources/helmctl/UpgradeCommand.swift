@@ -50,7 +50,7 @@ struct UpgradeCommand: ParsableCommand {
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts
         let history = try ctx.store.history(name)
-        if install && (history.isEmpty || history.allSatisfy { $0.info.status == .uninstalled }) {
+        if install && (history.isEmpty || history.last?.info.status == .uninstalled) {
             var o = InstallOptions(releaseName: name, namespace: ns)
             o.createNamespace = createNamespace
             o.dryRun = try common.dryRunMode()

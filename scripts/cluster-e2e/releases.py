@@ -274,6 +274,9 @@ def main():
         check(p.stdout == "", "list --deployed filters")
         p = hc("list", "-n", ns, "--uninstalled", "-q")
         check(p.stdout == "web\n", "list --uninstalled")
+        p = hc("upgrade", "web", webapp, "-n", ns, ok=False)
+        check(p.returncode == 1 and p.stderr == 'Error: UPGRADE FAILED: "web" has no deployed releases\n',
+              "upgrade of an uninstalled release is refused")
         p = hc("-n", ns, "status", "nope", ok=False)
         check(p.returncode == 1 and p.stderr == "Error: release: not found\n", "status of a missing release")
         p = hc("install", "dry", webapp, "-n", ns, "--dry-run=server")

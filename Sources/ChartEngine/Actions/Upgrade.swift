@@ -39,7 +39,15 @@ public enum UpgradeAction {
         if last.info.status.isPending {
             throw ChartEngineError(.io, "another operation (install/upgrade/rollback) is in progress")
         }
-        let current = history.last { $0.info.status == .deployed } ?? last
+        // Helm's prepareUpgrade: the last deployed revision, else a failed/superseded last one.
+        let current: Release
+        if let d = history.last(where: { $0.info.status == .deployed }) {
+            current = d
+        } else if last.info.status == .failed || last.info.status == .superseded {
+            current = last
+        } else {
+            throw ChartEngineError(.io, "\"\(o.releaseName)\" has no deployed releases")
+        }
         let config = mergedValues(current: current, new: values, options: o)
         var render = RenderOptions(releaseName: o.releaseName, namespace: o.namespace, revision: last.version + 1,
                                    isInstall: false, isUpgrade: true)
