@@ -13,7 +13,7 @@ enum GlobalFlagOrder {
         if let cmd = out.first(where: { !$0.hasPrefix("-") }), cmd == "install" || cmd == "upgrade" {
             out = out.map { $0 == "--dry-run" ? "--dry-run=client" : $0 }
         }
-        if let cmd = out.first(where: { !$0.hasPrefix("-") }), ["install", "upgrade"].contains(cmd) {
+        if let cmd = out.first(where: { !$0.hasPrefix("-") }), ["install", "upgrade", "rollback", "uninstall", "un", "del", "delete"].contains(cmd) {
             // pflag's NoOptDefVal for --wait is "watcher".
             out = out.map { $0 == "--wait" ? "--wait=watcher" : $0 }
         }

@@ -9,6 +9,7 @@ struct RollbackCommand: ParsableCommand {
     var arguments: [String] = []
 
     @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var wait: WaitFlags
 
     @Flag(name: .customLong("no-hooks"), help: "prevent hooks from running during rollback")
     var noHooks = false
@@ -29,6 +30,7 @@ struct RollbackCommand: ParsableCommand {
         guard (1...2).contains(arguments.count) else {
             throw ChartEngineError(.usage, "\"helmctl rollback\" requires at least 1 argument\n\nUsage:  helmctl rollback <RELEASE> [REVISION] [flags]")
         }
+        try wait.check()
         var o = RollbackOptions(releaseName: arguments[0])
         if arguments.count == 2 {
             guard let v = Int(arguments[1]) else {

@@ -10,6 +10,7 @@ struct UninstallCommand: ParsableCommand {
     var names: [String] = []
 
     @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var wait: WaitFlags
 
     @Flag(name: .customLong("keep-history"), help: "remove all associated resources and mark the release as deleted, but retain the release history")
     var keepHistory = false
@@ -39,6 +40,7 @@ struct UninstallCommand: ParsableCommand {
         guard ["background", "orphan", "foreground"].contains(cascade) else {
             throw ChartEngineError(.usage, "invalid cascade value (\(cascade)). Must be \"background\", \"foreground\", or \"orphan\"")
         }
+        try wait.check()
         var (ctx, _) = try cluster.context()
         ctx.timeoutSeconds = try parseDuration(timeout)
         for name in names {
