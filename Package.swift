@@ -31,8 +31,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
+        // A blocking Kubernetes REST client (kubeconfig, discovery, CRUD, server-side apply) for releases.
+        .target(name: "KubeClient", dependencies: ["StructuredData", "CLibCurl"], swiftSettings: strict),
         .target(name: "ChartEngine",
-                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl"],
+                dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl",
+                               "KubeClient"],
                 swiftSettings: strict),
         .target(name: "RepoServer",
                 dependencies: [
@@ -74,6 +77,7 @@ let package = Package(
             name: "helmctl",
             dependencies: [
                 "ChartEngine", "Templating", "StructuredData", "RepoServer", "ClusterCore", "ClusterStore",
+                "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -101,6 +105,9 @@ let package = Package(
             .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "StructuredData"],
                     swiftSettings: strict),
         .testTarget(name: "ClusterAPITests", dependencies: ["ClusterAPI", "StructuredData"],
+                    resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "ChartEngine", "StructuredData"],
                     resources: [.copy("Fixtures")],
                     swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests",

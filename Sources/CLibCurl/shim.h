@@ -10,3 +10,8 @@ static inline CURLcode curl_easy_getinfo_long(CURL *h, CURLINFO i, long *out)   
 static inline CURLcode curl_easy_getinfo_str (CURL *h, CURLINFO i, char **out)  { return curl_easy_getinfo(h, i, out); }
 typedef int (*clibcurl_xferinfo_cb)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 static inline CURLcode curl_easy_setopt_xferinfo(CURL *h, CURLoption o, clibcurl_xferinfo_cb v) { return curl_easy_setopt(h, o, v); }
+/* In-memory PEM for CURLOPT_SSLCERT_BLOB/SSLKEY_BLOB/CAINFO_BLOB (libcurl >= 7.77); curl copies the bytes. */
+static inline CURLcode curl_easy_setopt_blob(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob b; b.data = (void *)data; b.len = len; b.flags = CURL_BLOB_COPY;
+    return curl_easy_setopt(h, o, &b);
+}

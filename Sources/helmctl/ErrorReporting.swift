@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChartEngine
 import ClusterCore
+import KubeClient
 
 #if canImport(Glibc)
     import Glibc
@@ -15,13 +16,15 @@ import ClusterCore
 enum ErrorReporting {
     static func run(_ root: HelmCtl.Type) -> Never {
         do {
-            var command = try root.parseAsRoot()
+            var command = try root.parseAsRoot(GlobalFlagOrder.reordered(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             exit(0)
         } catch let e as ChartEngineError {
             fail(e.message)
         } catch let e as ClusterError {
             fail(e.description)
+        } catch let e as KubeError {
+            fail(e.message)
         } catch {
             let code = root.exitCode(for: error)
             if code == .success {

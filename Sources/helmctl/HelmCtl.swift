@@ -9,5 +9,7 @@ struct HelmCtl: ParsableCommand {
             TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
             PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
             VerifyCommand.self, PushCommand.self, RegistryCommand.self, ClusterCommand.self,
+            InstallCommand.self, UpgradeCommand.self, RollbackCommand.self, UninstallCommand.self, ListCommand.self,
+            HistoryCommand.self, StatusCommand.self, GetCommand.self, TestCommand.self,
         ])
 }

@@ -1,0 +1,209 @@
+public import KubeClient
+public import StructuredData
+
+/// One object of a release manifest, resolved against the API server's discovery.
+struct ReleaseObject {
+    var object: Value
+    var resource: APIResource
+    var namespace: String?
+    var name: String
+    var kind: String { resource.kind }
+    /// `KIND/NAMESPACE/NAME` identity used to diff two manifests.
+    var identity: String { "\(resource.apiVersion)/\(kind)/\(namespace ?? "")/\(name)" }
+    var keep: Bool {
+        object["metadata"]?["annotations"]?["helm.sh/resource-policy"]?.stringValue == "keep"
+    }
+}
+
+/// The cluster side of the release actions: decoding manifests, stamping Helm's ownership metadata,
+/// server-side apply, deletion in order.
+public struct ReleaseContext {
+    public let client: KubeClient
+    public let store: ReleaseStore
+    /// Wait limit for hook Jobs/Pods, in seconds.
+    public var timeoutSeconds: Int = 300
+    /// `--force-conflicts`: take over fields other field managers own (Helm's default is false, so an
+    /// upgrade that changes a field last applied by another executable fails with a conflict).
+    public var forceConflicts = false
+
+    public init(client: KubeClient, store: ReleaseStore) {
+        self.client = client
+        self.store = store
+    }
+
+    /// Parses a manifest stream into objects (empty documents skipped), in stream order.
+    func objects(_ manifest: String, namespace: String) throws -> [ReleaseObject] {
+        var out: [ReleaseObject] = []
+        for doc in ManifestSplitter.split(manifest) {
+            let v: Value
+            do { v = try YAML.decode(doc, numbersAsFloat: false) } catch {
+                throw ChartEngineError(.io, "unable to build kubernetes objects from release manifest: \(error)")
+            }
+            guard case .map = v else { continue }
+            let r: APIResource
+            do { r = try client.resource(of: v) } catch {
+                throw ChartEngineError(.io, "unable to build kubernetes objects from release manifest: \(error.message)")
+            }
+            let name = v["metadata"]?["name"]?.stringValue ?? ""
+            let ns = r.namespaced ? (v["metadata"]?["namespace"]?.stringValue ?? namespace) : nil
+            out.append(ReleaseObject(object: v, resource: r, namespace: ns, name: name))
+        }
+        return out
+    }
+
+    /// Adds `app.kubernetes.io/managed-by: Helm` and the `meta.helm.sh/release-*` annotations.
+    static func stamped(_ obj: Value, release: String, namespace: String) -> Value {
+        guard case .map(var m) = obj else { return obj }
+        var meta = m["metadata"]?.mapValue ?? [:]
+        var labels = meta["labels"]?.mapValue ?? [:]
+        labels["app.kubernetes.io/managed-by"] = "Helm"
+        var ann = meta["annotations"]?.mapValue ?? [:]
+        ann["meta.helm.sh/release-name"] = .string(release)
+        ann["meta.helm.sh/release-namespace"] = .string(namespace)
+        meta["labels"] = .map(labels)
+        meta["annotations"] = .map(ann)
+        m["metadata"] = .map(meta)
+        return .map(m)
+    }
+
+    /// Helm's ownership check: an existing object must carry this release's annotations.
+    func checkOwnership(_ o: ReleaseObject, release: String, namespace: String) throws {
+        guard let live = try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) else { return }
+        let ann = live["metadata"]?["annotations"]
+        let where_ = o.namespace.map { " in namespace \"\($0)\"" } ?? ""
+        let prefix = "\(o.kind) \"\(o.name)\"\(where_) exists and cannot be imported into the current release: "
+            + "invalid ownership metadata; "
+        for (key, want) in [("meta.helm.sh/release-name", release), ("meta.helm.sh/release-namespace", namespace)] {
+            let have = ann?[key]?.stringValue
+            if have == nil {
+                throw ChartEngineError(.io, prefix + "missing key \"\(key)\": must be set to \"\(want)\"")
+            }
+            if have != want {
+                throw ChartEngineError(.io, prefix + "annotation validation error: key \"\(key)\" must equal "
+                    + "\"\(want)\": current value is \"\(have ?? "")\"")
+            }
+        }
+    }
+
+    /// Helm's pre-flight adoption check: every object that already exists must belong to this release,
+    /// else the operation stops before any record is written (`Unable to continue with install: …`).
+    func checkOwnership(_ objs: [ReleaseObject], release: String, namespace: String, verb: String) throws {
+        for o in objs {
+            do { try checkOwnership(o, release: release, namespace: namespace) } catch let e as ChartEngineError {
+                throw ChartEngineError(e.code, "Unable to continue with \(verb): " + e.message)
+            }
+        }
+    }
+
+    /// Server-side applies each object (already in install order), stamped for the release.
+    func apply(_ objs: [ReleaseObject], release: String, namespace: String, checkOwners: Bool) throws {
+        for o in objs {
+            if checkOwners { try checkOwnership(o, release: release, namespace: namespace) }
+            var obj = ReleaseContext.stamped(o.object, release: release, namespace: namespace)
+            if let ns = o.namespace, case .map(var m) = obj, case .map(var meta)? = m["metadata"] {
+                meta["namespace"] = .string(ns)
+                m["metadata"] = .map(meta)
+                obj = .map(m)
+            }
+            do {
+                _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: forceConflicts)
+            } catch {
+                throw ChartEngineError(.io, "failed to apply \(o.kind) \"\(o.name)\": \(error.message)")
+            }
+            if o.kind == "CustomResourceDefinition" { client.invalidateDiscovery() }
+        }
+    }
+
+    /// Deletes objects in Helm's uninstall order, skipping `helm.sh/resource-policy: keep`; returns the
+    /// kept ones' descriptions.
+    @discardableResult
+    func delete(_ objs: [ReleaseObject], propagation: String = "Background") throws -> [String] {
+        var kept: [String] = []
+        let ordered = KindOrder.sorted(objs, by: KindOrder.uninstall) { $0.kind }
+        for o in ordered {
+            if o.keep {
+                kept.append("\(o.resource.name)/\(o.name)")
+                continue
+            }
+            _ = try client.deleteIfExists(o.resource, namespace: o.namespace, name: o.name, propagationPolicy: propagation)
+        }
+        return kept
+    }
+
+    /// Helm v4 `status`'s RESOURCES section: every manifest object fetched as a server-side Table,
+    /// grouped under `==> GROUP/VERSION/KIND` (sorted here; Helm's order is Go map order), printed as
+    /// kubectl's table printer does (columns of priority 0, tabwriter min width 10, padding 3).
+    public func resourcesSection(_ r: Release) throws -> String {
+        let tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+        var groups: [String: (columns: [String], rows: [[String]])] = [:]
+        for o in try objects(r.manifest, namespace: r.namespace) {
+            let key = o.resource.apiVersion + "/" + o.kind
+            let path = client.path(o.resource, namespace: o.namespace, name: o.name)
+            guard let t = try? client.requestJSON("GET", path, accept: tableAccept), t["kind"] == "Table" else { continue }
+            let defs = (t["columnDefinitions"]?.listValue ?? [])
+            let keep = defs.indices.filter { Release.int(defs[$0]["priority"]) == 0 }
+            var g = groups[key] ?? (keep.map { (defs[$0]["name"]?.stringValue ?? "").uppercased() }, [])
+            for row in t["rows"]?.listValue ?? [] {
+                let cells = row["cells"]?.listValue ?? []
+                g.rows.append(keep.map { $0 < cells.count ? ReleaseContext.cellText(cells[$0]) : "" })
+            }
+            groups[key] = g
+        }
+        var out = ""
+        for key in groups.keys.sorted() {
+            guard let g = groups[key] else { continue }
+            out += "==> \(key)\n" + ReleaseContext.tabwriter([g.columns] + g.rows) + "\n"
+        }
+        return out
+    }
+
+    static func cellText(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .float(let d): return d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "<none>"
+        default: return JSON.encode(v)
+        }
+    }
+
+    /// Go's tabwriter with min width 10 and padding 3; the last cell of a line is not padded.
+    static func tabwriter(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, c) in row.enumerated() {
+                if widths.count <= i { widths.append(0) }
+                widths[i] = max(widths[i], max(10, c.count + 3))
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, c in
+                i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+            }.joined()
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Capabilities from the server: `/version` and discovery.
+    public func capabilities() throws -> (kubeVersion: String, apiVersions: [String]) {
+        let v = try client.serverVersion()
+        let git = v["gitVersion"]?.stringValue ?? KubeVersion.default.version
+        return (git, try client.apiVersions())
+    }
+
+    /// The `crds/` objects of a chart and its subcharts as one manifest stream.
+    static func crdManifest(_ chart: Chart) -> String {
+        TemplateAction.crdObjects(chart).map { "---\n# Source: \($0.path)\n\($0.text)\n" }.joined()
+    }
+
+    /// Creates the CRDs of `chart` that do not exist yet (Helm never updates CRDs).
+    func installCRDs(_ chart: Chart, namespace: String) throws {
+        let objs = try objects(ReleaseContext.crdManifest(chart), namespace: namespace)
+        for o in objs {
+            if try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) != nil { continue }
+            _ = try client.create(o.resource, namespace: o.namespace, o.object)
+        }
+        if !objs.isEmpty { client.invalidateDiscovery() }
+    }
+}
+

@@ -1,0 +1,280 @@
+public import StructuredData
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A blocking Kubernetes REST client (JSON bodies) for one kubeconfig context.
+///
+/// Not thread-safe and blocking: use one client per command, from an ordinary thread.
+public final class KubeClient {
+    public let config: KubeConfig
+    private let transport: CurlTransport
+    /// Discovery results: `apiVersion` → kind → resource.
+    private var discovery: [String: [String: APIResource]]?
+
+    public init(config: KubeConfig) throws(KubeError) {
+        self.config = config
+        self.transport = try CurlTransport(config: config)
+    }
+
+    // MARK: REST
+
+    /// Sends a request and returns the raw response, turning non-2xx answers into ``KubeError``
+    /// (decoded from a `Status` body when there is one).
+    public func request(_ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+                        contentType: String = "application/json", accept: String = "application/json")
+        throws(KubeError) -> [UInt8]
+    {
+        var url = config.server + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+        }
+        var headers = ["Accept: \(accept)"]
+        if body != nil { headers.append("Content-Type: \(contentType)") }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let code: Int, bytes: [UInt8]
+            do {
+                (code, bytes) = try transport.perform(method: method, url: url, headers: headers, body: body)
+            } catch {
+                // Transport failures are retried for reads only: a write may have reached the server.
+                if method == "GET" && attempt < retryAttempts { backoff(attempt); continue }
+                throw error
+            }
+            if (200..<300).contains(code) { return bytes }
+            // 429/503/504 mean "not now": the request was not processed, so any verb may be retried.
+            if [429, 503, 504].contains(code) && attempt < retryAttempts { backoff(attempt); continue }
+            throw statusError(code: code, body: bytes)
+        }
+    }
+
+    /// Attempts per request for transient failures (1 = no retry).
+    public var retryAttempts = 4
+
+    /// Pauses between attempts, in microseconds (injectable so tests need not wait).
+    public var sleeper: (Int) -> Void = { usleep(useconds_t($0)) }
+
+    /// 100 ms, 200 ms, 400 ms, … between attempts.
+    private func backoff(_ attempt: Int) { sleeper(100_000 << min(attempt - 1, 5)) }
+
+    /// As ``request(_:_:query:body:contentType:accept:)`` with JSON in and out.
+    @discardableResult
+    public func requestJSON(_ method: String, _ path: String, query: [(String, String)] = [], body: Value? = nil,
+                            contentType: String = "application/json", accept: String = "application/json")
+        throws(KubeError) -> Value
+    {
+        let bytes = try request(method, path, query: query, body: body.map { Array(JSON.encode($0).utf8) },
+                                contentType: contentType, accept: accept)
+        if bytes.isEmpty { return .null }
+        do { return try JSON.decodeKeepingIntegers(bytes) } catch {
+            throw KubeError(message: "\(method) \(path): invalid JSON from the server: \(error)")
+        }
+    }
+
+    func statusError(code: Int, body: [UInt8]) -> KubeError {
+        if let v = try? JSON.decodeKeepingIntegers(body), v["kind"] == .string("Status") {
+            return KubeError(code: code, reason: v["reason"]?.stringValue ?? "",
+                             message: v["message"]?.stringValue ?? "the server returned \(code)")
+        }
+        let text = String(decoding: body.prefix(512), as: UTF8.self)
+        return KubeError(code: code, reason: code == 404 ? "NotFound" : "",
+                         message: "the server returned \(code): \(text)")
+    }
+
+    // MARK: Version and discovery
+
+    /// `GET /version` (`gitVersion`, `major`, `minor`, …).
+    public func serverVersion() throws(KubeError) -> Value { try requestJSON("GET", "/version") }
+
+    /// Every group-version the server serves plus `group/version/Kind` entries, as Helm's
+    /// `.Capabilities.APIVersions`.
+    public func apiVersions() throws(KubeError) -> [String] {
+        let d = try discovered()
+        var out: [String] = []
+        for (gv, kinds) in d {
+            out.append(gv)
+            for k in kinds.keys { out.append(gv + "/" + k) }
+        }
+        return out.sorted()
+    }
+
+    /// The resource serving `kind` in `apiVersion`; rediscovers once on a miss (new CRDs).
+    public func resource(apiVersion: String, kind: String) throws(KubeError) -> APIResource {
+        if let r = try discovered()[apiVersion]?[kind] { return r }
+        discovery = nil
+        if let r = try discovered()[apiVersion]?[kind] { return r }
+        throw KubeError(code: 404, reason: "NotFound",
+                        message: "resource mapping not found for kind \"\(kind)\" in version \"\(apiVersion)\"")
+    }
+
+    /// Forgets cached discovery (after creating CRDs).
+    public func invalidateDiscovery() { discovery = nil }
+
+    private func discovered() throws(KubeError) -> [String: [String: APIResource]] {
+        if let d = discovery { return d }
+        var d: [String: [String: APIResource]] = [:]
+        for root in ["/api", "/apis"] {
+            let v = try requestJSON("GET", root, accept: Discovery.aggregatedAccept)
+            if v["kind"] == .string("APIGroupDiscoveryList") {
+                Discovery.addAggregated(v, into: &d)
+            } else {
+                for gv in Discovery.legacyGroupVersions(v, root: root) {
+                    let list = try requestJSON("GET", (root == "/api" ? "/api/" : "/apis/") + gv)
+                    Discovery.addLegacy(list, groupVersion: gv, into: &d)
+                }
+            }
+        }
+        discovery = d
+        return d
+    }
+
+    // MARK: Objects
+
+    /// The URL path of an object (or of its collection when `name` is nil).
+    public func path(_ r: APIResource, namespace: String?, name: String? = nil) -> String {
+        var p = r.group.isEmpty ? "/api/\(r.version)" : "/apis/\(r.group)/\(r.version)"
+        if r.namespaced { p += "/namespaces/\(percentEncode(namespace ?? config.namespace))" }
+        p += "/" + r.name
+        if let name { p += "/" + percentEncode(name) }
+        return p
+    }
+
+    /// The resource of a manifest object (`apiVersion` and `kind`).
+    public func resource(of obj: Value) throws(KubeError) -> APIResource {
+        guard let av = obj["apiVersion"]?.stringValue, let kind = obj["kind"]?.stringValue else {
+            throw KubeError(message: "object has no apiVersion or kind")
+        }
+        return try resource(apiVersion: av, kind: kind)
+    }
+
+    public func get(_ r: APIResource, namespace: String?, name: String) throws(KubeError) -> Value {
+        try requestJSON("GET", path(r, namespace: namespace, name: name))
+    }
+
+    /// `GET` returning nil on 404.
+    public func getIfExists(_ r: APIResource, namespace: String?, name: String) throws(KubeError) -> Value? {
+        do {
+            return try get(r, namespace: namespace, name: name)
+        } catch {
+            if error.isNotFound { return nil }
+            throw error
+        }
+    }
+
+    /// Lists objects (all namespaces when `namespace` is nil and the resource is namespaced and
+    /// `allNamespaces`), filtered by a label selector.
+    public func list(_ r: APIResource, namespace: String?, allNamespaces: Bool = false, labelSelector: String = "")
+        throws(KubeError) -> [Value]
+    {
+        var p = path(r, namespace: namespace)
+        if allNamespaces && r.namespaced {
+            p = (r.group.isEmpty ? "/api/\(r.version)" : "/apis/\(r.group)/\(r.version)") + "/" + r.name
+        }
+        let q = labelSelector.isEmpty ? [] : [("labelSelector", labelSelector)]
+        let v = try requestJSON("GET", p, query: q)
+        return v["items"]?.listValue ?? []
+    }
+
+    public func create(_ r: APIResource, namespace: String?, _ obj: Value) throws(KubeError) -> Value {
+        try requestJSON("POST", path(r, namespace: namespace), query: [("fieldManager", fieldManager)], body: obj)
+    }
+
+    public func update(_ r: APIResource, namespace: String?, name: String, _ obj: Value) throws(KubeError) -> Value {
+        try requestJSON("PUT", path(r, namespace: namespace, name: name), query: [("fieldManager", fieldManager)],
+                        body: obj)
+    }
+
+    /// Server-side apply (`PATCH application/apply-patch+yaml`, field manager `helmctl`).
+    public func apply(_ r: APIResource, namespace: String?, name: String, _ obj: Value, force: Bool = false)
+        throws(KubeError) -> Value
+    {
+        var q = [("fieldManager", fieldManager)]
+        if force { q.append(("force", "true")) }
+        return try requestJSON("PATCH", path(r, namespace: namespace, name: name), query: q, body: obj,
+                               contentType: "application/apply-patch+yaml")
+    }
+
+    /// `PATCH` with a merge (`application/merge-patch+json`) or JSON patch body.
+    public func patch(_ r: APIResource, namespace: String?, name: String, _ body: Value,
+                      contentType: String = "application/merge-patch+json") throws(KubeError) -> Value
+    {
+        try requestJSON("PATCH", path(r, namespace: namespace, name: name), query: [("fieldManager", fieldManager)],
+                        body: body, contentType: contentType)
+    }
+
+    /// Deletes an object with a propagation policy (`Background`, `Foreground`, `Orphan`).
+    public func delete(_ r: APIResource, namespace: String?, name: String, propagationPolicy: String = "Background")
+        throws(KubeError)
+    {
+        let body: Value = ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": .string(propagationPolicy)]
+        _ = try requestJSON("DELETE", path(r, namespace: namespace, name: name), body: body)
+    }
+
+    /// The field manager of every write.
+    public var fieldManager = "helmctl"
+}
+
+/// One resource of the discovery documents.
+public struct APIResource: Sendable, Equatable {
+    public var group: String
+    public var version: String
+    /// Plural resource name (`deployments`).
+    public var name: String
+    public var kind: String
+    public var namespaced: Bool
+
+    public init(group: String, version: String, name: String, kind: String, namespaced: Bool) {
+        self.group = group
+        self.version = version
+        self.name = name
+        self.kind = kind
+        self.namespaced = namespaced
+    }
+
+    public var apiVersion: String { group.isEmpty ? version : group + "/" + version }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+func percentEncode(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(Unicode.Scalar(b))
+        default:
+            let hex = Array("0123456789ABCDEF".unicodeScalars)
+            out += "%"
+            out.unicodeScalars.append(hex[Int(b >> 4)])
+            out.unicodeScalars.append(hex[Int(b & 15)])
+        }
+    }
+    return out
+}
+
+extension KubeClient {
+    /// Deletes an object; false when it was already gone.
+    public func deleteIfExists(_ r: APIResource, namespace: String?, name: String,
+                               propagationPolicy: String = "Background") throws(KubeError) -> Bool
+    {
+        do {
+            try delete(r, namespace: namespace, name: name, propagationPolicy: propagationPolicy)
+            return true
+        } catch {
+            if error.isNotFound { return false }
+            throw error
+        }
+    }
+
+    /// Creates an object; nil when one of that name already exists.
+    public func createIfMissing(_ r: APIResource, namespace: String?, _ obj: Value) throws(KubeError) -> Value? {
+        do {
+            return try create(r, namespace: namespace, obj)
+        } catch {
+            if error.isAlreadyExists { return nil }
+            throw error
+        }
+    }
+}

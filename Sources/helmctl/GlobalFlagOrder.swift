@@ -1,0 +1,47 @@
+/// Helm's global flags (`-n ns`, `--kubeconfig`, …) may come before the subcommand (`helm -n ns list`);
+/// ArgumentParser only accepts a subcommand's options after its name, so those leading flags are moved
+/// behind the subcommand path.
+enum GlobalFlagOrder {
+    static let withValue: Set<String> = ["-n", "--namespace", "--kubeconfig", "--kube-context", "--kube-token",
+                                         "--kube-apiserver"]
+    static let plain: Set<String> = ["--debug", "--kube-insecure-skip-tls-verify"]
+
+    /// Also spells pflag's optional-value flags for ArgumentParser: a bare `--dry-run` on install/upgrade
+    /// means `--dry-run=client` (pflag never takes the next word as its value).
+    static func reordered(_ args: [String]) -> [String] {
+        var out = moved(args)
+        if let cmd = out.first(where: { !$0.hasPrefix("-") }), cmd == "install" || cmd == "upgrade" {
+            out = out.map { $0 == "--dry-run" ? "--dry-run=client" : $0 }
+        }
+        if let cmd = out.first(where: { !$0.hasPrefix("-") }), ["install", "upgrade", "rollback", "uninstall", "un", "del", "delete"].contains(cmd) {
+            // pflag's NoOptDefVal for --wait is "watcher".
+            out = out.map { $0 == "--wait" ? "--wait=watcher" : $0 }
+        }
+        return out
+    }
+
+    static func moved(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            if withValue.contains(name) {
+                leading.append(a)
+                if !a.contains("="), i + 1 < args.count { leading.append(args[i + 1]); i += 1 }
+            } else if plain.contains(a) {
+                leading.append(a)
+            } else {
+                break
+            }
+            i += 1
+        }
+        if leading.isEmpty { return args }
+        var rest = Array(args[i...])
+        // Keep nested subcommand names (e.g. `cluster up`) ahead of the moved flags.
+        var insertAt = 0
+        while insertAt < rest.count, !rest[insertAt].hasPrefix("-"), insertAt < 1 { insertAt += 1 }
+        rest.insert(contentsOf: leading, at: insertAt)
+        return rest
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import ChartEngine
+import StructuredData
+
+/// `helmctl install [NAME] CHART`: install a chart as a release on the cluster.
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "install a chart")
+
+    @Argument(help: "[NAME] CHART")
+    var arguments: [String] = []
+
+    @OptionGroup var cluster: ClusterFlags
+    @OptionGroup var valueFlags: ValuesFlags
+    @OptionGroup var chartFlags: ChartPathFlags
+    @OptionGroup var common: ReleaseWriteFlags
+
+    @Flag(name: [.customShort("g"), .customLong("generate-name")], help: "generate the name (and omit the NAME parameter)")
+    var generateName = false
+
+    @Flag(name: .customLong("create-namespace"), help: "create the release namespace if not present")
+    var createNamespace = false
+
+    @Flag(name: .customLong("replace"), help: "reuse the given name, only if that name is a deleted release")
+    var replace = false
+
+    func run() throws {
+        let (name, chartRef) = try nameAndChart()
+        try chartFlags.checkUnsupported()
+        try common.checkSupported()
+        let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
+        let values = try valueFlags.valueOptions.merged()
+        let chart = try ChartReference.load(location)
+        let (ctx0, ns) = try common.dryRunMode() == "client" ? cluster.offlineContext() : cluster.context()
+        var ctx = ctx0
+        ctx.timeoutSeconds = try parseDuration(common.timeout)
+        ctx.forceConflicts = common.forceConflicts
+        var o = InstallOptions(releaseName: name, namespace: ns)
+        o.createNamespace = createNamespace
+        o.dryRun = try common.dryRunMode()
+        o.description = common.description
+        o.labels = try parseLabels(common.labels)
+        o.skipCRDs = common.skipCRDs
+        o.noHooks = common.noHooks
+        o.skipSchemaValidation = common.skipSchemaValidation
+        o.replace = replace
+        o.takeOwnership = common.takeOwnership
+        let r: Release
+        r = try common.install(ctx, chart: chart, values: values, options: o)
+        ErrorReporting.writeStdout(common.render(r, debug: cluster.debug))
+    }
+
+    /// Helm's `nameAndChart` for install: `NAME CHART`, or `CHART` with `--generate-name`.
+    func nameAndChart() throws -> (String, String) {
+        if arguments.count == 2 {
+            if generateName { throw ChartEngineError(.usage, "cannot set --generate-name and also specify a name") }
+            return (arguments[0], arguments[1])
+        }
+        if arguments.count == 1 && generateName {
+            var base = String(arguments[0].split(separator: "/").last ?? "")
+            if base == "." || base.isEmpty { base = "chart" }
+            if let dot = base.firstIndex(of: ".") { base = String(base[..<dot]) }
+            return ("\(base)-\(ReleaseTime.unixNow())", arguments[0])
+        }
+        if arguments.count == 1 { throw ChartEngineError(.usage, "must either provide a name or specify --generate-name") }
+        throw ChartEngineError(.usage, "\"helmctl install\" requires at least 1 argument\n\nUsage:  helmctl install [NAME] [CHART] [flags]")
+    }
+}
+
+/// Flags shared by install and upgrade.
+struct ReleaseWriteFlags: ParsableArguments {
+    @Flag(name: [.customLong("rollback-on-failure"), .customLong("atomic")],
+          help: "if set, a failed install uninstalls the release and a failed upgrade rolls back")
+    var rollbackOnFailure = false
+
+    @Option(name: .customLong("server-side"), help: "object updates run in the server instead of the client (true, false, auto)")
+    var serverSide = "auto"
+
+    @OptionGroup var wait: WaitFlags
+
+    /// Checks the flags helmctl accepts but cannot honour yet.
+    func checkSupported() throws {
+        try wait.check()
+        switch serverSide {
+        case "true", "auto": break
+        case "false":
+            throw ChartEngineError(.usage, "--server-side=false (client-side three-way merge) is not supported by helmctl yet")
+        default:
+            throw ChartEngineError(.usage, "invalid server-side value (\(serverSide)). Must be \"true\", \"false\" or \"auto\"")
+        }
+    }
+    @Option(name: .customLong("dry-run"), help: "simulate an install: none, client or server")
+    var dryRun: String?
+
+    @Option(name: .customLong("description"), help: "add a custom description")
+    var description = ""
+
+    @Option(name: [.customShort("l"), .customLong("labels")], help: "labels added to release metadata")
+    var labels: [String] = []
+
+    @Flag(name: .customLong("skip-crds"), help: "if set, no CRDs will be installed")
+    var skipCRDs = false
+
+    @Flag(name: .customLong("no-hooks"), help: "prevent hooks from running")
+    var noHooks = false
+
+    @Flag(name: .customLong("skip-schema-validation"), help: "if set, disables JSON schema validation")
+    var skipSchemaValidation = false
+
+    @Flag(name: .customLong("force-conflicts"), help: "if set server-side apply will force changes against conflicts")
+    var forceConflicts = false
+
+    @Option(name: .customLong("timeout"), help: "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
+    var timeout = "5m0s"
+
+    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    var output: ReleaseOutput = .table
+
+    /// Runs the install, uninstalling on failure with `--rollback-on-failure`; errors are worded as Helm's.
+    func install(_ ctx: ReleaseContext, chart: Chart, values: [String: Value], options o: InstallOptions) throws -> Release {
+        do {
+            return try InstallAction.run(ctx, chart: chart, values: values, options: o)
+        } catch {
+            let message = ReleaseContext.message(error)
+            if rollbackOnFailure && o.dryRun == "none" && (try? ctx.store.history(o.releaseName).isEmpty) == false {
+                do {
+                    _ = try UninstallAction.run(ctx, options: UninstallOptions(releaseName: o.releaseName))
+                } catch {
+                    throw ChartEngineError(.io, "INSTALLATION FAILED: an error occurred while uninstalling the release. "
+                        + "original install error: \(message): \(ReleaseContext.message(error))")
+                }
+                throw ChartEngineError(.io, "INSTALLATION FAILED: release \(o.releaseName) failed, and has been "
+                    + "uninstalled due to rollback-on-failure being set: \(message)")
+            }
+            throw ChartEngineError(.io, "INSTALLATION FAILED: " + message)
+        }
+    }
+
+    /// `--dry-run` alone means `client`; `true`/`false` are Helm's deprecated spellings.
+    func dryRunMode() throws -> String {
+        guard let d = dryRun else { return "none" }
+        switch d {
+        case "", "client", "true": return "client"
+        case "server": return "server"
+        case "none", "false": return "none"
+        default: throw ChartEngineError(.usage, "invalid dry-run value (\(d)). Must be \"none\", \"server\", or \"client\"")
+        }
+    }
+
+    @Flag(name: .customLong("take-ownership"), help: "if set, ignore the ownership check and take ownership of existing resources")
+    var takeOwnership = false
+
+    @Flag(name: .customLong("hide-notes"), help: "if set, do not show notes in install output")
+    var hideNotes = false
+
+    /// Status text (HOOKS/MANIFEST included on dry runs) or the release as JSON/YAML.
+    func render(_ r: Release, debug: Bool = false) -> String {
+        if output != .table { return ReleasePrinter.encoded(r.json, output) }
+        return ReleasePrinter.status(r, debug: debug, hideNotes: hideNotes)
+    }
+}
+
+/// Helm v4's `--wait[=watcher|legacy|hookOnly]` and `--wait-for-jobs`. helmctl waits for hooks only
+/// (Helm's default `hookOnly`); readiness waiting is not implemented yet, so asking for it is an error
+/// rather than a silent no-op.
+struct WaitFlags: ParsableArguments {
+    @Option(name: .customLong("wait"), help: "wait strategy: hookOnly (default; the only one helmctl supports yet), watcher, legacy")
+    var wait = "hookOnly"
+
+    @Flag(name: .customLong("wait-for-jobs"), help: "wait for Jobs to complete (needs --wait)")
+    var waitForJobs = false
+
+    func check() throws {
+        switch wait {
+        case "hookOnly", "false": break
+        case "watcher", "legacy", "true":
+            throw ChartEngineError(.usage, "--wait=\(wait) is not supported by helmctl yet: only hooks are awaited "
+                + "(--wait=hookOnly, the default)")
+        default:
+            throw ChartEngineError(.usage, "invalid wait strategy \"\(wait)\": must be watcher, legacy or hookOnly")
+        }
+        if waitForJobs { throw ChartEngineError(.usage, "--wait-for-jobs is not supported by helmctl yet") }
+    }
+}

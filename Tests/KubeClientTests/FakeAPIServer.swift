@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A scripted plain-HTTP server on 127.0.0.1 for KubeClient tests: answers each connection with the
+/// next (status, body) pair and records the request lines. One request per connection.
+final class FakeAPIServer: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var responses: [(Int, String)]
+    private(set) var requests: [String] = []
+    private(set) var bodies: [String] = []
+
+    init(responses: [(Int, String)]) throws {
+        self.responses = responses
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = sock
+        var one: Int32 = 1
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && getsockname(sock, $0, &len) == 0 }
+        }
+        guard bound, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let count = responses.count
+        Thread.detachNewThread { [self] in
+            for _ in 0..<count { serveOne() }
+        }
+    }
+
+    deinit { close(fd) }
+
+    private func serveOne() {
+        let c = accept(fd, nil, nil)
+        guard c >= 0 else { return }
+        defer { close(c) }
+        var data: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(c, &buf, buf.count)
+            if n <= 0 { break }
+            data += buf[0..<n]
+            let text = String(decoding: data, as: UTF8.self)
+            guard let headEnd = text.range(of: "\r\n\r\n") else { continue }
+            let head = text[..<headEnd.lowerBound].lowercased()
+            var length = 0
+            for line in head.split(separator: "\r\n") where line.hasPrefix("content-length:") {
+                length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+            let bodyStart = text.utf8.distance(from: text.utf8.startIndex, to: headEnd.upperBound)
+            if data.count - bodyStart >= length {
+                lock.lock()
+                requests.append(String(text[..<headEnd.lowerBound].split(separator: "\r\n").first ?? ""))
+                bodies.append(String(decoding: data[bodyStart...], as: UTF8.self))
+                let (status, body) = responses.isEmpty ? (500, "") : responses.removeFirst()
+                lock.unlock()
+                let resp = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                _ = resp.withCString { write(c, $0, strlen($0)) }
+                return
+            }
+        }
+    }
+
+    var recorded: [String] { lock.lock(); defer { lock.unlock() }; return requests }
+    var recordedBodies: [String] { lock.lock(); defer { lock.unlock() }; return bodies }
+}
