@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up, build helmctl, render the sample application chart as `helm template` would,
-# start the bundled cluster and apply the rendered chart to it with kubectl (pods run once the
-# cluster has nodes — a later issue; `helmctl install` comes with the releases issue).
+# start the bundled cluster and install the chart on it as a release (pods run once the cluster has
+# nodes — a later issue; until then `--wait` is not used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,8 +12,11 @@ DATA="${HELMCTL_DEMO_DIR:-$PWD/.demo-cluster}"
 echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443"
 .build/release/helmctl cluster up --data-dir "$DATA" --listen 127.0.0.1:6443
 export KUBECONFIG="$DATA/kubeconfig"
-echo "+ helmctl template demo charts/webapp | kubectl apply -f -"
-.build/release/helmctl template demo charts/webapp | kubectl apply -f -
+echo "+ helmctl upgrade --install demo charts/webapp"
+.build/release/helmctl upgrade --install demo charts/webapp
+echo "+ helmctl list && helmctl status demo --show-resources"
+.build/release/helmctl list
+.build/release/helmctl status demo --show-resources
 echo "+ kubectl get all,serviceaccounts -o wide"
 kubectl get all,serviceaccounts -o wide
 echo
