@@ -14,9 +14,9 @@ echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443"
 export KUBECONFIG="$DATA/kubeconfig"
 echo "+ helmctl upgrade --install demo charts/webapp"
 .build/release/helmctl upgrade --install demo charts/webapp
-echo "+ helmctl list && helmctl status demo --show-resources"
+echo "+ helmctl list && helmctl status demo"
 .build/release/helmctl list
-.build/release/helmctl status demo --show-resources
+.build/release/helmctl status demo
 echo "+ kubectl get all,serviceaccounts -o wide"
 kubectl get all,serviceaccounts -o wide
 echo
