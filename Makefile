@@ -1,5 +1,5 @@
 # Convenience targets. The README's two commands are scripts/run.sh and scripts/test.sh.
-.PHONY: build test bench bench-repo bench-serve bench-cluster goldens
+.PHONY: build test bench bench-repo bench-serve bench-cluster bench-releases goldens
 
 build:
 	swift build
@@ -36,3 +36,10 @@ bench-cluster:
 	swift build -c release --product helmctl
 	swift build -c release --product helmctl-store-bench
 	python3 scripts/cluster-bench/bench.py
+
+# Releases: install/upgrade/uninstall of a 3-object chart, helmctl against the Helm SDK on the same
+# bundled cluster (scripts/release-bench/bench.py).
+bench-releases:
+	bash scripts/setup.sh --with-oracle
+	swift build -c release --product helmctl
+	.venv/bin/python scripts/release-bench/bench.py
