@@ -48,6 +48,7 @@ extension APIHandler {
             object.setMeta("name", .string(NameGenerator.generate(prefix: prefix)))
         }
         object = try await kindSpecificCreate(object, rr)
+        if let custom = customSchema(rr) { object = custom.check(object).pruned }
         do {
             object = Admission.applyDefaults(object, gvk: rr.info.groupVersionKind)
             try validate(object, old: nil, rr)
@@ -158,6 +159,17 @@ extension APIHandler {
 
     /// `fieldValidation`: Strict refuses unknown fields (400), Warn reports them in `Warning:` headers.
     func checkFields(_ object: Value, _ rr: ResourceRequest, options: WriteOptions, warnings: inout [String]) throws {
+        if let custom = customSchema(rr) {
+            // Custom resources: fields their schema does not declare are pruned (or refused when strict).
+            let unknown = custom.check(object).unknown
+            guard !unknown.isEmpty, options.fieldValidation != "Ignore" else { return }
+            let texts = unknown.map { "unknown field \"\($0)\"" }
+            if options.fieldValidation == "Strict" {
+                throw StatusError.badRequest("strict decoding error: " + texts.joined(separator: ", "))
+            }
+            warnings += texts
+            return
+        }
         if let typeError = SchemaTypeCheck.firstError(in: object, gvk: rr.info.groupVersionKind) {
             throw StatusError.badRequest("\(rr.info.kind) in version \"\(rr.info.version)\" cannot be handled as a \(rr.info.kind): \(typeError)")
         }
@@ -205,9 +217,10 @@ extension APIHandler {
     func isBuiltIn(_ info: ResourceInfo) -> Bool { ResourceCatalog.builtIn.resource(group: info.group, version: info.version, plural: info.plural) != nil }
 
     func validate(_ object: Value, old: Value?, _ rr: ResourceRequest) throws {
-        let causes = rr.info.isCustomResource
+        var causes = rr.info.isCustomResource
             ? Admission.validateObjectMeta(object, old: old, namespaced: rr.info.namespaced)
             : Admission.validate(object, old: old, gvk: rr.info.groupVersionKind)
+        if let custom = customSchema(rr) { causes += custom.check(object).causes }
         guard !causes.isEmpty else { return }
         throw StatusError.invalid(kind: rr.info.kind, group: rr.group, name: object.name,
                                   causes: causes.map { ($0.reason, $0.message, $0.field) })

@@ -136,11 +136,31 @@ extension APIHandler {
         catalog.withLockedValue { c in
             try? c.add(crd: crd)
         }
+        let keys = Self.schemaKeys(crd)
+        customSchemas.withLockedValue { schemas in
+            for (key, version) in keys { schemas[key] = CustomResourceSchema.of(crd: crd, version: version) }
+        }
     }
 
     func unregisterCRD(_ crd: Value) {
         catalog.withLockedValue { c in
             c.remove(crd: crd)
         }
+        let keys = Self.schemaKeys(crd)
+        customSchemas.withLockedValue { schemas in
+            for (key, _) in keys { schemas.removeValue(forKey: key) }
+        }
+    }
+
+    static func schemaKeys(_ crd: Value) -> [(String, String)] {
+        let group = crd["spec"]?["group"]?.stringValue ?? ""
+        let plural = crd["spec"]?["names"]?["plural"]?.stringValue ?? ""
+        return (crd["spec"]?["versions"]?.listValue ?? []).compactMap { $0["name"]?.stringValue }.map { ("\(group)/\($0)/\(plural)", $0) }
+    }
+
+    /// The structural schema a custom resource is pruned and validated with.
+    func customSchema(_ rr: ResourceRequest) -> CustomResourceSchema? {
+        guard rr.info.isCustomResource else { return nil }
+        return customSchemas.withLockedValue { $0["\(rr.info.group)/\(rr.info.version)/\(rr.info.plural)"] }
     }
 }

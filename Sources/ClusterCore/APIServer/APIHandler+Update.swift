@@ -154,6 +154,7 @@ extension APIHandler {
         if subresource == nil {
             next = Admission.applyDefaults(next, gvk: rr.info.groupVersionKind)
         }
+        if let custom = customSchema(rr) { next = custom.check(next).pruned }
         let specWrite = subresource == nil || subresource == "scale"
         if tracksGeneration(rr.info), specWrite,
            Admission.specChanged(old: current, new: next, gvk: rr.info.groupVersionKind) || (current.isBeingDeleted && next != current)

@@ -17,6 +17,8 @@ final class APIHandler: Sendable {
     let clock: any APIClock
     let allocator: ServiceAllocator
     let background: BackgroundControllers
+    /// Each served custom resource version's `openAPIV3Schema`, by `group/version/plural`.
+    let customSchemas = NIOLockedValueBox<[String: CustomResourceSchema]>([:])
 
     private init(config: APIServerConfiguration, clock: any APIClock) {
         self.config = config
