@@ -1,0 +1,67 @@
+import ClusterAPI
+import NIOHTTP1
+import StructuredData
+
+/// Runs the workload controllers over the pass's snapshot and carries out their actions with the
+/// `kube-controller-manager` field manager.
+extension Reconciler {
+    static let workloadManager = "kube-controller-manager"
+
+    func workloads(_ objects: [Stored], catalog: ResourceCatalog) async -> PassResult {
+        let view = WorkloadView(now: handler.clock.now(), objects: objects)
+        var actions: [WorkloadAction] = []
+        actions += ServiceAccountController.reconcile(view)
+        actions += DeploymentController.reconcile(view)
+        actions += ReplicaSetController.reconcile(view)
+        actions += JobController.reconcile(view)
+        actions += EndpointsController.reconcile(view)
+        var result = PassResult()
+        for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
+        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view)]
+            .compactMap { $0 }.min()
+        return result
+    }
+
+    /// Carries out one action; true when something was written.
+    func perform(_ action: WorkloadAction, catalog: ResourceCatalog) async -> Bool {
+        switch action {
+        case .create(let group, let plural, let namespace, let object):
+            guard let info = catalog.resources.first(where: { $0.group == group && $0.plural == plural }) else { return false }
+            var rr = request(Stored(info: info, namespace: namespace, object: object))
+            rr.name = nil
+            rr.request.method = .POST
+            rr.request.query = [("fieldManager", Self.workloadManager)]
+            guard let options = try? WriteOptions(rr.request) else { return false }
+            var o = object
+            var warnings: [String] = []
+            do {
+                try await handler.admitNew(&o, rr, options: options, warnings: &warnings)
+                _ = try await handler.store(o, rr, options: options)
+                return true
+            } catch {
+                return false
+            }
+        case .update(let s, let change):
+            return await write(s, subresource: nil, change)
+        case .status(let s, let status):
+            return await write(s, subresource: "status") { $0.setField("status", status) }
+        case .delete(let s):
+            guard !s.object.isBeingDeleted else { return false }
+            await delete(s)
+            return true
+        }
+    }
+
+    private func write(_ s: Stored, subresource: String?, _ change: @escaping (inout Value) -> Void) async -> Bool {
+        var rr = request(s)
+        rr.request.query = [("fieldManager", Self.workloadManager)]
+        guard let options = try? WriteOptions(rr.request) else { return false }
+        let stored = try? await handler.readModifyWrite(rr, options: options, pinnedVersion: nil, subresource: subresource) { current in
+            var next = current
+            change(&next)
+            return next
+        }
+        guard let stored else { return false }
+        return stored.metaString("resourceVersion") != s.object.metaString("resourceVersion")
+    }
+}
