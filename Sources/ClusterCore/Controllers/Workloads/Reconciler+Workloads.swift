@@ -11,6 +11,7 @@ extension Reconciler {
         let view = WorkloadView(now: handler.clock.now(), objects: objects)
         var actions: [WorkloadAction] = []
         actions += ServiceAccountController.reconcile(view)
+        actions += Scheduler.reconcile(view)
         actions += DeploymentController.reconcile(view)
         actions += ReplicaSetController.reconcile(view)
         actions += JobController.reconcile(view)
@@ -45,11 +46,33 @@ extension Reconciler {
             return await write(s, subresource: nil, change)
         case .status(let s, let status):
             return await write(s, subresource: "status") { $0.setField("status", status) }
+        case .bind(let pod, let node):
+            return await bind(pod, node: node)
         case .delete(let s):
             guard !s.object.isBeingDeleted else { return false }
             await delete(s)
             return true
         }
+    }
+
+    private func bind(_ pod: Stored, node: String) async -> Bool {
+        let ns = pod.namespace ?? ""
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/namespaces/\(ns)/pods/\(pod.object.name)/binding")
+        head.headers.add(name: "Content-Type", value: "application/json")
+        head.headers.add(name: "User-Agent", value: "kube-scheduler")
+        let binding: Value = .map(["apiVersion": "v1", "kind": "Binding",
+                                   "metadata": .map(["name": .string(pod.object.name), "namespace": .string(ns), "uid": .string(pod.object.uid)]),
+                                   "target": .map(["apiVersion": "v1", "kind": "Node", "name": .string(node)])])
+        let response = await handler.handle(head: head, body: Array(JSON.encode(binding).utf8), identity: .user("system:kube-scheduler"))
+        guard case .full(let status, _, _, _) = response, status == .created else { return false }
+        let time = Timestamps.rfc3339(handler.clock.now())
+        _ = await write(pod, subresource: "status") { o in
+            let conditions = Workload.setting(o["status"]?["conditions"]?.listValue ?? [], .map([
+                "type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": .string(time),
+            ]))
+            o.set(path: ["status", "conditions"], to: .list(conditions))
+        }
+        return true
     }
 
     private func write(_ s: Stored, subresource: String?, _ change: @escaping (inout Value) -> Void) async -> Bool {

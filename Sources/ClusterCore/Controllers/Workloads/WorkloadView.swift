@@ -11,6 +11,8 @@ enum WorkloadAction: Sendable {
     /// Replaces the object's `status` through the status subresource.
     case status(Reconciler.Stored, Value)
     case delete(Reconciler.Stored)
+    /// Binds a pod to a node through `pods/binding` and marks it `PodScheduled=True`.
+    case bind(Reconciler.Stored, node: String)
 }
 
 /// A consistent snapshot of the store as controllers see it, with the time of the pass.
