@@ -212,3 +212,20 @@ import StructuredData
         #expect(d.int("status.replicas") == 1 && d.int("status.availableReplicas") == 1)
     }
 }
+
+/// Deleting a Deployment takes its ReplicaSets and pods with it (garbage collector over the
+/// controllers' ownerReferences).
+@Suite struct WorkloadCascadeTests {
+    @Test(arguments: ["Background", "Foreground"])
+    func deletingADeploymentRemovesItsReplicaSetsAndPods(_ policy: String) async throws {
+        let h = try await WorkloadHarness.make()
+        _ = await h.create(WorkloadDeploymentTests.path, WorkloadDeploymentTests.deployment(replicas: 2))
+        await h.settle()
+        #expect(await h.pods().count == 2)
+        await h.api.call(.DELETE, WorkloadDeploymentTests.path + "/web?propagationPolicy=\(policy)")
+        await h.settle()
+        #expect(await h.pods().isEmpty)
+        #expect(await h.items(WorkloadDeploymentTests.rsPath).isEmpty)
+        #expect(await h.api.call(.GET, WorkloadDeploymentTests.path + "/web").code == 404)
+    }
+}

@@ -40,6 +40,12 @@ import StructuredData
         try #require(pods.count == 1)
         job = await h.get(Self.path + "/migrate")
         #expect(job.int("status.succeeded") == 1 && job.conditionStatus("Complete") == nil)
+        // A counted pod that is deleted stays counted (no replacement for it).
+        let done = try #require(await h.pods().first { $0[path: "status.phase"]?.stringValue == "Succeeded" })
+        await h.api.call(.DELETE, "/api/v1/namespaces/default/pods/\(done.name)")
+        await h.settle()
+        #expect(await activePods(h).count == 1)
+        #expect(await h.get(Self.path + "/migrate").int("status.succeeded") == 1)
         h.clock.advance(5)
         await h.finish(pods[0], phase: "Succeeded")
         await h.settle()
@@ -92,5 +98,21 @@ import StructuredData
         let job = await h.get(Self.path + "/migrate")
         #expect(job.conditionReason("Failed") == "DeadlineExceeded")
         #expect(await activePods(h).isEmpty)
+    }
+
+    @Test func trackingFinalizerIsReleasedWhenTheJobGoes() async throws {
+        let h = try await WorkloadHarness.make()
+        await makeJob(h, #""parallelism":2,"completions":2,"#)
+        await h.settle()
+        let pods = await h.pods()
+        #expect(pods.count == 2 && pods.allSatisfy { $0[path: "metadata.finalizers"] == ["batch.kubernetes.io/job-tracking"] })
+        await h.finish(pods[0], phase: "Succeeded")
+        await h.settle()
+        let job = await h.get(Self.path + "/migrate")
+        #expect(job.int("status.succeeded") == 1 && job[path: "status.uncountedTerminatedPods"] == .map([:]))
+        #expect(await h.get("/api/v1/namespaces/default/pods/\(pods[0].name)")[path: "metadata.finalizers"] == nil)
+        await h.api.call(.DELETE, Self.path + "/migrate?propagationPolicy=Background")
+        await h.settle()
+        #expect(await h.pods().isEmpty)
     }
 }

@@ -1,3 +1,4 @@
+import ClusterStore
 import Synchronization
 import NIOHTTP1
 import StructuredData
@@ -20,10 +21,14 @@ struct WorkloadHarness {
         return WorkloadHarness(api: try await TestAPI.make(clock: clock), clock: clock)
     }
 
-    /// Runs controller passes until one writes nothing (bounded); returns the passes that wrote.
+    /// Runs controller passes until one leaves the store unchanged (bounded); returns the passes that wrote.
     @discardableResult
     func settle(max: Int = 40) async -> Int {
-        for i in 0..<max where await Reconciler(handler: api.handler).pass().writes == 0 { return i }
+        for i in 0..<max {
+            let before = try? await api.store.currentRevision()
+            await Reconciler(handler: api.handler).pass()
+            if (try? await api.store.currentRevision()) == before { return i }
+        }
         return max
     }
 

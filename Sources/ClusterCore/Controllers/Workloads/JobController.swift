@@ -7,7 +7,7 @@ import StructuredData
 /// once no pod is still running), `startTime`, `completionTime`, `active`/`ready`/`succeeded`/`failed`.
 enum JobController {
     static func reconcile(_ view: WorkloadView) -> [WorkloadAction] {
-        view.of("batch", "jobs").flatMap { reconcile($0, view: view) }
+        view.of("batch", "jobs").flatMap { reconcile($0, view: view) } + JobTracking.releaseOrphans(view)
     }
 
     static func finished(_ job: Value) -> Bool {
@@ -21,8 +21,9 @@ enum JobController {
         let selector = Workload.selector(o)
         let pods = view.of("", "pods", in: ns).filter { Workload.controllerUID($0.object) == o.uid && selector.matches(object: $0.object) }
         let active = pods.filter { Workload.isActive($0.object) }
-        let succeeded = Int64(pods.filter { Workload.phase($0.object) == "Succeeded" }.count)
-        let failed = Int64(pods.filter { Workload.phase($0.object) == "Failed" }.count)
+        let tracking = JobTracking(job: o, pods: pods)
+        let succeeded = tracking.succeeded
+        let failed = tracking.failed
         let parallelism = Workload.int(spec["parallelism"], default: 1)
         let completions = spec["completions"]?.intValue
         let backoffLimit = Workload.int(spec["backoffLimit"], default: 6)
@@ -32,7 +33,7 @@ enum JobController {
         var s = o["status"]?.mapValue ?? [:]
         var conditions = s["conditions"]?.listValue ?? []
         if s["startTime"] == nil && !suspended { s["startTime"] = .string(time) }
-        var actions: [WorkloadAction] = []
+        var actions = tracking.actions
         let started = s["startTime"]?.stringValue.flatMap(Timestamps.parse) ?? view.now
 
         // Interim conditions first; the terminal one follows when no pod is left running.
@@ -56,7 +57,7 @@ enum JobController {
         }
         if let target {
             actions += active.map { .delete($0) }
-            if active.isEmpty {
+            if active.isEmpty && tracking.settled {
                 let success = target["type"]?.stringValue == "SuccessCriteriaMet"
                 conditions = Workload.setting(conditions, Workload.newCondition(
                     success ? "Complete" : "Failed", "True", target["reason"]?.stringValue ?? "", target["message"]?.stringValue ?? "",
@@ -70,8 +71,10 @@ enum JobController {
             if diff > 0 {
                 let ref = Workload.ownerReference(apiVersion: "batch/v1", kind: "Job", owner: o)
                 for _ in 0..<min(diff, ReplicaSetController.burst) {
-                    actions.append(.create(group: "", plural: "pods", namespace: ns,
-                                           object: Workload.pod(from: spec["template"], generateName: o.name + "-", namespace: ns, owner: ref)))
+                    var pod = Workload.pod(from: spec["template"], generateName: o.name + "-", namespace: ns, owner: ref)
+                    pod.setMeta("finalizers", .list([.string(JobTracking.finalizer)]))
+                    pod.set(path: ["metadata", "annotations", JobTracking.finalizer], to: "")
+                    actions.append(.create(group: "", plural: "pods", namespace: ns, object: pod))
                 }
             } else if diff < 0 {
                 actions += ReplicaSetController.podsToDelete(active, count: -diff, now: view.now).map { .delete($0) }
@@ -81,10 +84,10 @@ enum JobController {
         }
         s["active"] = .int(Int64(target == nil && !suspended ? active.count : 0))
         s["ready"] = .int(Int64(active.filter { Workload.isReady($0.object) }.count))
-        s["succeeded"] = .int(succeeded)
-        s["failed"] = .int(failed)
+        s["succeeded"] = .int(tracking.countedSucceeded)
+        s["failed"] = .int(tracking.countedFailed)
         s["terminating"] = .int(Int64(pods.filter { $0.object.isBeingDeleted }.count))
-        s["uncountedTerminatedPods"] = .map([:])
+        s["uncountedTerminatedPods"] = tracking.uncounted
         // `omitempty` counts.
         for k in ["active", "succeeded", "failed"] where s[k] == .int(0) { s[k] = nil }
         s["conditions"] = conditions.isEmpty ? nil : .list(conditions)
