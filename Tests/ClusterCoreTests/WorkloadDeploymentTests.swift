@@ -104,6 +104,23 @@ import StructuredData
         #expect(await h.pods().allSatisfy { $0[path: "spec.containers.0.image"]?.stringValue == "nginx:1.28" })
     }
 
+    /// The Kubernetes documentation's proportional-scaling example: 10 replicas, maxSurge 3,
+    /// maxUnavailable 2, a rollout stuck on an unpullable image (8 old + 5 new), scaled to 15 → 11 + 7.
+    @Test func scalingMidRolloutIsProportional() async throws {
+        let h = try await WorkloadHarness.make()
+        _ = await h.create(Self.path, Self.deployment(replicas: 10, extra: #""strategy":{"rollingUpdate":{"maxSurge":3,"maxUnavailable":2}},"#))
+        await h.runAllPending()
+        await setImage(h, "nginx:sometag")
+        await h.settle()
+        #expect(await replicaSets(h).map { $0.int("spec.replicas") } == [8, 5])
+        await h.mergePatch(Self.path + "/web", #"{"spec":{"replicas":15}}"#)
+        await h.settle()
+        let sets = await replicaSets(h)
+        #expect(sets.map { $0.int("spec.replicas") } == [11, 7])
+        #expect(sets.allSatisfy { $0[path: "metadata.annotations"]?["deployment.kubernetes.io/desired-replicas"]?.stringValue == "15" })
+        #expect(sets.allSatisfy { $0[path: "metadata.annotations"]?["deployment.kubernetes.io/max-replicas"]?.stringValue == "18" })
+    }
+
     @Test func undoReusesThePreviousReplicaSetAsNewRevision() async throws {
         let h = try await WorkloadHarness.make()
         _ = await h.create(Self.path, Self.deployment(replicas: 2))

@@ -52,8 +52,14 @@ enum DeploymentController {
                     "Progressing", "True", "FoundNewReplicaSet", "Found new replica set \"\(newRS.object.name)\"", time: time, update: true))
             }
         }
-        if paused {
-            plan.scaleSingleActive()
+        let statusReplicas = Workload.int(o["status"]?["replicas"])
+        if paused || (!recreate && plan.isScalingEvent) {
+            // `sync`: a scale only, no rollout step.
+            plan.scale(statusReplicas: statusReplicas)
+            actions += plan.scaleActions
+            actions += plan.cleanup()
+            conditions = pausedCondition(conditions, paused: paused, time: time)
+            return actions + DeploymentStatus.update(d, plan: plan, conditions: conditions, view: view, rollout: false)
         } else if recreate {
             plan.recreate(view)
         } else {

@@ -152,13 +152,6 @@ extension DeploymentController {
             if let newRS, !oldPodsRemain(view) { set(newRS, desired) }
         }
 
-        /// Paused: only a plain scale of the single active (or newest) ReplicaSet.
-        mutating func scaleSingleActive() {
-            let active = all.filter { planned($0) > 0 }
-            if active.count == 1 { set(active[0], desired) }
-            else if active.isEmpty, let latest = newRS ?? all.last { set(latest, desired) }
-        }
-
         var scaleActions: [WorkloadAction] {
             let annotations = [desiredKey: String(desired), maxKey: String(desired + surge)]
             return all.filter { changed.contains($0.object.uid) }.map { rs in
