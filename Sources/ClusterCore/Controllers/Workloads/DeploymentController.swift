@@ -39,6 +39,7 @@ enum DeploymentController {
             let replicas = recreate ? plan.desired : plan.newReplicas(current: 0)
             let rs = plan.newReplicaSet(name: name, hash: hash, replicas: replicas)
             actions.append(.create(group: "apps", plural: "replicasets", namespace: ns, object: rs))
+            if replicas > 0 { actions.append(scalingEvent(d, rs: name, from: 0, to: replicas)) }
             conditions = Workload.settingDeploymentCondition(conditions, Workload.newCondition(
                 "Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"\(name)\"", time: time, update: true))
             actions += revisionAnnotation(d, plan.newRevision)
@@ -69,6 +70,12 @@ enum DeploymentController {
         actions += plan.cleanup()
         conditions = pausedCondition(conditions, paused: paused, time: time)
         return actions + DeploymentStatus.update(d, plan: plan, conditions: conditions, view: view, rollout: !paused)
+    }
+
+    /// `ScalingReplicaSet`, worded as Kubernetes 1.32 does.
+    static func scalingEvent(_ d: Reconciler.Stored, rs: String, from: Int64, to: Int64) -> WorkloadAction {
+        .event(d, warning: false, reason: "ScalingReplicaSet",
+               message: "Scaled \(to > from ? "up" : "down") replica set \(rs) from \(from) to \(to)", component: "deployment-controller")
     }
 
     static func revision(_ rs: Value) -> Int64 { rs.meta("annotations")?[revisionKey]?.stringValue.flatMap { Int64($0) } ?? 0 }

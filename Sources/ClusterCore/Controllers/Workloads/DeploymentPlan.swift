@@ -154,12 +154,13 @@ extension DeploymentController {
 
         var scaleActions: [WorkloadAction] {
             let annotations = [desiredKey: String(desired), maxKey: String(desired + surge)]
-            return all.filter { changed.contains($0.object.uid) }.map { rs in
+            return all.filter { changed.contains($0.object.uid) }.flatMap { rs -> [WorkloadAction] in
                 let n = planned(rs)
-                return .update(rs) { o in
+                let before = Workload.int(rs.object["spec"]?["replicas"], default: 1)
+                return [.update(rs) { o in
                     o.set(path: ["spec", "replicas"], to: .int(n))
                     for (k, v) in annotations { o.set(path: ["metadata", "annotations", k], to: .string(v)) }
-                }
+                }, DeploymentController.scalingEvent(d, rs: rs.object.name, from: before, to: n)]
             }
         }
 

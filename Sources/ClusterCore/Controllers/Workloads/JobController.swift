@@ -63,6 +63,8 @@ enum JobController {
                     success ? "Complete" : "Failed", "True", target["reason"]?.stringValue ?? "", target["message"]?.stringValue ?? "",
                     time: time, probe: true))
                 if success { s["completionTime"] = .string(time) }
+                actions.append(.event(j, warning: !success, reason: success ? "Completed" : target["reason"]?.stringValue ?? "Failed",
+                                      message: success ? "Job completed" : target["message"]?.stringValue ?? "", component: "job-controller"))
             }
         } else if !suspended {
             let remaining = completions.map { max($0 - succeeded, 0) } ?? parallelism

@@ -37,7 +37,8 @@ extension Reconciler {
             var warnings: [String] = []
             do {
                 try await handler.admitNew(&o, rr, options: options, warnings: &warnings)
-                _ = try await handler.store(o, rr, options: options)
+                let stored = try await handler.store(o, rr, options: options)
+                await announceCreate(stored, plural: plural, catalog: catalog)
                 return true
             } catch {
                 return false
@@ -51,8 +52,47 @@ extension Reconciler {
         case .delete(let s):
             guard !s.object.isBeingDeleted else { return false }
             await delete(s)
+            if s.info.plural == "pods", s.info.group.isEmpty { await announcePod(s.object, reason: "SuccessfulDelete", verb: "Deleted", catalog: catalog) }
             return true
+        case .event(let s, let warning, let reason, let message, let component):
+            await recordEvent(about: s.object, warning: warning, reason: reason, message: message, component: component, catalog: catalog)
+            return false
         }
+    }
+
+    /// `SuccessfulCreate` on the owner of a pod a controller created.
+    private func announceCreate(_ object: Value, plural: String, catalog: ResourceCatalog) async {
+        if plural == "pods" { await announcePod(object, reason: "SuccessfulCreate", verb: "Created", catalog: catalog) }
+    }
+
+    private func announcePod(_ pod: Value, reason: String, verb: String, catalog: ResourceCatalog) async {
+        guard let ref = (pod.meta("ownerReferences")?.listValue ?? []).first(where: { $0["controller"] == .bool(true) }),
+              let kind = ref["kind"]?.stringValue, let name = ref["name"]?.stringValue
+        else { return }
+        let owner: Value = .map(["apiVersion": ref["apiVersion"] ?? "", "kind": .string(kind),
+                                 "metadata": .map(["name": .string(name), "namespace": .string(pod.namespace ?? ""), "uid": ref["uid"] ?? ""])])
+        let component = kind == "Job" ? "job-controller" : "replicaset-controller"
+        await recordEvent(about: owner, warning: false, reason: reason, message: "\(verb) pod: \(pod.name)", component: component, catalog: catalog)
+    }
+
+    /// Stores a core/v1 Event (`<name>.<16 hex digits>`, as client-go names them; count 1, both timestamps now); failures are ignored
+    /// as Kubernetes' event recorder does.
+    func recordEvent(about o: Value, warning: Bool, reason: String, message: String, component: String, catalog: ResourceCatalog) async {
+        let ns = o.namespace ?? "default"
+        let time = Timestamps.rfc3339(handler.clock.now())
+        var involved: [String: Value] = ["apiVersion": o["apiVersion"] ?? "", "kind": o["kind"] ?? "", "name": .string(o.name),
+                                         "uid": .string(o.uid)]
+        if let namespace = o.namespace { involved["namespace"] = .string(namespace) }
+        if let rv = o.meta("resourceVersion") { involved["resourceVersion"] = rv }
+        let event: Value = .map([
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": .map(["name": .string(o.name + "." + String(UUID4.random().filter(\.isHexDigit).prefix(16))), "namespace": .string(ns)]),
+            "involvedObject": .map(involved), "reason": .string(reason), "message": .string(message),
+            "type": .string(warning ? "Warning" : "Normal"), "source": .map(["component": .string(component)]),
+            "firstTimestamp": .string(time), "lastTimestamp": .string(time), "count": 1,
+            "reportingComponent": .string(component), "reportingInstance": "",
+        ])
+        _ = await perform(.create(group: "", plural: "events", namespace: ns, object: event), catalog: catalog)
     }
 
     private func bind(_ pod: Stored, node: String) async -> Bool {

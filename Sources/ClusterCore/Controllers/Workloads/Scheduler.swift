@@ -51,6 +51,9 @@ enum Scheduler {
                 usage[best.0, default: Usage()].memory += want.memory
                 usage[best.0, default: Usage()].pods += 1
                 actions.append(.bind(pod, node: best.0))
+                actions.append(.event(pod, warning: false, reason: "Scheduled",
+                                      message: "Successfully assigned \(pod.namespace ?? "")/\(pod.object.name) to \(best.0)",
+                                      component: "default-scheduler"))
                 continue
             }
             let message = nodes.isEmpty ? "no nodes available to schedule pods"
@@ -68,6 +71,7 @@ enum Scheduler {
             ]))
             status.setField("conditions", .list(conditions))
             actions.append(.status(pod, status))
+            actions.append(.event(pod, warning: true, reason: "FailedScheduling", message: message, component: "default-scheduler"))
         }
         return actions
     }

@@ -13,6 +13,8 @@ enum WorkloadAction: Sendable {
     case delete(Reconciler.Stored)
     /// Binds a pod to a node through `pods/binding` and marks it `PodScheduled=True`.
     case bind(Reconciler.Stored, node: String)
+    /// Records a core/v1 Event about an object (what `kubectl describe` lists).
+    case event(Reconciler.Stored, warning: Bool, reason: String, message: String, component: String)
 }
 
 /// A consistent snapshot of the store as controllers see it, with the time of the pass.
