@@ -115,4 +115,17 @@ import StructuredData
         await h.settle()
         #expect(await h.pods().isEmpty)
     }
+
+    @Test func namespaceWithARunningJobTerminates() async throws {
+        let h = try await WorkloadHarness.make()
+        await h.create("/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"batch"}}"#)
+        _ = await h.create("/apis/batch/v1/namespaces/batch/jobs", #"""
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j"},"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"m","image":"b"}]}}}}
+            """#)
+        await h.settle()
+        #expect(await h.pods("batch").count == 1)
+        await h.api.call(.DELETE, "/api/v1/namespaces/batch")
+        await h.settle()
+        #expect(await h.api.call(.GET, "/api/v1/namespaces/batch").code == 404)
+    }
 }
