@@ -89,3 +89,23 @@ import StructuredData
         #expect(ResourceQuantity.units(.string(text)) == bytes)
     }
 }
+
+/// Hostile numbers in specs must not trap the controllers.
+@Suite struct WorkloadHostileTests {
+    @Test func hugeQuantitiesAndPercentagesDoNotTrap() async throws {
+        let h = try await WorkloadHarness.make()
+        await h.create("/api/v1/nodes", #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"}}"#)
+        await h.mergePatch("/api/v1/nodes/n/status", #"{"status":{"allocatable":{"cpu":"9e30","memory":"9E"},"conditions":[{"type":"Ready","status":"True"}]}}"#)
+        for name in ["a", "b"] {
+            await h.create("/api/v1/namespaces/default/pods", #"""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)"},"spec":{"containers":[
+                 {"name":"c","image":"x","resources":{"requests":{"cpu":"9e30","memory":"8E"}}},
+                 {"name":"d","image":"x","resources":{"requests":{"cpu":"9e30","memory":"8E"}}}]}}
+                """#)
+        }
+        await h.settle()
+        let bounds = DeploymentController.Plan.rollingBounds(["maxSurge": "999999999999999%", "maxUnavailable": .int(Int64.max)], desired: 2_000_000_000)
+        #expect(bounds.0 == Int64(Int32.max) && bounds.1 == 2_000_000_000)
+        #expect(ResourceQuantity.milli(.string("9e300")) > 0)
+    }
+}

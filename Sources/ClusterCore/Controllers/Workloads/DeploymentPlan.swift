@@ -61,10 +61,12 @@ extension DeploymentController {
         static func rollingBounds(_ ru: Value?, desired: Int64) -> (Int64, Int64) {
             func scaled(_ v: Value?, up: Bool) -> Int64 {
                 guard let v else { return 0 }
-                if let i = v.intValue { return max(i, 0) }
-                guard let s = v.stringValue, s.hasSuffix("%"), let p = Int64(s.dropLast()) else { return 0 }
-                let product = p * desired
-                return max(up ? (product + 99) / 100 : product / 100, 0)
+                if let i = v.intValue { return Swift.min(Swift.max(i, 0), Int64(Int32.max)) }
+                guard let s = v.stringValue, s.hasSuffix("%"), let parsed = Int64(s.dropLast()) else { return 0 }
+                // Clamped so hostile percentages cannot overflow.
+                let p = Swift.min(Swift.max(parsed, 0), 1_000_000)
+                let product = p * Swift.min(desired, Int64(Int32.max))
+                return Swift.min(Swift.max(up ? (product + 99) / 100 : product / 100, 0), Int64(Int32.max))
             }
             let surge = scaled(ru?["maxSurge"] ?? "25%", up: true)
             var unavailable = scaled(ru?["maxUnavailable"] ?? "25%", up: false)

@@ -49,7 +49,7 @@ extension DeploymentController.Plan {
                     fraction = -current
                 } else {
                     let annotated = annotation(rs, DeploymentController.maxKey) ?? statusReplicas
-                    fraction = annotated > 0 ? Int64((Double(current * allowed) / Double(annotated)).rounded()) - current : 0
+                    fraction = annotated > 0 ? Int64(Swift.min((Double(current) * Double(allowed) / Double(annotated)).rounded(), 1e15)) - current : 0
                 }
                 let room = toAdd - added
                 proportion = toAdd > 0 ? min(fraction, room) : max(fraction, room)

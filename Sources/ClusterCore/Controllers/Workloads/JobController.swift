@@ -98,3 +98,15 @@ enum JobController {
         return actions
     }
 }
+
+extension JobController {
+    /// Seconds until a running Job reaches its `activeDeadlineSeconds`.
+    static func requeueAfter(_ view: WorkloadView) -> Int64? {
+        view.of("batch", "jobs").compactMap { j -> Int64? in
+            guard !finished(j.object), let deadline = j.object["spec"]?["activeDeadlineSeconds"]?.intValue,
+                  let start = j.object["status"]?["startTime"]?.stringValue.flatMap(Timestamps.parse)
+            else { return nil }
+            return max(start + deadline - view.now, 1)
+        }.min()
+    }
+}

@@ -18,7 +18,7 @@ extension Reconciler {
         actions += EndpointsController.reconcile(view)
         var result = PassResult()
         for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
-        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view)]
+        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view)]
             .compactMap { $0 }.min()
         return result
     }

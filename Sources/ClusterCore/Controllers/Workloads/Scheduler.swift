@@ -12,6 +12,13 @@ enum Scheduler {
         var cpu: Int64 = 0
         var memory: Int64 = 0
         var pods: Int64 = 0
+
+        /// Adds a pod's requests, saturating (hostile quantities must not trap).
+        mutating func add(_ other: Usage) {
+            cpu = cpu.addingSaturating(other.cpu)
+            memory = memory.addingSaturating(other.memory)
+            pods = pods.addingSaturating(1)
+        }
     }
 
     static func reconcile(_ view: WorkloadView) -> [WorkloadAction] {
@@ -23,10 +30,7 @@ enum Scheduler {
             let node = o["spec"]?["nodeName"]?.stringValue ?? ""
             if !node.isEmpty {
                 guard Workload.phase(o) != "Succeeded" && Workload.phase(o) != "Failed" else { continue }
-                let r = requests(o)
-                usage[node, default: Usage()].cpu += r.cpu
-                usage[node, default: Usage()].memory += r.memory
-                usage[node, default: Usage()].pods += 1
+                usage[node, default: Usage()].add(requests(o))
             } else if !o.isBeingDeleted, ["Pending", ""].contains(Workload.phase(o)),
                       (o["spec"]?["schedulerName"]?.stringValue ?? "default-scheduler") == "default-scheduler"
             {
@@ -47,9 +51,7 @@ enum Scheduler {
                 }
             }
             if let best = fits.min(by: { score($0.1, $0.2) < score($1.1, $1.2) || (score($0.1, $0.2) == score($1.1, $1.2) && $0.0 < $1.0) }) {
-                usage[best.0, default: Usage()].cpu += want.cpu
-                usage[best.0, default: Usage()].memory += want.memory
-                usage[best.0, default: Usage()].pods += 1
+                usage[best.0, default: Usage()].add(want)
                 actions.append(.bind(pod, node: best.0))
                 actions.append(.event(pod, warning: false, reason: "Scheduled",
                                       message: "Successfully assigned \(pod.namespace ?? "")/\(pod.object.name) to \(best.0)",
@@ -78,7 +80,7 @@ enum Scheduler {
 
     /// Lower is better: the larger of the cpu and memory fractions in use after placement (per mille).
     static func score(_ used: Usage, _ alloc: Usage) -> Int64 {
-        func frac(_ u: Int64, _ a: Int64) -> Int64 { a > 0 ? u * 1000 / a : 1000 }
+        func frac(_ u: Int64, _ a: Int64) -> Int64 { a > 0 ? Int64(min(Double(u) * 1000 / Double(a), 1e15)) : 1000 }
         return max(frac(used.cpu, alloc.cpu), frac(used.memory, alloc.memory))
     }
 
@@ -105,9 +107,9 @@ enum Scheduler {
         }
         let alloc = allocatable(node)
         var reasons: [String] = []
-        if used.pods + 1 > alloc.pods { reasons.append("Too many pods") }
-        if want.cpu > 0 && used.cpu + want.cpu > alloc.cpu { reasons.append("Insufficient cpu") }
-        if want.memory > 0 && used.memory + want.memory > alloc.memory { reasons.append("Insufficient memory") }
+        if used.pods.addingSaturating(1) > alloc.pods { reasons.append("Too many pods") }
+        if want.cpu > 0 && used.cpu.addingSaturating(want.cpu) > alloc.cpu { reasons.append("Insufficient cpu") }
+        if want.memory > 0 && used.memory.addingSaturating(want.memory) > alloc.memory { reasons.append("Insufficient memory") }
         return reasons.isEmpty ? nil : reasons
     }
 
@@ -135,8 +137,8 @@ enum Scheduler {
         var sum = Usage()
         for c in pod["spec"]?["containers"]?.listValue ?? [] {
             let u = of(c)
-            sum.cpu += u.cpu
-            sum.memory += u.memory
+            sum.cpu = sum.cpu.addingSaturating(u.cpu)
+            sum.memory = sum.memory.addingSaturating(u.memory)
         }
         for c in pod["spec"]?["initContainers"]?.listValue ?? [] {
             let u = of(c)
@@ -152,5 +154,12 @@ enum Scheduler {
         return Usage(cpu: a?["cpu"] == nil ? Int64.max / 4 : ResourceQuantity.milli(a?["cpu"]),
                      memory: a?["memory"] == nil ? Int64.max / 4 : ResourceQuantity.units(a?["memory"]),
                      pods: a?["pods"] == nil ? 110 : ResourceQuantity.units(a?["pods"]))
+    }
+}
+
+extension Int64 {
+    func addingSaturating(_ other: Int64) -> Int64 {
+        let (r, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : r
     }
 }
