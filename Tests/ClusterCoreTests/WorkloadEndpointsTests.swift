@@ -1,4 +1,5 @@
 import Testing
+import ClusterStore
 import NIOHTTP1
 import StructuredData
 @testable import ClusterCore
@@ -61,5 +62,27 @@ import StructuredData
         await h.api.call(.DELETE, "/api/v1/namespaces/team/serviceaccounts/default")
         await h.settle()
         #expect(await h.api.call(.GET, "/api/v1/namespaces/team/serviceaccounts/default").code == 200)
+    }
+}
+
+/// `kube-root-ca.crt` in every namespace when the server has a CA.
+@Suite struct WorkloadRootCATests {
+    @Test func everyNamespaceGetsTheRootCA() async throws {
+        let store = MemoryStore()
+        let tls = APIServerConfiguration.TLS(certificateChainPEM: "cert", privateKeyPEM: "key", clientCAPEM: "-----BEGIN CERTIFICATE-----\nCA\n")
+        let config = APIServerConfiguration(tls: tls, tokens: [:], store: store)
+        let clock = StepClock()
+        let h = WorkloadHarness(api: TestAPI(handler: try await APIHandler.start(config: config, clock: clock), store: store), clock: clock)
+        await h.create("/api/v1/namespaces", #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team"}}"#)
+        await h.settle()
+        let cm = await h.get("/api/v1/namespaces/team/configmaps/kube-root-ca.crt")
+        #expect(cm[path: "data"]?["ca.crt"]?.stringValue == "-----BEGIN CERTIFICATE-----\nCA\n")
+        await h.mergePatch("/api/v1/namespaces/team/configmaps/kube-root-ca.crt", #"{"data":{"ca.crt":"tampered"}}"#)
+        await h.settle()
+        #expect(await h.get("/api/v1/namespaces/team/configmaps/kube-root-ca.crt")[path: "data"]?["ca.crt"]?.stringValue?.hasSuffix("CA\n") == true)
+        // Without TLS (the other tests) there is none.
+        let plain = try await WorkloadHarness.make()
+        await plain.settle()
+        #expect(await plain.api.call(.GET, "/api/v1/namespaces/default/configmaps/kube-root-ca.crt").code == 404)
     }
 }

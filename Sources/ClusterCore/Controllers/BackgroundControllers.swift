@@ -74,6 +74,7 @@ final class BackgroundControllers: Sendable {
         let key = event.kv.key
         if key.hasPrefix("/registry/core/namespaces/") || key.hasPrefix("/registry/apiextensions.k8s.io/") { return true }
         if workloadPrefixes.contains(where: { key.hasPrefix($0) }) { return true }
+        if key.hasPrefix("/registry/core/configmaps/") && key.hasSuffix("/kube-root-ca.crt") { return true }
         // Cheap test before decoding: only objects being deleted or with owners need a pass.
         let bytes = event.kv.value
         return bytes.containsSubsequence(Array("\"deletionTimestamp\"".utf8))

@@ -11,6 +11,7 @@ extension Reconciler {
         let view = WorkloadView(now: handler.clock.now(), objects: objects)
         var actions: [WorkloadAction] = []
         actions += ServiceAccountController.reconcile(view)
+        actions += RootCAPublisher.reconcile(view, ca: handler.config.tls?.clientCAPEM)
         actions += Scheduler.reconcile(view)
         actions += DeploymentController.reconcile(view)
         actions += ReplicaSetController.reconcile(view)
