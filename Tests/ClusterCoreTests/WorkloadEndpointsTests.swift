@@ -86,3 +86,27 @@ import StructuredData
         #expect(await plain.api.call(.GET, "/api/v1/namespaces/default/configmaps/kube-root-ca.crt").code == 404)
     }
 }
+
+/// Service variants: publishNotReadyAddresses, ExternalName.
+@Suite struct WorkloadEndpointsVariantTests {
+    @Test func publishNotReadyAndExternalName() async throws {
+        let h = try await WorkloadHarness.make()
+        await h.create("/api/v1/namespaces/default/services", #"""
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"peers"},"spec":{"clusterIP":"None","publishNotReadyAddresses":true,
+             "selector":{"app":"db"},"ports":[{"port":5432}]}}
+            """#)
+        await h.create("/api/v1/namespaces/default/services", #"""
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"ext"},"spec":{"type":"ExternalName","externalName":"example.com","selector":{"app":"db"}}}
+            """#)
+        let pod = await h.create("/api/v1/namespaces/default/pods",
+                                 #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"db-0","labels":{"app":"db"}},"spec":{"containers":[{"name":"c","image":"pg"}]}}"#).body
+        await h.run(pod, ready: false, ip: "10.42.0.9")
+        await h.settle()
+        let ep = await h.get("/api/v1/namespaces/default/endpoints/peers")
+        #expect(ep[path: "subsets.0.addresses.0.ip"]?.stringValue == "10.42.0.9" && ep[path: "subsets.0.notReadyAddresses"] == nil)
+        #expect(ep[path: "subsets.0.ports.0.port"]?.intValue == 5432)
+        #expect(await h.api.call(.GET, "/api/v1/namespaces/default/endpoints/ext").code == 404)
+        let slices = await h.items("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices")
+        #expect(slices.count == 1 && slices[0][path: "endpoints.0.conditions.ready"] == .bool(true))
+    }
+}

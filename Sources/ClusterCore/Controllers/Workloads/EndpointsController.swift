@@ -5,7 +5,8 @@ import StructuredData
 /// (`generateName: <svc>-`, `kubernetes.io/service-name`) listing every selected pod with a podIP and
 /// its ready/serving/terminating conditions, and the legacy `Endpoints` object of the same name
 /// (ready pods in `addresses`, the rest in `notReadyAddresses`). Ports resolve named targetPorts
-/// through the pods' container ports.
+/// through the pods' container ports. `publishNotReadyAddresses` lists every pod as ready;
+/// ExternalName Services get none.
 enum EndpointsController {
     static let serviceNameLabel = "kubernetes.io/service-name"
     static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
@@ -17,7 +18,9 @@ enum EndpointsController {
         var actions: [WorkloadAction] = []
         var selected: Set<String> = []
         for svc in view.of("", "services") {
-            guard let ns = svc.namespace, !svc.object.isBeingDeleted, let selector = selectorLabels(svc.object) else { continue }
+            guard let ns = svc.namespace, !svc.object.isBeingDeleted, let selector = selectorLabels(svc.object),
+                  svc.object["spec"]?["type"]?.stringValue != "ExternalName"
+            else { continue }
             selected.insert(ns + "/" + svc.object.name)
             let pods = view.of("", "pods", in: ns).filter { p in
                 let labels = p.object.labels
@@ -68,8 +71,9 @@ enum EndpointsController {
 
     static func slice(_ svc: Reconciler.Stored, pods: [Value], view: WorkloadView) -> [WorkloadAction] {
         let ns = svc.namespace ?? ""
+        let publishAll = svc.object["spec"]?["publishNotReadyAddresses"] == .bool(true)
         let endpoints: [Value] = pods.map { pod in
-            let ready = Workload.isReady(pod) && !pod.isBeingDeleted
+            let ready = (publishAll || Workload.isReady(pod)) && !pod.isBeingDeleted
             var e: [String: Value] = [
                 "addresses": .list([.string(podIP(pod) ?? "")]),
                 "conditions": .map(["ready": .bool(ready), "serving": .bool(Workload.isReady(pod)), "terminating": .bool(pod.isBeingDeleted)]),
@@ -115,8 +119,9 @@ enum EndpointsController {
             return .map(a)
         }
         let live = pods.filter { !$0.isBeingDeleted }
-        let ready = live.filter(Workload.isReady).map(address)
-        let notReady = live.filter { !Workload.isReady($0) }.map(address)
+        let publishAll = svc.object["spec"]?["publishNotReadyAddresses"] == .bool(true)
+        let ready = live.filter { publishAll || Workload.isReady($0) }.map(address)
+        let notReady = live.filter { !publishAll && !Workload.isReady($0) }.map(address)
         var subset: [String: Value] = ["ports": .list(ports(svc.object, pods: pods))]
         if !ready.isEmpty { subset["addresses"] = .list(ready) }
         if !notReady.isEmpty { subset["notReadyAddresses"] = .list(notReady) }
