@@ -107,9 +107,11 @@ enum DeploymentController {
             guard let deadline = d.object["spec"]?["progressDeadlineSeconds"]?.intValue,
                   let c = Workload.condition(d.object, "Progressing"), c["status"]?.stringValue == "True",
                   c["reason"]?.stringValue != "NewReplicaSetAvailable",
-                  let from = c["lastUpdateTime"]?.stringValue.flatMap(Timestamps.parse)
+                  let from = c["lastUpdateTime"]?.stringValue.flatMap(Timestamps.parse),
+                  from + deadline >= view.now
             else { return nil }
-            return max(from + deadline - view.now + 1, 1)
+            // The deadline is exceeded strictly after it: one second past it.
+            return from + deadline - view.now + 1
         }.min()
     }
 }

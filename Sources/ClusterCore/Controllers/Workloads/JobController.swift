@@ -104,9 +104,12 @@ extension JobController {
     static func requeueAfter(_ view: WorkloadView) -> Int64? {
         view.of("batch", "jobs").compactMap { j -> Int64? in
             guard !finished(j.object), let deadline = j.object["spec"]?["activeDeadlineSeconds"]?.intValue,
-                  let start = j.object["status"]?["startTime"]?.stringValue.flatMap(Timestamps.parse)
+                  let start = j.object["status"]?["startTime"]?.stringValue.flatMap(Timestamps.parse),
+                  start + deadline > view.now
             else { return nil }
-            return max(start + deadline - view.now, 1)
+            // Only future deadlines: a passed one already set FailureTarget (no 1-second spin while
+            // pods wait for their kubelet).
+            return start + deadline - view.now
         }.min()
     }
 }
