@@ -88,7 +88,7 @@ import StructuredData
         #expect(DeploymentController.revision(sets[1]) == 2)
         var d = await h.get(Self.path + "/web")
         #expect(d.int("status.observedGeneration") == 2 && d.int("status.updatedReplicas") == 2)
-        #expect(d.conditionReason("Progressing") != "NewReplicaSetAvailable")
+        #expect(d.conditionStatus("Progressing") == "True" && d.conditionReason("Progressing") == "ReplicaSetUpdated")
         for _ in 0..<6 {
             await h.runAllPending()
             sets = await replicaSets(h)
