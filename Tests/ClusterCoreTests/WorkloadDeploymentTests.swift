@@ -246,3 +246,26 @@ import StructuredData
         #expect(await h.api.call(.GET, WorkloadDeploymentTests.path + "/web").code == 404)
     }
 }
+
+/// A ReplicaSet name taken by another template bumps `status.collisionCount` and rehashes.
+@Suite struct WorkloadHashCollisionTests {
+    @Test func collisionCountRehashes() async throws {
+        let h = try await WorkloadHarness.make()
+        let path = WorkloadDeploymentTests.path, rsPath = WorkloadDeploymentTests.rsPath
+        _ = await h.create(path, WorkloadDeploymentTests.deployment(replicas: 1))
+        await h.settle()
+        let first = try #require(await h.items(rsPath).first)
+        await h.api.call(.DELETE, path + "/web?propagationPolicy=Orphan")
+        await h.settle()
+        // The orphan now belongs to nobody and no longer matches the selector or the template.
+        await h.mergePatch(rsPath + "/\(first.name)", #"{"metadata":{"labels":{"app":"other"}},"spec":{"replicas":0}}"#)
+        await h.settle()
+        _ = await h.create(path, WorkloadDeploymentTests.deployment(replicas: 1))
+        await h.settle()
+        let d = await h.get(path + "/web")
+        #expect(d.int("status.collisionCount") == 1)
+        let sets = await h.items(rsPath).filter { $0.owners() == ["web"] }
+        #expect(sets.count == 1 && sets[0].name != first.name && sets[0].name.hasPrefix("web-"))
+        #expect(d.conditionStatus("Available") == "False")
+    }
+}

@@ -58,6 +58,8 @@ enum ReplicaSetController {
         s["readyReplicas"] = .int(Int64(pods.filter(Workload.isReady).count))
         s["availableReplicas"] = .int(Int64(pods.filter { Workload.isAvailable($0, minReadySeconds: minReady, now: now) }.count))
         s["observedGeneration"] = .int(Workload.int(rs.meta("generation"), default: 1))
+        // `omitempty` on all but `replicas`.
+        for k in ["fullyLabeledReplicas", "readyReplicas", "availableReplicas"] where s[k] == .int(0) { s[k] = nil }
         return .map(s)
     }
 
