@@ -175,9 +175,7 @@ extension DeploymentController {
             var selector = o["spec"]?["selector"] ?? .map([:])
             selector.set(path: ["matchLabels", PodTemplateHash.label], to: .string(hash))
             var annotations: [String: Value] = [:]
-            let skipped: Set<String> = ["kubectl.kubernetes.io/last-applied-configuration", revisionKey, historyKey, desiredKey, maxKey,
-                                        "deprecated.deployment.rollback.to"]
-            for (k, v) in o.meta("annotations")?.mapValue ?? [:] where !skipped.contains(k) { annotations[k] = v }
+            for (k, v) in copiedAnnotations { annotations[k] = v }
             annotations[revisionKey] = .string(String(newRevision))
             annotations[desiredKey] = .string(String(desired))
             annotations[maxKey] = .string(String(desired + surge))
@@ -192,13 +190,25 @@ extension DeploymentController {
         }
 
         /// An old template reused becomes the newest revision; the number it had goes to `revision-history`.
+        /// The deployment's own annotations that its new ReplicaSet carries (`kubernetes.io/change-cause`
+        /// for `rollout history`, …), without kubectl's last-applied and the controller's bookkeeping.
+        var copiedAnnotations: [String: Value] {
+            let skipped: Set<String> = ["kubectl.kubernetes.io/last-applied-configuration", revisionKey, historyKey, desiredKey, maxKey,
+                                        "deprecated.deployment.rollback.to"]
+            return (d.object.meta("annotations")?.mapValue ?? [:]).filter { !skipped.contains($0.key) }
+        }
+
         func syncRevision(_ rs: Reconciler.Stored) -> [WorkloadAction] {
             let old = DeploymentController.revision(rs.object)
             let minReady = d.object["spec"]?["minReadySeconds"]
             let bump = old < newRevision
             let revision = newRevision
-            guard bump || rs.object["spec"]?["minReadySeconds"] != minReady else { return [] }
+            let copied = copiedAnnotations
+            let current = rs.object.meta("annotations")?.mapValue ?? [:]
+            let annotationsDiffer = copied.contains { current[$0.key] != $0.value }
+            guard bump || annotationsDiffer || rs.object["spec"]?["minReadySeconds"] != minReady else { return [] }
             return [.update(rs) { o in
+                for (k, v) in copied { o.set(path: ["metadata", "annotations", k], to: v) }
                 if bump {
                     if old > 0 {
                         let history = o.meta("annotations")?[historyKey]?.stringValue ?? ""
