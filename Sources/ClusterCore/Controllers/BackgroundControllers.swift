@@ -5,9 +5,11 @@ import NIOHTTP1
 import StructuredData
 
 /// The control plane's own controllers, run inside the API server process: garbage collection by
-/// ownerReferences, namespace deletion, CRD establishment and cleanup. One reconcile pass over the
-/// store runs whenever something they care about changed (deletions, objects being deleted,
-/// namespaces and CRDs), coalescing bursts.
+/// ownerReferences, namespace deletion, CRD establishment and cleanup, and the workload controllers
+/// (Deployments, ReplicaSets, Jobs, default ServiceAccounts, Endpoints/EndpointSlices). One reconcile
+/// pass over the store runs whenever something they care about changed (deletions, objects being
+/// deleted, namespaces, CRDs, workloads, pods, services), coalescing bursts; a pass that found
+/// time-dependent work (minReadySeconds, progress deadlines) schedules another.
 final class BackgroundControllers: Sendable {
     private let pokes: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
@@ -43,20 +45,36 @@ final class BackgroundControllers: Sendable {
             }
             group.addTask {
                 self.poke()
+                var timer: Task<Void, Never>?
                 for await _ in self.pokes {
-                    await Reconciler(handler: handler).pass()
+                    let result = await Reconciler(handler: handler).pass()
                     self.passes.withLockedValue { $0 += 1 }
+                    if let after = result.requeueAfter {
+                        timer?.cancel()
+                        timer = Task { [weak self] in
+                            try? await Task.sleep(for: .seconds(min(max(after, 1), 3600)))
+                            if !Task.isCancelled { self?.poke() }
+                        }
+                    }
                 }
+                timer?.cancel()
             }
             try await group.next()
             group.cancelAll()
         }
     }
 
+    /// Keys whose changes the workload controllers react to (their own Endpoints/EndpointSlice
+    /// writes are not among them, so passes settle).
+    static let workloadPrefixes = ["/registry/apps/deployments/", "/registry/apps/replicasets/", "/registry/batch/jobs/",
+                                   "/registry/core/pods/", "/registry/core/services/"]
+
     static func matters(_ event: StoreEvent) -> Bool {
         if event.kind == .deleted { return true }
         let key = event.kv.key
         if key.hasPrefix("/registry/core/namespaces/") || key.hasPrefix("/registry/apiextensions.k8s.io/") { return true }
+        if workloadPrefixes.contains(where: { key.hasPrefix($0) }) { return true }
+        if key.hasPrefix("/registry/core/configmaps/") && key.hasSuffix("/kube-root-ca.crt") { return true }
         // Cheap test before decoding: only objects being deleted or with owners need a pass.
         let bytes = event.kv.value
         return bytes.containsSubsequence(Array("\"deletionTimestamp\"".utf8))

@@ -8,14 +8,22 @@ import StructuredData
 struct Reconciler {
     let handler: APIHandler
 
-    struct Stored {
+    struct Stored: Sendable {
         var info: ResourceInfo
         var namespace: String?
         var object: Value
     }
 
-    func pass() async {
-        guard let snapshot = try? await handler.store.list(prefix: ObjectKeys.all, after: nil, limit: 0, revision: 0) else { return }
+    /// What a pass did: writes by the workload controllers, and when time alone (minReadySeconds,
+    /// progress deadlines) next needs a pass.
+    struct PassResult: Sendable {
+        var writes = 0
+        var requeueAfter: Int64?
+    }
+
+    @discardableResult
+    func pass() async -> PassResult {
+        guard let snapshot = try? await handler.store.list(prefix: ObjectKeys.all, after: nil, limit: 0, revision: 0) else { return PassResult() }
         let catalog = handler.catalog.withLockedValue { $0 }
         var objects: [Stored] = []
         for kv in snapshot.items {
@@ -25,6 +33,7 @@ struct Reconciler {
         await customResourceDefinitions(objects)
         await namespaces(objects, catalog: catalog)
         await garbageCollect(objects)
+        return await workloads(objects, catalog: catalog)
     }
 
     /// `/registry/<group|core>/<plural>/[<ns>/]<name>` → the resource and namespace.

@@ -1,0 +1,131 @@
+import ClusterAPI
+import NIOHTTP1
+import StructuredData
+
+/// Runs the workload controllers over the pass's snapshot and carries out their actions with the
+/// `kube-controller-manager` field manager.
+extension Reconciler {
+    static let workloadManager = "kube-controller-manager"
+
+    func workloads(_ objects: [Stored], catalog: ResourceCatalog) async -> PassResult {
+        let view = WorkloadView(now: handler.clock.now(), objects: objects)
+        var actions: [WorkloadAction] = []
+        actions += ServiceAccountController.reconcile(view)
+        actions += RootCAPublisher.reconcile(view, ca: handler.config.tls?.clientCAPEM)
+        actions += Scheduler.reconcile(view)
+        actions += DeploymentController.reconcile(view)
+        actions += ReplicaSetController.reconcile(view)
+        actions += JobController.reconcile(view)
+        actions += EndpointsController.reconcile(view)
+        var result = PassResult()
+        for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
+        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view)]
+            .compactMap { $0 }.min()
+        return result
+    }
+
+    /// Carries out one action; true when something was written.
+    func perform(_ action: WorkloadAction, catalog: ResourceCatalog) async -> Bool {
+        switch action {
+        case .create(let group, let plural, let namespace, let object):
+            guard let info = catalog.resources.first(where: { $0.group == group && $0.plural == plural }) else { return false }
+            var rr = request(Stored(info: info, namespace: namespace, object: object))
+            rr.name = nil
+            rr.request.method = .POST
+            rr.request.query = [("fieldManager", Self.workloadManager)]
+            guard let options = try? WriteOptions(rr.request) else { return false }
+            var o = object
+            var warnings: [String] = []
+            do {
+                try await handler.admitNew(&o, rr, options: options, warnings: &warnings)
+                let stored = try await handler.store(o, rr, options: options)
+                await announceCreate(stored, plural: plural, catalog: catalog)
+                return true
+            } catch {
+                return false
+            }
+        case .update(let s, let change):
+            return await write(s, subresource: nil, change)
+        case .status(let s, let status):
+            return await write(s, subresource: "status") { $0.setField("status", status) }
+        case .bind(let pod, let node):
+            return await bind(pod, node: node)
+        case .delete(let s):
+            guard !s.object.isBeingDeleted else { return false }
+            await delete(s)
+            if s.info.plural == "pods", s.info.group.isEmpty { await announcePod(s.object, reason: "SuccessfulDelete", verb: "Deleted", catalog: catalog) }
+            return true
+        case .event(let s, let warning, let reason, let message, let component):
+            await recordEvent(about: s.object, warning: warning, reason: reason, message: message, component: component, catalog: catalog)
+            return false
+        }
+    }
+
+    /// `SuccessfulCreate` on the owner of a pod a controller created.
+    private func announceCreate(_ object: Value, plural: String, catalog: ResourceCatalog) async {
+        if plural == "pods" { await announcePod(object, reason: "SuccessfulCreate", verb: "Created", catalog: catalog) }
+    }
+
+    private func announcePod(_ pod: Value, reason: String, verb: String, catalog: ResourceCatalog) async {
+        guard let ref = (pod.meta("ownerReferences")?.listValue ?? []).first(where: { $0["controller"] == .bool(true) }),
+              let kind = ref["kind"]?.stringValue, let name = ref["name"]?.stringValue
+        else { return }
+        let owner: Value = .map(["apiVersion": ref["apiVersion"] ?? "", "kind": .string(kind),
+                                 "metadata": .map(["name": .string(name), "namespace": .string(pod.namespace ?? ""), "uid": ref["uid"] ?? ""])])
+        let component = kind == "Job" ? "job-controller" : "replicaset-controller"
+        await recordEvent(about: owner, warning: false, reason: reason, message: "\(verb) pod: \(pod.name)", component: component, catalog: catalog)
+    }
+
+    /// Stores a core/v1 Event (`<name>.<16 hex digits>`, as client-go names them; count 1, both timestamps now); failures are ignored
+    /// as Kubernetes' event recorder does.
+    func recordEvent(about o: Value, warning: Bool, reason: String, message: String, component: String, catalog: ResourceCatalog) async {
+        let ns = o.namespace ?? "default"
+        let time = Timestamps.rfc3339(handler.clock.now())
+        var involved: [String: Value] = ["apiVersion": o["apiVersion"] ?? "", "kind": o["kind"] ?? "", "name": .string(o.name),
+                                         "uid": .string(o.uid)]
+        if let namespace = o.namespace { involved["namespace"] = .string(namespace) }
+        if let rv = o.meta("resourceVersion") { involved["resourceVersion"] = rv }
+        let event: Value = .map([
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": .map(["name": .string(o.name + "." + String(UUID4.random().filter(\.isHexDigit).prefix(16))), "namespace": .string(ns)]),
+            "involvedObject": .map(involved), "reason": .string(reason), "message": .string(message),
+            "type": .string(warning ? "Warning" : "Normal"), "source": .map(["component": .string(component)]),
+            "firstTimestamp": .string(time), "lastTimestamp": .string(time), "count": 1,
+            "reportingComponent": .string(component), "reportingInstance": "",
+        ])
+        _ = await perform(.create(group: "", plural: "events", namespace: ns, object: event), catalog: catalog)
+    }
+
+    private func bind(_ pod: Stored, node: String) async -> Bool {
+        let ns = pod.namespace ?? ""
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/namespaces/\(ns)/pods/\(pod.object.name)/binding")
+        head.headers.add(name: "Content-Type", value: "application/json")
+        head.headers.add(name: "User-Agent", value: "kube-scheduler")
+        let binding: Value = .map(["apiVersion": "v1", "kind": "Binding",
+                                   "metadata": .map(["name": .string(pod.object.name), "namespace": .string(ns), "uid": .string(pod.object.uid)]),
+                                   "target": .map(["apiVersion": "v1", "kind": "Node", "name": .string(node)])])
+        let response = await handler.handle(head: head, body: Array(JSON.encode(binding).utf8), identity: .user("system:kube-scheduler"))
+        guard case .full(let status, _, _, _) = response, status == .created else { return false }
+        let time = Timestamps.rfc3339(handler.clock.now())
+        _ = await write(pod, subresource: "status") { o in
+            let conditions = Workload.setting(o["status"]?["conditions"]?.listValue ?? [], .map([
+                "type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": .string(time),
+            ]))
+            o.set(path: ["status", "conditions"], to: .list(conditions))
+        }
+        return true
+    }
+
+    private func write(_ s: Stored, subresource: String?, _ change: @escaping (inout Value) -> Void) async -> Bool {
+        var rr = request(s)
+        rr.request.query = [("fieldManager", Self.workloadManager)]
+        guard let options = try? WriteOptions(rr.request) else { return false }
+        let stored = try? await handler.readModifyWrite(rr, options: options, pinnedVersion: nil, subresource: subresource) { current in
+            var next = current
+            change(&next)
+            return next
+        }
+        guard let stored else { return false }
+        return stored.metaString("resourceVersion") != s.object.metaString("resourceVersion")
+    }
+}
