@@ -56,14 +56,7 @@ struct DiffUpgradeCommand: ParsableCommand {
     @OptionGroup var chartFlags: ChartPathFlags
     @OptionGroup var output: DiffOutputFlags
 
-    @Flag(name: .customLong("reuse-values"), help: "reuse the last release's values and merge in any overrides")
-    var reuseValues = false
-
-    @Flag(name: .customLong("reset-values"), help: "reset the values to the ones built into the chart")
-    var resetValues = false
-
-    @Flag(name: .customLong("reset-then-reuse-values"), help: "reset to the chart's values, then apply the last release's")
-    var resetThenReuseValues = false
+    @OptionGroup var reuse: ValuesReuseFlags
 
     @Flag(name: .customLong("skip-schema-validation"), help: "disable JSON schema validation")
     var skipSchemaValidation = false
@@ -78,9 +71,7 @@ struct DiffUpgradeCommand: ParsableCommand {
         let chart = try ChartReference.load(location)
         let (ctx, ns) = try cluster.context()
         var o = UpgradeOptions(releaseName: arguments[0], namespace: ns)
-        o.reuseValues = reuseValues
-        o.resetValues = resetValues
-        o.resetThenReuseValues = resetThenReuseValues
+        reuse.configure(&o)
         o.skipSchemaValidation = skipSchemaValidation
         output.emit(try DiffAction.upgrade(ctx, chart: chart, values: values, options: o,
                                            showSecrets: output.revealSecrets))
@@ -102,12 +93,7 @@ struct DiffRollbackCommand: ParsableCommand {
             throw ChartEngineError(.usage, "\"helmctl diff rollback\" requires at least 1 argument\n\nUsage:  helmctl diff rollback <RELEASE> [REVISION] [flags]")
         }
         var o = RollbackOptions(releaseName: arguments[0])
-        if arguments.count == 2 {
-            guard let v = Int(arguments[1]) else {
-                throw ChartEngineError(.usage, "could not convert revision to a number: strconv.Atoi: parsing \"\(arguments[1])\": invalid syntax")
-            }
-            o.version = v
-        }
+        if arguments.count == 2 { o.version = try RollbackCommand.revision(arguments[1]) }
         let (ctx, _) = try cluster.context()
         output.emit(try DiffAction.rollback(ctx, options: o, showSecrets: output.revealSecrets))
     }
