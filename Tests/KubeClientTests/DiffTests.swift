@@ -50,6 +50,26 @@ import Testing
         #expect(e.filter { $0.op != .equal }.count == a.count + b.count - 2 * t[0][0])
     }
 
+    @Test func pastTheEditBudgetTheMiddleIsReplacedWhole() {
+        let a = Self.words("p a b c q"), b = Self.words("p c x a q")
+        let script = LineDiff.edits(a, b, maxEdits: 1).map { ($0.op == .equal ? "=" : $0.op == .delete ? "-" : "+") + $0.text }
+        #expect(script.joined(separator: " ") == "=p -a -b -c +c +x +a =q")
+        #expect(Self.script("p a b c q", "p c x a q") != script.joined(separator: " "))
+    }
+
+    @Test func largeInputsStayBounded() {
+        // 20,000 lines with one line changed in the middle: prefix/suffix matching does the work.
+        let a = (0..<20_000).map { "line \($0)" }
+        var b = a
+        b[10_000] = "changed"
+        let h = LineDiff.hunks(a, b, context: 3)
+        #expect(h.map(\.header) == ["@@ -9998,7 +9998,7 @@"])
+        // Wholly different inputs past the budget: every old line removed, every new one added.
+        let c = (0..<6_000).map { "other \($0)" }
+        let e = LineDiff.edits(a, c)
+        #expect(e.count == a.count + c.count && e.filter { $0.op == .equal }.isEmpty)
+    }
+
     static let ten = (1...10).map { "l\($0)" }
 
     @Test(arguments: [

@@ -36,16 +36,36 @@ public enum LineDiff {
     }
 
     /// The shortest edit script turning `a` into `b`, deletions before insertions at each change.
-    public static func edits(_ a: [String], _ b: [String]) -> [Line] {
+    ///
+    /// Common leading and trailing lines are matched first; when the rest needs more than `maxEdits`
+    /// edits (memory grows with their square) it is shown as all removed, then all added.
+    public static func edits(_ a: [String], _ b: [String], maxEdits: Int = 4000) -> [Line] {
+        var lo = 0
+        while lo < a.count && lo < b.count && a[lo] == b[lo] { lo += 1 }
+        var hiA = a.count, hiB = b.count
+        while hiA > lo && hiB > lo && a[hiA - 1] == b[hiB - 1] {
+            hiA -= 1
+            hiB -= 1
+        }
+        let midA = Array(a[lo..<hiA]), midB = Array(b[lo..<hiB])
+        let middle = myers(midA, midB, maxEdits: maxEdits)
+            ?? midA.map { Line(.delete, $0) } + midB.map { Line(.insert, $0) }
+        return a[..<lo].map { Line(.equal, $0) } + middle + a[hiA...].map { Line(.equal, $0) }
+    }
+
+    /// Myers' greedy forward search, then a walk back over the saved frontiers; nil past `maxEdits`.
+    static func myers(_ a: [String], _ b: [String], maxEdits: Int) -> [Line]? {
         let n = a.count, m = b.count
+        if n == 0 || m == 0 { return a.map { Line(.delete, $0) } + b.map { Line(.insert, $0) } }
         let maxD = n + m
         let off = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
-        // v as it was before each round d, for walking back.
+        // The frontier before each round d (diagonals -d...d), for walking back.
         var trace: [[Int]] = []
         var found = false
         for d in 0...maxD {
-            trace.append(v)
+            if d > maxEdits { return nil }
+            trace.append(Array(v[(off - d)...(off + d)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1
                 var y = x - k
@@ -66,8 +86,9 @@ public enum LineDiff {
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
             let t = trace[d]
             let k = x - y
-            let prevK = (k == -d || (k != d && t[off + k - 1] < t[off + k + 1])) ? k + 1 : k - 1
-            let prevX = t[off + prevK]
+            let prevK = (k == -d || (k != d && t[d + k - 1] < t[d + k + 1])) ? k + 1 : k - 1
+            // Round 0 starts from the virtual point (0, -1) on diagonal 1.
+            let prevX = d == 0 ? 0 : t[d + prevK]
             let prevY = prevX - prevK
             while x > prevX && y > prevY {
                 out.append(Line(.equal, a[x - 1]))
