@@ -10,6 +10,6 @@ struct HelmCtl: ParsableCommand {
             PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
             VerifyCommand.self, PushCommand.self, RegistryCommand.self, ClusterCommand.self,
             InstallCommand.self, UpgradeCommand.self, RollbackCommand.self, UninstallCommand.self, ListCommand.self,
-            HistoryCommand.self, StatusCommand.self, GetCommand.self, TestCommand.self,
+            HistoryCommand.self, StatusCommand.self, GetCommand.self, TestCommand.self, DiffCommand.self,
         ])
 }

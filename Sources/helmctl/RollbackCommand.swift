@@ -32,12 +32,7 @@ struct RollbackCommand: ParsableCommand {
         }
         try wait.check()
         var o = RollbackOptions(releaseName: arguments[0])
-        if arguments.count == 2 {
-            guard let v = Int(arguments[1]) else {
-                throw ChartEngineError(.usage, "could not convert revision to a number: strconv.Atoi: parsing \"\(arguments[1])\": invalid syntax")
-            }
-            o.version = v
-        }
+        if arguments.count == 2 { o.version = try Self.revision(arguments[1]) }
         o.noHooks = noHooks
         o.dryRun = dryRun
         o.historyMax = historyMax ?? defaultHistoryMax()
@@ -46,5 +41,13 @@ struct RollbackCommand: ParsableCommand {
         ctx.forceConflicts = forceConflicts
         _ = try RollbackAction.run(ctx, options: o)
         ErrorReporting.writeStdout("Rollback was a success! Happy Helming!\n")
+    }
+
+    /// The REVISION argument, with Go's `strconv.Atoi` wording on failure.
+    static func revision(_ s: String) throws -> Int {
+        guard let v = Int(s) else {
+            throw ChartEngineError(.usage, "could not convert revision to a number: strconv.Atoi: parsing \"\(s)\": invalid syntax")
+        }
+        return v
     }
 }

@@ -20,14 +20,7 @@ struct UpgradeCommand: ParsableCommand {
     @Flag(name: .customLong("create-namespace"), help: "if --install is set, create the release namespace if not present")
     var createNamespace = false
 
-    @Flag(name: .customLong("reuse-values"), help: "reuse the last release's values and merge in any overrides")
-    var reuseValues = false
-
-    @Flag(name: .customLong("reset-values"), help: "reset the values to the ones built into the chart")
-    var resetValues = false
-
-    @Flag(name: .customLong("reset-then-reuse-values"), help: "reset to the chart's values, then apply the last release's")
-    var resetThenReuseValues = false
+    @OptionGroup var reuse: ValuesReuseFlags
 
     @Flag(name: .customLong("cleanup-on-fail"), help: "allow deletion of new resources created in this upgrade when upgrade fails")
     var cleanupOnFail = false
@@ -77,9 +70,7 @@ struct UpgradeCommand: ParsableCommand {
         o.noHooks = common.noHooks
         o.skipCRDs = common.skipCRDs
         o.skipSchemaValidation = common.skipSchemaValidation
-        o.reuseValues = reuseValues
-        o.resetValues = resetValues
-        o.resetThenReuseValues = resetThenReuseValues
+        reuse.configure(&o)
         o.historyMax = historyMax ?? defaultHistoryMax()
         o.takeOwnership = common.takeOwnership
         o.cleanupOnFail = cleanupOnFail
@@ -105,5 +96,23 @@ struct UpgradeCommand: ParsableCommand {
         }
         let head = common.output == .table ? "Release \"\(name)\" has been upgraded. Happy Helming!\n" : ""
         ErrorReporting.writeStdout(head + common.render(r, debug: cluster.debug))
+    }
+}
+
+/// `--reuse-values`, `--reset-values`, `--reset-then-reuse-values` (upgrade and diff upgrade).
+struct ValuesReuseFlags: ParsableArguments {
+    @Flag(name: .customLong("reuse-values"), help: "reuse the last release's values and merge in any overrides")
+    var reuseValues = false
+
+    @Flag(name: .customLong("reset-values"), help: "reset the values to the ones built into the chart")
+    var resetValues = false
+
+    @Flag(name: .customLong("reset-then-reuse-values"), help: "reset to the chart's values, then apply the last release's")
+    var resetThenReuseValues = false
+
+    func configure(_ o: inout UpgradeOptions) {
+        o.reuseValues = reuseValues
+        o.resetValues = resetValues
+        o.resetThenReuseValues = resetThenReuseValues
     }
 }

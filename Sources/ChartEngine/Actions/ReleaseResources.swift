@@ -66,6 +66,17 @@ public struct ReleaseContext {
         return .map(m)
     }
 
+    /// The body server-side apply sends for `o`: stamped for the release, namespace filled in.
+    static func applyBody(_ o: ReleaseObject, release: String, namespace: String) -> Value {
+        var obj = stamped(o.object, release: release, namespace: namespace)
+        if let ns = o.namespace, case .map(var m) = obj, case .map(var meta)? = m["metadata"] {
+            meta["namespace"] = .string(ns)
+            m["metadata"] = .map(meta)
+            obj = .map(m)
+        }
+        return obj
+    }
+
     /// Helm's ownership check: an existing object must carry this release's annotations.
     func checkOwnership(_ o: ReleaseObject, release: String, namespace: String) throws {
         guard let live = try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) else { return }
@@ -99,12 +110,7 @@ public struct ReleaseContext {
     func apply(_ objs: [ReleaseObject], release: String, namespace: String, checkOwners: Bool) throws {
         for o in objs {
             if checkOwners { try checkOwnership(o, release: release, namespace: namespace) }
-            var obj = ReleaseContext.stamped(o.object, release: release, namespace: namespace)
-            if let ns = o.namespace, case .map(var m) = obj, case .map(var meta)? = m["metadata"] {
-                meta["namespace"] = .string(ns)
-                m["metadata"] = .map(meta)
-                obj = .map(m)
-            }
+            let obj = ReleaseContext.applyBody(o, release: release, namespace: namespace)
             do {
                 _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: forceConflicts)
             } catch {

@@ -24,7 +24,7 @@ public enum RollbackAction {
             }
             throw ChartEngineError(.io, "release has no \(target) version")
         }
-        let current = history.last { $0.info.status == .deployed } ?? last
+        let current = base(history) ?? last
         var r = Release(name: o.releaseName, namespace: last.namespace, version: last.version + 1)
         r.chart = previous.chart
         r.config = previous.config
@@ -62,5 +62,10 @@ public enum RollbackAction {
         try ctx.store.update(r)
         try ctx.store.prune(r.name, max: o.historyMax)
         return r
+    }
+
+    /// The revision whose objects a rollback replaces: the last deployed one, else the newest.
+    static func base(_ history: [Release]) -> Release? {
+        history.last { $0.info.status == .deployed } ?? history.last
     }
 }

@@ -39,15 +39,7 @@ public enum UpgradeAction {
         if last.info.status.isPending {
             throw ChartEngineError(.io, "another operation (install/upgrade/rollback) is in progress")
         }
-        // Helm's prepareUpgrade: the last deployed revision, else a failed/superseded last one.
-        let current: Release
-        if let d = history.last(where: { $0.info.status == .deployed }) {
-            current = d
-        } else if last.info.status == .failed || last.info.status == .superseded {
-            current = last
-        } else {
-            throw ChartEngineError(.io, "\"\(o.releaseName)\" has no deployed releases")
-        }
+        let current = try base(history, name: o.releaseName)
         let config = mergedValues(current: current, new: values, options: o)
         var render = RenderOptions(releaseName: o.releaseName, namespace: o.namespace, revision: last.version + 1,
                                    isInstall: false, isUpgrade: true)
@@ -106,6 +98,14 @@ public enum UpgradeAction {
         try ctx.store.update(r)
         try ctx.store.prune(r.name, max: o.historyMax)
         return r
+    }
+
+    /// Helm's prepareUpgrade: the revision an upgrade starts from — the last deployed one, else a
+    /// failed/superseded last one.
+    static func base(_ history: [Release], name: String) throws -> Release {
+        if let d = history.last(where: { $0.info.status == .deployed }) { return d }
+        if let last = history.last, last.info.status == .failed || last.info.status == .superseded { return last }
+        throw ChartEngineError(.io, "\"\(name)\" has no deployed releases")
     }
 
     /// Helm's `reuseValues`: `--reset-values` uses only the new values; `--reuse-values` merges the new
