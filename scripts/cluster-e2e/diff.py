@@ -52,11 +52,21 @@ COLLECTIONS = ["/api/v1/namespaces/default/configmaps", "/api/v1/namespaces/defa
 
 
 def versions(api):
-    """name -> resourceVersion of every object the release commands could touch."""
+    """name -> what a write by helmctl would change, for every object the release owns (and its
+    release records). Controllers keep writing Deployment status (and other objects of their own),
+    so Deployments are compared by generation and spec/labels/annotations, the rest by resourceVersion."""
     out = {}
     for c in COLLECTIONS:
         for item in (api.get(c) or {}).get("items", []):
-            out[c + "/" + item["metadata"]["name"]] = item["metadata"].get("resourceVersion")
+            md = item["metadata"]
+            labels = md.get("labels") or {}
+            if labels.get("app.kubernetes.io/managed-by") != "Helm" and labels.get("owner") != "helm":
+                continue
+            if c.endswith("/deployments"):
+                out[c + "/" + md["name"]] = json.dumps([md.get("generation"), item.get("spec"), labels,
+                                                        md.get("annotations")], sort_keys=True)
+            else:
+                out[c + "/" + md["name"]] = md.get("resourceVersion")
     return out
 
 
