@@ -1,0 +1,182 @@
+import Foundation
+import StructuredData
+import Testing
+@testable import ClusterCore
+
+/// An in-process API server with a kubelet for `helmctl-node-1` running pods through runc.
+struct KubeletFixture {
+    let api: TestAPI
+    let runtime: RuntimeFixture
+    let kubelet: Kubelet
+    let task: Task<Void, any Error>
+
+    static let node = "helmctl-node-1"
+
+    /// Runs `body` against a started kubelet; afterwards stops it and removes every container.
+    static func with(_ body: (KubeletFixture) async throws -> Void) async throws {
+        try await RuntimeFixture.with { runtime in
+            let api = try await TestAPI.make()
+            let kubelet = Kubelet(handler: api.handler, runtime: runtime.runtime,
+                                  configuration: .init(syncInterval: .milliseconds(100), initialBackoff: 1))
+            let task = Task { try await kubelet.run() }
+            let fixture = KubeletFixture(api: api, runtime: runtime, kubelet: kubelet, task: task)
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(fixture)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            task.cancel()
+            _ = await task.result
+            try outcome.get()
+        }
+    }
+
+    /// Creates a pod and binds it to the node through `pods/binding`, as a scheduler would.
+    func createBoundPod(_ json: String, name: String) async {
+        let created = await api.call(.POST, "/api/v1/namespaces/default/pods", json: json)
+        #expect(created.code == 201, "\(created.text)")
+        let bound = await api.call(.POST, "/api/v1/namespaces/default/pods/\(name)/binding", json: """
+            {"apiVersion":"v1","kind":"Binding","metadata":{"name":"\(name)"},"target":{"apiVersion":"v1","kind":"Node","name":"\(Self.node)"}}
+            """)
+        #expect(bound.code == 201, "\(bound.text)")
+    }
+
+    func pod(_ name: String) async -> TestAPI.Reply { await api.call(.GET, "/api/v1/namespaces/default/pods/\(name)") }
+
+    func podJSON(_ name: String, image: String = "busybox", command: [String], restartPolicy: String = "Always",
+                 initCommand: [String]? = nil) -> String
+    {
+        func list(_ l: [String]) -> String { "[" + l.map { JSON.encode(.string($0)) }.joined(separator: ",") + "]" }
+        let inits = initCommand.map { #","initContainers":[{"name":"setup","image":"busybox","command":\#(list($0))}]"# } ?? ""
+        return """
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"\(name)"},"spec":{"restartPolicy":"\(restartPolicy)",\
+            "terminationGracePeriodSeconds":1,"containers":[{"name":"main","image":"\(image)","command":\(list(command))}]\(inits)}}
+            """
+    }
+}
+
+@Suite("kubelet", .serialized)
+struct KubeletTests {
+    @Test("registers its Node (Ready, capacity, addresses, nodeInfo) and a Lease")
+    func nodeRegistration() async throws {
+        try await KubeletFixture.with { f in
+            #expect(await eventually { await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").code == 200 })
+            let node = await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").body
+            let ready = (node[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }
+            #expect(ready?["status"] == "True")
+            #expect(ready?["lastHeartbeatTime"]?.stringValue != nil)
+            #expect(Int(node[path: "status.capacity.cpu"]?.stringValue ?? "") ?? 0 >= 1)
+            #expect(node[path: "status.allocatable.pods"] == "110")
+            #expect(node[path: "status.capacity.memory"]?.stringValue?.hasSuffix("Ki") == true)
+            #expect(node[path: "status.addresses.0.type"] == "InternalIP")
+            #expect(node[path: "status.addresses.0.address"] == "127.0.0.1")
+            #expect(node[path: "status.addresses.1.type"] == "Hostname")
+            #expect(node[path: "status.nodeInfo.containerRuntimeVersion"]?.stringValue?.hasPrefix("runc://") == true)
+            #expect(node[path: "status.nodeInfo.operatingSystem"] == "linux")
+            #expect(node["metadata"]?["labels"]?["kubernetes.io/hostname"] == "helmctl-node-1")
+            let lease = await f.api.call(.GET, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/helmctl-node-1")
+            #expect(lease.code == 200, "\(lease.text)")
+            #expect(lease.body[path: "spec.holderIdentity"] == "helmctl-node-1")
+            #expect(lease.body[path: "spec.renewTime"]?.stringValue?.hasSuffix(".000000Z") == true)
+        }
+    }
+
+    @Test("runs a bound busybox pod: Running and Ready, its log, then graceful deletion removes containers and pod")
+    func runAndDelete() async throws {
+        try await KubeletFixture.with { f in
+            // Unbound: the log has no host to come from.
+            await f.api.call(.POST, "/api/v1/namespaces/default/pods",
+                             json: f.podJSON("waiting", command: ["sleep", "1"]))
+            let unbound = await f.api.call(.GET, "/api/v1/namespaces/default/pods/waiting/log")
+            #expect(unbound.code == 400)
+            #expect(unbound.message.contains("does not have a host assigned"))
+
+            await f.createBoundPod(f.podJSON("hello", command: ["sh", "-c", "echo hello; echo second; sleep 3600"]), name: "hello")
+            let running = await eventually {
+                let p = await f.pod("hello").body
+                let ready = (p[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }
+                return p[path: "status.phase"] == "Running" && ready?["status"] == "True"
+            }
+            let pod = await f.pod("hello").body
+            #expect(running, "status: \(JSON.encode(pod["status"] ?? .null))")
+            let cs = pod[path: "status.containerStatuses.0"]
+            #expect(cs?["containerID"]?.stringValue?.hasPrefix("runc://") == true)
+            #expect(cs?["ready"] == .bool(true))
+            #expect(cs?["restartCount"] == .int(0))
+            #expect(cs?[path: "state.running.startedAt"]?.stringValue != nil)
+            #expect(pod[path: "status.hostIP"] == "127.0.0.1")
+            #expect(pod[path: "status.startTime"]?.stringValue != nil)
+            #expect(pod[path: "status.qosClass"] == "BestEffort")
+            let types = (pod[path: "status.conditions"]?.listValue ?? []).compactMap { $0["type"]?.stringValue }
+            #expect(Set(types).isSuperset(of: ["PodScheduled", "Initialized", "ContainersReady", "Ready"]))
+
+            #expect(await eventually { await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log").text.contains("hello") })
+            let log = await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?container=main")
+            #expect(log.code == 200)
+            #expect(log.text == "hello\nsecond\n")
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?tailLines=1").text == "second\n")
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?container=nope").code == 400)
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?tailLines=-1").code == 400)
+            #expect(try await f.runtime.runtime.list().count == 1)
+
+            // Graceful deletion: sleep as PID 1 ignores SIGTERM, so SIGKILL follows after the 1 s grace.
+            let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/hello")
+            #expect(deleted.code == 200, "\(deleted.text)")
+            #expect(await eventually(30) { await f.pod("hello").code == 404 })
+            #expect(await eventually { ((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty })
+        }
+    }
+
+    @Test("a pod whose image cannot be pulled waits with ErrImagePull")
+    func errImagePull() async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(f.podJSON("web", image: "nginx:1.27", command: ["nginx"]), name: "web")
+            let waiting = await eventually {
+                await f.pod("web").body[path: "status.containerStatuses.0.state.waiting.reason"] == "ErrImagePull"
+            }
+            let pod = await f.pod("web").body
+            #expect(waiting, "status: \(JSON.encode(pod["status"] ?? .null))")
+            #expect(pod[path: "status.phase"] == "Pending")
+            #expect(pod[path: "status.containerStatuses.0.state.waiting.message"]?.stringValue?.contains("nginx") == true)
+            #expect(pod[path: "status.containerStatuses.0.ready"] == .bool(false))
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/web/log").code == 400)
+        }
+    }
+
+    @Test("init containers run first; a pod that ends with restartPolicy Never succeeds or fails by exit code", arguments: [
+        ("echo main; exit 0", "Succeeded", Int64(0)),
+        ("echo main; exit 4", "Failed", Int64(4)),
+    ])
+    func completion(script: String, phase: String, code: Int64) async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(f.podJSON("job", command: ["sh", "-c", script], restartPolicy: "Never",
+                                             initCommand: ["sh", "-c", "echo init"]), name: "job")
+            let done = await eventually { await f.pod("job").body[path: "status.phase"]?.stringValue == phase }
+            let pod = await f.pod("job").body
+            #expect(done, "status: \(JSON.encode(pod["status"] ?? .null))")
+            #expect(pod[path: "status.initContainerStatuses.0.state.terminated.exitCode"] == .int(0))
+            #expect(pod[path: "status.containerStatuses.0.state.terminated.exitCode"] == .int(code))
+            #expect(pod[path: "status.containerStatuses.0.state.terminated.reason"] == (code == 0 ? "Completed" : "Error"))
+            let ready = (pod[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }
+            #expect(ready?["reason"] == "PodCompleted")
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/job/log?container=setup").text == "init\n")
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/job/log").text == "main\n")
+        }
+    }
+
+    @Test("restartPolicy Always restarts an exiting container with back-off")
+    func restarts() async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(f.podJSON("crash", command: ["sh", "-c", "echo once; exit 1"]), name: "crash")
+            let restarted = await eventually(30) {
+                (await f.pod("crash").body[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1
+            }
+            let pod = await f.pod("crash").body
+            #expect(restarted, "status: \(JSON.encode(pod["status"] ?? .null))")
+            #expect(pod[path: "status.containerStatuses.0.lastState.terminated.exitCode"] == .int(1))
+            #expect(pod[path: "status.phase"] == "Running")
+        }
+    }
+}
