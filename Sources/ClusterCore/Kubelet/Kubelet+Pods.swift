@@ -140,7 +140,7 @@ extension Kubelet {
         let argv: [String]
         if let command { argv = command + (args ?? []) } else { argv = image.entrypoint + (args ?? image.cmd) }
         let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
-        var env = image.env + ["HOSTNAME=" + hostname]
+        var env = ["HOSTNAME=" + hostname]
         for e in c["env"]?.listValue ?? [] {
             guard let n = e["name"]?.stringValue, !n.isEmpty else { continue }
             env.append(n + "=" + (e["value"]?.stringValue ?? ""))

@@ -34,7 +34,6 @@ enum OCIBundle {
                 "env": .list(c.env.map { .string($0) }),
                 "cwd": .string(c.workingDir.isEmpty ? "/" : c.workingDir),
                 "capabilities": .map(["bounding": caps, "effective": caps, "permitted": caps]),
-                "rlimits": .list([.map(["type": "RLIMIT_NOFILE", "hard": 1_048_576, "soft": 1_048_576])]),
                 "noNewPrivileges": true,
             ]),
             "root": .map(["path": .string(rootfs), "readonly": .bool(c.readOnlyRoot)]),

@@ -66,7 +66,11 @@ public final class RuncRuntime: ContainerRuntime {
         guard Self.validID(config.id) else { throw RuntimeError("invalid container id \"\(config.id)\"") }
         let image = try await self.image(config.image)
         let dir = bundle(config.id)
-        try await NIOThreadPool.singleton.runIfActive {
+        // The image's environment (PATH above all) unless the container sets the same name.
+        var config = config
+        let names = Set(config.env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
+        config.env = image.env.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + config.env
+        try await NIOThreadPool.singleton.runIfActive { [config] in
             FileTree.remove(dir)
             try FileTree.makeDirectories(dir)
             try FileTree.copy(image.rootfs, to: dir + "/rootfs")
