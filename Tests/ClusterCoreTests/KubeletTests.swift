@@ -63,7 +63,10 @@ struct KubeletTests {
     @Test("registers its Node (Ready, capacity, addresses, nodeInfo) and a Lease")
     func nodeRegistration() async throws {
         try await KubeletFixture.with { f in
-            #expect(await eventually { await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").code == 200 })
+            // The Node is created first, its status and the Lease follow in the first heartbeat.
+            #expect(await eventually {
+                await f.api.call(.GET, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/helmctl-node-1").code == 200
+            })
             let node = await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").body
             let ready = (node[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }
             #expect(ready?["status"] == "True")
