@@ -183,4 +183,24 @@ struct KubeletTests {
             #expect(pod[path: "status.phase"] == "Running")
         }
     }
+
+    @Test("a followed log streams until the container exits")
+    func followLog() async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(f.podJSON("talker", command: ["sh", "-c", "echo one; sleep 1; echo two"], restartPolicy: "Never"),
+                                   name: "talker")
+            #expect(await eventually { await f.pod("talker").body[path: "status.phase"] == "Running" })
+            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/namespaces/default/pods/talker/log?follow=true")
+            head.headers.add(name: "Accept", value: "*/*")
+            guard case .stream(let type, let chunks) = await f.api.handler.handle(head: head, body: [], identity: .user("tester")) else {
+                Issue.record("a followed log of a running container should stream")
+                return
+            }
+            #expect(type == "text/plain")
+            var text = ""
+            for await chunk in chunks { text += String(decoding: chunk, as: UTF8.self) }
+            #expect(text == "one\ntwo\n")
+            #expect(await eventually { await f.pod("talker").body[path: "status.phase"] == "Succeeded" })
+        }
+    }
 }
