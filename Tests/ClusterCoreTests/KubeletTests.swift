@@ -203,4 +203,17 @@ struct KubeletTests {
             #expect(await eventually { await f.pod("talker").body[path: "status.phase"] == "Succeeded" })
         }
     }
+
+    @Test("a pod deleted with grace 0 (gone from the API at once) has its containers removed")
+    func forcedDeletion() async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(f.podJSON("forced", command: ["sleep", "3600"]), name: "forced")
+            #expect(await eventually { await f.pod("forced").body[path: "status.phase"] == "Running" })
+            #expect(((try? await f.runtime.runtime.list()) ?? []).count == 1)
+            let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/forced?gracePeriodSeconds=0")
+            #expect(deleted.code == 200, "\(deleted.text)")
+            #expect(await f.pod("forced").code == 404)
+            #expect(await eventually { ((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty })
+        }
+    }
 }
