@@ -14,11 +14,11 @@ struct KubeletFixture {
     static let node = "helmctl-node-1"
 
     /// Runs `body` against a started kubelet; afterwards stops it and removes every container.
-    static func with(_ body: (KubeletFixture) async throws -> Void) async throws {
+    static func with(clock: any APIClock = SystemAPIClock(), _ body: (KubeletFixture) async throws -> Void) async throws {
         try await RuntimeFixture.with { runtime in
             let api = try await TestAPI.make()
             let kubelet = Kubelet(handler: api.handler, runtime: runtime.runtime,
-                                  configuration: .init(syncInterval: .milliseconds(100), initialBackoff: 1))
+                                  configuration: .init(syncInterval: .milliseconds(100), initialBackoff: 1), clock: clock)
             let task = Task { try await kubelet.run() }
             let fixture = KubeletFixture(api: api, runtime: runtime, kubelet: kubelet, task: task)
             let outcome: Result<Void, any Error>
@@ -116,7 +116,7 @@ struct KubeletTests {
             let types = (pod[path: "status.conditions"]?.listValue ?? []).compactMap { $0["type"]?.stringValue }
             #expect(Set(types).isSuperset(of: ["PodScheduled", "Initialized", "ContainersReady", "Ready"]))
 
-            #expect(await eventually { await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log").text.contains("hello") })
+            #expect(await eventually { await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log").text == "hello\nsecond\n" })
             let log = await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?container=main")
             #expect(log.code == 200)
             #expect(log.text == "hello\nsecond\n")
@@ -216,4 +216,33 @@ struct KubeletTests {
             #expect(await eventually { ((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty })
         }
     }
+
+    @Test("heartbeats every 10 s refresh the Node and the Lease, and re-register a deleted Node")
+    func heartbeats() async throws {
+        let clock = SteppedClock()
+        try await KubeletFixture.with(clock: clock) { f in
+            let leasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/helmctl-node-1"
+            func heartbeat() async -> Value? {
+                let node = await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").body
+                return (node[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }?["lastHeartbeatTime"]
+            }
+            #expect(await eventually { await f.api.call(.GET, leasePath).code == 200 })
+            #expect(await heartbeat() == .string(Timestamps.rfc3339(clock.now())))
+            clock.advance(10)
+            let next = Timestamps.rfc3339(clock.now())
+            #expect(await eventually { await heartbeat() == .string(next) })
+            #expect(await eventually { await f.api.call(.GET, leasePath).body[path: "spec.renewTime"]?.stringValue?.hasPrefix(String(next.dropLast())) == true })
+            #expect(await f.api.call(.DELETE, "/api/v1/nodes/helmctl-node-1").code == 200)
+            clock.advance(10)
+            #expect(await eventually { await f.api.call(.GET, "/api/v1/nodes/helmctl-node-1").code == 200 })
+        }
+    }
+}
+
+/// A clock tests move forward by hand.
+final class SteppedClock: APIClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds: Int64 = 1_795_000_000
+    func now() -> Int64 { lock.withLock { seconds } }
+    func advance(_ by: Int64) { lock.withLock { seconds += by } }
 }

@@ -18,7 +18,11 @@ extension Kubelet {
     /// Refreshes the Node status and renews the Lease.
     func heartbeat() async {
         let now = clock.now()
-        let current = await api.call(.GET, "/api/v1/nodes/\(nodeName)")
+        var current = await api.call(.GET, "/api/v1/nodes/\(nodeName)")
+        if current.code == 404 {
+            // Someone deleted the Node: register again, as a kubelet does.
+            current = await api.call(.POST, "/api/v1/nodes", await nodeObject(now: now))
+        }
         if current.ok {
             var node = current.body
             let fresh = await nodeObject(now: now)
