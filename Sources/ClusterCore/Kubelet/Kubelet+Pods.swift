@@ -101,7 +101,13 @@ extension Kubelet {
             record.containers[i] = c
             return
         }
-        if now < c.backoffUntil { return }
+        if now < c.backoffUntil {
+            if case .waiting("ErrImagePull", _) = c.state {
+                c.state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(c.image)\"")
+                record.containers[i] = c
+            }
+            return
+        }
         guard let spec = containerSpec(pod, name: c.name, isInit: c.isInit) else { return }
         let restarting = c.lastState != nil
         if let old = c.id { try? await runtime.delete(old) }
@@ -122,6 +128,9 @@ extension Kubelet {
             }
         } catch {
             if restarting { c.restartCount -= 1 }
+            // Pulls are retried with the same back-off as restarts (ErrImagePull, then ImagePullBackOff).
+            c.backoff = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
+            c.backoffUntil = now + c.backoff
             c.state = .waiting(reason: "ErrImagePull", message: "\(error)")
         }
         record.containers[i] = c
