@@ -36,6 +36,10 @@ extension APIHandler {
             guard let n = Int(v), n >= 0 else { throw StatusError.badRequest("\(name) must be a non-negative integer, got \"\(v)\"") }
             return n
         }
+        // Logs of earlier attempts are not kept yet: answer as Kubernetes does when there is none.
+        if ["true", "1"].contains(r.param("previous") ?? "") {
+            throw StatusError.badRequest("previous terminated container \"\(container)\" in pod \"\(pod.name)\" not found")
+        }
         let tailLines = try nonNegative("tailLines")
         let limitBytes = try nonNegative("limitBytes")
         let follow = ["true", "1"].contains(r.param("follow") ?? "")

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOPosix
 #if canImport(Glibc)
     import Glibc
@@ -20,26 +21,30 @@ enum ProcessRunner {
     static func runBlocking(_ args: [String]) throws(RuntimeError) -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
-        guard pipe(&errPipe) == 0 else {
-            close(outPipe[0]); close(outPipe[1])
-            throw RuntimeError("pipe: \(String(cString: strerror(errno)))")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, outPipe[0])
-        posix_spawn_file_actions_addclose(&actions, errPipe[0])
-        let pid: pid_t
-        do {
-            pid = try spawn(args, actions: &actions)
-        } catch {
-            for fd in outPipe + errPipe { close(fd) }
-            throw error
-        }
+        let pid: pid_t = try { () throws(RuntimeError) -> pid_t in
+            spawnLock.lock()
+            defer { spawnLock.unlock() }
+            // Close-on-exec, set under the lock every spawn here takes: a `runc run` started meanwhile
+            // must not inherit these ends, or this reader would wait for EOF as long as that container lives.
+            guard pipe(&outPipe) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
+            guard pipe(&errPipe) == 0 else {
+                close(outPipe[0]); close(outPipe[1])
+                throw RuntimeError("pipe: \(String(cString: strerror(errno)))")
+            }
+            for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+            do throws(RuntimeError) {
+                return try spawn(args, actions: &actions)
+            } catch {
+                for fd in outPipe + errPipe { close(fd) }
+                throw error
+            }
+        }()
         close(outPipe[1])
         close(errPipe[1])
         // Drain both pipes together so a chatty stderr cannot stall the child.
@@ -77,8 +82,13 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
         return try spawn(args, actions: &actions)
     }
+
+    /// Held while pipes are made close-on-exec and while spawning (see `runBlocking`).
+    private static let spawnLock = NIOLock()
 
     private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
