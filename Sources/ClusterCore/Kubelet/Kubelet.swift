@@ -1,3 +1,4 @@
+import ClusterStore
 import NIOConcurrencyHelpers
 public import ServiceLifecycle
 import StructuredData
@@ -65,16 +66,44 @@ public final class Kubelet: Service, Sendable {
         // pods are started afresh.
         for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
         try await registerNode()
-        var lastBeat = clock.now()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await syncPods()
-            passes.withLockedValue { $0 += 1 }
-            if clock.now() - lastBeat >= configuration.heartbeatSeconds {
-                lastBeat = clock.now()
-                await heartbeat()
+        let store = api.handler.store
+        let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let interval = configuration.syncInterval
+        // A pass on every pod change (binding, deletion) and at least every `syncInterval`
+        // (container exits are not store events).
+        let watcher = Task {
+            var from = (try? await store.currentRevision()) ?? 0
+            while !Task.isCancelled {
+                do {
+                    for try await event in try await store.watch(prefix: ObjectKeys.prefix(group: "", plural: "pods"), afterRevision: from) {
+                        from = event.revision
+                        poke.yield()
+                    }
+                } catch {
+                    try? await Task.sleep(for: interval)
+                }
             }
-            try? await Task.sleep(for: configuration.syncInterval)
         }
+        let ticker = Task {
+            while !Task.isCancelled {
+                poke.yield()
+                try? await Task.sleep(for: interval)
+            }
+        }
+        await cancelWhenGracefulShutdown {
+            var lastBeat = self.clock.now()
+            for await _ in pokes {
+                await self.syncPods()
+                self.passes.withLockedValue { $0 += 1 }
+                if self.clock.now() - lastBeat >= self.configuration.heartbeatSeconds {
+                    lastBeat = self.clock.now()
+                    await self.heartbeat()
+                }
+            }
+        }
+        watcher.cancel()
+        ticker.cancel()
+        poke.finish()
         await stopAll()
     }
 

@@ -90,6 +90,17 @@ public final class RuncRuntime: ContainerRuntime {
         let pid = try ProcessRunner.spawnLogging([runc, "--root", stateRoot, "run", "--bundle", dir, "--no-new-keyring", id],
                                                  log: logPath(id))
         started.withLockedValue { $0[id] = Started(pid: pid, exitCode: nil) }
+        // Started means the container's process runs (or already ended), not merely that runc was spawned.
+        let deadline = ClusterProcess.monotonicSeconds() + 10
+        while ClusterProcess.monotonicSeconds() < deadline {
+            if reap(id)?.exitCode != nil { return }
+            if let state = try? await runc(["state", id]), state.status == 0,
+               let v = try? JSON.decode(state.stdout), v["status"]?.stringValue == "running"
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Reaps `runc run` for `id` if it ended (never blocks).
