@@ -76,4 +76,29 @@ struct KubeletStatusTests {
         #expect(try ClusterSettings(json: one.json).nodes == 1)
         #expect(try ClusterSettings(json: #"{"listen":"127.0.0.1:1","store":"sqlite","nodes":"many"}"#).nodes == 0)
     }
+
+    @Test("$(VAR) expansion", arguments: [
+        ("plain", "plain"), ("$(A)", "1"), ("x$(A)y$(B)", "x1y2"), ("$$(A)", "$(A)"), ("$(MISSING)", "$(MISSING)"),
+        ("$(A", "$(A"), ("cost $5", "cost $5"), ("$", "$"),
+    ])
+    func expansion(text: String, expected: String) {
+        #expect(ContainerEnvironment.expand(text, ["A": "1", "B": "2"]) == expected)
+    }
+
+    @Test("env: literal values, field references and references to earlier variables")
+    func environment() throws {
+        let pod = try JSON.decode(#"{"metadata":{"name":"p","namespace":"ns","labels":{"app":"web"}},"spec":{"nodeName":"n1"}}"#)
+        let container = try JSON.decode(#"""
+            {"name":"c","env":[{"name":"NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+             {"name":"APP","valueFrom":{"fieldRef":{"fieldPath":"metadata.labels['app']"}}},
+             {"name":"NODE","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}},
+             {"name":"HOST_IP","valueFrom":{"fieldRef":{"fieldPath":"status.hostIP"}}},
+             {"name":"GREETING","value":"hi $(NAME) in $(NS)"},
+             {"name":"SECRET","valueFrom":{"secretKeyRef":{"name":"s","key":"k"}}}]}
+            """#)
+        let vars = ContainerEnvironment.variables(pod: pod, container: container, hostname: "p")
+        #expect(vars.map { "\($0.0)=\($0.1)" } == [
+            "HOSTNAME=p", "NAME=p", "APP=web", "NODE=n1", "HOST_IP=127.0.0.1", "GREETING=hi p in $(NS)", "SECRET=",
+        ])
+    }
 }

@@ -228,6 +228,22 @@ struct KubeletTests {
         }
     }
 
+    @Test("the container gets the pod's env (field references, $(VAR) in values and command)")
+    func environment() async throws {
+        try await KubeletFixture.with { f in
+            await f.createBoundPod(#"""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"envpod"},"spec":{"restartPolicy":"Never","containers":[
+                {"name":"main","image":"busybox","command":["sh","-c","echo $GREETING; echo $(GREETING) on $(NODE); hostname"],
+                 "env":[{"name":"POD","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+                        {"name":"NODE","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}},
+                        {"name":"GREETING","value":"hi $(POD)"}]}]}}
+                """#, name: "envpod")
+            #expect(await eventually { await f.pod("envpod").body[path: "status.phase"] == "Succeeded" })
+            let log = await f.api.call(.GET, "/api/v1/namespaces/default/pods/envpod/log").text
+            #expect(log == "hi envpod\nhi envpod on helmctl-node-1\nenvpod\n")
+        }
+    }
+
     @Test("heartbeats every 10 s refresh the Node and the Lease, and re-register a deleted Node")
     func heartbeats() async throws {
         let clock = SteppedClock()

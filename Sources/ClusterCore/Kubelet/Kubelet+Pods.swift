@@ -143,17 +143,17 @@ extension Kubelet {
     /// The runtime configuration for a pod's container: Kubernetes' command/args over the image's
     /// entrypoint/cmd, env (literal values), working dir, user and group, read-only root.
     func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String) -> ContainerConfig {
-        let strings = { (v: Value?) -> [String]? in v?.listValue.map { $0.compactMap(\.stringValue) } }
+        let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
+        let variables = ContainerEnvironment.variables(pod: pod, container: c, hostname: hostname)
+        let known = Dictionary(variables, uniquingKeysWith: { _, last in last })
+        let strings = { (v: Value?) -> [String]? in
+            v?.listValue.map { $0.compactMap(\.stringValue).map { ContainerEnvironment.expand($0, known) } }
+        }
         let command = strings(c["command"])
         let args = strings(c["args"])
         let argv: [String]
         if let command { argv = command + (args ?? []) } else { argv = image.entrypoint + (args ?? image.cmd) }
-        let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
-        var env = ["HOSTNAME=" + hostname]
-        for e in c["env"]?.listValue ?? [] {
-            guard let n = e["name"]?.stringValue, !n.isEmpty else { continue }
-            env.append(n + "=" + (e["value"]?.stringValue ?? ""))
-        }
+        let env = variables.map { $0.0 + "=" + $0.1 }
         let podSecurity = pod["spec"]?["securityContext"]
         let security = c["securityContext"]
         func numeric(_ field: String) -> UInt32 {
