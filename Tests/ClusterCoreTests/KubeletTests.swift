@@ -46,6 +46,25 @@ struct KubeletFixture {
 
     func pod(_ name: String) async -> TestAPI.Reply { await api.call(.GET, "/api/v1/namespaces/default/pods/\(name)") }
 
+    /// Waits (on watch events, from the current version on) until the pod satisfies `check`, or until
+    /// it is deleted when `check` is nil; false when 60 s of events pass without that.
+    func podUntil(_ name: String, _ check: ((Value) -> Bool)?) async -> Bool {
+        let current = await pod(name)
+        if current.code == 404 { return check == nil }
+        if let check, check(current.body) { return true }
+        let rv = current.body[path: "metadata.resourceVersion"]?.stringValue ?? "0"
+        guard let watch = await api.watch("/api/v1/namespaces/default/pods?watch=true&fieldSelector=metadata.name%3D\(name)&resourceVersion=\(rv)&timeoutSeconds=60") else {
+            return false
+        }
+        while let (type, object) = await watch.next() {
+            if type == "DELETED" { return check == nil }
+            if let check, check(object) { return true }
+        }
+        return false
+    }
+
+    static func phase(_ phase: String) -> (Value) -> Bool { { $0[path: "status.phase"]?.stringValue == phase } }
+
     func podJSON(_ name: String, image: String = "busybox", command: [String], restartPolicy: String = "Always",
                  initCommand: [String]? = nil) -> String
     {
@@ -98,8 +117,7 @@ struct KubeletTests {
             #expect(unbound.message.contains("does not have a host assigned"))
 
             await f.createBoundPod(f.podJSON("hello", command: ["sh", "-c", "echo hello; echo second; sleep 3600"]), name: "hello")
-            let running = await eventually {
-                let p = await f.pod("hello").body
+            let running = await f.podUntil("hello") { p in
                 let ready = (p[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "Ready" }
                 return p[path: "status.phase"] == "Running" && ready?["status"] == "True"
             }
@@ -124,13 +142,15 @@ struct KubeletTests {
             #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?container=nope").code == 400)
             #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?tailLines=-1").code == 400)
             #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?previous=true").code == 400)
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/hello/log?timestamps=true").message.contains("timestamps"))
             #expect(((try? await f.runtime.runtime.list()) ?? []).count == 1)
 
             // Graceful deletion: sleep as PID 1 ignores SIGTERM, so SIGKILL follows after the 1 s grace.
             let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/hello")
             #expect(deleted.code == 200, "\(deleted.text)")
-            #expect(await eventually(30) { await f.pod("hello").code == 404 })
-            #expect(await eventually { ((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty })
+            #expect(await f.podUntil("hello", nil))
+            // The kubelet removes the containers before it deletes the pod for good.
+            #expect(((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty)
         }
     }
 
@@ -168,7 +188,7 @@ struct KubeletTests {
         try await KubeletFixture.with { f in
             await f.createBoundPod(f.podJSON("job", command: ["sh", "-c", script], restartPolicy: "Never",
                                              initCommand: ["sh", "-c", "echo init"]), name: "job")
-            let done = await eventually { await f.pod("job").body[path: "status.phase"]?.stringValue == phase }
+            let done = await f.podUntil("job", KubeletFixture.phase(phase))
             let pod = await f.pod("job").body
             #expect(done, "status: \(JSON.encode(pod["status"] ?? .null))")
             #expect(pod[path: "status.initContainerStatuses.0.state.terminated.exitCode"] == .int(0))
@@ -185,9 +205,7 @@ struct KubeletTests {
     func restarts() async throws {
         try await KubeletFixture.with { f in
             await f.createBoundPod(f.podJSON("crash", command: ["sh", "-c", "echo once; exit 1"]), name: "crash")
-            let restarted = await eventually(30) {
-                (await f.pod("crash").body[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1
-            }
+            let restarted = await f.podUntil("crash") { ($0[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1 }
             let pod = await f.pod("crash").body
             #expect(restarted, "status: \(JSON.encode(pod["status"] ?? .null))")
             #expect(pod[path: "status.containerStatuses.0.lastState.terminated.exitCode"] == .int(1))
@@ -200,7 +218,7 @@ struct KubeletTests {
         try await KubeletFixture.with { f in
             await f.createBoundPod(f.podJSON("talker", command: ["sh", "-c", "echo one; sleep 1; echo two"], restartPolicy: "Never"),
                                    name: "talker")
-            #expect(await eventually { await f.pod("talker").body[path: "status.phase"] == "Running" })
+            #expect(await f.podUntil("talker", KubeletFixture.phase("Running")))
             var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/namespaces/default/pods/talker/log?follow=true")
             head.headers.add(name: "Accept", value: "*/*")
             guard case .stream(let type, let chunks) = await f.api.handler.handle(head: head, body: [], identity: .user("tester")) else {
@@ -211,7 +229,7 @@ struct KubeletTests {
             var text = ""
             for await chunk in chunks { text += String(decoding: chunk, as: UTF8.self) }
             #expect(text == "one\ntwo\n")
-            #expect(await eventually { await f.pod("talker").body[path: "status.phase"] == "Succeeded" })
+            #expect(await f.podUntil("talker", KubeletFixture.phase("Succeeded")))
         }
     }
 
@@ -219,7 +237,7 @@ struct KubeletTests {
     func forcedDeletion() async throws {
         try await KubeletFixture.with { f in
             await f.createBoundPod(f.podJSON("forced", command: ["sleep", "3600"]), name: "forced")
-            #expect(await eventually { await f.pod("forced").body[path: "status.phase"] == "Running" })
+            #expect(await f.podUntil("forced", KubeletFixture.phase("Running")))
             #expect(((try? await f.runtime.runtime.list()) ?? []).count == 1)
             let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/forced?gracePeriodSeconds=0")
             #expect(deleted.code == 200, "\(deleted.text)")
@@ -238,7 +256,7 @@ struct KubeletTests {
                         {"name":"NODE","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}},
                         {"name":"GREETING","value":"hi $(POD)"}]}]}}
                 """#, name: "envpod")
-            #expect(await eventually { await f.pod("envpod").body[path: "status.phase"] == "Succeeded" })
+            #expect(await f.podUntil("envpod", KubeletFixture.phase("Succeeded")))
             let log = await f.api.call(.GET, "/api/v1/namespaces/default/pods/envpod/log").text
             #expect(log == "hi envpod\nhi envpod on helmctl-node-1\nenvpod\n")
         }

@@ -36,6 +36,12 @@ extension APIHandler {
             guard let n = Int(v), n >= 0 else { throw StatusError.badRequest("\(name) must be a non-negative integer, got \"\(v)\"") }
             return n
         }
+        // Refused by name rather than ignored: the log file has no per-line times yet.
+        for unsupported in ["timestamps", "sinceSeconds", "sinceTime"] {
+            if let v = r.param(unsupported), !v.isEmpty, v != "false" {
+                throw StatusError.badRequest("\(unsupported) is not supported for pod logs yet")
+            }
+        }
         // Logs of earlier attempts are not kept yet: answer as Kubernetes does when there is none.
         if ["true", "1"].contains(r.param("previous") ?? "") {
             throw StatusError.badRequest("previous terminated container \"\(container)\" in pod \"\(pod.name)\" not found")
