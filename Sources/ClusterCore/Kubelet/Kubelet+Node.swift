@@ -1,4 +1,5 @@
 import NIOHTTP1
+import NIOPosix
 import StructuredData
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +53,8 @@ extension Kubelet {
     }
 
     func nodeObject(now: Int64) async -> Value {
-        let host = HostFacts.read()
+        // File reads: on the blocking pool, not the cooperative one.
+        let host = (try? await NIOThreadPool.singleton.runIfActive { HostFacts.read() }) ?? HostFacts()
         let resources: Value = .map(["cpu": .string(String(host.cpus)), "memory": .string("\(host.memoryKi)Ki"),
                                      "pods": "110", "ephemeral-storage": .string("\(host.diskKi)Ki")])
         func condition(_ type: String, _ status: String, _ reason: String, _ message: String) -> Value {
