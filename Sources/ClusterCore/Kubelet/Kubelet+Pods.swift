@@ -52,6 +52,9 @@ extension Kubelet {
         if phase != "Succeeded" && phase != "Failed" {
             await advance(pod, &record, restartPolicy: restartPolicy, now: now)
         }
+        // Log requests read the records: they must know a container before its status says it runs.
+        let snapshot = record
+        records.withLockedValue { $0[snapshot.uid] = snapshot }
         await publish(pod, &record, now: clock.now())
         return true
     }
