@@ -31,6 +31,8 @@ extension APIHandler {
             return try await writeScale(rr)
         case ("binding", .POST):
             return try await bind(rr)
+        case ("log", .GET):
+            return try await podLog(rr)
         case ("log", _), ("exec", _), ("attach", _), ("portforward", _):
             let pod = try await current(rr)
             if (pod["spec"]?["nodeName"]?.stringValue ?? "").isEmpty {

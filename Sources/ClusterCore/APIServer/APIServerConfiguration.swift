@@ -32,6 +32,8 @@ public struct APIServerConfiguration: Sendable {
     public var log: @Sendable (String) -> Void
     /// Watch events a client may lag behind before it is cut off (it must re-list).
     public var watchBuffer: Int = 10_000
+    /// Kubelets in this process, asked for pod logs (none: `pods/log` answers 503 for bound pods).
+    public var nodeAgents = NodeAgents()
 
     public init(host: String = "127.0.0.1", port: Int = 6443, tls: TLS?, tokens: [String: String],
                 allowAnonymous: Bool = false, store: any KeyValueStore, maxBodyBytes: Int = 3 * 1024 * 1024,

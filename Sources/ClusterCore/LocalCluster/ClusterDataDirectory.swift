@@ -91,16 +91,21 @@ public struct ClusterSettings: Sendable, Equatable {
     public var listen: String
     public var store: String
     public var etcdEndpoints: [String]
+    /// Nodes whose kubelet runs in the cluster process (0: control plane only; at most 1 for now).
+    public var nodes: Int
 
-    public init(listen: String, store: String, etcdEndpoints: [String]) {
+    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0) {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = etcdEndpoints
+        self.nodes = nodes
     }
 
     public var json: String {
-        JSON.encode(.map(["listen": .string(listen), "store": .string(store),
-                          "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]), indent: "  ") + "\n"
+        var fields: [String: Value] = ["listen": .string(listen), "store": .string(store),
+                                       "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]
+        if nodes != 0 { fields["nodes"] = .int(Int64(nodes)) }
+        return JSON.encode(.map(fields), indent: "  ") + "\n"
     }
 
     public init(json text: String) throws(ClusterError) {
@@ -110,6 +115,11 @@ public struct ClusterSettings: Sendable, Equatable {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = v["etcdEndpoints"]?.listValue?.compactMap(\.stringValue) ?? []
+        switch v["nodes"] {
+        case .int(let n)?: self.nodes = Int(clamping: n)
+        case .float(let d)? where d == d.rounded() && abs(d) < 1e6: self.nodes = Int(d)
+        default: self.nodes = 0
+        }
     }
 
     /// `host`, `port` of `listen` (`127.0.0.1:6443`).

@@ -38,6 +38,7 @@ public enum ClusterProcess {
         if let settings {
             args += ["--listen", settings.listen, "--store", settings.store]
             if !settings.etcdEndpoints.isEmpty { args += ["--etcd-endpoints", settings.etcdEndpoints.joined(separator: ",")] }
+            if settings.nodes != 0 { args += ["--nodes", String(settings.nodes)] }
         }
         let pid = try spawnDetached(args, log: directory.log)
         let deadline = monotonicSeconds() + timeout

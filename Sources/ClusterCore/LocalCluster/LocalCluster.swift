@@ -45,6 +45,10 @@ public enum LocalCluster {
             settings = ClusterSettings(listen: "127.0.0.1:6443", store: "sqlite", etcdEndpoints: [])
         }
         let (host, port) = try settings.hostPort()
+        guard (0...1).contains(settings.nodes) else { throw ClusterError("--nodes must be 0 or 1 (one node runs in the cluster process)") }
+        if settings.nodes > 0, let problem = RuncRuntime.problem() {
+            throw ClusterError("cannot run a node: \(problem)")
+        }
         let (pki, token) = try directory.loadOrCreateCredentials()
         let store = try await openStore(settings, directory: directory)
         let config = APIServerConfiguration(
@@ -68,7 +72,14 @@ public enum LocalCluster {
             FileIO.remove(directory.readyFile)
             FileIO.remove(directory.pidFile)
         }
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigint, .sigterm])
+        var services: [any Service] = [server]
+        if settings.nodes > 0 {
+            // After the server in the group, so it stops first and can still reach the API while stopping containers.
+            let runtime = RuncRuntime(root: directory.path + "/runtime")
+            services.append(Kubelet(server: server, runtime: runtime))
+            log("kubelet: node helmctl-node-1 runs pods with \(runtime.runc) (state in \(runtime.root))")
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()
         } catch {

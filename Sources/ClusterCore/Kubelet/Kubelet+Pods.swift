@@ -1,0 +1,205 @@
+import NIOConcurrencyHelpers
+import NIOHTTP1
+import StructuredData
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Pod sync: start containers (init containers first, one at a time, in order), follow their exits,
+/// restart them per `restartPolicy` with back-off, publish status, and carry out graceful deletion.
+extension Kubelet {
+    func syncPods() async {
+        let listed = await api.call(.GET, "/api/v1/pods")
+        guard listed.ok else { return }
+        let pods = (listed.body["items"]?.listValue ?? []).filter { $0["spec"]?["nodeName"]?.stringValue == nodeName }
+        var seen = Set<String>()
+        for pod in pods {
+            guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
+            seen.insert(uid)
+            var record = records.withLockedValue { $0[uid] } ?? newRecord(pod, uid: uid)
+            let keep = await sync(pod, &record)
+            records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
+        }
+        // Pods gone from the API (deleted with grace 0, or their namespace went): stop what is left.
+        let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) } }
+        for (uid, record) in orphans {
+            for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            records.withLockedValue { _ = $0.removeValue(forKey: uid) }
+        }
+    }
+
+    func newRecord(_ pod: Value, uid: String) -> PodRecord {
+        func containers(_ field: String, isInit: Bool) -> [ContainerRecord] {
+            (pod["spec"]?[field]?.listValue ?? []).compactMap { c in
+                guard let name = c["name"]?.stringValue else { return nil }
+                return ContainerRecord(name: name, image: c["image"]?.stringValue ?? "", isInit: isInit)
+            }
+        }
+        return PodRecord(uid: uid, namespace: pod.metaString("namespace") ?? "default", name: pod.name,
+                         containers: containers("initContainers", isInit: true) + containers("containers", isInit: false),
+                         startTime: clock.now())
+    }
+
+    /// One pass over one pod; false when the pod is finished with (deleted) and its record can go.
+    func sync(_ pod: Value, _ record: inout PodRecord) async -> Bool {
+        let now = clock.now()
+        await refresh(&record, now: now)
+        if pod.meta("deletionTimestamp").map({ !$0.isNull }) ?? false {
+            return await terminate(pod, &record, now: now)
+        }
+        let restartPolicy = pod["spec"]?["restartPolicy"]?.stringValue ?? "Always"
+        let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
+        if phase != "Succeeded" && phase != "Failed" {
+            await advance(pod, &record, restartPolicy: restartPolicy, now: now)
+        }
+        // Log requests read the records: they must know a container before its status says it runs.
+        let snapshot = record
+        records.withLockedValue { $0[snapshot.uid] = snapshot }
+        await publish(pod, &record, now: clock.now())
+        return true
+    }
+
+    /// Notices containers that exited since the last pass.
+    func refresh(_ record: inout PodRecord, now: Int64) async {
+        for i in record.containers.indices {
+            guard let id = record.containers[i].id, case .running(let started) = record.containers[i].state else { continue }
+            if case .exited(let code) = await runtime.status(id) {
+                record.containers[i].state = .terminated(exitCode: code, reason: code == 0 ? "Completed" : "Error",
+                                                         startedAt: started, finishedAt: now, id: id)
+            }
+        }
+    }
+
+    /// Starts the next init container, or every regular container, restarting exited ones as the policy says.
+    func advance(_ pod: Value, _ record: inout PodRecord, restartPolicy: String, now: Int64) async {
+        for i in record.containers.indices where record.containers[i].isInit {
+            let c = record.containers[i]
+            if c.succeeded { continue }
+            if c.state.isRunning { return }
+            if c.state.exitCode != nil && restartPolicy == "Never" { return }
+            await startIfDue(pod, &record, i, now: now)
+            return
+        }
+        for i in record.containers.indices where !record.containers[i].isInit {
+            let c = record.containers[i]
+            if c.state.isRunning { continue }
+            if let code = c.state.exitCode {
+                if restartPolicy == "Never" || (restartPolicy == "OnFailure" && code == 0) { continue }
+            }
+            await startIfDue(pod, &record, i, now: now)
+        }
+    }
+
+    /// Starts container `i` now, or — when it exited and its back-off has not passed — reports the back-off.
+    func startIfDue(_ pod: Value, _ record: inout PodRecord, _ i: Int, now: Int64) async {
+        var c = record.containers[i]
+        if case .terminated = c.state {
+            // An exit that calls for a restart: step the back-off and wait it out.
+            let step = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
+            c.backoff = step
+            c.backoffUntil = now + step
+            c.lastState = c.state
+            c.state = .waiting(reason: "CrashLoopBackOff",
+                               message: "back-off \(step)s restarting failed container=\(c.name) pod=\(record.name)_\(record.namespace)(\(record.uid))")
+            record.containers[i] = c
+            return
+        }
+        if now < c.backoffUntil {
+            if case .waiting("ErrImagePull", _) = c.state {
+                c.state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(c.image)\"")
+                record.containers[i] = c
+            }
+            return
+        }
+        guard let spec = containerSpec(pod, name: c.name, isInit: c.isInit) else { return }
+        let restarting = c.lastState != nil
+        if let old = c.id { try? await runtime.delete(old) }
+        if restarting { c.restartCount += 1 }
+        let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
+        do {
+            let image = try await runtime.image(c.image)
+            let config = containerConfig(pod, spec, image: image, id: id)
+            do {
+                try await runtime.create(config)
+                try await runtime.start(id)
+                c.id = id
+                c.state = .running(startedAt: now)
+            } catch {
+                c.id = id
+                c.state = .waiting(reason: "RunContainerError", message: "\(error)")
+                try? await runtime.delete(id)
+            }
+        } catch {
+            if restarting { c.restartCount -= 1 }
+            // Pulls are retried with the same back-off as restarts (ErrImagePull, then ImagePullBackOff).
+            c.backoff = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
+            c.backoffUntil = now + c.backoff
+            c.state = .waiting(reason: "ErrImagePull", message: "\(error)")
+        }
+        record.containers[i] = c
+    }
+
+    func containerSpec(_ pod: Value, name: String, isInit: Bool) -> Value? {
+        (pod["spec"]?[isInit ? "initContainers" : "containers"]?.listValue ?? []).first { $0["name"]?.stringValue == name }
+    }
+
+    /// The runtime configuration for a pod's container: Kubernetes' command/args over the image's
+    /// entrypoint/cmd, env (literal values), working dir, user and group, read-only root.
+    func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String) -> ContainerConfig {
+        let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
+        let variables = ContainerEnvironment.variables(pod: pod, container: c, hostname: hostname)
+        let known = Dictionary(variables, uniquingKeysWith: { _, last in last })
+        let strings = { (v: Value?) -> [String]? in
+            v?.listValue.map { $0.compactMap(\.stringValue).map { ContainerEnvironment.expand($0, known) } }
+        }
+        let command = strings(c["command"])
+        let args = strings(c["args"])
+        let argv: [String]
+        if let command { argv = command + (args ?? []) } else { argv = image.entrypoint + (args ?? image.cmd) }
+        let env = variables.map { $0.0 + "=" + $0.1 }
+        let podSecurity = pod["spec"]?["securityContext"]
+        let security = c["securityContext"]
+        func numeric(_ field: String) -> UInt32 {
+            let v = security?[field]?.intValue ?? podSecurity?[field]?.intValue ?? 0
+            return UInt32(clamping: v)
+        }
+        return ContainerConfig(id: id, image: image.reference, args: argv, env: env,
+                               workingDir: c["workingDir"]?.stringValue ?? image.workingDir,
+                               uid: numeric("runAsUser"), gid: numeric("runAsGroup"), hostname: hostname,
+                               readOnlyRoot: security?["readOnlyRootFilesystem"] == .bool(true))
+    }
+
+    /// Graceful deletion: SIGTERM, SIGKILL after the grace period, remove the containers, then delete
+    /// the pod for good (grace 0, guarded by its UID).
+    func terminate(_ pod: Value, _ record: inout PodRecord, now: Int64) async -> Bool {
+        let running = record.containers.filter { $0.state.isRunning }.compactMap(\.id)
+        if record.killDeadline == nil {
+            let grace = pod.meta("deletionGracePeriodSeconds")?.intValue ?? pod["spec"]?["terminationGracePeriodSeconds"]?.intValue ?? 30
+            record.killDeadline = now + max(0, grace)
+            for id in running { try? await runtime.kill(id, signal: SIGTERM) }
+        }
+        if !running.isEmpty {
+            if let deadline = record.killDeadline, now >= deadline, !record.killSent {
+                record.killSent = true
+                for id in running { try? await runtime.kill(id, signal: SIGKILL) }
+            }
+            return true
+        }
+        for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+        let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
+                                   "preconditions": .map(["uid": .string(record.uid)])])
+        let reply = await api.call(.DELETE, KubeletAPI.podPath(record.namespace, record.name), options)
+        return !(reply.ok || reply.code == 404 || reply.code == 409)
+    }
+
+    /// Writes the pod status when it changed since the last publication.
+    func publish(_ pod: Value, _ record: inout PodRecord, now: Int64) async {
+        let status = PodStatusBuilder.status(&record, pod: pod, now: now)
+        guard status != record.lastPublished else { return }
+        var next = pod
+        next.set(path: ["status"], to: status)
+        next.set(path: ["metadata", "resourceVersion"], to: nil)
+        let reply = await api.call(.PUT, KubeletAPI.podPath(record.namespace, record.name) + "/status", next)
+        if reply.ok { record.lastPublished = status }
+    }
+}

@@ -1,0 +1,133 @@
+import ClusterStore
+import NIOConcurrencyHelpers
+public import ServiceLifecycle
+import StructuredData
+
+/// How a ``Kubelet`` runs.
+public struct KubeletConfiguration: Sendable {
+    public var nodeName: String
+    /// Pause between pod sync passes (container exits are noticed on the next pass).
+    public var syncInterval: Duration
+    /// Seconds between Node status and Lease heartbeats.
+    public var heartbeatSeconds: Int64
+    /// First and largest restart back-off, in seconds.
+    public var initialBackoff: Int64
+    public var maxBackoff: Int64
+
+    public init(nodeName: String = "helmctl-node-1", syncInterval: Duration = .seconds(1), heartbeatSeconds: Int64 = 10,
+                initialBackoff: Int64 = 10, maxBackoff: Int64 = 300)
+    {
+        self.nodeName = nodeName
+        self.syncInterval = syncInterval
+        self.heartbeatSeconds = heartbeatSeconds
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+}
+
+/// A minimal kubelet for one node, in the API server's process: registers the Node, keeps its
+/// status and Lease fresh, and runs the containers of the pods bound to it through a
+/// ``ContainerRuntime`` (no pod networking: each pod's containers see only their own loopback).
+/// It does not schedule; pods reach it through `pods/binding` (the scheduler, or a client).
+public final class Kubelet: Service, Sendable {
+    let api: KubeletAPI
+    let runtime: any ContainerRuntime
+    let configuration: KubeletConfiguration
+    let clock: any APIClock
+    let agents: NodeAgents
+    /// Pod records by UID; only the sync loop changes them, log requests read them.
+    let records = NIOLockedValueBox<[String: PodRecord]>([:])
+    /// Completed sync passes, for tests.
+    let passes = NIOLockedValueBox<Int>(0)
+
+    init(handler: APIHandler, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init(),
+         clock: any APIClock = SystemAPIClock())
+    {
+        self.api = KubeletAPI(handler: handler, user: "system:node:" + configuration.nodeName)
+        self.runtime = runtime
+        self.configuration = configuration
+        self.clock = clock
+        self.agents = handler.config.nodeAgents
+    }
+
+    /// Serves `server`'s API as this node.
+    public convenience init(server: APIServer, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init()) {
+        self.init(handler: server.handler, runtime: runtime, configuration: configuration)
+    }
+
+    var nodeName: String { configuration.nodeName }
+
+    /// Registers the node, then syncs pods until cancelled or shut down gracefully; stops every
+    /// container it started before returning.
+    public func run() async throws {
+        agents.register(nodeName, self)
+        defer { agents.unregister(nodeName) }
+        // Containers left from an earlier run of this data directory (our own runc root): their
+        // pods are started afresh.
+        for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
+        try await registerNode()
+        let store = api.handler.store
+        let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let interval = configuration.syncInterval
+        // A pass on every pod change (binding, deletion) and at least every `syncInterval`
+        // (container exits are not store events).
+        let watcher = Task {
+            var from = (try? await store.currentRevision()) ?? 0
+            while !Task.isCancelled {
+                do {
+                    for try await event in try await store.watch(prefix: ObjectKeys.prefix(group: "", plural: "pods"), afterRevision: from) {
+                        from = event.revision
+                        poke.yield()
+                    }
+                } catch {
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                poke.yield()
+                try? await Task.sleep(for: interval)
+            }
+        }
+        await cancelWhenGracefulShutdown {
+            var lastBeat = self.clock.now()
+            for await _ in pokes {
+                await self.syncPods()
+                self.passes.withLockedValue { $0 += 1 }
+                if self.clock.now() - lastBeat >= self.configuration.heartbeatSeconds {
+                    lastBeat = self.clock.now()
+                    await self.heartbeat()
+                }
+            }
+        }
+        watcher.cancel()
+        ticker.cancel()
+        poke.finish()
+        await stopAll()
+    }
+
+    /// Kills and removes every container of every pod (shutdown).
+    func stopAll() async {
+        let all = records.withLockedValue { r -> [PodRecord] in
+            defer { r.removeAll() }
+            return Array(r.values)
+        }
+        for record in all {
+            for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+        }
+    }
+}
+
+extension Kubelet: NodeAgent {
+    func containerLog(namespace: String, pod: String, uid: String, container: String) -> ContainerLog? {
+        records.withLockedValue { r -> ContainerLog? in
+            guard let rec = r[uid], let c = rec.container(container), let id = c.id, !PodStatusBuilder.isImageError(c.state) else { return nil }
+            return ContainerLog(path: runtime.logPath(id), running: c.state.isRunning)
+        }
+    }
+
+    func isRunning(namespace: String, pod: String, uid: String, container: String) -> Bool {
+        records.withLockedValue { $0[uid]?.container(container)?.state.isRunning ?? false }
+    }
+}

@@ -1,0 +1,53 @@
+import StructuredData
+
+/// The OCI runtime `config.json` for a container: runc's default namespaces (pid, network with only
+/// loopback, ipc, uts, mount), the usual /proc /dev /sys mounts, no new privileges and Docker's
+/// default capability set.
+enum OCIBundle {
+    static let capabilities: [String] = [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", "CAP_SETFCAP", "CAP_MKNOD",
+    ]
+
+    static func config(_ c: ContainerConfig, rootfs: String) -> Value {
+        let caps = Value.list(capabilities.map { .string($0) })
+        func mount(_ destination: String, _ type: String, _ source: String, _ options: [String]) -> Value {
+            .map(["destination": .string(destination), "type": .string(type), "source": .string(source),
+                  "options": .list(options.map { .string($0) })])
+        }
+        let mounts: [Value] = [
+            mount("/proc", "proc", "proc", []),
+            mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+            mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+            mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+            mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+            mount("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777"]),
+        ]
+        let namespaces: [Value] = ["pid", "network", "ipc", "uts", "mount"].map { .map(["type": .string($0)]) }
+        return .map([
+            "ociVersion": "1.0.2",
+            "process": .map([
+                "terminal": false,
+                "user": .map(["uid": .int(Int64(c.uid)), "gid": .int(Int64(c.gid))]),
+                "args": .list(c.args.map { .string($0) }),
+                "env": .list(c.env.map { .string($0) }),
+                "cwd": .string(c.workingDir.isEmpty ? "/" : c.workingDir),
+                "capabilities": .map(["bounding": caps, "effective": caps, "permitted": caps]),
+                "noNewPrivileges": true,
+            ]),
+            "root": .map(["path": .string(rootfs), "readonly": .bool(c.readOnlyRoot)]),
+            "hostname": .string(c.hostname),
+            "mounts": .list(mounts),
+            "linux": .map([
+                // Our own cgroup parent keeps these containers apart from anything else on the host.
+                "cgroupsPath": .string("/helmctl/" + c.id),
+                "resources": .map(["devices": .list([.map(["allow": false, "access": "rwm"])])]),
+                "namespaces": .list(namespaces),
+                "maskedPaths": .list(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                                      "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
+                "readonlyPaths": .list(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
+            ]),
+        ])
+    }
+}

@@ -1,0 +1,184 @@
+import NIOConcurrencyHelpers
+import NIOPosix
+import StructuredData
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Containers through the `runc` CLI, with state under our own `--root` so they never mix with
+/// anyone else's. A container runs as a child `runc run` process of this one: its stdout and stderr
+/// go to the container's log file and its exit code is runc's (128 + signal when killed).
+///
+/// Layout under `root`: `runc-state/` (runc's `--root`), `containers/<id>/` (bundle: `config.json`,
+/// `rootfs/`, `container.log`), `images/` (the ``ImageStore``).
+public final class RuncRuntime: ContainerRuntime {
+    public let root: String
+    public let runc: String
+    public let images: ImageStore
+
+    private struct Started {
+        var pid: pid_t
+        var exitCode: Int32?
+    }
+
+    private let started = NIOLockedValueBox<[String: Started]>([:])
+
+    public init(root: String, runc: String = "/usr/sbin/runc", busybox: String = "/usr/bin/busybox") {
+        self.root = root
+        self.runc = runc
+        self.images = ImageStore(root: root + "/images", busyboxBinary: busybox)
+    }
+
+    /// What is missing for containers to run here (nil when runc can be used): root and runc.
+    public static func problem(runc: String = "/usr/sbin/runc", busybox: String = "/usr/bin/busybox") -> String? {
+        if geteuid() != 0 { return "running containers needs root (runc without rootless mode); run as root" }
+        if access(runc, X_OK) != 0 { return "\(runc) is missing; install runc (apt-get install runc)" }
+        if access(busybox, X_OK) != 0 { return "\(busybox) is missing; install busybox-static (apt-get install busybox-static)" }
+        return nil
+    }
+
+    var stateRoot: String { root + "/runc-state" }
+    func bundle(_ id: String) -> String { root + "/containers/" + id }
+    public func logPath(_ id: String) -> String { bundle(id) + "/container.log" }
+
+    public var version: String {
+        get async {
+            let out = try? await ProcessRunner.run([runc, "--version"])
+            let first = out?.stdout.split(separator: "\n").first.map(String.init) ?? ""
+            return "runc://" + (first.split(separator: " ").last.map(String.init) ?? "unknown")
+        }
+    }
+
+    private func runc(_ args: [String]) async throws -> ProcessRunner.Output {
+        try await ProcessRunner.run([runc, "--root", stateRoot] + args)
+    }
+
+    static func validID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 200 && id.first != "." && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+
+    public func image(_ reference: String) async throws -> ContainerImage {
+        let images = self.images
+        return try await NIOThreadPool.singleton.runIfActive { try images.resolve(reference) }
+    }
+
+    public func create(_ config: ContainerConfig) async throws {
+        guard Self.validID(config.id) else { throw RuntimeError("invalid container id \"\(config.id)\"") }
+        let image = try await self.image(config.image)
+        let dir = bundle(config.id)
+        // The image's environment (PATH above all) unless the container sets the same name.
+        var config = config
+        let names = Set(config.env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
+        config.env = image.env.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + config.env
+        try await NIOThreadPool.singleton.runIfActive { [config] in
+            FileTree.remove(dir)
+            try FileTree.makeDirectories(dir)
+            try FileTree.copy(image.rootfs, to: dir + "/rootfs")
+            try FileTree.writeFile(dir + "/rootfs/etc/hostname", config.hostname + "\n")
+            try FileTree.writeFile(dir + "/rootfs/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t\(config.hostname)\n")
+            try FileTree.writeFile(dir + "/config.json", JSON.encode(OCIBundle.config(config, rootfs: dir + "/rootfs"), escapeHTML: false))
+            try FileTree.writeFile(dir + "/container.log", "", mode: 0o640)
+        }
+    }
+
+    public func start(_ id: String) async throws {
+        guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
+        let dir = bundle(id)
+        guard access(dir + "/config.json", F_OK) == 0 else { throw RuntimeError("container \(id) was not created") }
+        try FileTree.makeDirectories(stateRoot)
+        // `runc run` (not create+start): it stays our child and exits with the container's code.
+        let pid = try ProcessRunner.spawnLogging([runc, "--root", stateRoot, "run", "--bundle", dir, "--no-new-keyring", id],
+                                                 log: logPath(id))
+        started.withLockedValue { $0[id] = Started(pid: pid, exitCode: nil) }
+        // Started means the container's process runs (or already ended), not merely that runc was spawned.
+        let deadline = ClusterProcess.monotonicSeconds() + 10
+        while ClusterProcess.monotonicSeconds() < deadline {
+            if reap(id)?.exitCode != nil { return }
+            if let state = try? await runc(["state", id]), state.status == 0,
+               let v = try? JSON.decode(state.stdout), v["status"]?.stringValue == "running"
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Reaps `runc run` for `id` if it ended (never blocks).
+    private func reap(_ id: String) -> Started? {
+        started.withLockedValue { all -> Started? in
+            guard var s = all[id] else { return nil }
+            if s.exitCode == nil {
+                var status: Int32 = 0
+                let r = waitpid(s.pid, &status, WNOHANG)
+                if r == s.pid {
+                    s.exitCode = ProcessRunner.exitCode(status)
+                } else if r < 0 && errno == ECHILD {
+                    s.exitCode = 255  // reaped by someone else: the code is lost
+                }
+                all[id] = s
+            }
+            return s
+        }
+    }
+
+    public func status(_ id: String) async -> ContainerStatus {
+        if let s = reap(id) {
+            if let code = s.exitCode { return .exited(code: code) }
+            if let state = try? await runc(["state", id]), state.status == 0, let v = try? JSON.decode(state.stdout),
+               let pid = v["pid"].flatMap({ value -> Int32? in
+                   if case .int(let i) = value { return Int32(truncatingIfNeeded: i) }
+                   if case .float(let d) = value { return Int32(d) }
+                   return nil
+               }), pid > 0
+            {
+                return .running(pid: pid)
+            }
+            // runc run is alive but the container is not up yet (or already going away).
+            if let s = reap(id), let code = s.exitCode { return .exited(code: code) }
+            return .running(pid: 0)
+        }
+        return access(bundle(id) + "/config.json", F_OK) == 0 ? .created : .unknown
+    }
+
+    /// Blocks (polling) until the container exits, at most `timeout` seconds; nil on timeout.
+    public func wait(_ id: String, timeout: Double) async -> Int32? {
+        let deadline = ClusterProcess.monotonicSeconds() + timeout
+        while ClusterProcess.monotonicSeconds() < deadline {
+            if let s = reap(id), let code = s.exitCode { return code }
+            if reap(id) == nil { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    public func kill(_ id: String, signal: Int32) async throws {
+        guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
+        let out = try await runc(["kill", id, String(signal)])
+        if out.status != 0, reap(id)?.exitCode == nil {
+            throw RuntimeError("runc kill \(id): \(out.stderr.trimmingSpaces)")
+        }
+    }
+
+    public func delete(_ id: String) async throws {
+        guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
+        let out = try await runc(["delete", "-f", id])
+        if out.status != 0 && !out.stderr.contains("does not exist") && !out.stderr.contains("not exist") {
+            throw RuntimeError("runc delete \(id): \(out.stderr.trimmingSpaces)")
+        }
+        // Wait for `runc run` to go so its exit is reaped and no zombie stays.
+        if let s = reap(id), s.exitCode == nil { _ = await wait(id, timeout: 10) }
+        started.withLockedValue { _ = $0.removeValue(forKey: id) }
+        let dir = bundle(id)
+        try await NIOThreadPool.singleton.runIfActive { FileTree.remove(dir) }
+    }
+
+    public func list() async throws -> [String] {
+        var ids = Set(started.withLockedValue { Array($0.keys) })
+        let out = try await runc(["list", "--format", "json"])
+        if out.status == 0, let v = try? JSON.decode(out.stdout), let l = v.listValue {
+            for c in l { if let id = c["id"]?.stringValue { ids.insert(id) } }
+        }
+        for id in FileTree.entries(root + "/containers") { ids.insert(id) }
+        return ids.sorted()
+    }
+}

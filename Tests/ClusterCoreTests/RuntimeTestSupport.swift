@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import ClusterCore
+
+/// A runc runtime rooted in a fresh temporary directory; `cleanup` removes every container it holds
+/// (runc delete -f by id) and the directory, whatever the test did.
+struct RuntimeFixture {
+    let root: String
+    let runtime: RuncRuntime
+
+    /// nil (after recording why) when this machine cannot run containers: the test then fails.
+    static func make() -> RuntimeFixture? {
+        if let problem = RuncRuntime.problem() {
+            Issue.record("container tests need root, runc and busybox-static: \(problem)")
+            return nil
+        }
+        let root = NSTemporaryDirectory() + "helmctl-runtime-" + UUID().uuidString.prefix(8).lowercased()
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        return RuntimeFixture(root: root, runtime: RuncRuntime(root: root))
+    }
+
+    func cleanup() async {
+        for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Runs `body`, then cleans up even when it threw.
+    static func with(_ body: (RuntimeFixture) async throws -> Void) async throws {
+        guard let fixture = make() else { return }
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(fixture)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await fixture.cleanup()
+        try outcome.get()
+    }
+
+    func log(_ id: String) -> String { (try? String(contentsOfFile: runtime.logPath(id), encoding: .utf8)) ?? "" }
+}
+
+/// Polls `check` until it holds or `seconds` pass (real containers take real time).
+func eventually(_ seconds: Double = 20, _ check: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if await check() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return await check()
+}
