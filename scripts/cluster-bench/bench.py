@@ -101,7 +101,8 @@ def list_1000(cluster):
     times = []
     for _ in range(10):
         t = time.perf_counter(); st, body = cluster.request(c, "GET", "/api/v1/namespaces/list/configmaps"); times.append((time.perf_counter() - t) * 1000)
-        assert st == 200 and len(json.loads(body)["items"]) == 1000
+        # 1000 objects plus the kube-root-ca.crt ConfigMap the control plane publishes in every namespace.
+        assert st == 200 and len(json.loads(body)["items"]) >= 1000
     return statistics.median(times)
 
 def start_etcd():
