@@ -55,7 +55,7 @@ extension APIHandler {
             throw StatusError.badRequest("container \"\(container)\" in pod \"\(pod.name)\" is waiting to start: ContainerCreating")
         }
         let path = log.path
-        var (bytes, offset) = try await NIOThreadPool.singleton.runIfActive { Self.readLog(path, from: 0) }
+        var (bytes, offset) = try await RuntimeThreads.pool.runIfActive { Self.readLog(path, from: 0) }
         if let tailLines { bytes = Self.lastLines(bytes, tailLines) }
         if let limitBytes, bytes.count > limitBytes { bytes = Array(bytes.prefix(limitBytes)) }
         guard follow, log.running, limitBytes == nil else {
@@ -68,7 +68,7 @@ extension APIHandler {
             while !Task.isCancelled {
                 let running = agent.isRunning(namespace: namespace, pod: pod.name, uid: uid, container: container)
                 let start = from
-                let (more, next) = (try? await NIOThreadPool.singleton.runIfActive { Self.readLog(path, from: start) }) ?? ([], start)
+                let (more, next) = (try? await RuntimeThreads.pool.runIfActive { Self.readLog(path, from: start) }) ?? ([], start)
                 from = next
                 if !more.isEmpty { continuation.yield(more) }
                 if !running { break }

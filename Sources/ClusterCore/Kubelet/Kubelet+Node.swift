@@ -54,7 +54,7 @@ extension Kubelet {
 
     func nodeObject(now: Int64) async -> Value {
         // File reads: on the blocking pool, not the cooperative one.
-        let host = (try? await NIOThreadPool.singleton.runIfActive { HostFacts.read() }) ?? HostFacts()
+        let host = (try? await RuntimeThreads.pool.runIfActive { HostFacts.read() }) ?? HostFacts()
         let resources: Value = .map(["cpu": .string(String(host.cpus)), "memory": .string("\(host.memoryKi)Ki"),
                                      "pods": "110", "ephemeral-storage": .string("\(host.diskKi)Ki")])
         func condition(_ type: String, _ status: String, _ reason: String, _ message: String) -> Value {

@@ -15,7 +15,7 @@ enum ProcessRunner {
 
     /// Runs `args` to completion, stdin from /dev/null, capturing stdout and stderr.
     static func run(_ args: [String]) async throws -> Output {
-        try await NIOThreadPool.singleton.runIfActive { try runBlocking(args) }
+        try await RuntimeThreads.pool.runIfActive { try runBlocking(args) }
     }
 
     static func runBlocking(_ args: [String]) throws(RuntimeError) -> Output {

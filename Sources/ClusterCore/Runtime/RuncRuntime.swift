@@ -59,7 +59,7 @@ public final class RuncRuntime: ContainerRuntime {
 
     public func image(_ reference: String) async throws -> ContainerImage {
         let images = self.images
-        return try await NIOThreadPool.singleton.runIfActive { try images.resolve(reference) }
+        return try await RuntimeThreads.pool.runIfActive { try images.resolve(reference) }
     }
 
     public func create(_ config: ContainerConfig) async throws {
@@ -70,7 +70,7 @@ public final class RuncRuntime: ContainerRuntime {
         var config = config
         let names = Set(config.env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
         config.env = image.env.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + config.env
-        try await NIOThreadPool.singleton.runIfActive { [config] in
+        try await RuntimeThreads.pool.runIfActive { [config] in
             FileTree.remove(dir)
             try FileTree.makeDirectories(dir)
             try FileTree.copy(image.rootfs, to: dir + "/rootfs")
@@ -169,7 +169,7 @@ public final class RuncRuntime: ContainerRuntime {
         if let s = reap(id), s.exitCode == nil { _ = await wait(id, timeout: 10) }
         started.withLockedValue { _ = $0.removeValue(forKey: id) }
         let dir = bundle(id)
-        try await NIOThreadPool.singleton.runIfActive { FileTree.remove(dir) }
+        try await RuntimeThreads.pool.runIfActive { FileTree.remove(dir) }
     }
 
     public func list() async throws -> [String] {
