@@ -127,7 +127,7 @@ public struct KubeConfig: Sendable, Equatable {
     /// `NAME-data` (base64) wins over the file `NAME` (relative to the kubeconfig's directory).
     static func pem(_ v: Value, _ name: String, _ dir: String) throws(KubeError) -> [UInt8] {
         if let d = v[name + "-data"]?.stringValue, !d.isEmpty {
-            guard let bytes = Base64Bytes.decode(d) else {
+            guard let bytes = Base64Codec.decode(d) else {
                 throw KubeError(message: "illegal base64 data in \(name)-data")
             }
             return bytes

@@ -114,7 +114,7 @@ struct ClusterKubeconfig: ParsableCommand {
 
     func run() throws {
         let directory = data.directory
-        guard let text = try? readText(directory.kubeconfig) else {
+        guard let text = try? directory.kubeconfigText() else {
             throw ClusterError("no kubeconfig in \(directory.path): start the cluster with `helmctl cluster up` first")
         }
         ErrorReporting.writeStdout(text)
@@ -161,17 +161,4 @@ enum SelfExecutable {
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
     }
-}
-
-func readText(_ path: String) throws -> String {
-    guard let f = fopen(path, "rb") else { throw ClusterError("cannot read \(path)") }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buf, 1, buf.count, f)
-        if n <= 0 { break }
-        out += buf[0..<n]
-    }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -1,3 +1,4 @@
+import StructuredData
 @testable import ClusterStore
 import Foundation
 import Glibc
@@ -58,14 +59,14 @@ struct EtcdDecodingTests {
     @Test(arguments: ["", "f", "fo", "foo", "foob", "fooba", "foobar", "\u{0}\u{FF}é/registry/pods"])
     func base64RoundTrips(_ text: String) {
         let bytes = Array(text.utf8)
-        let encoded = Base64.encode(bytes)
+        let encoded = Base64Codec.encode(bytes)
         #expect(encoded == Data(bytes).base64EncodedString())
-        #expect(Base64.decode(encoded) == bytes)
+        #expect(Base64Codec.decode(encoded, strict: true) == bytes)
     }
 
     @Test(arguments: ["Zm9v=", "Zm9", "Zm=v", "Z===", "Zm9v\n", "****"])
     func invalidBase64IsRejected(_ text: String) {
-        #expect(Base64.decode(text) == nil)
+        #expect(Base64Codec.decode(text, strict: true) == nil)
     }
 
     @Test func prefixRangeEnds() {

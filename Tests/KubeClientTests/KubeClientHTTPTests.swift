@@ -75,7 +75,7 @@ import Foundation
                              "metadata": ["name": "sh.helm.release.v1.fixture.v1", "namespace": "fixture",
                                           "labels": ["name": "fixture", "owner": "helm", "status": "deployed",
                                                      "version": "1", "team": "x"]],
-                             "data": ["release": .string(Base64Bytes.encode(Array(record.utf8)))]]
+                             "data": ["release": .string(Base64Codec.encode(Array(record.utf8)))]]
         let junk: Value = ["kind": "Secret", "metadata": ["name": "broken"], "data": ["release": "@@@"]]
         let list: Value = ["kind": "SecretList", "items": [secret, junk]]
         let server = try FakeAPIServer(responses: [(200, JSON.encode(list))])

@@ -77,14 +77,14 @@ import StructuredData
 
     @Test(arguments: ["", "f", "fo", "foo", "foob", "fooba", "foobar"])
     func base64RoundTrip(_ s: String) {
-        let enc = Base64Bytes.encode(Array(s.utf8))
-        #expect(Base64Bytes.decode(enc) == Array(s.utf8))
+        let enc = Base64Codec.encode(Array(s.utf8))
+        #expect(Base64Codec.decode(enc) == Array(s.utf8))
     }
 
     @Test func base64KnownValue() {
-        #expect(Base64Bytes.encode(Array("foobar".utf8)) == "Zm9vYmFy")
-        #expect(Base64Bytes.decode("Zm9v\nYg==") == Array("foob".utf8))
-        #expect(Base64Bytes.decode("Zm9v*") == nil)
+        #expect(Base64Codec.encode(Array("foobar".utf8)) == "Zm9vYmFy")
+        #expect(Base64Codec.decode("Zm9v\nYg==") == Array("foob".utf8))
+        #expect(Base64Codec.decode("Zm9v*") == nil)
     }
 
     @Test func aggregatedDiscovery() throws {

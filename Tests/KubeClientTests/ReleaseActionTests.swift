@@ -50,7 +50,7 @@ import KubeClient
         #expect(obj["metadata"]?["labels"]?["team"] == "a")
         // Secret data is base64 of the (already base64) record.
         let outer = try #require(obj["data"]?["release"]?.stringValue)
-        let inner = String(decoding: try #require(Base64Bytes.decode(outer)), as: UTF8.self)
+        let inner = String(decoding: try #require(Base64Codec.decode(outer)), as: UTF8.self)
         #expect(try ReleaseCodec.decode(inner).info.status == .superseded)
         let cm = try driver(.configMap).object(r, timeKey: "createdAt")
         #expect(cm["kind"] == "ConfigMap" && cm["type"] == nil)

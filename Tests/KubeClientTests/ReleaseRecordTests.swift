@@ -29,7 +29,7 @@ import KubeClient
     @Test func roundTrip() throws {
         let r = Self.sample()
         let encoded = try ReleaseCodec.encode(r)
-        let raw = try #require(Base64Bytes.decode(encoded))
+        let raw = try #require(Base64Codec.decode(encoded))
         // gzip magic and best compression (XFL 2).
         #expect(Array(raw.prefix(3)) == [0x1F, 0x8B, 0x08])
         #expect(raw[8] == 2)
@@ -46,11 +46,11 @@ import KubeClient
 
     @Test func decodesPlainJSON() throws {
         let json = #"{"name":"x","namespace":"n","version":2,"info":{"status":"superseded","first_deployed":""}}"#
-        let r = try ReleaseCodec.decode(Base64Bytes.encode(Array(json.utf8)))
+        let r = try ReleaseCodec.decode(Base64Codec.encode(Array(json.utf8)))
         #expect(r.name == "x" && r.version == 2 && r.info.status == .superseded)
     }
 
-    @Test(arguments: ["", "!!!notbase64", Base64Bytes.encode([0x1F, 0x8B, 0x08, 0, 1, 2]), Base64Bytes.encode(Array("[1]".utf8))])
+    @Test(arguments: ["", "!!!notbase64", Base64Codec.encode([0x1F, 0x8B, 0x08, 0, 1, 2]), Base64Codec.encode(Array("[1]".utf8))])
     func malformedRecordsAreErrors(_ text: String) {
         #expect(throws: (any Error).self) { try ReleaseCodec.decode(text) }
     }

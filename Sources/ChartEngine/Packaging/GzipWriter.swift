@@ -37,8 +37,13 @@ enum GzipWriter {
 
     /// A raw (headerless) deflate stream at level 6, Go's `DefaultCompression`.
     static func deflateRaw(_ data: [UInt8]) throws(ChartEngineError) -> [UInt8] {
+        try deflate(data, level: 6, windowBits: -15)
+    }
+
+    /// One zlib deflate pass: `windowBits` -15 = raw deflate, 31 = with zlib's own gzip wrapper.
+    static func deflate(_ data: [UInt8], level: Int32, windowBits: Int32) throws(ChartEngineError) -> [UInt8] {
         var stream = z_stream()
-        guard czlib_deflate_init2(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+        guard czlib_deflate_init2(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
             throw ChartEngineError(.io, "cannot initialise zlib deflate")
         }
         defer { deflateEnd(&stream) }
@@ -51,7 +56,7 @@ enum GzipWriter {
                 stream.avail_in = uInt(inBuf.count)
                 stream.next_out = outBuf.baseAddress
                 stream.avail_out = uInt(outBuf.count)
-                return deflate(&stream, Z_FINISH)
+                return CZlib.deflate(&stream, Z_FINISH)
             }
         }
         guard rc == Z_STREAM_END else {

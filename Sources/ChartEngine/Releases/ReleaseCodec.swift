@@ -9,12 +9,12 @@ public enum ReleaseCodec {
     /// Encodes a release as the `data.release` string Helm writes.
     public static func encode(_ r: Release) throws(ChartEngineError) -> String {
         let json = Array(JSON.encode(r.json, escapeHTML: true).utf8)
-        return Base64Bytes.encode(try gzip(json))
+        return Base64Codec.encode(try gzip(json))
     }
 
     /// Decodes a `data.release` string.
     public static func decode(_ text: String) throws(ChartEngineError) -> Release {
-        guard let raw = Base64Bytes.decode(text) else {
+        guard let raw = Base64Codec.decode(text) else {
             throw ChartEngineError(.io, "release record: illegal base64 data")
         }
         var bytes = raw
@@ -28,27 +28,10 @@ public enum ReleaseCodec {
         return try Release(json: v)
     }
 
-    /// A gzip member at level 9 (zlib with a gzip wrapper: window bits 15 + 16).
+    /// A gzip member at level 9 (zlib with a gzip wrapper: window bits 15 + 16), as Helm's
+    /// `gzip.BestCompression` writer.
     static func gzip(_ data: [UInt8]) throws(ChartEngineError) -> [UInt8] {
-        var stream = z_stream()
-        guard czlib_deflate_init2(&stream, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
-            throw ChartEngineError(.io, "cannot initialise zlib deflate")
-        }
-        defer { deflateEnd(&stream) }
-        var input = data
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
-        let rc: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard rc == Z_STREAM_END else { throw ChartEngineError(.io, "zlib deflate failed (\(rc))") }
-        output.removeSubrange(Int(stream.total_out)...)
-        return output
+        try GzipWriter.deflate(data, level: 9, windowBits: 31)
     }
 
     /// Inflates a gzip stream, refusing more than 256 MiB of output.

@@ -77,7 +77,7 @@ public final class KubeReleaseDriver: ReleaseDriver {
             let payload: String
             if kind == .secret {
                 // Kubernetes base64-encodes Secret data once more.
-                guard let raw = Base64Bytes.decode(text) else { continue }
+                guard let raw = Base64Codec.decode(text) else { continue }
                 payload = String(decoding: raw, as: UTF8.self)
             } else {
                 payload = text
@@ -107,7 +107,7 @@ public final class KubeReleaseDriver: ReleaseDriver {
         ]
         if kind == .secret {
             obj["type"] = "helm.sh/release.v1"
-            obj["data"] = ["release": .string(Base64Bytes.encode(Array(encoded.utf8)))]
+            obj["data"] = ["release": .string(Base64Codec.encode(Array(encoded.utf8)))]
         } else {
             obj["data"] = ["release": .string(encoded)]
         }

@@ -79,6 +79,6 @@ enum ConfigValidation {
     /// Bytes a base64 `[]byte` field holds (its text length when it is not valid base64).
     private static func decodedSize(_ v: Value?) -> Int {
         guard let s = v?.stringValue else { return 0 }
-        return Base64.decodedCount(s) ?? s.utf8.count
+        return Base64Codec.decode(s, strict: true)?.count ?? s.utf8.count
     }
 }

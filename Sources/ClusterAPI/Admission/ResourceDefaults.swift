@@ -47,7 +47,7 @@ enum ResourceDefaults {
         if case .map(let sd)? = o["stringData"] {
             var data = V.map(o["data"]) ?? [:]
             for (k, v) in sd {
-                if let s = v.stringValue { data[k] = .string(Base64.encode(Array(s.utf8))) }
+                if let s = v.stringValue { data[k] = .string(Base64Codec.encode(Array(s.utf8))) }
             }
             // Go drops an empty `data` map (omitempty).
             o["data"] = data.isEmpty ? nil : .map(data)
@@ -174,47 +174,5 @@ enum ResourceDefaults {
 
     static func podTemplate(_ o: inout [String: Value]) {
         o.withMap("template", create: true) { PodDefaults.template(&$0) }
-    }
-}
-
-/// Standard base64 with padding, as Go's `encoding/json` writes `[]byte`.
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], 61, 61]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], 61]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Decoded length of base64 text, nil when it is not valid standard base64.
-    static func decodedCount(_ s: String) -> Int? {
-        let u = Array(s.utf8)
-        guard u.count % 4 == 0 else { return nil }
-        var pad = 0
-        for (i, c) in u.enumerated() {
-            let isAlpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 43 || c == 47
-            if c == 61 {
-                guard i >= u.count - 2 else { return nil }
-                pad += 1
-            } else if !isAlpha || pad > 0 {
-                return nil
-            }
-        }
-        return u.count / 4 * 3 - pad
     }
 }

@@ -209,7 +209,7 @@ struct ProtobufConverter {
             return .string(String(decoding: bytes[r], as: UTF8.self))
         case .bytes:
             let r = try reader.lengthDelimited(path)
-            return .string(WellKnownFormats.base64(bytes[r]))
+            return .string(Base64Codec.encode(bytes[r]))
         case .bool:
             return .bool(try reader.varint(path) != 0)
         case .int32:

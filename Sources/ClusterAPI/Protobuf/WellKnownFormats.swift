@@ -1,27 +1,6 @@
 /// The JSON spellings of apimachinery's special protobuf types: base64 for `bytes`, RFC 3339 for
 /// `metav1.Time`/`MicroTime`, Go's `time.Duration.String()` for `metav1.Duration`.
 enum WellKnownFormats {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Standard base64 with padding (Go's `encoding/json` form of `[]byte`).
-    static func base64(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let b0 = bytes[i]
-            let b1 = i + 1 < bytes.endIndex ? bytes[i + 1] : 0
-            let b2 = i + 2 < bytes.endIndex ? bytes[i + 2] : 0
-            let n = bytes.endIndex - i
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(n > 1 ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(n > 2 ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// `2024-01-02T03:04:05Z` (Time) or `2024-01-02T03:04:05.000000Z` (MicroTime, six fractional digits).
     /// Seconds are clamped to Go's representable years 0001...9999 so hostile input cannot overflow.
     static func rfc3339(seconds: Int64, nanos: Int64, micro: Bool) -> String {
@@ -30,7 +9,7 @@ enum WellKnownFormats {
         let s = min(max(seconds, minSeconds), maxSeconds)
         let days = s >= 0 ? s / 86_400 : -((-s + 86_399) / 86_400)
         let secondOfDay = s - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = TableTime.civilFromDays(days)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
             + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
         if micro {
@@ -41,19 +20,6 @@ enum WellKnownFormats {
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-
     private static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s

@@ -151,11 +151,11 @@ extension APIHandler {
 /// The opaque `continue` token: the list's revision and the last key returned (base64url).
 enum ContinueToken {
     static func encode(revision: Int64, key: String) -> String {
-        Base64Text.encode(Array("\(revision):\(key)".utf8), urlSafe: true)
+        Base64Codec.encode(Array("\(revision):\(key)".utf8), urlSafe: true)
     }
 
     static func decode(_ token: String) -> (revision: Int64, key: String)? {
-        guard let bytes = Base64Text.decode(token), let text = String(validating: bytes, as: UTF8.self),
+        guard let bytes = Base64Codec.decode(token), let text = String(validating: bytes, as: UTF8.self),
               let colon = text.firstIndex(of: ":"), let rev = Int64(text[..<colon]), rev > 0
         else { return nil }
         let key = String(text[text.index(after: colon)...])

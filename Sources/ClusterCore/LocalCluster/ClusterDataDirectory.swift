@@ -27,6 +27,9 @@ public struct ClusterDataDirectory: Sendable {
     var pkiDirectory: String { path + "/pki" }
     var tokenFile: String { path + "/pki/admin.token" }
 
+    /// The admin kubeconfig a running (or stopped) cluster wrote.
+    public func kubeconfigText() throws(ClusterError) -> String { try FileIO.read(kubeconfig) }
+
     /// Creates the directory tree (mode 0700: it holds keys).
     public func create() throws(ClusterError) {
         for dir in [path, pkiDirectory] {
@@ -59,7 +62,7 @@ public struct ClusterDataDirectory: Sendable {
 
     /// A kubeconfig for the admin user (client certificate), current context set.
     public static func kubeconfig(server: String, pki: ClusterPKI) -> String {
-        func b64(_ s: String) -> String { Base64Text.encode(Array(s.utf8)) }
+        func b64(_ s: String) -> String { Base64Codec.encode(Array(s.utf8)) }
         return """
             apiVersion: v1
             kind: Config

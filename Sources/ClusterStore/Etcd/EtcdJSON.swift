@@ -34,7 +34,7 @@ enum EtcdJSON {
         switch m[field] {
         case nil, .null?: return []
         case .string(let s)?:
-            guard let b = Base64.decode(s) else { throw malformed("\(field) is not base64") }
+            guard let b = Base64Codec.decode(s, strict: true) else { throw malformed("\(field) is not base64") }
             return b
         default: throw malformed("\(field) is not a base64 string")
         }
@@ -100,7 +100,7 @@ enum EtcdJSON {
     /// Encodes a request body.
     static func encode(_ fields: [String: Value]) -> String { JSON.encode(.map(fields)) }
 
-    static func b64(_ s: String) -> Value { .string(Base64.encode(s)) }
-    static func b64(_ b: [UInt8]) -> Value { .string(Base64.encode(b)) }
+    static func b64(_ s: String) -> Value { .string(Base64Codec.encode(Array(s.utf8))) }
+    static func b64(_ b: [UInt8]) -> Value { .string(Base64Codec.encode(b)) }
     static func int(_ n: Int64) -> Value { .string(String(n)) }
 }
