@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // glibc calls that Swift's Glibc module leaves out (pipe2, closefrom for posix_spawn, setns).
+        .systemLibrary(name: "CLinux"),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
         // A blocking Kubernetes REST client (kubeconfig, discovery, CRUD, server-side apply) for releases.
@@ -63,7 +65,7 @@ let package = Package(
         .target(name: "ClusterAPI", dependencies: ["StructuredData"], swiftSettings: strict),
         .target(name: "ClusterCore",
                 dependencies: [
-                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto",
+                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

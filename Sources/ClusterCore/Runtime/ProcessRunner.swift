@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import CLinux
 import NIOPosix
 #if canImport(Glibc)
     import Glibc
@@ -22,16 +22,14 @@ enum ProcessRunner {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         let pid: pid_t = try { () throws(RuntimeError) -> pid_t in
-            spawnLock.lock()
-            defer { spawnLock.unlock() }
-            // Close-on-exec, set under the lock every spawn here takes: a `runc run` started meanwhile
-            // must not inherit these ends, or this reader would wait for EOF as long as that container lives.
-            guard pipe(&outPipe) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
-            guard pipe(&errPipe) == 0 else {
+            // Close-on-exec from the start: a process spawned meanwhile by another thread (a `runc run`,
+            // Foundation's Process in tests) must not inherit these ends, or this reader would wait for
+            // EOF as long as that process lives.
+            guard helmctl_pipe_cloexec(&outPipe) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
+            guard helmctl_pipe_cloexec(&errPipe) == 0 else {
                 close(outPipe[0]); close(outPipe[1])
                 throw RuntimeError("pipe: \(String(cString: strerror(errno)))")
             }
-            for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
@@ -53,10 +51,20 @@ enum ProcessRunner {
         var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
         var open = 2
         var buf = [UInt8](repeating: 0, count: 16384)
+        var status: Int32 = 0
+        var reaped = false
         while open > 0 {
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            let ready = poll(&fds, nfds_t(fds.count), reaped ? 0 : 200)
+            if ready < 0 {
                 if errno == EINTR { continue }
                 break
+            }
+            if ready == 0 {
+                // Nothing to read: once the child has exited and its output is drained, stop even if
+                // some other process still holds a write end (a daemon it left behind, say).
+                if reaped { break }
+                if waitpid(pid, &status, WNOHANG) == pid { reaped = true }
+                continue
             }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = read(fds[i].fd, &buf, buf.count)
@@ -69,8 +77,8 @@ enum ProcessRunner {
                 }
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        for fd in fds where fd.fd >= 0 { close(fd.fd) }
+        if !reaped { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         return Output(status: exitCode(status), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
@@ -82,18 +90,16 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
         return try spawn(args, actions: &actions)
     }
-
-    /// Held while pipes are made close-on-exec and while spawning (see `runBlocking`).
-    private static let spawnLock = NIOLock()
 
     private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
+        // Only the descriptors the actions set up reach the child: a long-lived `runc run` must not
+        // keep a pipe of someone else's child open (its reader would wait for EOF as long as the container lives).
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, program, &actions, nil, &cargs, environ)
         guard rc == 0 else { throw RuntimeError("cannot run \(program): \(String(cString: strerror(rc)))") }

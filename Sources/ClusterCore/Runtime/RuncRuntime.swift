@@ -43,11 +43,17 @@ public final class RuncRuntime: ContainerRuntime {
 
     public var version: String {
         get async {
+            // Asked on every heartbeat; runc does not change under a running node.
+            if let known = knownVersion.withLockedValue({ $0 }) { return known }
             let out = try? await ProcessRunner.run([runc, "--version"])
             let first = out?.stdout.split(separator: "\n").first.map(String.init) ?? ""
-            return "runc://" + (first.split(separator: " ").last.map(String.init) ?? "unknown")
+            let version = "runc://" + (first.split(separator: " ").last.map(String.init) ?? "unknown")
+            if out?.status == 0 { knownVersion.withLockedValue { $0 = version } }
+            return version
         }
     }
+
+    private let knownVersion = NIOLockedValueBox<String?>(nil)
 
     private func runc(_ args: [String]) async throws -> ProcessRunner.Output {
         try await ProcessRunner.run([runc, "--root", stateRoot] + args)
