@@ -100,7 +100,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "RepoServerTests",
                     dependencies: [
-                        "RepoServer", "ChartEngine",
+                        "RepoServer", "ChartEngine", "TestSupport",
                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     ],
                     swiftSettings: strict),

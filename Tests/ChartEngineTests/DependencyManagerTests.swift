@@ -2,6 +2,7 @@
 import Foundation
 import StructuredData
 import Testing
+import TestSupport
 
 /// `dependency update|build|list` against a test repository, and Chart.lock digests checked
 /// against the real Helm.
@@ -163,7 +164,11 @@ struct DependencyManagerTests {
     }()
 
     /// Runs a Python snippet with the Helm SDK; returns its standard output.
-    static func helm(_ code: String, env: [String: String]) throws -> String {
+    static func helm(_ code: String, env: [String: String]) async throws -> String {
+        try await offCooperativePool { try helmBlocking(code, env: env) }
+    }
+
+    static func helmBlocking(_ code: String, env: [String: String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python ?? "/bin/false")
         p.arguments = ["-c", code]
@@ -177,7 +182,7 @@ struct DependencyManagerTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(.enabled(if: python != nil)) func helmAgreesOnLocksStatusesAndDownloads() throws {
+    @Test(.enabled(if: python != nil)) func helmAgreesOnLocksStatusesAndDownloads() async throws {
         let (home, server, _) = try Self.setup()
         defer { server.stop() }
         // Helm's SDK reads repositories from its own settings, so the parent refers by URL here.
@@ -198,7 +203,7 @@ struct DependencyManagerTests {
         try DependencyManager(chartPath: ours, paths: home.paths) { _ in }.update()
         let env = ["HELM_CONFIG_HOME": home.dir + "/helm-config", "HELM_CACHE_HOME": home.dir + "/helm-cache",
                    "HELM_DATA_HOME": home.dir + "/helm-data"]
-        let result = try Self.helm("""
+        let result = try await Self.helm("""
             import json, helm_python
             from helm_python import _native
             _native.call_status("helm_dependency_update", \(JSON.encode(.string(theirs))), "{}")
@@ -225,7 +230,7 @@ struct DependencyManagerTests {
                     "\(name): Helm says \(status)")
         }
         // Helm loads the chart helmctl assembled.
-        let loaded = try Self.helm("""
+        let loaded = try await Self.helm("""
             import helm_python
             c = helm_python.Chart.load(\(JSON.encode(.string(ours))))
             print(sorted(d["name"] if isinstance(d, dict) else str(d) for d in c.dependencies))

@@ -2,6 +2,7 @@
 import Foundation
 import StructuredData
 import Testing
+import TestSupport
 
 /// OCI registries against a real `docker-registry` started by the tests (skipped only when the
 /// Debian package is not installed: `apt-get install docker-registry`, see scripts/setup.sh).
@@ -281,7 +282,11 @@ import Testing
 
     // MARK: Interoperability with the real Helm (PyPI helm-python-sdk; skipped when its venv is absent)
 
-    static func helm(_ code: String) throws -> (Int32, String) {
+    static func helm(_ code: String) async throws -> (Int32, String) {
+        try await offCooperativePool { try helmBlocking(code) }
+    }
+
+    static func helmBlocking(_ code: String) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python ?? "/bin/false")
         p.arguments = ["-c", code]
@@ -295,7 +300,7 @@ import Testing
     }
 
     @Test(.enabled(if: TestRegistry.available && python != nil, "needs docker-registry and the Helm SDK venv"))
-    func helmAndHelmctlPullWhatTheOtherPushed() throws {
+    func helmAndHelmctlPullWhatTheOtherPushed() async throws {
         let registry = try TestRegistry()
         defer { registry.stop() }
         let dir = try ArchiveFixtures.tempDir()
@@ -303,7 +308,7 @@ import Testing
         let path = try Self.archive(in: dir, name: "interop", version: "2.0.0+x", extra: Self.extra)
         let cfg = Self.config(dir)
         // Helm pushes to /helm, helmctl to /ours: the same file gives the same manifest digest.
-        let (status, output) = try Self.helm("""
+        let (status, output) = try await Self.helm("""
             from helm_python import registry as r
             c = r.RegistryClient(plain_http=True, credentials_file="\(dir)/helm-creds.json")
             r.push("\(path)", "oci://\(registry.host)/helm", client=c, plain_http=True)
@@ -319,7 +324,7 @@ import Testing
                                             http: HTTPOptions(), config: cfg)
         #expect(fromHelm.chart == (try Self.bytes(path)))
         try FileManager.default.createDirectory(atPath: dir + "/helm-out", withIntermediateDirectories: true)
-        let (pullStatus, pullOutput) = try Self.helm("""
+        let (pullStatus, pullOutput) = try await Self.helm("""
             from helm_python import registry as r
             c = r.RegistryClient(plain_http=True, credentials_file="\(dir)/helm-creds.json")
             r.pull("oci://\(registry.host)/ours/interop", version="2.0.0+x", destination="\(dir)/helm-out", client=c, plain_http=True)

@@ -1,6 +1,7 @@
 @testable import ChartEngine
 import Foundation
 import Testing
+import TestSupport
 
 /// Chart provenance (`package --sign`, `verify`, `pull --verify`) through gpg with throwaway keys
 /// made by the test in its own GNUPGHOME.
@@ -14,9 +15,9 @@ struct ProvenanceTests {
         let pubring: String
     }
 
-    static func signed(name: String = "signme", version: String = "0.2.0") throws -> Signed {
+    static func signed(name: String = "signme", version: String = "0.2.0") async throws -> Signed {
         let dir = try ArchiveFixtures.tempDir()
-        let (sec, pub) = try ProvenanceFixtures.keyrings(in: dir + "/keys", user: "Prov Test <prov@example.com>")
+        let (sec, pub) = try await ProvenanceFixtures.keyrings(in: dir + "/keys", user: "Prov Test <prov@example.com>")
         let chart = try RepoFixtures.chart(in: dir, name: name, version: version)
         let archive = try ChartPackager.package(directory: chart, destination: dir)
         let prov = try Provenance.sign(archivePath: archive, key: "Prov Test", keyring: sec)
@@ -24,8 +25,8 @@ struct ProvenanceTests {
         return Signed(dir: dir, archive: archive, secring: sec, pubring: pub)
     }
 
-    @Test func signedBodyIsHelmsMessageBlock() throws {
-        let s = try Self.signed()
+    @Test func signedBodyIsHelmsMessageBlock() async throws {
+        let s = try await Self.signed()
         let prov = try String(contentsOfFile: s.archive + ".prov", encoding: .utf8)
         let sum = ProvenanceFixtures.sha256(s.archive)
         // The layout of Helm's pkg/provenance/testdata/hashtest-1.2.3.tgz.prov: metadata YAML with
@@ -53,8 +54,8 @@ struct ProvenanceTests {
             == "apiVersion: v2\nappVersion: \"1.0\"\ndescription: A test chart\nname: signme\nversion: 0.2.0\n\n...\nfiles:\n  signme-0.2.0.tgz: sha256:\(sum)\n")
     }
 
-    @Test func verifiesWithPublicOrSecretKeyring() throws {
-        let s = try Self.signed()
+    @Test func verifiesWithPublicOrSecretKeyring() async throws {
+        let s = try await Self.signed()
         for ring in [s.pubring, s.secring] {
             let v = try Provenance.verifyChart(s.archive, keyring: ring)
             #expect(v.signedBy == ["Prov Test <prov@example.com>"])
@@ -65,8 +66,8 @@ struct ProvenanceTests {
         }
     }
 
-    @Test func tamperedArchiveIsAHashMismatch() throws {
-        let s = try Self.signed()
+    @Test func tamperedArchiveIsAHashMismatch() async throws {
+        let s = try await Self.signed()
         let before = ProvenanceFixtures.sha256(s.archive)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: s.archive))
         bytes[bytes.count - 1] ^= 0xff
@@ -76,8 +77,8 @@ struct ProvenanceTests {
             == "sha256 sum does not match for signme-0.2.0.tgz: \"sha256:\(before)\" != \"sha256:\(after)\"")
     }
 
-    @Test func tamperedBodyIsABadSignature() throws {
-        let s = try Self.signed()
+    @Test func tamperedBodyIsABadSignature() async throws {
+        let s = try await Self.signed()
         let prov = try String(contentsOfFile: s.archive + ".prov", encoding: .utf8)
         try prov.replacingOccurrences(of: "description: A test chart", with: "description: A test chars")
             .write(toFile: s.archive + ".prov", atomically: true, encoding: .utf8)
@@ -85,9 +86,9 @@ struct ProvenanceTests {
             == "openpgp: invalid signature: RSA verification failure")
     }
 
-    @Test func otherKeyringIsAnUnknownEntity() throws {
-        let s = try Self.signed()
-        let (_, otherPub) = try ProvenanceFixtures.keyrings(in: s.dir + "/other", user: "Someone Else <else@example.com>")
+    @Test func otherKeyringIsAnUnknownEntity() async throws {
+        let s = try await Self.signed()
+        let (_, otherPub) = try await ProvenanceFixtures.keyrings(in: s.dir + "/other", user: "Someone Else <else@example.com>")
         #expect(RepoFixtures.error { _ = try Provenance.verifyChart(s.archive, keyring: otherPub) }
             == "openpgp: signature made by unknown entity")
         let empty = s.dir + "/empty.gpg"
@@ -96,8 +97,8 @@ struct ProvenanceTests {
             == "openpgp: signature made by unknown entity")
     }
 
-    @Test func helmsPreconditionErrors() throws {
-        let s = try Self.signed()
+    @Test func helmsPreconditionErrors() async throws {
+        let s = try await Self.signed()
         let lone = s.dir + "/lone.tgz"
         try FileManager.default.copyItem(atPath: s.archive, toPath: lone)
         #expect(RepoFixtures.error { _ = try Provenance.verifyChart(lone, keyring: s.pubring) }
@@ -120,9 +121,9 @@ struct ProvenanceTests {
             == "private key not found")
     }
 
-    @Test func passphraseProtectedKeySignsWithPassphraseFile() throws {
+    @Test func passphraseProtectedKeySignsWithPassphraseFile() async throws {
         let dir = try ArchiveFixtures.tempDir()
-        let (sec, pub) = try ProvenanceFixtures.keyrings(in: dir + "/keys", user: "Locked <locked@example.com>",
+        let (sec, pub) = try await ProvenanceFixtures.keyrings(in: dir + "/keys", user: "Locked <locked@example.com>",
                                                          passphrase: "s3cret")
         let chart = try RepoFixtures.chart(in: dir, name: "locked", version: "1.0.0")
         let archive = try ChartPackager.package(directory: chart, destination: dir)
@@ -134,9 +135,9 @@ struct ProvenanceTests {
         #expect(try Provenance.verifyChart(archive, keyring: pub).signedBy == ["Locked <locked@example.com>"])
     }
 
-    @Test func pullVerifyFetchesProvAndVerifies() throws {
+    @Test func pullVerifyFetchesProvAndVerifies() async throws {
         let home = try RepoFixtures.home()
-        let (sec, pub) = try ProvenanceFixtures.keyrings(in: home.dir + "/keys", user: "Repo Signer <repo@example.com>")
+        let (sec, pub) = try await ProvenanceFixtures.keyrings(in: home.dir + "/keys", user: "Repo Signer <repo@example.com>")
         let chart = try RepoFixtures.chart(in: home.dir + "/work", name: "pulled", version: "1.0.0")
         let archive = try ChartPackager.package(directory: chart, destination: home.srv)
         try Provenance.sign(archivePath: archive, key: "Repo Signer", keyring: sec)
@@ -169,9 +170,9 @@ struct ProvenanceTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: RepositoryCLITests.binary)))
-    func commandLinePackageSignAndVerify() throws {
+    func commandLinePackageSignAndVerify() async throws {
         let home = try RepoFixtures.home()
-        let (sec, pub) = try ProvenanceFixtures.keyrings(in: home.dir + "/keys", user: "CLI Signer <cli@example.com>")
+        let (sec, pub) = try await ProvenanceFixtures.keyrings(in: home.dir + "/keys", user: "CLI Signer <cli@example.com>")
         try RepoFixtures.chart(in: home.dir, name: "clichart", version: "3.0.0")
         let packaged = try RepositoryCLITests.run(["package", "--sign", "--key", "CLI Signer", "--keyring", sec,
                                                    "clichart"], home: home, cwd: home.dir)
@@ -189,9 +190,9 @@ struct ProvenanceTests {
     // MARK: Interoperability with the real Helm (skipped without the oracle venv)
 
     @Test(.enabled(if: ProvenanceFixtures.python != nil, "needs helm-python-sdk"))
-    func realHelmVerifiesOursAndWeVerifyHelms() throws {
-        let s = try Self.signed()
-        let ours = try ProvenanceFixtures.helm("""
+    func realHelmVerifiesOursAndWeVerifyHelms() async throws {
+        let s = try await Self.signed()
+        let ours = try await ProvenanceFixtures.helm("""
             import json, helm_python as h
             print(json.dumps(h.verify("\(s.archive)", "\(s.pubring)")["signed_by"]))
             """)
@@ -200,7 +201,7 @@ struct ProvenanceTests {
         let theirs = s.dir + "/theirs"
         try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: s.archive, toPath: theirs + "/signme-0.2.0.tgz")
-        _ = try ProvenanceFixtures.helm("""
+        _ = try await ProvenanceFixtures.helm("""
             import helm_python as h
             print(h.sign("\(theirs)/signme-0.2.0.tgz", key="Prov Test", keyring="\(s.secring)"))
             """)
@@ -226,7 +227,12 @@ enum ProvenanceFixtures {
 
     /// Runs `argv` with `GNUPGHOME=home`; returns stdout, throwing on a non-zero exit.
     @discardableResult
-    static func run(_ argv: [String], gnupgHome: String? = nil, stdoutTo file: String? = nil) throws -> String {
+    static func run(_ argv: [String], gnupgHome: String? = nil, stdoutTo file: String? = nil) async throws -> String {
+        try await offCooperativePool { try runBlocking(argv, gnupgHome: gnupgHome, stdoutTo: file) }
+    }
+
+    @discardableResult
+    static func runBlocking(_ argv: [String], gnupgHome: String? = nil, stdoutTo file: String? = nil) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: argv[0])
         p.arguments = Array(argv.dropFirst())
@@ -248,19 +254,19 @@ enum ProvenanceFixtures {
 
     /// A new RSA 2048 key in a fresh GNUPGHOME under `dir`, exported as binary secret and public
     /// keyrings (`secring.gpg`, `pubring.gpg`, as Helm users make them).
-    static func keyrings(in dir: String, user: String, passphrase: String? = nil) throws -> (secret: String, public: String) {
+    static func keyrings(in dir: String, user: String, passphrase: String? = nil) async throws -> (secret: String, public: String) {
         let home = dir + "/gnupg"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        defer { _ = try? run(["/usr/bin/gpgconf", "--kill", "all"], gnupgHome: home) }
+        defer { _ = try? runBlocking(["/usr/bin/gpgconf", "--kill", "all"], gnupgHome: home) }
         var pass = ["--passphrase", ""]
         if let passphrase { pass = ["--passphrase", passphrase] }
-        try run(["/usr/bin/gpg", "--batch", "--pinentry-mode", "loopback"] + pass
+        try await run(["/usr/bin/gpg", "--batch", "--pinentry-mode", "loopback"] + pass
                 + ["--quick-gen-key", user, "rsa2048", "sign", "never"], gnupgHome: home)
         let sec = dir + "/secring.gpg", pub = dir + "/pubring.gpg"
-        try run(["/usr/bin/gpg", "--batch", "--pinentry-mode", "loopback"] + pass + ["--export-secret-keys"],
+        try await run(["/usr/bin/gpg", "--batch", "--pinentry-mode", "loopback"] + pass + ["--export-secret-keys"],
                 gnupgHome: home, stdoutTo: sec)
-        try run(["/usr/bin/gpg", "--batch", "--export"], gnupgHome: home, stdoutTo: pub)
+        try await run(["/usr/bin/gpg", "--batch", "--export"], gnupgHome: home, stdoutTo: pub)
         return (sec, pub)
     }
 
@@ -270,7 +276,7 @@ enum ProvenanceFixtures {
     }
 
     /// Runs a Python snippet with the Helm SDK; returns its standard output.
-    static func helm(_ code: String) throws -> String {
-        try run([python ?? "/bin/false", "-c", code])
+    static func helm(_ code: String) async throws -> String {
+        try await run([python ?? "/bin/false", "-c", code])
     }
 }

@@ -454,7 +454,7 @@ struct RepositoryClientTests {
     /// The real Helm (helm-python-sdk's `helm_pull` with `--repo`) and helmctl pick the same
     /// version and save byte-identical archives under the same name.
     @Test(.enabled(if: DependencyManagerTests.python != nil), arguments: ["", "~1.0", "<1.2", ">=1.0.0-0"])
-    func helmPullsWhatHelmctlPulls(_ version: String) throws {
+    func helmPullsWhatHelmctlPulls(_ version: String) async throws {
         let (home, server) = try Self.searchHome()
         defer { server.stop() }
         let ours = home.dir + "/ours", theirs = home.dir + "/theirs"
@@ -465,7 +465,7 @@ struct RepositoryClientTests {
         o.destination = ours
         #expect(try PullAction.run("alpha", options: o, paths: home.paths) == "")
         let opts = JSON.encode(.map(["repo_url": .string(server.url), "version": .string(version), "dest_dir": .string(theirs)]))
-        let printed = try DependencyManagerTests.helm("""
+        let printed = try await DependencyManagerTests.helm("""
             from helm_python import _native
             from helm_python.registry import RegistryClient
             rc = RegistryClient()

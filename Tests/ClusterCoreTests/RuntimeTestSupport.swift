@@ -42,7 +42,7 @@ struct RuntimeFixture {
 }
 
 /// Polls `check` until it holds or `seconds` pass (real containers take real time).
-func eventually(_ seconds: Double = 20, _ check: () async -> Bool) async -> Bool {
+func eventually(_ seconds: Double = 60, _ check: () async -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if await check() { return true }

@@ -1,6 +1,7 @@
 import Foundation
 import RepoServer
 import Testing
+import TestSupport
 
 /// The real Helm (v4.2.3's Go library through PyPI `helm-python-sdk` 0.2.2, installed by
 /// `scripts/setup.sh --with-oracle` into `.venv/`) pulling from `helmctl serve`.
@@ -14,7 +15,11 @@ enum HelmOracle {
     }()
 
     /// Runs a Python snippet; returns (exit status, stdout + stderr).
-    static func run(_ script: String) throws -> (Int32, String) {
+    static func run(_ script: String) async throws -> (Int32, String) {
+        try await offCooperativePool { try runBlocking(script) }
+    }
+
+    static func runBlocking(_ script: String) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/false")
         p.arguments = ["-c", script]
@@ -49,7 +54,7 @@ struct HelmInteropTests {
                 except Exception as e:
                     print("refused:", e)
                 """
-            let (status, output) = try HelmOracle.run(script)
+            let (status, output) = try await HelmOracle.run(script)
             #expect(status == 0, "\(output)")
             #expect(!output.contains("UNEXPECTED"))
             #expect(output.contains("refused:"))
@@ -76,7 +81,7 @@ struct HelmInteropTests {
                   version: ~1.0.0 || ^1.1.0
                   repository: http://127.0.0.1:\(server.port)
                 """.write(toFile: app + "/Chart.yaml", atomically: true, encoding: .utf8)
-            let (status, output) = try HelmOracle.run("import helm_python.registry as r\nr.dependency_update(\"\(app)\")")
+            let (status, output) = try await HelmOracle.run("import helm_python.registry as r\nr.dependency_update(\"\(app)\")")
             #expect(status == 0, "\(output)")
             #expect(FileManager.default.contents(atPath: app + "/charts/lib-1.1.0.tgz").map { Array($0) } == repo.read(lib))
             let lock = (try? String(contentsOfFile: app + "/Chart.lock", encoding: .utf8)) ?? ""
