@@ -13,14 +13,18 @@ enum ProcessRunner {
         var stderr: String
     }
 
-    /// Runs `args` to completion, stdin from /dev/null, capturing stdout and stderr.
-    static func run(_ args: [String]) async throws -> Output {
-        try await RuntimeThreads.pool.runIfActive { try runBlocking(args) }
+    /// Runs `args` to completion, stdin from /dev/null (or `input`), capturing stdout and stderr.
+    /// `environment` (`NAME=value`) replaces this process's environment when given (CNI plugins).
+    static func run(_ args: [String], environment: [String]? = nil, input: String? = nil) async throws -> Output {
+        try await RuntimeThreads.pool.runIfActive { try runBlocking(args, environment: environment, input: input) }
     }
 
-    static func runBlocking(_ args: [String]) throws(RuntimeError) -> Output {
+    static func runBlocking(_ args: [String], environment: [String]? = nil, input: String? = nil) throws(RuntimeError) -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
+        // Small inputs only (a CNI network config): written whole into the pipe before the child runs.
+        let stdinFile = try input.map { text throws(RuntimeError) in try inputPipe(text) }
+        defer { if let stdinFile { close(stdinFile) } }
         let pid: pid_t = try { () throws(RuntimeError) -> pid_t in
             spawnLock.lock()
             defer { spawnLock.unlock() }
@@ -35,11 +39,15 @@ enum ProcessRunner {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if let stdinFile {
+                posix_spawn_file_actions_adddup2(&actions, stdinFile, 0)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            }
             posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
             posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
             do throws(RuntimeError) {
-                return try spawn(args, actions: &actions)
+                return try spawn(args, actions: &actions, environment: environment)
             } catch {
                 for fd in outPipe + errPipe { close(fd) }
                 throw error
@@ -87,15 +95,43 @@ enum ProcessRunner {
         return try spawn(args, actions: &actions)
     }
 
+    /// A pipe's read end (close-on-exec) already holding `text` (at most 60 KiB, below the pipe's capacity).
+    private static func inputPipe(_ text: String) throws(RuntimeError) -> Int32 {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 60 * 1024 else { throw RuntimeError("input too large for a helper program") }
+        var fds: [Int32] = [0, 0]
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        guard pipe(&fds) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                close(fds[0]); close(fds[1])
+                throw RuntimeError("pipe: \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+        close(fds[1])
+        return fds[0]
+    }
+
     /// Held while pipes are made close-on-exec and while spawning (see `runBlocking`).
     private static let spawnLock = NIOLock()
 
-    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
+    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t,
+                              environment: [String]? = nil) throws(RuntimeError) -> pid_t
+    {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
+        var cenv: [UnsafeMutablePointer<CChar>?] = (environment ?? []).map { strdup($0) } + [nil]
+        defer { for p in cenv { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, nil, &cargs, environ)
+        let rc = environment == nil ? posix_spawn(&pid, program, &actions, nil, &cargs, environ)
+            : posix_spawn(&pid, program, &actions, nil, &cargs, &cenv)
         guard rc == 0 else { throw RuntimeError("cannot run \(program): \(String(cString: strerror(rc)))") }
         return pid
     }
