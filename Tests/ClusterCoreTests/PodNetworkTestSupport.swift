@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -52,18 +53,13 @@ struct PodNetworkFixture {
         }
         let fixture = PodNetworkFixture(api: api, network: network, nodes: nodes, runtimes: runtimes, kubelets: kubelets,
                                         stateDirectory: configuration.stateDirectory)
-        let outcome: Result<Void, any Error>
-        do {
-            try await body(fixture)
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
+        var failure: (any Error)?
+        do { try await body(fixture) } catch { failure = error }
         for task in tasks { task.cancel() }
         for task in tasks { _ = await task.result }
         for runtime in runtimes { await runtime.cleanup() }
         await network.tearDown()
-        try outcome.get()
+        if let failure { throw failure }
     }
 
     /// Creates a pod and binds it to node `node` (1-based).

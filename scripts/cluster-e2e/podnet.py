@@ -64,7 +64,7 @@ def main():
                               if p["status"].get("phase") == "Running" else None)(s.get_json("pod", "web")))
             s.expect(web_ip.startswith("10.42.1."), f"web's IP {web_ip} is in node 2's CIDR")
             s.must(*pod_on("client", "helmctl-node-1",
-                           f"until wget -q -T 2 -O - http://{web_ip}:8080/; do sleep 0.3; done; sleep 3600"))
+                           f"until wget -q -O - http://{web_ip}:8080/; do sleep 0.3; done; sleep 3600"))
             wait_for(s, "client fetching from web", lambda: "hello-from-node-2" in s.kubectl("logs", "client").out)
             ok(f"a pod on node 1 fetched from a pod on node 2 ({web_ip})")
             wide = s.must("get", "pods", "-o", "wide")
