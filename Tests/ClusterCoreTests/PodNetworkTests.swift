@@ -190,6 +190,26 @@ struct PodNetworkTests {
         }
     }
 
+    @Test("a hostNetwork pod has no sandbox: it listens on the host's own network and its IP is the node's")
+    func hostNetwork() async throws {
+        try await PodNetworkFixture.with { f in
+            let port = Int.random(in: 20000...40000)
+            let json = PodNetworkFixture.serverJSON("hostnet", text: "hello-from-host-network")
+                .replacingOccurrences(of: "httpd -f -p 8080", with: "httpd -f -p 127.0.0.1:\(port)")
+                .replacingOccurrences(of: #""spec":{"#, with: #""spec":{"hostNetwork":true,"#)
+            await f.createBoundPod(json, name: "hostnet")
+            let pod = try #require(await f.runningPod("hostnet"))
+            #expect(pod[path: "status.podIP"] == "127.0.0.1")
+            let uid = pod[path: "metadata.uid"]?.stringValue ?? ""
+            #expect(!hostCommand([ipTool, "netns", "list"]).output.contains(f.nodes[0].sandboxName(uid)))
+            let served = await eventually(20) {
+                hostCommand(["/usr/bin/busybox", "timeout", "10", "/usr/bin/busybox", "wget", "-q", "-O", "-",
+                             "http://127.0.0.1:\(port)/index.html"]).output == "hello-from-host-network\n"
+            }
+            #expect(served)
+        }
+    }
+
     @Test("stopping the kubelets and tearing down leaves no bridge, namespace, veth, rule, route or state behind")
     func cleanupLeavesNothing() async throws {
         var names: (prefix: String, bridges: [String], cidr: String, state: String) = ("", [], "", "")

@@ -1,5 +1,8 @@
 import NIOConcurrencyHelpers
 import StructuredData
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Pod sandboxes (podnet): a pod's network namespace is made before its first container starts,
 /// every container of the pod joins it, and it goes when the pod is finished or deleted.
@@ -7,7 +10,13 @@ extension Kubelet {
     /// Makes the pod's sandbox when the node has a pod network and the pod has none yet; false when
     /// it cannot be made (the containers then wait, and the next pass tries again).
     func ensureSandbox(_ pod: Value, _ record: inout PodRecord) async -> Bool {
-        guard let network, record.sandbox == nil else { return true }
+        guard let network, record.sandbox == nil, !record.hostNetwork else { return true }
+        if pod["spec"]?["hostNetwork"] == .bool(true) {
+            // The host's network, as Kubernetes does: no sandbox, and the pod's IP is the node's.
+            record.hostNetwork = true
+            record.podIP = PodStatusBuilder.hostIP
+            return true
+        }
         do {
             let sandbox = try await network.addPod(uid: record.uid, hostname: Self.hostname(pod))
             record.sandbox = sandbox
@@ -31,6 +40,11 @@ extension Kubelet {
 
     /// Joins `config` to the pod's sandbox: its network namespace and its /etc/hosts.
     func attachSandbox(_ config: inout ContainerConfig, _ record: PodRecord) {
+        if record.hostNetwork {
+            // This process's own network namespace (runc resolves the path itself, so not /proc/self).
+            config.networkNamespace = "/proc/\(getpid())/ns/net"
+            return
+        }
         guard let sandbox = record.sandbox else { return }
         config.networkNamespace = sandbox.path
         config.hostsFile = sandbox.hostsFile

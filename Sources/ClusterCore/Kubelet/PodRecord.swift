@@ -45,6 +45,8 @@ struct PodRecord: Sendable {
     /// (podnet) The pod's network sandbox while it exists, and the address it had (kept in the status after release).
     var sandbox: PodSandbox?
     var podIP: String?
+    /// (podnet) `spec.hostNetwork`: the containers join the node's own network namespace.
+    var hostNetwork = false
 
     func container(_ name: String) -> ContainerRecord? {
         containers.first { $0.name == name && !$0.isInit } ?? containers.first { $0.name == name }
