@@ -1,4 +1,7 @@
 import NIOPosix
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The nodes `cluster up --nodes N` runs in the cluster process (podnet): kubelet N is
 /// `helmctl-node-N` with its own runc root and its own bridge `helmctl-N` and pod CIDR
@@ -40,6 +43,12 @@ extension LocalCluster {
             }
         }
         removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory))
-        return removed
+        // runc removed each container's cgroup; the shared `helmctl` parent goes once no container of any
+        // cluster uses it (rmdir fails on a cgroup that still has children, which is what keeps it then).
+        let cgroups = (try? await RuntimeThreads.pool.runIfActive { () -> [String] in
+            let hierarchies = ["/sys/fs/cgroup"] + FileTree.entries("/sys/fs/cgroup").map { "/sys/fs/cgroup/" + $0 }
+            return hierarchies.filter { rmdir($0 + "/helmctl") == 0 }.map { "cgroup " + $0 + "/helmctl" }
+        }) ?? []
+        return removed + cgroups
     }
 }

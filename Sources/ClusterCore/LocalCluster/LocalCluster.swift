@@ -85,6 +85,10 @@ public enum LocalCluster {
                     // After the server in the group, so it stops first and can still reach the API while stopping containers.
                     let runtime = RuncRuntime(root: runtimeRoot(directory, node: index))
                     let node = try net.node(index)
+                    // Ours were removed above: a bridge of that name now belongs to another cluster on this host.
+                    if FileIO.exists("/sys/class/net/" + node.bridge) {
+                        throw ClusterError("bridge \(node.bridge) already exists: another helmctl cluster with nodes runs on this host")
+                    }
                     services.append(Kubelet(server: server, runtime: runtime, configuration: .init(nodeName: nodeName(index)), network: node))
                     log("kubelet: node \(nodeName(index)) runs pods with \(runtime.runc) (state in \(runtime.root)), "
                         + "pod CIDR \(node.podCIDR) on bridge \(node.bridge)")
