@@ -6,7 +6,7 @@ import Testing
 
 /// An in-process API server with `nodes` kubelets, each with its own runc root and its own bridge and
 /// pod CIDR. Every host object gets a name unique to this fixture (`helmctlXXXX-N`, a random /22 of
-/// 10.0.0.0/8 for the cluster range), so parallel runs do not collide; afterwards every kubelet is
+/// 10.200.0.0–10.249.255.255 for the cluster range, clear of 10.42/16 and the Service range 10.96/12), so parallel runs do not collide; afterwards every kubelet is
 /// stopped (which removes its sandboxes and bridge) and the cluster network torn down.
 struct PodNetworkFixture {
     let api: TestAPI
@@ -22,7 +22,7 @@ struct PodNetworkFixture {
     static func uniqueConfiguration() -> ClusterNetworkConfiguration {
         let tag = String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(4))
         var g = SystemRandomNumberGenerator()
-        let cidr = IPv4CIDR("10.\(Int.random(in: 100...199, using: &g)).\(Int.random(in: 0...63, using: &g) * 4).0/22")!
+        let cidr = IPv4CIDR("10.\(Int.random(in: 200...249, using: &g)).\(Int.random(in: 0...63, using: &g) * 4).0/22")!
         let state = NSTemporaryDirectory() + "helmctl-podnet-" + UUID().uuidString.prefix(8).lowercased()
         return ClusterNetworkConfiguration(clusterCIDR: cidr, stateDirectory: state, namePrefix: "helmctl" + tag)
     }
