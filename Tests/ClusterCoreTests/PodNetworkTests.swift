@@ -90,11 +90,12 @@ struct PodNetworkTests {
             let clientIP = try #require(client[path: "status.podIP"]?.stringValue)
             #expect(node.podCIDR.contains(clientIP))
             #expect(clientIP != webIP)
-            let fetchedByPod = await eventually(30) { await f.podLog("client").contains("hello-from-web") }
+            // The script prints /etc/hosts last: once its pod line is there, everything before it is too.
+            let done = await eventually(30) { await f.podLog("client").contains("\(clientIP)\tclient\n") }
             let log = await f.podLog("client")
-            #expect(fetchedByPod, "\(log)")
-            #expect(log.contains("ip=\(clientIP)\n"))
-            #expect(log.contains("\(clientIP)\tclient\n"))
+            #expect(done, "\(log)")
+            #expect(log.contains("hello-from-web\n"), "\(log)")
+            #expect(log.contains("ip=\(clientIP)\n"), "\(log)")
 
             // The host reaches a pod through the bridge.
             // busybox 1.35's wget crashes with -T: `busybox timeout` bounds it instead.
