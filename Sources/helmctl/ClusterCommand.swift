@@ -34,13 +34,13 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("etcd-endpoints"), help: "etcd client URLs for --store etcd, comma-separated")
     var etcdEndpoints: String?
 
-    @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc (0 or 1; default 0: control plane only)")
+    @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc, each with its own pod network (helmctl-node-1…N; default 0: control plane only)")
     var nodes: Int?
 
     /// Settings when any flag was given (nil = reuse what the data directory remembers).
     func settings() throws -> ClusterSettings? {
         guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil else { return nil }
-        if let nodes, !(0...1).contains(nodes) { throw ClusterError("--nodes must be 0 or 1 (one node runs in the cluster process)") }
+        if let nodes, !(0...LocalCluster.maxNodes).contains(nodes) { throw ClusterError("--nodes must be between 0 and \(LocalCluster.maxNodes)") }
         let endpoints = etcdEndpoints.map { $0.split(separator: ",").map { String($0).filter { $0 != " " } } } ?? []
         let kind = store ?? (endpoints.isEmpty ? "sqlite" : "etcd")
         if kind == "etcd" && endpoints.isEmpty { throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]") }
@@ -76,17 +76,29 @@ struct ClusterUp: ParsableCommand {
 }
 
 struct ClusterDown: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "down", abstract: "stop the cluster (its state stays in the data directory)")
+    static let configuration = CommandConfiguration(
+        commandName: "down", abstract: "stop the cluster and remove its containers and pod network (its state stays in the data directory)")
 
     @OptionGroup var data: DataDirOption
 
     func run() throws {
         let directory = data.directory
-        if ClusterProcess.stop(directory) {
+        let stopped = ClusterProcess.stop(directory)
+        // A graceful stop removed its containers and network; after SIGKILL (or a crash) they are still
+        // there, recorded in the data directory: remove them now.
+        let removed = LeftoverList()
+        _ = BlockingWait.run { removed.lines = await LocalCluster.removeNodeLeftovers(directory: directory) }
+        for line in removed.lines { ErrorReporting.writeStdout("removed leftover \(line)\n") }
+        if stopped {
             ErrorReporting.writeStdout("helmctl cluster stopped (state kept in \(directory.path))\n")
         } else {
             ErrorReporting.writeStdout("helmctl cluster is not running (data directory \(directory.path))\n")
         }
+    }
+
+    /// Carries the removed objects out of the blocking wait (written once, read after it returned).
+    final class LeftoverList: @unchecked Sendable {
+        var lines: [String] = []
     }
 }
 

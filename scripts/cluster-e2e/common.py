@@ -105,7 +105,8 @@ class Etcd:
 class Cluster:
     """`helmctl cluster up` in a temp data directory on a free port; `down` and clean-up in stop()."""
 
-    def __init__(self, helmctl, store="sqlite", etcd_binary="/usr/bin/etcd"):
+    def __init__(self, helmctl, store="sqlite", etcd_binary="/usr/bin/etcd", nodes=0):
+        self.nodes = nodes
         self.helmctl = os.path.abspath(helmctl)
         if not os.access(self.helmctl, os.X_OK):
             raise CheckFailed(f"no helmctl executable at {self.helmctl} (build it: swift build --product helmctl)")
@@ -137,6 +138,8 @@ class Cluster:
         argv = [self.helmctl, "cluster", "up", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"]
         if self.etcd:
             argv += ["--store", "etcd", "--etcd-endpoints", self.etcd.url]
+        if self.nodes:
+            argv += ["--nodes", str(self.nodes)]
         self.started = True
         r = run(argv, timeout=120)
         if r.rc != 0:

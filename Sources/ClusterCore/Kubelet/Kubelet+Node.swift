@@ -13,6 +13,16 @@ extension Kubelet {
         guard created.ok || created.code == 409 else {
             throw ClusterError("kubelet: cannot register node \(nodeName): \(created.message)")
         }
+        // (podnet) A Node from an earlier run keeps its object; its pod CIDR follows this run's network.
+        if created.code == 409, let cidr = network?.podCIDR.description {
+            var current = await api.call(.GET, "/api/v1/nodes/\(nodeName)")
+            if current.ok, current.body["spec"]?["podCIDR"]?.stringValue != cidr {
+                current.body.set(path: ["spec", "podCIDR"], to: .string(cidr))
+                current.body.set(path: ["spec", "podCIDRs"], to: .list([.string(cidr)]))
+                current.body.set(path: ["metadata", "resourceVersion"], to: nil)
+                _ = await api.call(.PUT, "/api/v1/nodes/\(nodeName)", current.body)
+            }
+        }
         await heartbeat()
     }
 
@@ -68,7 +78,8 @@ extension Kubelet {
                 "kubernetes.io/arch": .string(host.goArch), "beta.kubernetes.io/os": "linux",
                 "beta.kubernetes.io/arch": .string(host.goArch),
             ])]),
-            "spec": .map([:]),
+            "spec": network.map { .map(["podCIDR": .string($0.podCIDR.description), "podCIDRs": .list([.string($0.podCIDR.description)])]) }
+                ?? .map([:]),
             "status": .map([
                 "capacity": resources, "allocatable": resources,
                 "conditions": .list([

@@ -22,8 +22,9 @@ extension Kubelet {
         }
         // Pods gone from the API (deleted with grace 0, or their namespace went): stop what is left.
         let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) } }
-        for (uid, record) in orphans {
+        for (uid, var record) in orphans {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await releaseSandbox(&record)  // (podnet)
             records.withLockedValue { _ = $0.removeValue(forKey: uid) }
         }
     }
@@ -51,6 +52,8 @@ extension Kubelet {
         let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
         if phase != "Succeeded" && phase != "Failed" {
             await advance(pod, &record, restartPolicy: restartPolicy, now: now)
+        } else {
+            await releaseSandbox(&record)  // (podnet) a finished pod's address goes back to the pool
         }
         // Log requests read the records: they must know a container before its status says it runs.
         let snapshot = record
@@ -72,6 +75,7 @@ extension Kubelet {
 
     /// Starts the next init container, or every regular container, restarting exited ones as the policy says.
     func advance(_ pod: Value, _ record: inout PodRecord, restartPolicy: String, now: Int64) async {
+        guard await ensureSandbox(pod, &record) else { return }  // (podnet)
         for i in record.containers.indices where record.containers[i].isInit {
             let c = record.containers[i]
             if c.succeeded { continue }
@@ -118,7 +122,8 @@ extension Kubelet {
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
         do {
             let image = try await runtime.image(c.image)
-            let config = containerConfig(pod, spec, image: image, id: id)
+            var config = containerConfig(withSandboxStatus(pod, record), spec, image: image, id: id)
+            attachSandbox(&config, record)  // (podnet)
             do {
                 try await runtime.create(config)
                 try await runtime.start(id)
@@ -146,7 +151,7 @@ extension Kubelet {
     /// The runtime configuration for a pod's container: Kubernetes' command/args over the image's
     /// entrypoint/cmd, env (literal values), working dir, user and group, read-only root.
     func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String) -> ContainerConfig {
-        let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
+        let hostname = Self.hostname(pod)
         let variables = ContainerEnvironment.variables(pod: pod, container: c, hostname: hostname)
         let known = Dictionary(variables, uniquingKeysWith: { _, last in last })
         let strings = { (v: Value?) -> [String]? in
@@ -186,6 +191,7 @@ extension Kubelet {
             return true
         }
         for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+        await releaseSandbox(&record)  // (podnet)
         let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
                                    "preconditions": .map(["uid": .string(record.uid)])])
         let reply = await api.call(.DELETE, KubeletAPI.podPath(record.namespace, record.name), options)

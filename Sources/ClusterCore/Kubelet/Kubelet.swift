@@ -27,7 +27,9 @@ public struct KubeletConfiguration: Sendable {
 
 /// A minimal kubelet for one node, in the API server's process: registers the Node, keeps its
 /// status and Lease fresh, and runs the containers of the pods bound to it through a
-/// ``ContainerRuntime`` (no pod networking: each pod's containers see only their own loopback).
+/// ``ContainerRuntime``. With a ``NodeNetwork`` each pod gets a sandbox (network namespace on the
+/// node's bridge, an address from the node's pod CIDR) its containers share; without one, each
+/// container sees only its own loopback.
 /// It does not schedule; pods reach it through `pods/binding` (the scheduler, or a client).
 public final class Kubelet: Service, Sendable {
     let api: KubeletAPI
@@ -35,14 +37,17 @@ public final class Kubelet: Service, Sendable {
     let configuration: KubeletConfiguration
     let clock: any APIClock
     let agents: NodeAgents
+    /// The node's pod network (podnet); nil = no pod networking.
+    let network: NodeNetwork?
     /// Pod records by UID; only the sync loop changes them, log requests read them.
     let records = NIOLockedValueBox<[String: PodRecord]>([:])
     /// Completed sync passes, for tests.
     let passes = NIOLockedValueBox<Int>(0)
 
     init(handler: APIHandler, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init(),
-         clock: any APIClock = SystemAPIClock())
+         clock: any APIClock = SystemAPIClock(), network: NodeNetwork? = nil)
     {
+        self.network = network
         self.api = KubeletAPI(handler: handler, user: "system:node:" + configuration.nodeName)
         self.runtime = runtime
         self.configuration = configuration
@@ -51,8 +56,10 @@ public final class Kubelet: Service, Sendable {
     }
 
     /// Serves `server`'s API as this node.
-    public convenience init(server: APIServer, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init()) {
-        self.init(handler: server.handler, runtime: runtime, configuration: configuration)
+    public convenience init(server: APIServer, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init(),
+                            network: NodeNetwork? = nil)
+    {
+        self.init(handler: server.handler, runtime: runtime, configuration: configuration, network: network)
     }
 
     var nodeName: String { configuration.nodeName }
@@ -65,6 +72,8 @@ public final class Kubelet: Service, Sendable {
         // Containers left from an earlier run of this data directory (our own runc root): their
         // pods are started afresh.
         for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
+        // (podnet) The bridge, after removing sandboxes an earlier run of this node left.
+        try await network?.setUp()
         try await registerNode()
         let store = api.handler.store
         let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -116,6 +125,8 @@ public final class Kubelet: Service, Sendable {
         for record in all {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
         }
+        // (podnet) Every sandbox, the bridge and its rules.
+        await network?.tearDown()
     }
 }
 

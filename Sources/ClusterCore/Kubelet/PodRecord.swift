@@ -42,6 +42,11 @@ struct PodRecord: Sendable {
     var killDeadline: Int64?
     var killSent = false
     var lastPublished: Value?
+    /// (podnet) The pod's network sandbox while it exists, and the address it had (kept in the status after release).
+    var sandbox: PodSandbox?
+    var podIP: String?
+    /// (podnet) `spec.hostNetwork`: the containers join the node's own network namespace.
+    var hostNetwork = false
 
     func container(_ name: String) -> ContainerRecord? {
         containers.first { $0.name == name && !$0.isInit } ?? containers.first { $0.name == name }
@@ -115,6 +120,10 @@ enum PodStatusBuilder {
             "qosClass": .string(pod["status"]?["qosClass"]?.stringValue ?? qosClass(spec)),
             "containerStatuses": .list(regular.map { containerStatus($0, ready: $0.state.isRunning) }),
         ]
+        if let ip = record.podIP {  // (podnet)
+            status["podIP"] = .string(ip)
+            status["podIPs"] = .list([.map(["ip": .string(ip)])])
+        }
         if !inits.isEmpty { status["initContainerStatuses"] = .list(inits.map { containerStatus($0, ready: $0.succeeded) }) }
         return .map(status)
     }

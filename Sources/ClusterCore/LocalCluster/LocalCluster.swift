@@ -45,8 +45,8 @@ public enum LocalCluster {
             settings = ClusterSettings(listen: "127.0.0.1:6443", store: "sqlite", etcdEndpoints: [])
         }
         let (host, port) = try settings.hostPort()
-        guard (0...1).contains(settings.nodes) else { throw ClusterError("--nodes must be 0 or 1 (one node runs in the cluster process)") }
-        if settings.nodes > 0, let problem = RuncRuntime.problem() {
+        guard (0...maxNodes).contains(settings.nodes) else { throw ClusterError("--nodes must be between 0 and \(maxNodes)") }
+        if settings.nodes > 0, let problem = RuncRuntime.problem() ?? ClusterNetwork.problem() {
             throw ClusterError("cannot run a node: \(problem)")
         }
         let (pki, token) = try directory.loadOrCreateCredentials()
@@ -73,11 +73,31 @@ public enum LocalCluster {
             FileIO.remove(directory.pidFile)
         }
         var services: [any Service] = [server]
+        var network: ClusterNetwork?
         if settings.nodes > 0 {
-            // After the server in the group, so it stops first and can still reach the API while stopping containers.
-            let runtime = RuncRuntime(root: directory.path + "/runtime")
-            services.append(Kubelet(server: server, runtime: runtime))
-            log("kubelet: node helmctl-node-1 runs pods with \(runtime.runc) (state in \(runtime.root))")
+            // What an earlier run killed with SIGKILL left (containers of every node, the pod network), then the cluster route.
+            for line in await removeNodeLeftovers(directory: directory) { log("removed leftover " + line) }
+            let net = clusterNetwork(directory)
+            do {
+                try await net.prepare()
+                network = net
+                for index in 1...settings.nodes {
+                    // After the server in the group, so it stops first and can still reach the API while stopping containers.
+                    let runtime = RuncRuntime(root: runtimeRoot(directory, node: index))
+                    let node = try net.node(index)
+                    // Ours were removed above: a bridge of that name now belongs to another cluster on this host.
+                    if FileIO.exists("/sys/class/net/" + node.bridge) {
+                        throw ClusterError("bridge \(node.bridge) already exists: another helmctl cluster with nodes runs on this host")
+                    }
+                    services.append(Kubelet(server: server, runtime: runtime, configuration: .init(nodeName: nodeName(index)), network: node))
+                    log("kubelet: node \(nodeName(index)) runs pods with \(runtime.runc) (state in \(runtime.root)), "
+                        + "pod CIDR \(node.podCIDR) on bridge \(node.bridge)")
+                }
+            } catch {
+                await net.tearDown()
+                await store.close()
+                throw ClusterError("cannot set up the pod network: \(error)")
+            }
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
@@ -85,6 +105,8 @@ public enum LocalCluster {
         } catch {
             log("cluster stopped: \(error)")
         }
+        // Each kubelet removed its pods' sandboxes and its bridge; this removes the rest (the cluster route).
+        await network?.tearDown()
         await store.close()
         log("helmctl cluster stopped")
     }

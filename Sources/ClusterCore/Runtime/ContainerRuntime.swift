@@ -11,10 +11,17 @@ public struct ContainerConfig: Sendable, Equatable {
     public var gid: UInt32
     public var hostname: String
     public var readOnlyRoot: Bool
+    /// (podnet) The pod sandbox's network namespace path to join; nil = a private one with only loopback.
+    public var networkNamespace: String?
+    /// (podnet) A hosts file (hostname → pod IP) bind-mounted at /etc/hosts; nil = the bundle's own.
+    public var hostsFile: String?
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
-                uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false)
+                uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,
+                networkNamespace: String? = nil, hostsFile: String? = nil)
     {
+        self.networkNamespace = networkNamespace
+        self.hostsFile = hostsFile
         self.id = id
         self.image = image
         self.args = args

@@ -15,7 +15,7 @@ enum OCIBundle {
             .map(["destination": .string(destination), "type": .string(type), "source": .string(source),
                   "options": .list(options.map { .string($0) })])
         }
-        let mounts: [Value] = [
+        var mounts: [Value] = [
             mount("/proc", "proc", "proc", []),
             mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
             mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
@@ -24,7 +24,12 @@ enum OCIBundle {
             mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
             mount("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777"]),
         ]
-        let namespaces: [Value] = ["pid", "network", "ipc", "uts", "mount"].map { .map(["type": .string($0)]) }
+        // (podnet) /etc/hosts of the pod sandbox, and its network namespace joined by path.
+        if let hosts = c.hostsFile { mounts.append(mount("/etc/hosts", "bind", hosts, ["rbind", "rprivate", "rw"])) }
+        let namespaces: [Value] = ["pid", "network", "ipc", "uts", "mount"].map { type in
+            if type == "network", let path = c.networkNamespace { return .map(["type": "network", "path": .string(path)]) }
+            return .map(["type": .string(type)])
+        }
         return .map([
             "ociVersion": "1.0.2",
             "process": .map([

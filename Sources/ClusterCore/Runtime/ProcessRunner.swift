@@ -13,14 +13,18 @@ enum ProcessRunner {
         var stderr: String
     }
 
-    /// Runs `args` to completion, stdin from /dev/null, capturing stdout and stderr.
-    static func run(_ args: [String]) async throws -> Output {
-        try await RuntimeThreads.pool.runIfActive { try runBlocking(args) }
+    /// Runs `args` to completion, stdin from /dev/null (or `input`), capturing stdout and stderr.
+    /// `environment` (`NAME=value`) replaces this process's environment when given (CNI plugins).
+    static func run(_ args: [String], environment: [String]? = nil, input: String? = nil) async throws -> Output {
+        try await RuntimeThreads.pool.runIfActive { try runBlocking(args, environment: environment, input: input) }
     }
 
-    static func runBlocking(_ args: [String]) throws(RuntimeError) -> Output {
+    static func runBlocking(_ args: [String], environment: [String]? = nil, input: String? = nil) throws(RuntimeError) -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
+        // Small inputs only (a CNI network config): written whole into the pipe before the child runs.
+        let stdinFile = try input.map { text throws(RuntimeError) in try inputPipe(text) }
+        defer { if let stdinFile { close(stdinFile) } }
         let pid: pid_t = try { () throws(RuntimeError) -> pid_t in
             // Close-on-exec from the start: a process spawned meanwhile by another thread (a `runc run`,
             // Foundation's Process in tests) must not inherit these ends, or this reader would wait for
@@ -33,11 +37,15 @@ enum ProcessRunner {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if let stdinFile {
+                posix_spawn_file_actions_adddup2(&actions, stdinFile, 0)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            }
             posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
             posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
             do throws(RuntimeError) {
-                return try spawn(args, actions: &actions)
+                return try spawn(args, actions: &actions, environment: environment)
             } catch {
                 for fd in outPipe + errPipe { close(fd) }
                 throw error
@@ -93,15 +101,40 @@ enum ProcessRunner {
         return try spawn(args, actions: &actions)
     }
 
-    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
+    /// A pipe's read end (close-on-exec) already holding `text` (at most 60 KiB, below the pipe's capacity).
+    private static func inputPipe(_ text: String) throws(RuntimeError) -> Int32 {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 60 * 1024 else { throw RuntimeError("input too large for a helper program") }
+        var fds: [Int32] = [0, 0]
+        guard helmctl_pipe_cloexec(&fds) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                close(fds[0]); close(fds[1])
+                throw RuntimeError("pipe: \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+        close(fds[1])
+        return fds[0]
+    }
+
+    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t,
+                              environment: [String]? = nil) throws(RuntimeError) -> pid_t
+    {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
+        var cenv: [UnsafeMutablePointer<CChar>?] = (environment ?? []).map { strdup($0) } + [nil]
+        defer { for p in cenv { free(p) } }
         // Only the descriptors the actions set up reach the child: a long-lived `runc run` must not
         // keep a pipe of someone else's child open (its reader would wait for EOF as long as the container lives).
         posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, nil, &cargs, environ)
+        let rc = environment == nil ? posix_spawn(&pid, program, &actions, nil, &cargs, environ)
+            : posix_spawn(&pid, program, &actions, nil, &cargs, &cenv)
         guard rc == 0 else { throw RuntimeError("cannot run \(program): \(String(cString: strerror(rc)))") }
         return pid
     }

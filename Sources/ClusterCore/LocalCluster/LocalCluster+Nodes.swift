@@ -1,0 +1,54 @@
+import NIOPosix
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The nodes `cluster up --nodes N` runs in the cluster process (podnet): kubelet N is
+/// `helmctl-node-N` with its own runc root and its own bridge `helmctl-N` and pod CIDR
+/// 10.42.(N-1).0/24, out of the cluster range 10.42.0.0/16.
+extension LocalCluster {
+    /// Most nodes one cluster process runs (each needs a /24 of the cluster range, and a kubelet loop).
+    public static let maxNodes = 100
+
+    /// Node `index`'s name (1-based).
+    public static func nodeName(_ index: Int) -> String { "helmctl-node-\(index)" }
+
+    /// Where node `index` keeps its containers and images: `runtime` for node 1 (as before several
+    /// nodes existed), `runtime-N` for the others.
+    static func runtimeRoot(_ directory: ClusterDataDirectory, node index: Int) -> String {
+        directory.path + (index == 1 ? "/runtime" : "/runtime-\(index)")
+    }
+
+    /// The pod network's state (host-local leases, hosts files, ledger of created host objects).
+    static func networkDirectory(_ directory: ClusterDataDirectory) -> String { directory.path + "/network" }
+
+    static func clusterNetwork(_ directory: ClusterDataDirectory) -> ClusterNetwork {
+        ClusterNetwork(configuration: .init(stateDirectory: networkDirectory(directory)))
+    }
+
+    /// Removes what nodes of a cluster that is not running left behind (after SIGKILL, or a crash):
+    /// every runc container of every node's runtime root, then every network namespace, veth,
+    /// bridge, policy rule and route recorded in the network ledger. Returns a line per object removed.
+    public static func removeNodeLeftovers(directory: ClusterDataDirectory) async -> [String] {
+        var removed: [String] = []
+        let roots = ((try? await RuntimeThreads.pool.runIfActive { FileTree.entries(directory.path) }) ?? [])
+            .filter { $0 == "runtime" || ($0.hasPrefix("runtime-") && Int($0.dropFirst("runtime-".count)) != nil) }
+            .sorted()
+        if !roots.isEmpty && RuncRuntime.problem() == nil {
+            for root in roots {
+                let runtime = RuncRuntime(root: directory.path + "/" + root)
+                for id in (try? await runtime.list()) ?? [] {
+                    if (try? await runtime.delete(id)) != nil { removed.append("container " + id) }
+                }
+            }
+        }
+        removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory))
+        // runc removed each container's cgroup; the shared `helmctl` parent goes once no container of any
+        // cluster uses it (rmdir fails on a cgroup that still has children, which is what keeps it then).
+        let cgroups = (try? await RuntimeThreads.pool.runIfActive { () -> [String] in
+            let hierarchies = ["/sys/fs/cgroup"] + FileTree.entries("/sys/fs/cgroup").map { "/sys/fs/cgroup/" + $0 }
+            return hierarchies.filter { rmdir($0 + "/helmctl") == 0 }.map { "cgroup " + $0 + "/helmctl" }
+        }) ?? []
+        return removed + cgroups
+    }
+}
