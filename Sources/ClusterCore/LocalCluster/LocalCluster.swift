@@ -79,6 +79,10 @@ public enum LocalCluster {
             services.append(Kubelet(server: server, runtime: runtime))
             log("kubelet: node helmctl-node-1 runs pods with \(runtime.runc) (state in \(runtime.root))")
         }
+        // The Service network (ClusterIPs on a dummy interface, Service proxy, cluster DNS, Ingress controller).
+        var network = ServiceNetworkConfiguration()
+        try network.setIngressListen(settings.ingressListen)
+        services.append(ServiceNetwork(server: server, configuration: network, log: log))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()
