@@ -1,4 +1,7 @@
+import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import StructuredData
 import Testing
@@ -19,7 +22,7 @@ struct TestBackend {
             }
         let port = try #require(server.channel.localAddress?.port)
         let task = Task {
-            try? await withThrowingDiscardingTaskGroup { group in
+            _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask {

@@ -89,7 +89,7 @@ final class IngressProxy: Sendable {
                          to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws
     {
         let host = request.headers.first(name: "host") ?? ""
-        let routing = routing.withLockedValue { $0 }
+        let routing = self.routing.withLockedValue { $0 }
         guard let ref = routing.routes.match(host: host, path: request.uri) else {
             try await Self.plain(.notFound, "no Ingress rule matches \(IngressRouteTable.normalizeHost(host))\(request.uri)\n", for: request, to: outbound)
             return
