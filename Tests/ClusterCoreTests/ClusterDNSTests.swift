@@ -1,3 +1,4 @@
+import StructuredData
 import Testing
 @testable import ClusterCore
 
@@ -149,5 +150,27 @@ struct ClusterDNSTests {
             options ndots:5
 
             """)
+    }
+}
+
+@Suite("cluster DNS resolv.conf per pod")
+struct ClusterDNSResolvConfTests {
+    static func pod(_ spec: String) -> Value {
+        (try? JSON.decodeKeepingIntegers(Array(#"{"metadata":{"name":"p","namespace":"shop"},"spec":\#(spec)}"#.utf8))) ?? .null
+    }
+
+    @Test("dnsPolicy and dnsConfig", arguments: [
+        ("{}", "search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+        (#"{"dnsPolicy":"Default"}"#, nil),
+        (#"{"hostNetwork":true}"#, nil),
+        (#"{"hostNetwork":true,"dnsPolicy":"ClusterFirstWithHostNet"}"#,
+         "search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+        (#"{"dnsPolicy":"None","dnsConfig":{"nameservers":["1.2.3.4"],"searches":["a.test"],"options":[{"name":"edns0"}]}}"#,
+         "search a.test\nnameserver 1.2.3.4\noptions edns0\n"),
+        (#"{"dnsConfig":{"searches":["cluster.local","x.test"],"options":[{"name":"ndots","value":"2"}]}}"#,
+         "search shop.svc.cluster.local svc.cluster.local cluster.local x.test\nnameserver 10.96.0.10\noptions ndots:2\n"),
+    ] as [(String, String?)])
+    func resolvConf(spec: String, expected: String?) {
+        #expect(DNSConfig.resolvConf(for: Self.pod(spec)) == expected)
     }
 }

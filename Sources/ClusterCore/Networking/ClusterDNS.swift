@@ -1,3 +1,5 @@
+import StructuredData
+
 /// The cluster DNS settings pods see: the nameserver's ClusterIP and the cluster domain.
 public enum DNSConfig {
     /// The cluster DNS Service's fixed ClusterIP (the `kube-dns` Service in `kube-system`), the
@@ -14,6 +16,45 @@ public enum DNSConfig {
         options ndots:5
 
         """
+    }
+
+    /// The resolv.conf for `pod` by its `dnsPolicy` and `dnsConfig`: ClusterFirst (the default; with
+    /// hostNetwork only ClusterFirstWithHostNet) gives the cluster DNS with `dnsConfig` merged in,
+    /// None gives only `dnsConfig`; nil = use the host's /etc/resolv.conf (policy Default, or
+    /// ClusterFirst on the host network).
+    static func resolvConf(for pod: Value, nameserver: String = defaultNameserver) -> String? {
+        let spec = pod["spec"] ?? .null
+        let policy = spec["dnsPolicy"]?.stringValue ?? "ClusterFirst"
+        let hostNetwork = spec["hostNetwork"] == .bool(true)
+        var servers: [String] = [], searches: [String] = [], options: [String] = []
+        switch policy {
+        case "ClusterFirst" where !hostNetwork, "ClusterFirstWithHostNet":
+            let ns = pod.namespace ?? "default"
+            servers = [nameserver]
+            searches = ["\(ns).svc.\(clusterDomain)", "svc.\(clusterDomain)", clusterDomain]
+            options = ["ndots:5"]
+        case "None":
+            break
+        default:
+            return nil
+        }
+        let config = spec["dnsConfig"] ?? .null
+        servers += (config["nameservers"]?.listValue ?? []).compactMap(\.stringValue)
+        searches += (config["searches"]?.listValue ?? []).compactMap(\.stringValue)
+        for o in config["options"]?.listValue ?? [] {
+            guard let name = o["name"]?.stringValue, !name.isEmpty else { continue }
+            let entry = o["value"]?.stringValue.map { name + ":" + $0 } ?? name
+            // A pod option replaces a default of the same name (ndots:2 over ndots:5).
+            options.removeAll { $0 == name || $0.hasPrefix(name + ":") }
+            options.append(entry)
+        }
+        var text = ""
+        var seen: Set<String> = []
+        let uniqueSearches = searches.filter { seen.insert($0).inserted }
+        if !uniqueSearches.isEmpty { text += "search " + uniqueSearches.joined(separator: " ") + "\n" }
+        for s in servers.prefix(3) { text += "nameserver \(s)\n" }
+        if !options.isEmpty { text += "options " + options.joined(separator: " ") + "\n" }
+        return text
     }
 }
 

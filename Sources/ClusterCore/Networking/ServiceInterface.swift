@@ -29,8 +29,32 @@ actor ServiceInterface {
         return nil
     }
 
-    /// Creates the interface afresh (a leftover of a crashed run with this name is removed first) and brings it up.
+    /// The lock that says a live process owns the interface: an exclusive `flock` on
+    /// /run/helmctl/<name>.lock, released by the kernel when the process dies.
+    private var lockFD: Int32 = -1
+    static let lockDirectory = "/run/helmctl"
+
+    var lockPath: String { Self.lockDirectory + "/" + name + ".lock" }
+
+    /// Takes the interface's lock; false when another live process holds it (another cluster on
+    /// this machine already owns the interface and the Service addresses).
+    func lock() -> Bool {
+        if lockFD >= 0 { return true }
+        mkdir(Self.lockDirectory, 0o755)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return false
+        }
+        lockFD = fd
+        return true
+    }
+
+    /// Creates the interface afresh and brings it up. Call with the lock held: an interface of this
+    /// name that exists then is a leftover of a crashed run, and is removed first.
     func create() async throws {
+        guard lock() else { throw RuntimeError("interface \(name) belongs to another running cluster on this machine") }
         if await exists() { try await ip(["link", "del", name, "type", "dummy"]) }
         try await ip(["link", "add", name, "type", "dummy"])
         created = true
@@ -80,10 +104,16 @@ actor ServiceInterface {
 
     /// Deletes the interface (and with it every address on it).
     func remove() async {
-        guard created else { return }
-        created = false
-        addresses = []
-        _ = try? await ip(["link", "del", name, "type", "dummy"])
+        if created {
+            created = false
+            addresses = []
+            _ = try? await ip(["link", "del", name, "type", "dummy"])
+        }
+        if lockFD >= 0 {
+            unlink(lockPath)
+            close(lockFD)
+            lockFD = -1
+        }
     }
 
     private func ip(_ args: [String]) async throws {

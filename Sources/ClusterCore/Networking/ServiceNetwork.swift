@@ -153,6 +153,8 @@ public final class ServiceNetwork: Service, Sendable {
         if configuration.clusterIPs {
             if let problem = ServiceInterface.problem(name: configuration.interfaceName) {
                 log("service network: no ClusterIPs, proxy or DNS: \(problem)")
+            } else if await !interface.lock() {
+                log("service network: no ClusterIPs, proxy or DNS: another cluster on this machine holds \(configuration.interfaceName)")
             } else {
                 try await interface.create()
                 let failures = await interface.sync([configuration.dnsIP])
@@ -164,11 +166,12 @@ public final class ServiceNetwork: Service, Sendable {
         }
         var bound: Int?
         if let port = configuration.ingressPort {
+            // A busy port must not keep the cluster from starting: it runs without Ingress and says so.
             do {
                 bound = try await ingress.start(host: configuration.ingressHost, port: port)
                 log("ingress controller: class \(configuration.ingressClassName) serving on http://\(configuration.ingressHost):\(bound ?? port)")
             } catch {
-                throw ClusterError("the ingress controller cannot listen on \(configuration.ingressHost):\(port): \(error)")
+                log("ingress controller: not running: cannot listen on \(configuration.ingressHost):\(port) (\(error)); choose another with --ingress-listen")
             }
         }
         state.withLockedValue {
