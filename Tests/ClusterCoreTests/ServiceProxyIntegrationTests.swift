@@ -140,7 +140,9 @@ struct ServiceProxyIntegrationTests {
         let u1 = try await TestUDPBackend.start(ip: "127.0.\(third).13", name: "u1")
 
         let api = try await TestAPI.make()
-        let config = ServiceNetworkConfiguration(interfaceName: ifname, dnsIP: dnsIP, ingressPort: 0, resyncInterval: .milliseconds(200))
+        var config = ServiceNetworkConfiguration(interfaceName: ifname, dnsIP: dnsIP, ingressPort: 0, resyncInterval: .milliseconds(200))
+        // A range of its own (more specific than a running cluster's 10.96.0.0/12, so both can exist).
+        config.serviceCIDR = "10.96.\(third).0/24"
         let network = ServiceNetwork(handler: api.handler, configuration: config)
         let task = Task { try await network.run() }
         let outcome: Result<Void, any Error>
@@ -174,8 +176,12 @@ struct ServiceProxyIntegrationTests {
         #expect(ep.code == 201, "\(ep.text)")
         #expect(await network.waitUntil { $0.listeners[web]?.backends.count == 2 && $0.listeners[node]?.backends.count == 2 })
 
-        // The interface holds exactly the ClusterIP and the DNS address.
+        // The interface holds exactly the ClusterIP and the DNS address, and an address of the range
+        // nobody holds is routed into it (dropped), not out by the default route.
         #expect(await network.interface.kernelAddresses() == [webIP, dnsIP])
+        let unheld = webIP.split(separator: ".").prefix(3).joined(separator: ".") + ".254"
+        let route = try await ProcessRunner.run([ServiceInterface.ipTool, "-o", "route", "get", unheld])
+        #expect(route.stdout.contains("dev \(network.configuration.interfaceName) "), "\(route.stdout)")
 
         // Round robin over both endpoints through the ClusterIP; the node port on loopback too.
         let names = try await [NetClient.get(webIP, 80), NetClient.get(webIP, 80)].map { NetClient.body($0).split(separator: " ").first.map(String.init) }

@@ -66,6 +66,19 @@ actor ServiceInterface {
         ((try? await ProcessRunner.run([Self.ipTool, "-o", "link", "show", "dev", name]))?.status ?? 1) == 0
     }
 
+    /// Routes the whole Service range into the interface (a dummy discards what it is sent), so a
+    /// packet for a ClusterIP nobody holds is dropped here instead of following the default route.
+    /// The route goes with the interface. Returns why it could not be added, if so.
+    func routeRange(_ cidr: String) async -> String? {
+        guard created else { return nil }
+        do {
+            try await ip(["route", "add", cidr, "dev", name])
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// Makes the interface hold exactly `wanted` (/32 each); returns the failures (logged by the caller).
     func sync(_ wanted: Set<String>) async -> [String] {
         guard created else { return [] }

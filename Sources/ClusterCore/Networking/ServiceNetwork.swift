@@ -22,6 +22,8 @@ public struct ServiceNetworkConfiguration: Sendable {
     public var ingressClassName: String
     /// A full reconcile pass at least this often (binds that failed are retried then).
     public var resyncInterval: Duration
+    /// The Service range routed into the interface (ServiceAllocator's 10.96.0.0/12).
+    public var serviceCIDR = "10.96.0.0/12"
 
     public init(interfaceName: String = "helmctl-svc", clusterIPs: Bool = true, dnsIP: String = DNSConfig.defaultNameserver,
                 dnsPort: Int = 53, nodePortHost: String? = "127.0.0.1", ingressHost: String = "127.0.0.1", ingressPort: Int? = 8080,
@@ -159,6 +161,9 @@ public final class ServiceNetwork: Service, Sendable {
                 try await interface.create()
                 let failures = await interface.sync([configuration.dnsIP])
                 guard failures.isEmpty else { throw ClusterError("cannot hold the DNS address: \(failures.joined(separator: "; "))") }
+                if let problem = await interface.routeRange(configuration.serviceCIDR) {
+                    log("service network: the Service range is not routed into \(configuration.interfaceName): \(problem)")
+                }
                 try await dns.start(host: configuration.dnsIP, port: configuration.dnsPort)
                 active = true
                 log("service network: ClusterIPs on \(configuration.interfaceName), cluster DNS on \(configuration.dnsIP):\(configuration.dnsPort)")
