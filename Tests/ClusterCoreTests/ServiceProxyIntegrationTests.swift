@@ -197,7 +197,8 @@ struct ServiceProxyIntegrationTests {
         #expect(try DNSMessage.decode(missing).rcode == DNSMessage.nameError)
         let q = ClusterDNSTests.query("web.default.svc.cluster.local")
         let tcp = try await NetClient.exchange(dnsIP, 53, [UInt8(q.count >> 8), UInt8(q.count & 255)] + q)
-        #expect(tcp.count > 2 && ClusterDNSTests.ips(try DNSMessage.decode(Array(tcp.dropFirst(2)))) == [webIP])
+        #expect(tcp.count > 2)
+        #expect(ClusterDNSTests.ips(try DNSMessage.decode(Array(tcp.dropFirst(2)))) == [webIP])
 
         // UDP Service.
         let udpCreated = await api.call(.POST, "/api/v1/namespaces/default/services", json: """
