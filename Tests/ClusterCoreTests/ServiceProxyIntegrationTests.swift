@@ -143,7 +143,8 @@ struct ServiceProxyIntegrationTests {
         var config = ServiceNetworkConfiguration(interfaceName: ifname, dnsIP: dnsIP, ingressPort: 0, resyncInterval: .milliseconds(200))
         // A range of its own (more specific than a running cluster's 10.96.0.0/12, so both can exist).
         config.serviceCIDR = "10.96.\(third).0/24"
-        let network = ServiceNetwork(handler: api.handler, configuration: config)
+        let network = ServiceNetwork(handler: api.handler, configuration: config, apiServerAddress: ServiceBackend(ip: "127.0.0.1", port: 6443),
+                                     log: { print("service network:", $0) })
         let task = Task { try await network.run() }
         let outcome: Result<Void, any Error>
         do {
@@ -176,9 +177,15 @@ struct ServiceProxyIntegrationTests {
         #expect(ep.code == 201, "\(ep.text)")
         #expect(await network.waitUntil { $0.listeners[web]?.backends.count == 2 && $0.listeners[node]?.backends.count == 2 })
 
+        // default/kubernetes leads to the API server.
+        let kubernetes = ProxyListenerKey(ip: "10.96.0.1", port: 443, proto: "TCP")
+        #expect(await network.waitUntil { $0.listeners[kubernetes]?.backends == [ServiceBackend(ip: "127.0.0.1", port: 6443)] })
+
         // The interface holds exactly the ClusterIP and the DNS address, and an address of the range
         // nobody holds is routed into it (dropped), not out by the default route.
-        #expect(await network.interface.kernelAddresses() == [webIP, dnsIP])
+        // (10.96.0.1 is default/kubernetes, made by the API server.)
+        let held = await network.interface.kernelAddresses()
+        #expect(held == [webIP, dnsIP, "10.96.0.1"], "\(held)")
         let unheld = webIP.split(separator: ".").prefix(3).joined(separator: ".") + ".254"
         let route = try await ProcessRunner.run([ServiceInterface.ipTool, "-o", "route", "get", unheld])
         #expect(route.stdout.contains("dev \(network.configuration.interfaceName) "), "\(route.stdout)")
@@ -256,7 +263,8 @@ struct ServiceProxyIntegrationTests {
         let deleted = await api.call(.DELETE, "/api/v1/namespaces/default/services/web")
         #expect(deleted.code == 200, "\(deleted.text)")
         #expect(await network.waitUntil { $0.listeners[web] == nil && $0.listeners[node] == nil })
-        #expect(await network.interface.kernelAddresses() == [udpIP, dnsIP, emptyIP])
+        let after = await network.interface.kernelAddresses()
+        #expect(after == [udpIP, dnsIP, emptyIP, "10.96.0.1"], "\(after)")
         await #expect(throws: (any Error).self) { try await NetClient.get("127.0.0.1", nodePort) }
     }
 

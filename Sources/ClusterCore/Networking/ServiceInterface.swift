@@ -2,7 +2,7 @@
     import Glibc
 #endif
 
-/// The dummy network interface that holds every ClusterIP as a /32 address, so Service addresses
+/// The dummy network interface (a port-less bridge where the kernel lacks the dummy driver) that holds every ClusterIP as a /32 address, so Service addresses
 /// are local to this machine: the proxy and DNS can bind them and no packet for them is routed
 /// out. Only this interface is ever changed (created, addresses added and removed, deleted) —
 /// never the default route or another interface. Commands run through ``ProcessRunner``.
@@ -11,6 +11,8 @@ actor ServiceInterface {
     /// The addresses this actor added and believes present.
     private(set) var addresses: Set<String> = []
     private var created = false
+    /// The link type made: `dummy`, or `bridge` where the kernel has no dummy driver.
+    private(set) var kind = "dummy"
 
     static let ipTool: String = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first { access($0, X_OK) == 0 } ?? "/usr/sbin/ip"
 
@@ -55,8 +57,16 @@ actor ServiceInterface {
     /// name that exists then is a leftover of a crashed run, and is removed first.
     func create() async throws {
         guard lock() else { throw RuntimeError("interface \(name) belongs to another running cluster on this machine") }
-        if await exists() { try await ip(["link", "del", name, "type", "dummy"]) }
-        try await ip(["link", "add", name, "type", "dummy"])
+        if await exists() { try await ip(["link", "del", name]) }
+        do {
+            try await ip(["link", "add", name, "type", "dummy"])
+            kind = "dummy"
+        } catch {
+            // Kernels without the dummy driver (some containers): a bridge without ports holds
+            // local addresses the same way and, having no port, sends nothing anywhere.
+            try await ip(["link", "add", name, "type", "bridge"])
+            kind = "bridge"
+        }
         created = true
         addresses = []
         try await ip(["link", "set", name, "up"])
@@ -120,7 +130,7 @@ actor ServiceInterface {
         if created {
             created = false
             addresses = []
-            _ = try? await ip(["link", "del", name, "type", "dummy"])
+            _ = try? await ip(["link", "del", name, "type", kind])
         }
         if lockFD >= 0 {
             unlink(lockPath)

@@ -79,9 +79,13 @@ public final class ServiceNetwork: Service, Sendable {
         var stopped = false
     }
 
+    /// Where the API server listens, for the `default/kubernetes` Endpoints (nil: not published).
+    let apiServerAddress: ServiceBackend?
+
     init(handler: APIHandler, configuration: ServiceNetworkConfiguration = .init(), clock: any APIClock = SystemAPIClock(),
-         log: @escaping @Sendable (String) -> Void = { _ in })
+         apiServerAddress: ServiceBackend? = nil, log: @escaping @Sendable (String) -> Void = { _ in })
     {
+        self.apiServerAddress = apiServerAddress
         self.handler = handler
         self.configuration = configuration
         self.log = log
@@ -93,7 +97,10 @@ public final class ServiceNetwork: Service, Sendable {
     public convenience init(server: APIServer, configuration: ServiceNetworkConfiguration = .init(),
                             log: @escaping @Sendable (String) -> Void = { _ in })
     {
-        self.init(handler: server.handler, configuration: configuration, log: log)
+        // The proxy runs on the host, so a loopback API server is reachable from it.
+        let host = server.handler.config.host
+        let reachable = host == "0.0.0.0" || IPv4.parse(host) == nil ? "127.0.0.1" : host
+        self.init(handler: server.handler, configuration: configuration, apiServerAddress: ServiceBackend(ip: reachable, port: server.port), log: log)
     }
 
     /// The Ingress controller's bound port once started (useful with port 0).
@@ -105,7 +112,7 @@ public final class ServiceNetwork: Service, Sendable {
         do {
             try await start()
         } catch {
-            await stop()
+            await stopUncancelled()
             throw error
         }
         let store = handler.store
@@ -138,7 +145,13 @@ public final class ServiceNetwork: Service, Sendable {
         watcher.cancel()
         ticker.cancel()
         poke.finish()
-        await stop()
+        await stopUncancelled()
+    }
+
+    /// ``stop()`` in a task of its own: when this one was cancelled, the `ip` commands (run on the
+    /// blocking pool, which refuses work for cancelled tasks) must still run.
+    private func stopUncancelled() async {
+        await Task { await self.stop() }.value
     }
 
     static let watchedPrefixes = [ObjectKeys.prefix(group: "", plural: "services"), ObjectKeys.prefix(group: "", plural: "endpoints"),
@@ -197,6 +210,7 @@ public final class ServiceNetwork: Service, Sendable {
         ])
         let created = await api.call(.POST, classPath, ingressClass)
         if !created.ok && created.code != 409 { log("ingress controller: cannot create IngressClass: \(created.message)") }
+        if let api = apiServerAddress { await publishAPIServer(api) }
         guard dns else { return }
         let service: Value = .map([
             "apiVersion": "v1", "kind": "Service",
@@ -265,6 +279,29 @@ public final class ServiceNetwork: Service, Sendable {
             return w
         }
         for c in resume { c.resume() }
+    }
+
+    /// Points the `default/kubernetes` Endpoints at the API server, so in-cluster clients reach it
+    /// through the proxy at 10.96.0.1:443 (the serving certificate names that address).
+    func publishAPIServer(_ address: ServiceBackend) async {
+        let subsets: Value = .list([.map([
+            "addresses": .list([.map(["ip": .string(address.ip)])]),
+            "ports": .list([.map(["name": "https", "port": .int(Int64(address.port)), "protocol": "TCP"])]),
+        ])])
+        let path = "/api/v1/namespaces/default/endpoints/kubernetes"
+        let current = await api.call(.GET, path)
+        if current.ok {
+            guard current.body["subsets"] != subsets else { return }
+            var updated = current.body
+            updated.setField("subsets", subsets)
+            let reply = await api.call(.PUT, path, updated)
+            if !reply.ok { log("service network: cannot update the kubernetes Endpoints: \(reply.message)") }
+        } else {
+            let object: Value = .map(["apiVersion": "v1", "kind": "Endpoints",
+                                      "metadata": .map(["name": "kubernetes", "namespace": "default"]), "subsets": subsets])
+            let reply = await api.call(.POST, "/api/v1/namespaces/default/endpoints", object)
+            if !reply.ok && reply.code != 409 { log("service network: cannot create the kubernetes Endpoints: \(reply.message)") }
+        }
     }
 
     /// Sets `status.loadBalancer.ingress` of our Ingresses to the controller's address.
