@@ -80,7 +80,8 @@ enum NetClient {
         String(decoding: try await exchange(ip, port, Array(request.utf8)), as: UTF8.self)
     }
 
-    static func exchange(_ ip: String, _ port: Int, _ request: [UInt8]) async throws -> [UInt8] {
+    /// Sends `request` and reads until the peer closes or `complete` says the reply is whole.
+    static func exchange(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable ([UInt8]) -> Bool = { _ in false }) async throws -> [UInt8] {
         let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: ip, port: port) { ch in
                 ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch) }
@@ -90,7 +91,10 @@ enum NetClient {
         return try await client.executeThenClose { input, output in
             try await output.write(ByteBuffer(bytes: request))
             var bytes: [UInt8] = []
-            for try await var buffer in input { bytes += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+            for try await var buffer in input {
+                bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+                if complete(bytes) { break }
+            }
             return bytes
         }
     }
@@ -203,7 +207,10 @@ struct ServiceProxyIntegrationTests {
         let missing = try #require(try await NetClient.datagram(dnsIP, 53, ClusterDNSTests.query("nope.default.svc.cluster.local")))
         #expect(try DNSMessage.decode(missing).rcode == DNSMessage.nameError)
         let q = ClusterDNSTests.query("web.default.svc.cluster.local")
-        let tcp = try await NetClient.exchange(dnsIP, 53, [UInt8(q.count >> 8), UInt8(q.count & 255)] + q)
+        // DNS over TCP keeps the connection open: the reply is whole when its length prefix is met.
+        let tcp = try await NetClient.exchange(dnsIP, 53, [UInt8(q.count >> 8), UInt8(q.count & 255)] + q) { b in
+            b.count >= 2 && b.count >= 2 + (Int(b[0]) << 8 | Int(b[1]))
+        }
         #expect(tcp.count > 2)
         #expect(ClusterDNSTests.ips(try DNSMessage.decode(Array(tcp.dropFirst(2)))) == [webIP])
 
@@ -249,6 +256,15 @@ struct ServiceProxyIntegrationTests {
             _ = await network.waitUntil(passes: 1) { _ in false }
         }
         #expect(status == "127.0.0.1")
+
+        // ClientIP session affinity: one client stays on one endpoint.
+        let affine = await api.call(.PATCH, "/api/v1/namespaces/default/services/web", json: #"{"spec":{"sessionAffinity":"ClientIP"}}"#,
+                                    contentType: "application/merge-patch+json")
+        #expect(affine.code == 200, "\(affine.text)")
+        #expect(await network.waitUntil { $0.listeners[web]?.affinitySeconds == 10800 })
+        var stuck: Set<String> = []
+        for _ in 0..<4 { stuck.insert(String(NetClient.body(try await NetClient.get(webIP, 80)).prefix(2))) }
+        #expect(stuck.count == 1, "\(stuck)")
 
         // Endpoints follow readiness: b2 not ready → every connection goes to b1.
         let current = await api.call(.GET, "/api/v1/namespaces/default/endpoints/web")

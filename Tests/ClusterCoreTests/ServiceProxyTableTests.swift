@@ -105,6 +105,17 @@ struct ServiceProxyTableTests {
         #expect(t.listeners.keys.map(\.description) == ["127.0.0.1:30080/TCP"])
     }
 
+    @Test("endpoint hostnames for StatefulSet-style pods (hostname + subdomain naming the Service)", arguments: [
+        (#"{"hostname":"db-0","subdomain":"db"}"#, "db", "db-0"),
+        (#"{"hostname":"db-0","subdomain":"other"}"#, "db", nil),
+        (#"{"hostname":"db-0"}"#, "db", nil),
+        (#"{"subdomain":"db"}"#, "db", nil),
+    ] as [(String, String, String?)])
+    func endpointHostname(spec: String, service: String, expected: String?) throws {
+        let pod = try JSON.decodeKeepingIntegers(Array(#"{"metadata":{"name":"p"},"spec":\#(spec)}"#.utf8))
+        #expect(EndpointsController.hostname(pod, service: service) == expected)
+    }
+
     @Test("round robin over ready backends")
     func roundRobin() {
         let b = [ServiceBackend(ip: "127.0.0.2", port: 1), ServiceBackend(ip: "127.0.0.3", port: 1), ServiceBackend(ip: "127.0.0.4", port: 1)]
