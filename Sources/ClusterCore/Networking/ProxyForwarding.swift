@@ -143,6 +143,7 @@ final class UDPProxyHandler: ChannelInboundHandler {
     }
 
     static let idle = TimeAmount.seconds(60)
+    static let maxSessions = 1024
     private let pool: BackendPool
     private var sessions: [SocketAddress: Session] = [:]
     private var sweeper: RepeatedTask?
@@ -180,6 +181,8 @@ final class UDPProxyHandler: ChannelInboundHandler {
             }
             return
         }
+        // Each session holds a socket: a flood of (possibly spoofed) sources must not exhaust them.
+        guard sessions.count < Self.maxSessions else { return }
         let candidates = pool.candidates(client: client.ipAddress)
         guard let backend = candidates.first, let address = try? SocketAddress(ipAddress: backend.ip, port: backend.port) else { return }
         pool.chose(backend, for: client.ipAddress)
