@@ -284,6 +284,21 @@ struct ServiceProxyIntegrationTests {
         await #expect(throws: (any Error).self) { try await NetClient.get("127.0.0.1", nodePort) }
     }
 
+    @Test("a second owner of the same interface name is refused while the first lives")
+    func interfaceLock() async throws {
+        let name = "hl" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let first = ServiceInterface(name: name), second = ServiceInterface(name: name)
+        #expect(await first.lock())
+        #expect(await !second.lock())
+        await #expect(throws: RuntimeError.self) { try await second.create() }
+        try await first.create()
+        #expect(await first.exists())
+        await first.remove()
+        #expect(await !first.exists())
+        #expect(await second.lock())
+        await second.remove()
+    }
+
     func endpointsJSON(b1: TestBackend, b2: TestBackend, b2Ready: Bool) -> String {
         let ip1 = b1.server.channel.localAddress?.ipAddress ?? "", ip2 = b2.server.channel.localAddress?.ipAddress ?? ""
         return """

@@ -26,6 +26,9 @@ final class IngressProxy: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // A client silent for five minutes (neither reading nor sending) is let go.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: .minutes(5)))
+                    try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
                 }
@@ -198,5 +201,18 @@ final class IngressProxy: Sendable {
         try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
         if request.method != .HEAD { try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text)))) }
         try await outbound.write(.end(nil))
+    }
+}
+
+/// Closes the connection when the `IdleStateHandler` before it reports idleness.
+final class CloseWhenIdle: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
