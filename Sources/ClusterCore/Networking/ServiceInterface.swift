@@ -69,6 +69,8 @@ actor ServiceInterface {
         }
         created = true
         addresses = []
+        // No IPv6 link-local address: the interface is for the IPv4 Service range only.
+        _ = try? await ip(["link", "set", name, "addrgenmode", "none"])
         try await ip(["link", "set", name, "up"])
     }
 

@@ -177,9 +177,15 @@ public final class ServiceNetwork: Service, Sendable {
                 if let problem = await interface.routeRange(configuration.serviceCIDR) {
                     log("service network: the Service range is not routed into \(configuration.interfaceName): \(problem)")
                 }
-                try await dns.start(host: configuration.dnsIP, port: configuration.dnsPort)
                 active = true
-                log("service network: ClusterIPs on \(configuration.interfaceName), cluster DNS on \(configuration.dnsIP):\(configuration.dnsPort)")
+                // Another DNS server holding the wildcard address (dnsmasq on 0.0.0.0:53) must not stop the cluster.
+                do {
+                    try await dns.start(host: configuration.dnsIP, port: configuration.dnsPort)
+                    log("service network: ClusterIPs on \(configuration.interfaceName), cluster DNS on \(configuration.dnsIP):\(configuration.dnsPort)")
+                } catch {
+                    await dns.stop()
+                    log("service network: ClusterIPs on \(configuration.interfaceName); no cluster DNS: cannot listen on \(configuration.dnsIP):\(configuration.dnsPort) (\(error))")
+                }
             }
         }
         var bound: Int?
