@@ -16,6 +16,7 @@ struct ClusterDNSTests {
         t.add("db.prod.svc.cluster.local", "10.244.0.5")
         t.add("db.prod.svc.cluster.local", "10.244.0.6")
         t.add("db-0.db.prod.svc.cluster.local", "10.244.0.5")
+        t.aliases["ext.default.svc.cluster.local"] = "db.example.com"
         return t
     }()
 
@@ -61,6 +62,15 @@ struct ClusterDNSTests {
         #expect(Self.ips(reply) == expected)
         // The question is echoed exactly, case included.
         #expect(reply.questions == (try DNSMessage.decode(Self.query(name, type: type))).questions)
+    }
+
+    @Test("ExternalName Services answer with a CNAME")
+    func externalName() throws {
+        let reply = try Self.answer(Self.query("ext.default.svc.cluster.local"))
+        #expect(reply.rcode == DNSMessage.noError)
+        #expect(reply.answers.map(\.type) == [DNSMessage.typeCNAME])
+        var reader = DNSMessage.Reader(bytes: reply.answers.first?.data ?? [])
+        #expect(try reader.name().key == ["db", "example", "com"])
     }
 
     @Test("TCP answers are not size-limited; UDP ones beyond 512 bytes are cut and flagged TC")

@@ -46,7 +46,8 @@ struct ServiceProxyTableTests {
         service("db", ns: "prod", clusterIP: "None", ports: [.map(["port": 5432])]),
         service("legacy", clusterIP: "10.96.0.21", ports: [.map(["port": 81, "name": "web"])]),
         service("kube-dns", ns: "kube-system", clusterIP: "10.96.0.10", ports: [.map(["name": "dns", "port": 53, "protocol": "UDP"])]),
-        service("external", clusterIP: "", type: "ExternalName", ports: []),
+        .map(["apiVersion": "v1", "kind": "Service", "metadata": .map(["name": "external", "namespace": "default"]),
+              "spec": .map(["type": "ExternalName", "externalName": "db.example.com"])]),
     ]
 
     static let slices: [Value] = [
@@ -86,6 +87,7 @@ struct ServiceProxyTableTests {
         #expect(a["db-0.db.prod.svc.cluster.local"] == ["10.244.0.7"])
         #expect(a["db-1.db.prod.svc.cluster.local"] == nil)
         #expect(a["external.default.svc.cluster.local"] == nil)
+        #expect(Self.table.dns.aliases == ["external.default.svc.cluster.local": "db.example.com"])
     }
 
     @Test("Ingress backends resolve a Service port by number or name")

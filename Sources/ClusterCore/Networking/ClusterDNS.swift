@@ -62,6 +62,8 @@ public enum DNSConfig {
 /// `cluster.local` with their IPv4 addresses.
 struct DNSRecordTable: Sendable, Equatable {
     var addresses: [String: [String]] = [:]
+    /// ExternalName Services: name → the external name (answered as a CNAME; we do not recurse).
+    var aliases: [String: String] = [:]
 
     mutating func add(_ name: String, _ ip: String) {
         let key = name.lowercased()
@@ -72,14 +74,14 @@ struct DNSRecordTable: Sendable, Equatable {
     /// NOERROR without records rather than NXDOMAIN).
     func exists(_ labels: [String]) -> Bool {
         let name = labels.joined(separator: ".")
-        if addresses[name] != nil { return true }
+        if addresses[name] != nil || aliases[name] != nil { return true }
         let suffix = "." + name
         return addresses.keys.contains { $0.hasSuffix(suffix) }
     }
 }
 
-/// Answers DNS queries from a ``DNSRecordTable``: authoritative for `cluster.local`, A records only
-/// (other types get an empty NOERROR answer), REFUSED outside the zone (no recursion), FORMERR for
+/// Answers DNS queries from a ``DNSRecordTable``: authoritative for `cluster.local`, A records (other
+/// types get an empty NOERROR answer) and CNAMEs for ExternalName Services, REFUSED outside the zone (no recursion), FORMERR for
 /// damaged queries whose header survived, silence for responses and unparseable fragments.
 enum ClusterDNSResolver {
     static let ttl: UInt32 = 5
@@ -108,6 +110,11 @@ enum ClusterDNSResolver {
             let labels = q.name.key
             if labels.count < zone.count || Array(labels.suffix(zone.count)) != zone || q.class != DNSMessage.classIN {
                 flags = 0x8000 | (message.flags & 0x0100) | DNSMessage.refused
+            } else if let target = table.aliases[labels.joined(separator: ".")] {
+                var rdata: [UInt8] = []
+                for label in DNSName(target).labels.prefix(127) { rdata += [UInt8(min(label.count, 63))] + label.prefix(63) }
+                rdata.append(0)
+                reply.answers = [DNSResourceRecord(name: q.name, type: DNSMessage.typeCNAME, class: DNSMessage.classIN, ttl: ttl, data: rdata)]
             } else if let ips = table.addresses[labels.joined(separator: ".")] {
                 if q.type == DNSMessage.typeA || q.type == DNSMessage.typeANY {
                     reply.answers = ips.compactMap { DNSResourceRecord.a(q.name, ip: $0, ttl: ttl) }

@@ -82,7 +82,12 @@ struct ServiceTable: Sendable, Equatable {
             guard let ns = svc.namespace, !svc.isBeingDeleted else { continue }
             let spec = svc["spec"] ?? .null
             let type = spec["type"]?.stringValue ?? "ClusterIP"
-            guard type != "ExternalName" else { continue }
+            guard type != "ExternalName" else {
+                if let external = spec["externalName"]?.stringValue, !external.isEmpty, external.utf8.count <= 253 {
+                    table.dns.aliases["\(svc.name).\(ns).svc.\(DNSConfig.clusterDomain)".lowercased()] = external
+                }
+                continue
+            }
             let id = ns + "/" + svc.name
             let clusterIP = spec["clusterIP"]?.stringValue ?? ""
             let headless = clusterIP == "None"
