@@ -249,6 +249,15 @@ struct ServiceProxyIntegrationTests {
         #expect(try await NetClient.get("127.0.0.1", port, path: "/other", host: "app.test").hasPrefix("HTTP/1.1 404"))
         #expect(try await NetClient.get("127.0.0.1", port, path: "/api", host: "elsewhere.test").hasPrefix("HTTP/1.1 404"))
         #expect(try await NetClient.get("127.0.0.1", port, path: "/empty", host: "app.test").hasPrefix("HTTP/1.1 503"))
+        // A ClusterIP without ready endpoints accepts and closes at once.
+        #expect(try await NetClient.get(emptyIP, 80).isEmpty)
+        // Endpoints nobody listens on: 502 from the Ingress.
+        let dead = await api.call(.POST, "/api/v1/namespaces/default/endpoints", json: """
+            {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"empty"},"subsets":[{"addresses":[{"ip":"127.0.0.1"}],"ports":[{"port":9}]}]}
+            """)
+        #expect(dead.code == 201, "\(dead.text)")
+        #expect(await network.waitUntil { $0.endpoints(namespace: "default", service: "empty", port: .number(80))?.count == 1 })
+        #expect(try await NetClient.get("127.0.0.1", port, path: "/empty", host: "app.test").hasPrefix("HTTP/1.1 502"))
         var status: String?
         for _ in 0..<20 {
             status = await api.call(.GET, "/apis/networking.k8s.io/v1/namespaces/default/ingresses/app").body[path: "status.loadBalancer.ingress.0.ip"]?.stringValue
