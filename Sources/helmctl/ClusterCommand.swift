@@ -37,17 +37,23 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc, each with its own pod network (helmctl-node-1…N; default 0: control plane only)")
     var nodes: Int?
 
+    @Option(name: .customLong("ingress-listen"), help: "Ingress controller address HOST:PORT, or off (default 127.0.0.1:8080)")
+    var ingressListen: String?
+
     /// Settings when any flag was given (nil = reuse what the data directory remembers).
     func settings() throws -> ClusterSettings? {
-        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil else { return nil }
+        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil || ingressListen != nil else { return nil }
         if let nodes, !(0...LocalCluster.maxNodes).contains(nodes) { throw ClusterError("--nodes must be between 0 and \(LocalCluster.maxNodes)") }
         let endpoints = etcdEndpoints.map { $0.split(separator: ",").map { String($0).filter { $0 != " " } } } ?? []
         let kind = store ?? (endpoints.isEmpty ? "sqlite" : "etcd")
         if kind == "etcd" && endpoints.isEmpty { throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]") }
         guard ["sqlite", "etcd"].contains(kind) else { throw ClusterError("--store must be sqlite or etcd, not \"\(kind)\"") }
         if kind == "sqlite" && !endpoints.isEmpty { throw ClusterError("--etcd-endpoints needs --store etcd") }
-        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0)
+        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0,
+                                ingressListen: ingressListen ?? ClusterSettings.defaultIngressListen)
         _ = try s.hostPort()
+        var network = ServiceNetworkConfiguration()
+        try network.setIngressListen(s.ingressListen)
         return s
     }
 }

@@ -9,7 +9,9 @@ actor ServiceAllocator {
 
     private var ips: Set<UInt32> = []
     private var ports: Set<Int64> = []
-    private var nextIP: UInt32 = 10
+    /// 10.96.0.10 is the cluster DNS (`kube-system/kube-dns`, see DNSConfig): only given when asked for.
+    static let reservedDNS: UInt32 = base + 10
+    private var nextIP: UInt32 = 11
     private var nextPort: Int64 = 30000
 
     static func parse(_ s: String) -> UInt32? {
@@ -56,7 +58,7 @@ actor ServiceAllocator {
         for _ in 0..<(Self.size - 2) {
             let candidate = Self.base + nextIP
             nextIP = nextIP + 1 >= Self.size - 1 ? 2 : nextIP + 1
-            if !ips.contains(candidate) {
+            if !ips.contains(candidate) && candidate != Self.reservedDNS {
                 ips.insert(candidate)
                 return Self.format(candidate)
             }

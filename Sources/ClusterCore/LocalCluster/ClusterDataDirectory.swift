@@ -96,18 +96,24 @@ public struct ClusterSettings: Sendable, Equatable {
     public var etcdEndpoints: [String]
     /// Nodes whose kubelet runs in the cluster process (0: control plane only; at most 1 for now).
     public var nodes: Int
+    /// The Ingress controller's address (`HOST:PORT`, or `off`).
+    public var ingressListen: String
 
-    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0) {
+    public static let defaultIngressListen = "127.0.0.1:8080"
+
+    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0, ingressListen: String = defaultIngressListen) {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = etcdEndpoints
         self.nodes = nodes
+        self.ingressListen = ingressListen
     }
 
     public var json: String {
         var fields: [String: Value] = ["listen": .string(listen), "store": .string(store),
                                        "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]
         if nodes != 0 { fields["nodes"] = .int(Int64(nodes)) }
+        if ingressListen != Self.defaultIngressListen { fields["ingressListen"] = .string(ingressListen) }
         return JSON.encode(.map(fields), indent: "  ") + "\n"
     }
 
@@ -118,6 +124,7 @@ public struct ClusterSettings: Sendable, Equatable {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = v["etcdEndpoints"]?.listValue?.compactMap(\.stringValue) ?? []
+        self.ingressListen = v["ingressListen"]?.stringValue ?? Self.defaultIngressListen
         switch v["nodes"] {
         case .int(let n)?: self.nodes = Int(clamping: n)
         case .float(let d)? where d == d.rounded() && abs(d) < 1e6: self.nodes = Int(d)

@@ -99,6 +99,10 @@ public enum LocalCluster {
                 throw ClusterError("cannot set up the pod network: \(error)")
             }
         }
+        // The Service network (ClusterIPs on a dummy interface, Service proxy, cluster DNS, Ingress controller).
+        var network = ServiceNetworkConfiguration()
+        try network.setIngressListen(settings.ingressListen)
+        services.append(ServiceNetwork(server: server, configuration: network, log: log))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()

@@ -46,6 +46,13 @@ enum EndpointsController {
 
     static func podIP(_ pod: Value) -> String? { pod["status"]?["podIP"]?.stringValue }
 
+    /// The endpoint hostname the cluster DNS publishes as `<hostname>.<service>.<ns>.svc`: a pod's
+    /// `spec.hostname` when its `spec.subdomain` names this Service (StatefulSet pods).
+    static func hostname(_ pod: Value, service: String) -> String? {
+        guard pod["spec"]?["subdomain"]?.stringValue == service, let h = pod["spec"]?["hostname"]?.stringValue, !h.isEmpty else { return nil }
+        return h
+    }
+
     /// Service ports with their resolved target ports (a named port no pod declares is left out).
     static func ports(_ svc: Value, pods: [Value]) -> [Value] {
         (svc["spec"]?["ports"]?.listValue ?? []).compactMap { p -> Value? in
@@ -80,6 +87,7 @@ enum EndpointsController {
                 "targetRef": targetRef(pod),
             ]
             if let node = pod["spec"]?["nodeName"]?.stringValue, !node.isEmpty { e["nodeName"] = .string(node) }
+            if let h = hostname(pod, service: svc.object.name) { e["hostname"] = .string(h) }
             return .map(e)
         }
         var labels = svc.object.meta("labels")?.mapValue ?? [:]
@@ -116,6 +124,7 @@ enum EndpointsController {
         func address(_ pod: Value) -> Value {
             var a: [String: Value] = ["ip": .string(podIP(pod) ?? ""), "targetRef": targetRef(pod)]
             if let node = pod["spec"]?["nodeName"]?.stringValue, !node.isEmpty { a["nodeName"] = .string(node) }
+            if let h = hostname(pod, service: svc.object.name) { a["hostname"] = .string(h) }
             return .map(a)
         }
         let live = pods.filter { !$0.isBeingDeleted }
