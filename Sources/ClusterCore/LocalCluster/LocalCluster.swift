@@ -100,9 +100,9 @@ public enum LocalCluster {
             }
         }
         // The Service network (ClusterIPs on a dummy interface, Service proxy, cluster DNS, Ingress controller).
-        var network = ServiceNetworkConfiguration()
-        try network.setIngressListen(settings.ingressListen)
-        services.append(ServiceNetwork(server: server, configuration: network, log: log))
+        var serviceNetwork = ServiceNetworkConfiguration()
+        try serviceNetwork.setIngressListen(settings.ingressListen)
+        services.append(ServiceNetwork(server: server, configuration: serviceNetwork, log: log))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()
