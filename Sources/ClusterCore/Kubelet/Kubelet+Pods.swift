@@ -24,6 +24,7 @@ extension Kubelet {
         let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) } }
         for (uid, record) in orphans {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await teardownVolumes(uid)  // n-volumes
             records.withLockedValue { _ = $0.removeValue(forKey: uid) }
         }
     }
@@ -49,7 +50,8 @@ extension Kubelet {
         }
         let restartPolicy = pod["spec"]?["restartPolicy"]?.stringValue ?? "Always"
         let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
-        if phase != "Succeeded" && phase != "Failed" {
+        // n-volumes: containers start only once the pod's volumes are set up (refreshed every pass).
+        if phase != "Succeeded" && phase != "Failed", await prepareVolumes(pod, &record, now: now) {
             await advance(pod, &record, restartPolicy: restartPolicy, now: now)
         }
         // Log requests read the records: they must know a container before its status says it runs.
@@ -118,7 +120,16 @@ extension Kubelet {
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
         do {
             let image = try await runtime.image(c.image)
-            let config = containerConfig(pod, spec, image: image, id: id)
+            let config: ContainerConfig
+            do {
+                // n-volumes: env from ConfigMaps/Secrets and volume mounts; a missing reference waits.
+                config = try await resolvedContainerConfig(pod, spec, image: image, id: id, volumes: record.volumes)
+            } catch {
+                if restarting { c.restartCount -= 1 }
+                c.state = .waiting(reason: "CreateContainerConfigError", message: error.description)
+                record.containers[i] = c
+                return
+            }
             do {
                 try await runtime.create(config)
                 try await runtime.start(id)
@@ -145,9 +156,8 @@ extension Kubelet {
 
     /// The runtime configuration for a pod's container: Kubernetes' command/args over the image's
     /// entrypoint/cmd, env (literal values), working dir, user and group, read-only root.
-    func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String) -> ContainerConfig {
+    func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String, variables: [(String, String)]) -> ContainerConfig {
         let hostname = String((pod["spec"]?["hostname"]?.stringValue ?? pod.name).prefix(63))
-        let variables = ContainerEnvironment.variables(pod: pod, container: c, hostname: hostname)
         let known = Dictionary(variables, uniquingKeysWith: { _, last in last })
         let strings = { (v: Value?) -> [String]? in
             v?.listValue.map { $0.compactMap(\.stringValue).map { ContainerEnvironment.expand($0, known) } }
@@ -186,6 +196,7 @@ extension Kubelet {
             return true
         }
         for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+        await teardownVolumes(record.uid)  // n-volumes
         let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
                                    "preconditions": .map(["uid": .string(record.uid)])])
         let reply = await api.call(.DELETE, KubeletAPI.podPath(record.namespace, record.name), options)

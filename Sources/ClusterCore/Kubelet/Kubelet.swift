@@ -65,6 +65,7 @@ public final class Kubelet: Service, Sendable {
         // Containers left from an earlier run of this data directory (our own runc root): their
         // pods are started afresh.
         for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
+        await removeStaleVolumes()  // n-volumes
         try await registerNode()
         let store = api.handler.store
         let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -115,6 +116,7 @@ public final class Kubelet: Service, Sendable {
         }
         for record in all {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await teardownVolumes(record.uid)  // n-volumes
         }
     }
 }

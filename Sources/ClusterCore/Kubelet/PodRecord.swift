@@ -42,6 +42,8 @@ struct PodRecord: Sendable {
     var killDeadline: Int64?
     var killSent = false
     var lastPublished: Value?
+    /// n-volumes: the pod's prepared volumes (Kubelet+Volumes.swift).
+    var volumes = PodVolumeState()
 
     func container(_ name: String) -> ContainerRecord? {
         containers.first { $0.name == name && !$0.isInit } ?? containers.first { $0.name == name }

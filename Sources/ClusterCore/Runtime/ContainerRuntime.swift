@@ -11,9 +11,11 @@ public struct ContainerConfig: Sendable, Equatable {
     public var gid: UInt32
     public var hostname: String
     public var readOnlyRoot: Bool
+    /// Host paths bind-mounted into the container (n-volumes: pod volumes per volumeMounts).
+    public var mounts: [ContainerMount]
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
-                uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false)
+                uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false, mounts: [ContainerMount] = [])
     {
         self.id = id
         self.image = image
@@ -24,6 +26,22 @@ public struct ContainerConfig: Sendable, Equatable {
         self.gid = gid
         self.hostname = hostname
         self.readOnlyRoot = readOnlyRoot
+        self.mounts = mounts
+    }
+}
+
+/// A host path bind-mounted at `destination` inside a container (a pod volume's volumeMount).
+public struct ContainerMount: Sendable, Equatable {
+    /// Absolute path inside the container.
+    public var destination: String
+    /// Absolute host path (a directory or a file).
+    public var source: String
+    public var readOnly: Bool
+
+    public init(destination: String, source: String, readOnly: Bool = false) {
+        self.destination = destination
+        self.source = source
+        self.readOnly = readOnly
     }
 }
 

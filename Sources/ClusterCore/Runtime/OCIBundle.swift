@@ -15,7 +15,7 @@ enum OCIBundle {
             .map(["destination": .string(destination), "type": .string(type), "source": .string(source),
                   "options": .list(options.map { .string($0) })])
         }
-        let mounts: [Value] = [
+        var mounts: [Value] = [
             mount("/proc", "proc", "proc", []),
             mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
             mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
@@ -24,6 +24,8 @@ enum OCIBundle {
             mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
             mount("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777"]),
         ]
+        // Pod volumes (n-volumes): recursive private bind mounts, after the defaults so they may nest in /tmp.
+        mounts += c.mounts.map { mount($0.destination, "bind", $0.source, ["rbind", "rprivate"] + ($0.readOnly ? ["ro"] : [])) }
         let namespaces: [Value] = ["pid", "network", "ipc", "uts", "mount"].map { .map(["type": .string($0)]) }
         return .map([
             "ociVersion": "1.0.2",
