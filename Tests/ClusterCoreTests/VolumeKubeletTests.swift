@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -23,12 +24,12 @@ struct VolumeKubeletTests {
             await f.createBoundPod(VolumeFixture.pod("cm", script: script, volumes: """
                 [{"name":"cfg","configMap":{"name":"app"}},{"name":"sec","secret":{"secretName":"creds","defaultMode":384}}]
                 """, mounts: #"[{"name":"cfg","mountPath":"/cfg"},{"name":"sec","mountPath":"/sec"}]"#), name: "cm")
-            #expect(await f.logContains("cm", "ready"), "log: \(await f.log("cm"))")
+            #expect(await f.logContains("cm", "ready"))
             #expect(await f.log("cm") == "hello v1\ns3cr3t\n..data/greeting\n600\nrefused\nready\n")
             let patched = await f.api.call(.PATCH, "/api/v1/namespaces/default/configmaps/app", json: #"{"data":{"greeting":"hello v2"}}"#,
                                            contentType: "application/merge-patch+json")
             #expect(patched.code == 200)
-            #expect(await f.logContains("cm", "updated"), "log: \(await f.log("cm"))")
+            #expect(await f.logContains("cm", "updated"))
             #expect(await f.deletePod("cm"))
             let pods = f.root + "/kubelet-pods/" + KubeletFixture.node
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: pods)) ?? []).isEmpty)
@@ -54,7 +55,7 @@ struct VolumeKubeletTests {
                 """
             let initScript = "echo from init > /work/from-init; echo fast > /fast/x"
             await f.createBoundPod(VolumeFixture.pod("ed", script: script, volumes: volumes, mounts: mounts, initScript: initScript), name: "ed")
-            #expect(await f.podUntil("ed", KubeletFixture.phase("Succeeded")), "log: \(await f.log("ed"))")
+            #expect(await f.podUntil("ed", KubeletFixture.phase("Succeeded")))
             #expect(await f.log("ed") == "from init\n1\nfrom init\nrefused\nsub\nport=80\ndone\n")
             let podDir = f.root + "/kubelet-pods/\(KubeletFixture.node)/\(await f.pod("ed")[path: "metadata.uid"]?.stringValue ?? "")"
             #expect(VolumeFixture.mounts(under: podDir).count == 1)
@@ -154,7 +155,7 @@ struct VolumeKubeletTests {
             let volumes = #"[{"name":"d","persistentVolumeClaim":{"claimName":"data"}}]"#
             let mounts = #"[{"name":"d","mountPath":"/data"}]"#
             await f.createBoundPod(VolumeFixture.pod("w", script: "echo kept > /data/f; echo wrote", volumes: volumes, mounts: mounts), name: "w")
-            #expect(await f.podUntil("w", KubeletFixture.phase("Succeeded")), "pvc: \(await f.api.call(.GET, "/api/v1/namespaces/default/persistentvolumeclaims/data").text)")
+            #expect(await f.podUntil("w", KubeletFixture.phase("Succeeded")))
             let claim = await f.api.call(.GET, "/api/v1/namespaces/default/persistentvolumeclaims/data").body
             #expect(claim[path: "spec.storageClassName"] == "local-path")
             #expect(claim[path: "status.phase"] == "Bound")

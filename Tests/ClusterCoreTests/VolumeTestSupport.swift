@@ -1,5 +1,6 @@
 import ClusterStore
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore

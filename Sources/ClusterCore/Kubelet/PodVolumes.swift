@@ -73,8 +73,9 @@ enum PodVolumes {
 
     /// An object name safe to put in an API path (a DNS subdomain).
     static func isObjectName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 253 && name.first != "." && !name.contains("..")
+        !name.isEmpty && name.count <= 253 && !name.contains("..")
             && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == ".") }
+            && name.first.map { $0.isLowercase || $0.isNumber } == true && name.last.map { $0.isLowercase || $0.isNumber } == true
     }
 
     /// A path inside a volume: relative, no `..` element, not starting with `..`, sane lengths.

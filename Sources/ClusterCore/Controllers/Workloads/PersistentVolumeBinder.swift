@@ -62,7 +62,8 @@ enum PersistentVolumeBinder {
         for pv in pvs where !pv.object.isBeingDeleted {
             volumePass(pv, claimByKey: claimByKey, volumesRoot: volumesRoot, &plan)
         }
-        var taken = Set<String>()
+        // Volumes a claim names in spec.volumeName are kept for it.
+        var taken = Set(claims.compactMap { $0.object["spec"]?["volumeName"]?.stringValue })
         for claim in claims.sorted(by: { $0.object.name < $1.object.name }) {
             let key = (claim.namespace ?? "") + "/" + claim.object.name
             let inUse = !(users[key] ?? []).isEmpty
