@@ -75,8 +75,7 @@ enum ContainerEnvironment {
     }
 
     private static func lookup(_ objects: ReferencedObjects?, _ name: String, secret: Bool) -> Value? {
-        guard let objects else { return nil }
-        return (secret ? objects.secrets[name] : objects.configMaps[name]) ?? nil
+        objects?.lookup(name, secret: secret)
     }
 
     /// Names of the ConfigMaps and Secrets a container's env and envFrom refer to.

@@ -141,18 +141,22 @@ extension Kubelet {
     /// Fetches ConfigMaps and Secrets by name (nil for those that do not exist or have unsafe names).
     func fetchObjects(namespace: String, configMaps: [String], secrets: [String]) async -> ReferencedObjects {
         var out = ReferencedObjects()
+        // `Value` is nil-literal expressible (`.null`): absent objects are stored as `.some(.none)` explicitly.
         for name in Set(configMaps) {
-            out.configMaps[name] = PodVolumes.isObjectName(name) ? await get("configmaps", namespace, name) : nil
+            let found: Value? = PodVolumes.isObjectName(name) ? await get("configmaps", namespace, name) : Optional<Value>.none
+            out.configMaps[name] = .some(found)
         }
         for name in Set(secrets) {
-            out.secrets[name] = PodVolumes.isObjectName(name) ? await get("secrets", namespace, name) : nil
+            let found: Value? = PodVolumes.isObjectName(name) ? await get("secrets", namespace, name) : Optional<Value>.none
+            out.secrets[name] = .some(found)
         }
         return out
     }
 
     private func get(_ plural: String, _ namespace: String, _ name: String) async -> Value? {
         let reply = await api.call(.GET, "/api/v1/namespaces/\(namespace)/\(plural)/\(name)")
-        return reply.ok ? reply.body : nil
+        guard reply.ok else { return Optional<Value>.none }
+        return reply.body
     }
 
     func nodeCapacity() async -> NodeCapacity {

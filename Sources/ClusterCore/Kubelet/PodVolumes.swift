@@ -21,6 +21,12 @@ struct ReferencedObjects: Sendable {
     var configMaps: [String: Value?] = [:]
     var secrets: [String: Value?] = [:]
 
+    /// The object fetched under `name`, nil when absent or not found.
+    func lookup(_ name: String, secret: Bool) -> Value? {
+        if case .some(.some(let v)) = secret ? secrets[name] : configMaps[name] { return v }
+        return nil
+    }
+
     /// The key → bytes of a ConfigMap (`data` and `binaryData`) or Secret (`data`, `stringData`).
     static func entries(_ object: Value, secret: Bool) -> [String: [UInt8]] {
         var out: [String: [UInt8]] = [:]
@@ -163,8 +169,7 @@ enum PodVolumes {
         let kind = secret ? "secret" : "configmap"
         guard let name, !name.isEmpty else { throw VolumeError("\(kind) volume without a name") }
         let optional = source["optional"] == .bool(true)
-        let found = secret ? objects.secrets[name] : objects.configMaps[name]
-        guard let object = found ?? nil else {
+        guard let object = objects.lookup(name, secret: secret) else {
             if optional { return [] }
             throw VolumeError("\(kind) \"\(name)\" not found")
         }
@@ -270,7 +275,9 @@ enum PodVolumes {
               ["cpu", "memory", "ephemeral-storage"].contains(parts[1])
         else { throw VolumeError("unsupported container resource: \(resource)") }
         let value = c["resources"]?[parts[0]]?[parts[1]]
-        let divisor = ref["divisor"].flatMap { $0.isNull ? nil : $0 } ?? .string("1")
+        // (Value is nil-literal expressible: spell out the absent case so it is not `.null`.)
+        var divisor: Value = .string("1")
+        if let d = ref["divisor"], !d.isNull { divisor = d }
         if parts[1] == "cpu" {
             let d = ResourceQuantity.milli(divisor)
             guard d > 0 else { throw VolumeError("invalid divisor \(JSON.encode(divisor))") }
