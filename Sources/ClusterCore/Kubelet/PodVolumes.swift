@@ -1,3 +1,4 @@
+import ClusterAPI
 import StructuredData
 
 /// A file a configMap, secret, downwardAPI or projected volume holds: its path relative to the
@@ -237,28 +238,7 @@ enum PodVolumes {
     /// `key="value"` lines, sorted by key, values quoted as Go's `%q` does (the kubelet's format).
     static func formatMap(_ v: Value?) -> String {
         let m = v?.mapValue ?? [:]
-        return m.keys.sorted().map { "\($0)=\(goQuote(m[$0]?.stringValue ?? ""))" }.joined(separator: "\n")
-    }
-
-    static func goQuote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        return m.keys.sorted().map { "\($0)=\(LabelValidation.quote(m[$0]?.stringValue ?? ""))" }.joined(separator: "\n")
     }
 
     /// A `resourceFieldRef` value: the container's limit (node capacity when unset) or request,

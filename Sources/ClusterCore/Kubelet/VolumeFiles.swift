@@ -121,10 +121,12 @@ enum VolumeFiles {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func isMountPoint(_ path: String) -> Bool { mountPoints().contains(path) }
+    /// mountinfo names resolved paths: compare with the resolved form.
+    static func isMountPoint(_ path: String) -> Bool { mountPoints().contains(realPath(path) ?? path) }
 
     /// Detaches every mount at or below `root`, deepest first.
-    static func unmountAll(under root: String) {
+    static func unmountAll(under given: String) {
+        let root = realPath(given) ?? given
         let mine = mountPoints().filter { $0 == root || $0.hasPrefix(root + "/") }
         for point in mine.sorted(by: { $0.count > $1.count }) { umount2(point, Int32(MNT_DETACH)) }
     }
