@@ -122,6 +122,8 @@ struct PVBinderTests {
             await h.pod("unscheduled", claim: "data", node: nil)
             await h.settle()
             #expect(await h.getClaim("data")[path: "status.phase"] == "Pending")
+            let events = await h.api.call(.GET, "/api/v1/namespaces/default/events").body["items"]?.listValue ?? []
+            #expect(events.filter { $0["reason"] == "WaitForFirstConsumer" }.count == 1)
             #expect((await h.api.call(.GET, "/api/v1/persistentvolumes").body["items"]?.listValue ?? []).isEmpty)
             await h.pod("scheduled", claim: "data", node: "helmctl-node-1")
             await h.settle()

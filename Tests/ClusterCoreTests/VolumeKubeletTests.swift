@@ -134,14 +134,17 @@ struct VolumeKubeletTests {
                    {"path":"cpu","resourceFieldRef":{"containerName":"main","resource":"limits.cpu","divisor":"1m"}}]}},
                  {"name":"all","projected":{"sources":[{"secret":{"name":"creds","items":[{"key":"password","path":"sub/pw"}]}},
                    {"downwardAPI":{"items":[{"path":"name","fieldRef":{"fieldPath":"metadata.name"}}]}},
-                   {"serviceAccountToken":{"path":"token"}}]}}]
+                   {"serviceAccountToken":{"path":"token"}}]}},
+                 {"name":"mem","emptyDir":{"medium":"Memory"}}]
                 """
             let script = "cat /info/labels; echo; cat /info/cpu; echo; cat /all/sub/pw /all/name; echo; test -s /all/token && echo token"
             await f.createBoundPod(VolumeFixture.pod("dw", script: script, volumes: volumes,
-                                                     mounts: #"[{"name":"info","mountPath":"/info"},{"name":"all","mountPath":"/all"}]"#,
+                                                     mounts: #"[{"name":"info","mountPath":"/info"},{"name":"all","mountPath":"/all"},{"name":"mem","mountPath":"/mem"}]"#,
                                                      extra: #","resources":{"limits":{"cpu":"250m"}}"#), name: "dw")
             #expect(await f.podUntil("dw", KubeletFixture.phase("Succeeded")))
             #expect(await f.log("dw") == "app=\"vol\"\ntier=\"web\"\n250\ns3cr3tdw\ntoken\n")
+            // The finished pod keeps its tmpfs until it is deleted; the kubelet's shutdown unmounts it (the fixture checks).
+            #expect(VolumeFixture.mounts(under: f.root).count == 1)
         }
     }
 

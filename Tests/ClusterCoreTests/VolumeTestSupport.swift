@@ -61,7 +61,8 @@ struct VolumeFixture {
         #expect(reply.code == 201, "\(reply.text)")
     }
 
-    func createBoundPod(_ json: String, name: String) async { await kubelet.createBoundPod(json, name: name) }
+    /// Creates a pod that names its node already (the fixture's scheduler would race a binding).
+    func createBoundPod(_ json: String, name: String) async { await create("/api/v1/namespaces/default/pods", json) }
 
     func podUntil(_ name: String, _ check: ((Value) -> Bool)?) async -> Bool { await kubelet.podUntil(name, check) }
 
@@ -91,7 +92,7 @@ struct VolumeFixture {
         } ?? ""
         return """
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"\(name)","labels":{"app":"vol","tier":"web"}},
-             "spec":{"restartPolicy":"\(restartPolicy)","terminationGracePeriodSeconds":1,"volumes":\(volumes)\(inits),
+             "spec":{"nodeName":"\(KubeletFixture.node)","restartPolicy":"\(restartPolicy)","terminationGracePeriodSeconds":1,"volumes":\(volumes)\(inits),
              "containers":[{"name":"main","image":"busybox","command":["sh","-c",\(JSON.encode(.string(script)))],
              "volumeMounts":\(mounts)\(extra)}]}}
             """

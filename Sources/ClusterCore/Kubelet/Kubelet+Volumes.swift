@@ -218,19 +218,24 @@ extension Kubelet {
     /// volumes are mounted from where they are).
     func teardownVolumes(_ uid: String) async {
         guard let dir = podDirectory(uid) else { return }
-        _ = try? await RuntimeThreads.pool.runIfActive {
-            VolumeFiles.unmountAll(under: dir)
-            VolumeFiles.remove(dir)
-        }
+        await Self.unmountAndRemove(dir)
     }
 
     /// Removes pod directories left by an earlier run (their containers were removed too).
     func removeStaleVolumes() async {
         guard let root = podsRoot else { return }
-        _ = try? await RuntimeThreads.pool.runIfActive {
-            VolumeFiles.unmountAll(under: root)
-            VolumeFiles.remove(root)
-        }
+        await Self.unmountAndRemove(root)
+    }
+
+    /// In a task of its own: the work must happen even when the caller was cancelled (a kubelet
+    /// stopped by cancellation still unmounts), and the thread pool drops work of cancelled tasks.
+    private static func unmountAndRemove(_ dir: String) async {
+        await Task.detached {
+            _ = try? await RuntimeThreads.pool.runIfActive {
+                VolumeFiles.unmountAll(under: dir)
+                VolumeFiles.remove(dir)
+            }
+        }.value
     }
 
     /// A Warning Event about the pod from this kubelet.

@@ -12,6 +12,7 @@ enum PersistentVolumeBinder {
     static let defaultClassName = "local-path"
     static let protectionFinalizer = "kubernetes.io/pvc-protection"
     static let selectedNode = "volume.kubernetes.io/selected-node"
+    static let controllerName = "persistentvolume-controller"
 
     /// Actions plus the host directories to create (before the actions) and remove (after).
     struct Plan: Sendable {
@@ -82,6 +83,10 @@ enum PersistentVolumeBinder {
             }
             claimPass(claim, classes: classes, defaultClass: defaultClass, pvs: pvs, pvByName: pvByName,
                       consumers: users[key] ?? [], volumesRoot: volumesRoot, taken: &taken, &plan)
+            // Waiting events once, when the claim is first seen (the pass that adds pvc-protection).
+            if !claim.object.finalizers.contains(protectionFinalizer) {
+                plan.actions += pendingEvents(claim, classes: classes, pvs: pvs, consumers: users[key] ?? [])
+            }
         }
         return plan
     }
@@ -215,6 +220,36 @@ enum PersistentVolumeBinder {
         ])))
         plan.actions.append(.event(claim, warning: false, reason: "ProvisioningSucceeded",
                                    message: "Successfully provisioned volume \(name)", component: provisioner))
+    }
+
+    /// Why a new unbound claim waits, as the PersistentVolume controller reports it.
+    private static func pendingEvents(_ claim: Reconciler.Stored, classes: [String: Value], pvs: [Reconciler.Stored],
+                                      consumers: [Value]) -> [WorkloadAction]
+    {
+        let spec = claim.object["spec"]
+        guard (spec?["volumeName"]?.stringValue ?? "").isEmpty, let className = spec?["storageClassName"]?.stringValue else { return [] }
+        let sc = classes[className]
+        if sc?["volumeBindingMode"]?.stringValue == "WaitForFirstConsumer",
+           !consumers.contains(where: { !($0["spec"]?["nodeName"]?.stringValue ?? "").isEmpty })
+        {
+            return [.event(claim, warning: false, reason: "WaitForFirstConsumer",
+                           message: "waiting for first consumer to be created before binding", component: controllerName)]
+        }
+        if match(claim, className: className, pvs: pvs, taken: []) != nil { return [] }
+        if className.isEmpty {
+            return [.event(claim, warning: false, reason: "FailedBinding",
+                           message: "no persistent volumes available for this claim and no storage class is set", component: controllerName)]
+        }
+        guard let sc else {
+            return [.event(claim, warning: true, reason: "ProvisioningFailed",
+                           message: "storageclass.storage.k8s.io \"\(className)\" not found", component: controllerName)]
+        }
+        let p = sc["provisioner"]?.stringValue ?? ""
+        guard p != provisioner else { return [] }
+        return [.event(claim, warning: false, reason: "ExternalProvisioning",
+                       message: "Waiting for a volume to be created either by the external provisioner '\(p)' or manually by the system administrator. "
+                           + "If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+                       component: controllerName)]
     }
 
     private static func claimRef(_ claim: Reconciler.Stored) -> Value {
