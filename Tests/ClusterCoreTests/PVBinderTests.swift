@@ -14,23 +14,12 @@ struct BinderHarness {
         let volumes = NSTemporaryDirectory() + "helmctl-pv-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: volumes, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: volumes) }
-        let store = MemoryStore()
-        var config = APIServerConfiguration(tls: nil, tokens: [:], store: store)
-        config.volumesDirectory = volumes
-        let handler = try await APIHandler.start(config: config, clock: StepClock())
-        try await body(BinderHarness(api: TestAPI(handler: handler, store: store), volumes: volumes))
+        try await body(BinderHarness(api: try await VolumeFixture.api(volumes: volumes, clock: StepClock()), volumes: volumes))
     }
 
-    /// Controller passes until the store stops changing (bounded).
+    /// Controller passes until the store stops changing (the workload harness's loop).
     @discardableResult
-    func settle(max: Int = 20) async -> Int {
-        for i in 0..<max {
-            let before = try? await api.store.currentRevision()
-            await Reconciler(handler: api.handler).pass()
-            if (try? await api.store.currentRevision()) == before { return i }
-        }
-        return max
-    }
+    func settle() async -> Int { await WorkloadHarness(api: api, clock: StepClock()).settle() }
 
     func create(_ path: String, _ json: String) async {
         let reply = await api.call(.POST, path, json: json)

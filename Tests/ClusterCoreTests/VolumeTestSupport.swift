@@ -18,31 +18,35 @@ struct VolumeFixture {
             let volumes = runtime.root + "-volumes"
             try? FileManager.default.createDirectory(atPath: volumes, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: volumes) }
-            let store = MemoryStore()
-            var config = APIServerConfiguration(tls: nil, tokens: [:], store: store)
-            config.volumesDirectory = volumes
-            let handler = try await APIHandler.start(config: config, clock: SystemAPIClock())
-            let api = TestAPI(handler: handler, store: store)
+            let api = try await Self.api(volumes: volumes, clock: SystemAPIClock())
+            let handler = api.handler
             let controllers = Task { try await handler.runBackground() }
             let kubelet = Kubelet(handler: handler, runtime: runtime.runtime,
                                   configuration: .init(syncInterval: .milliseconds(100), initialBackoff: 1))
             let task = Task { try await kubelet.run() }
             let fixture = VolumeFixture(kubelet: KubeletFixture(api: api, runtime: runtime, kubelet: kubelet, task: task), volumes: volumes)
-            let outcome: Result<Void, any Error>
-            do {
-                try await body(fixture)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
+            func stop() async {
+                task.cancel()
+                _ = await task.result
+                controllers.cancel()
+                _ = await controllers.result
+                // Nothing may stay mounted below the runtime root once the kubelet stopped.
+                #expect(VolumeFixture.mounts(under: runtime.root).isEmpty, "left mounted: \(VolumeFixture.mounts(under: runtime.root))")
             }
-            task.cancel()
-            _ = await task.result
-            controllers.cancel()
-            _ = await controllers.result
-            // Nothing may stay mounted below the runtime root once the kubelet stopped.
-            #expect(VolumeFixture.mounts(under: runtime.root).isEmpty, "left mounted: \(VolumeFixture.mounts(under: runtime.root))")
-            try outcome.get()
+            do { try await body(fixture) } catch {
+                await stop()
+                throw error
+            }
+            await stop()
         }
+    }
+
+    /// An in-process API server (memory store) that provisions `local-path` volumes under `volumes`.
+    static func api(volumes: String, clock: any APIClock) async throws -> TestAPI {
+        let store = MemoryStore()
+        var config = APIServerConfiguration(tls: nil, tokens: [:], store: store)
+        config.volumesDirectory = volumes
+        return TestAPI(handler: try await APIHandler.start(config: config, clock: clock), store: store)
     }
 
     /// Mount points of this process at or below `root` (from /proc/self/mountinfo).
