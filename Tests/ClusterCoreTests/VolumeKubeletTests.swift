@@ -18,14 +18,14 @@ struct VolumeKubeletTests {
             await f.create("/api/v1/namespaces/default/secrets", Self.secret)
             let script = """
                 cat /cfg/greeting; echo; cat /sec/password; echo; readlink /cfg/greeting; stat -c %a /sec/..data/password
-                touch /cfg/new 2>/dev/null || echo refused; echo ready
+                touch /cfg/new 2>/dev/null || echo refused; grep -c ' /sec tmpfs ' /proc/mounts; echo ready
                 while ! grep -q v2 /cfg/greeting; do sleep 0.1; done; echo updated; sleep 3600
                 """
             await f.createBoundPod(VolumeFixture.pod("cm", script: script, volumes: """
                 [{"name":"cfg","configMap":{"name":"app"}},{"name":"sec","secret":{"secretName":"creds","defaultMode":384}}]
                 """, mounts: #"[{"name":"cfg","mountPath":"/cfg"},{"name":"sec","mountPath":"/sec"}]"#), name: "cm")
             #expect(await f.logContains("cm", "ready"))
-            #expect(await f.log("cm") == "hello v1\ns3cr3t\n..data/greeting\n600\nrefused\nready\n")
+            #expect(await f.log("cm") == "hello v1\ns3cr3t\n..data/greeting\n600\nrefused\n1\nready\n")
             let patched = await f.api.call(.PATCH, "/api/v1/namespaces/default/configmaps/app", json: #"{"data":{"greeting":"hello v2"}}"#,
                                            contentType: "application/merge-patch+json")
             #expect(patched.code == 200)

@@ -100,7 +100,12 @@ extension Kubelet {
             let files = try PodVolumes.files(volume, pod: pod, objects: objects, node: node)
             if state.payloads[name] != files || state.prepared[name] == nil {
                 let stamp = Self.stamp(now)
-                try await blocking { () throws(VolumeError) in try VolumeFiles.writeAtomically(dir, files: files, stamp: stamp) }
+                // Secrets stay off the disk: their volume is a tmpfs, as the kubelet makes it.
+                let memory = kind == "secret"
+                try await blocking { () throws(VolumeError) in
+                    if memory { try VolumeFiles.makeEmptyDir(dir, memory: true, sizeLimit: nil, mode: 0o755) }
+                    try VolumeFiles.writeAtomically(dir, files: files, stamp: stamp)
+                }
                 state.payloads[name] = files
             }
             state.prepared[name] = PreparedVolume(path: dir, readOnly: true)

@@ -82,11 +82,11 @@ enum VolumeFiles {
     }
 
     /// An emptyDir: a world-writable directory, on a fresh tmpfs for `medium: Memory`.
-    static func makeEmptyDir(_ dir: String, memory: Bool, sizeLimit: Int64?) throws(VolumeError) {
+    static func makeEmptyDir(_ dir: String, memory: Bool, sizeLimit: Int64?, mode: mode_t = 0o777) throws(VolumeError) {
         try makeDirectories(dir)
-        chmod(dir, 0o777)
+        chmod(dir, mode)
         guard memory, !isMountPoint(dir) else { return }
-        var options = "mode=0777"
+        var options = "mode=0" + String(mode, radix: 8)
         if let sizeLimit, sizeLimit > 0 { options += ",size=\(sizeLimit)" }
         guard mount("tmpfs", dir, "tmpfs", UInt(MS_NOSUID | MS_NODEV), options) == 0 else {
             throw errno("cannot mount tmpfs on \(dir)")
