@@ -1,5 +1,5 @@
 /// Kubernetes' label key and value rules (apimachinery `util/validation`), with its error texts.
-enum LabelValidation {
+public enum LabelValidation {
     static let qualifiedNameFmt = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
     static let qualifiedNameMsg =
         "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
@@ -85,7 +85,7 @@ enum LabelValidation {
     }
 
     /// Go's `%q` for the strings label selectors carry (printable ASCII; others escaped).
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -101,6 +101,8 @@ extension APIHandler {
             try await ensure(group: "", plural: "namespaces", namespace: nil,
                              object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
         }
+        // n-volumes: the default StorageClass of the local-path provisioner.
+        try await ensure(group: "storage.k8s.io", plural: "storageclasses", namespace: nil, object: PersistentVolumeBinder.defaultStorageClass())
         try await ensure(group: "", plural: "services", namespace: "default", object: [
             "apiVersion": "v1", "kind": "Service",
             "metadata": ["name": "kubernetes", "namespace": "default", "labels": ["component": "apiserver", "provider": "kubernetes"]],

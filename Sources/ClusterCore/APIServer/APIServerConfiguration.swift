@@ -34,6 +34,9 @@ public struct APIServerConfiguration: Sendable {
     public var watchBuffer: Int = 10_000
     /// Kubelets in this process, asked for pod logs (none: `pods/log` answers 503 for bound pods).
     public var nodeAgents = NodeAgents()
+    /// Where the `local-path` provisioner makes volume directories (`<data>/volumes`); nil: no
+    /// dynamic provisioning (claims of that class stay Pending).
+    public var volumesDirectory: String?
 
     public init(host: String = "127.0.0.1", port: Int = 6443, tls: TLS?, tokens: [String: String],
                 allowAnonymous: Bool = false, store: any KeyValueStore, maxBodyBytes: Int = 3 * 1024 * 1024,

@@ -67,7 +67,10 @@ final class BackgroundControllers: Sendable {
     /// Keys whose changes the workload controllers react to (their own Endpoints/EndpointSlice
     /// writes are not among them, so passes settle).
     static let workloadPrefixes = ["/registry/apps/deployments/", "/registry/apps/replicasets/", "/registry/batch/jobs/",
-                                   "/registry/core/pods/", "/registry/core/services/"]
+                                   "/registry/core/pods/", "/registry/core/services/",
+                                   // n-volumes: the PV/PVC binder
+                                   "/registry/core/persistentvolumeclaims/", "/registry/core/persistentvolumes/",
+                                   "/registry/storage.k8s.io/storageclasses/"]
 
     static func matters(_ event: StoreEvent) -> Bool {
         if event.kind == .deleted { return true }

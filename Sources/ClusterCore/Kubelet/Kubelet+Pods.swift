@@ -25,6 +25,7 @@ extension Kubelet {
         for (uid, var record) in orphans {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
             await releaseSandbox(&record)  // (podnet)
+            await teardownVolumes(uid)  // n-volumes
             records.withLockedValue { _ = $0.removeValue(forKey: uid) }
         }
     }
@@ -50,7 +51,8 @@ extension Kubelet {
         }
         let restartPolicy = pod["spec"]?["restartPolicy"]?.stringValue ?? "Always"
         let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
-        if phase != "Succeeded" && phase != "Failed" {
+        // n-volumes: containers start only once the pod's volumes are set up (refreshed every pass).
+        if phase != "Succeeded" && phase != "Failed", await prepareVolumes(pod, &record, now: now) {
             await advance(pod, &record, restartPolicy: restartPolicy, now: now)
         } else {
             await releaseSandbox(&record)  // (podnet) a finished pod's address goes back to the pool
@@ -122,8 +124,17 @@ extension Kubelet {
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
         do {
             let image = try await runtime.image(c.image)
-            var config = containerConfig(withSandboxStatus(pod, record), spec, image: image, id: id)
-            attachSandbox(&config, record)  // (podnet)
+            var config: ContainerConfig
+            do {
+                // Env from ConfigMaps/Secrets and volume mounts; a missing reference waits.
+                config = try await resolvedContainerConfig(withSandboxStatus(pod, record), spec, image: image, id: id, volumes: record.volumes)
+            } catch {
+                if restarting { c.restartCount -= 1 }
+                c.state = .waiting(reason: "CreateContainerConfigError", message: error.description)
+                record.containers[i] = c
+                return
+            }
+            attachSandbox(&config, record, pod: pod)  // (podnet)
             do {
                 try await runtime.create(config)
                 try await runtime.start(id)
@@ -150,9 +161,8 @@ extension Kubelet {
 
     /// The runtime configuration for a pod's container: Kubernetes' command/args over the image's
     /// entrypoint/cmd, env (literal values), working dir, user and group, read-only root.
-    func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String) -> ContainerConfig {
+    func containerConfig(_ pod: Value, _ c: Value, image: ContainerImage, id: String, variables: [(String, String)]) -> ContainerConfig {
         let hostname = Self.hostname(pod)
-        let variables = ContainerEnvironment.variables(pod: pod, container: c, hostname: hostname)
         let known = Dictionary(variables, uniquingKeysWith: { _, last in last })
         let strings = { (v: Value?) -> [String]? in
             v?.listValue.map { $0.compactMap(\.stringValue).map { ContainerEnvironment.expand($0, known) } }
@@ -192,6 +202,7 @@ extension Kubelet {
         }
         for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
         await releaseSandbox(&record)  // (podnet)
+        await teardownVolumes(record.uid)  // n-volumes
         let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
                                    "preconditions": .map(["uid": .string(record.uid)])])
         let reply = await api.call(.DELETE, KubeletAPI.podPath(record.namespace, record.name), options)

@@ -39,7 +39,7 @@ extension Kubelet {
     }
 
     /// Joins `config` to the pod's sandbox: its network namespace and its /etc/hosts.
-    func attachSandbox(_ config: inout ContainerConfig, _ record: PodRecord) {
+    func attachSandbox(_ config: inout ContainerConfig, _ record: PodRecord, pod: Value) {
         if record.hostNetwork {
             // This process's own network namespace (runc resolves the path itself, so not /proc/self).
             config.networkNamespace = "/proc/\(getpid())/ns/net"
@@ -48,6 +48,14 @@ extension Kubelet {
         guard let sandbox = record.sandbox else { return }
         config.networkNamespace = sandbox.path
         config.hostsFile = sandbox.hostsFile
+        // The cluster DNS per the pod's dnsPolicy/dnsConfig, next to its hosts file (removed with the sandbox).
+        if let resolv = DNSConfig.resolvConf(for: pod) {
+            let dir = sandbox.hostsFile.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            let path = dir + "/resolv.conf"
+            if (try? FileTree.writeFile(path, resolv)) != nil {
+                config.mounts.insert(ContainerMount(destination: "/etc/resolv.conf", source: path, readOnly: true), at: 0)
+            }
+        }
     }
 
     /// `pod` as containers should see it: with `status.podIP` of its sandbox (for `fieldRef`s).

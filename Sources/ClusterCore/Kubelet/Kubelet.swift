@@ -74,6 +74,7 @@ public final class Kubelet: Service, Sendable {
         for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
         // (podnet) The bridge, after removing sandboxes an earlier run of this node left.
         try await network?.setUp()
+        await removeStaleVolumes()  // n-volumes
         try await registerNode()
         let store = api.handler.store
         let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -124,6 +125,7 @@ public final class Kubelet: Service, Sendable {
         }
         for record in all {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await teardownVolumes(record.uid)  // n-volumes
         }
         // (podnet) Every sandbox, the bridge and its rules.
         await network?.tearDown()

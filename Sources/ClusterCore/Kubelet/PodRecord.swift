@@ -47,6 +47,8 @@ struct PodRecord: Sendable {
     var podIP: String?
     /// (podnet) `spec.hostNetwork`: the containers join the node's own network namespace.
     var hostNetwork = false
+    /// n-volumes: the pod's prepared volumes (Kubelet+Volumes.swift).
+    var volumes = PodVolumeState()
 
     func container(_ name: String) -> ContainerRecord? {
         containers.first { $0.name == name && !$0.isInit } ?? containers.first { $0.name == name }

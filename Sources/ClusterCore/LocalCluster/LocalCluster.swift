@@ -51,10 +51,11 @@ public enum LocalCluster {
         }
         let (pki, token) = try directory.loadOrCreateCredentials()
         let store = try await openStore(settings, directory: directory)
-        let config = APIServerConfiguration(
+        var config = APIServerConfiguration(
             host: host, port: port,
             tls: .init(certificateChainPEM: pki.serverCertificate, privateKeyPEM: pki.serverKey, clientCAPEM: pki.caCertificate),
             tokens: [token: "helmctl-admin"], store: store, log: log)
+        config.volumesDirectory = directory.path + "/volumes"  // n-volumes: local-path provisioner
         let server: APIServer
         do {
             server = try await APIServer.bind(config)

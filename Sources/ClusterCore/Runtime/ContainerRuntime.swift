@@ -15,10 +15,12 @@ public struct ContainerConfig: Sendable, Equatable {
     public var networkNamespace: String?
     /// (podnet) A hosts file (hostname → pod IP) bind-mounted at /etc/hosts; nil = the bundle's own.
     public var hostsFile: String?
+    /// Host paths bind-mounted into the container (pod volumes per volumeMounts, the pod's resolv.conf).
+    public var mounts: [ContainerMount]
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,
-                networkNamespace: String? = nil, hostsFile: String? = nil)
+                networkNamespace: String? = nil, hostsFile: String? = nil, mounts: [ContainerMount] = [])
     {
         self.networkNamespace = networkNamespace
         self.hostsFile = hostsFile
@@ -31,6 +33,22 @@ public struct ContainerConfig: Sendable, Equatable {
         self.gid = gid
         self.hostname = hostname
         self.readOnlyRoot = readOnlyRoot
+        self.mounts = mounts
+    }
+}
+
+/// A host path bind-mounted at `destination` inside a container (a pod volume's volumeMount).
+public struct ContainerMount: Sendable, Equatable {
+    /// Absolute path inside the container.
+    public var destination: String
+    /// Absolute host path (a directory or a file).
+    public var source: String
+    public var readOnly: Bool
+
+    public init(destination: String, source: String, readOnly: Bool = false) {
+        self.destination = destination
+        self.source = source
+        self.readOnly = readOnly
     }
 }
 

@@ -26,6 +26,8 @@ enum OCIBundle {
         ]
         // (podnet) /etc/hosts of the pod sandbox, and its network namespace joined by path.
         if let hosts = c.hostsFile { mounts.append(mount("/etc/hosts", "bind", hosts, ["rbind", "rprivate", "rw"])) }
+        // Pod volumes: recursive private bind mounts, after the defaults so they may nest in /tmp.
+        mounts += c.mounts.map { mount($0.destination, "bind", $0.source, ["rbind", "rprivate"] + ($0.readOnly ? ["ro"] : [])) }
         let namespaces: [Value] = ["pid", "network", "ipc", "uts", "mount"].map { type in
             if type == "network", let path = c.networkNamespace { return .map(["type": "network", "path": .string(path)]) }
             return .map(["type": .string(type)])

@@ -17,6 +17,7 @@ extension Reconciler {
         actions += ReplicaSetController.reconcile(view)
         actions += JobController.reconcile(view)
         actions += EndpointsController.reconcile(view)
+        actions += await persistentVolumes(view)  // n-volumes: PV/PVC binder and local-path provisioner
         var result = PassResult()
         for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
         result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view)]
