@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# The main job: set up, build helmctl, render the sample application chart as `helm template` would,
-# start the bundled cluster and install the chart on it as a release (pods run once the cluster has
-# nodes — a later issue; until then `--wait` is not used).
+# The main job: set up, build helmctl, render a sample chart as `helm template` would, start the
+# bundled cluster with one node (pods run as real runc containers on a pod network), install the
+# sample app `charts/hello` (busybox httpd behind a Service and an Ingress) as a release with
+# `--wait`, and show it serving through the cluster's Ingress controller on 127.0.0.1:8080.
+# Safe to run again: a cluster left by an earlier run is stopped first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product helmctl
+H=.build/release/helmctl
 echo "+ helmctl template demo charts/webapp"
-.build/release/helmctl template demo charts/webapp
+$H template demo charts/webapp
 DATA="${HELMCTL_DEMO_DIR:-$PWD/.demo-cluster}"
-echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443"
-.build/release/helmctl cluster up --data-dir "$DATA" --listen 127.0.0.1:6443
+$H cluster down --data-dir "$DATA" >/dev/null 2>&1 || true
+echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443 --nodes 1"
+$H cluster up --data-dir "$DATA" --listen 127.0.0.1:6443 --nodes 1 --ingress-listen 127.0.0.1:8080
 export KUBECONFIG="$DATA/kubeconfig"
-echo "+ helmctl upgrade --install demo charts/webapp"
-.build/release/helmctl upgrade --install demo charts/webapp
-echo "+ helmctl list && helmctl status demo"
-.build/release/helmctl list
-.build/release/helmctl status demo
-echo "+ kubectl get all,serviceaccounts -o wide"
-kubectl get all,serviceaccounts -o wide
+echo "+ helmctl upgrade --install hello charts/hello --wait --timeout 3m"
+$H upgrade --install hello charts/hello --wait --timeout 3m
+echo "+ helmctl list && helmctl status hello"
+$H list
+$H status hello
+echo "+ kubectl get pods,services,ingresses -o wide"
+kubectl get pods,services,ingresses -o wide
+echo "+ curl http://127.0.0.1:8080/   (Ingress → Service → pods)"
+curl -sS --retry 10 --retry-delay 1 --retry-all-errors http://127.0.0.1:8080/
 echo
-echo "The cluster keeps running; stop it with: .build/release/helmctl cluster down --data-dir $DATA"
+echo "The cluster keeps running; stop it with: $H cluster down --data-dir $DATA"
