@@ -92,10 +92,10 @@ struct ImagePull: ParsableCommand {
 }
 
 /// Store failures worded as cluster errors (printed as `Error: …`, exit 1).
-func imageErrors<T>(_ body: () throws(RuntimeError) -> T) throws(ClusterError) -> T {
+func imageErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch {
+    } catch let error as RuntimeError {
         throw ClusterError(error.description)
     }
 }

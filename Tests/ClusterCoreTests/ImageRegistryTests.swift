@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -95,7 +96,8 @@ struct ImageRegistryTests {
                 #expect {
                     try store.pull(ref, credentials: RegistryCredentials(username: "puller", password: "wrong"))
                 } throws: { ($0 as? RuntimeError)?.description.contains("authentication required or denied") == true }
-                #expect(try store.pull(ref, credentials: RegistryCredentials(username: "puller", password: "s3cret")).digest == image.digest)
+                let pulled = try store.pull(ref, credentials: RegistryCredentials(username: "puller", password: "s3cret"))
+                #expect(pulled.digest == image.digest)
             }
         }
     }
@@ -113,7 +115,7 @@ struct ImageRegistryTests {
                 #expect {
                     try store.pull("\(registry.host)/test/tampered:1")
                 } throws: { ($0 as? RuntimeError)?.description.contains("blob digest mismatch: expected \(sha256(image.layers[1]))") == true }
-                #expect(try store.list().isEmpty)
+                #expect((try? store.list())?.isEmpty == true)
                 #expect((try? FileManager.default.contentsOfDirectory(atPath: store.blobDirectory))?.isEmpty ?? true)
                 #expect((try? FileManager.default.contentsOfDirectory(atPath: store.layerDirectory))?.isEmpty ?? true)
 
@@ -123,7 +125,7 @@ struct ImageRegistryTests {
                 #expect {
                     try store.pull("\(registry.host)/test/tampered@\(image.digest)")
                 } throws: { ($0 as? RuntimeError)?.description.contains("manifest digest mismatch") == true }
-                #expect(try store.list().isEmpty)
+                #expect((try? store.list())?.isEmpty == true)
             }
         }
     }
@@ -141,7 +143,7 @@ struct ImageRegistryTests {
                     try store.pull("\(registry.host)/test/evil:1")
                 } throws: { ($0 as? RuntimeError)?.description.contains("symlink escape") == true }
                 #expect(!FileManager.default.fileExists(atPath: "/etc/pwned"))
-                #expect(try store.list().isEmpty)
+                #expect((try? store.list())?.isEmpty == true)
                 #expect((try? FileManager.default.contentsOfDirectory(atPath: store.layerDirectory))?.isEmpty ?? true)
             }
         }
