@@ -102,7 +102,8 @@ struct ImageRegistryTests {
         }
     }
 
-    @Test("a tampered layer or manifest fails with a digest mismatch and stores nothing")
+    /// (A tampered manifest cannot be served: docker-registry checks manifests itself and answers 500.)
+    @Test("a tampered layer fails with a digest mismatch and stores nothing")
     func digestMismatch() async throws {
         try await RegistryFixture.with { registry in
             let image = try Self.appImage()
@@ -119,13 +120,6 @@ struct ImageRegistryTests {
                 #expect((try? FileManager.default.contentsOfDirectory(atPath: store.blobDirectory))?.isEmpty ?? true)
                 #expect((try? FileManager.default.contentsOfDirectory(atPath: store.layerDirectory))?.isEmpty ?? true)
 
-                var manifest = image.manifest
-                manifest[manifest.count - 2] = UInt8(ascii: " ")
-                try Data(manifest).write(to: URL(fileURLWithPath: registry.storedBlob(image.digest)))
-                #expect {
-                    try store.pull("\(registry.host)/test/tampered@\(image.digest)")
-                } throws: { ($0 as? RuntimeError)?.description.contains("manifest digest mismatch") == true }
-                #expect((try? store.list())?.isEmpty == true)
             }
         }
     }

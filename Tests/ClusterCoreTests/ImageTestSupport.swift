@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 import Testing
 @testable import ClusterCore
 
@@ -208,22 +205,17 @@ final class RegistryFixture: @unchecked Sendable {
         self.process = process
     }
 
-    /// One request to the registry (path or absolute URL); basic auth when the fixture has credentials.
+    /// One request to the registry (path or absolute URL) through the store's own libcurl transport;
+    /// basic auth when the fixture has credentials.
     func request(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String? = nil,
                  authorize: Bool = true) async throws -> (Int, [String: String], [UInt8])
     {
-        var r = URLRequest(url: URL(string: path.hasPrefix("http") ? path : "http://\(host)\(path)")!)
-        r.httpMethod = method
-        if let body { r.httpBody = Data(body) }
-        if let contentType { r.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        if authorize, let (u, p) = credentials {
-            r.setValue("Basic " + Data("\(u):\(p)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-        }
-        let (data, response) = try await URLSession.shared.data(for: r)
-        let http = response as! HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
-        return (http.statusCode, headers, Array(data))
+        let url = path.hasPrefix("http") ? path : "http://\(host)\(path)"
+        var headers: [String] = []
+        if let contentType { headers.append("Content-Type: " + contentType) }
+        if authorize, let (u, p) = credentials { headers.append("Authorization: " + RegistryCredentials(username: u, password: p).basicHeader) }
+        let reply = try RegistryTransport.send(method, url, headers: headers, body: body ?? (method == "GET" ? nil : []))
+        return (reply.status, reply.headers, reply.body)
     }
 
     /// Pushes a blob by the monolithic upload (POST, then PUT with the digest).
