@@ -172,3 +172,30 @@ struct ImageRegistryTests {
         }
     }
 }
+
+extension ImageRegistryTests {
+    @Test("a pod pulls from a basic-auth registry with its imagePullSecrets (kubernetes.io/dockerconfigjson)")
+    func imagePullSecrets() async throws {
+        try await RegistryFixture.with(basicAuth: ("kube", "pull-pass")) { registry in
+            let image = try Self.appImage("private hello")
+            try await registry.push(image, "private/web", tag: "2")
+            try await KubeletFixture.with { f in
+                let auth = Data("kube:pull-pass".utf8).base64EncodedString()
+                let config = Data(#"{"auths":{"http://\#(registry.host)/v2/":{"auth":"\#(auth)"}}}"#.utf8).base64EncodedString()
+                let secret = await f.api.call(.POST, "/api/v1/namespaces/default/secrets", json: """
+                    {"apiVersion":"v1","kind":"Secret","metadata":{"name":"regcred"},"type":"kubernetes.io/dockerconfigjson",\
+                    "data":{".dockerconfigjson":"\(config)"}}
+                    """)
+                #expect(secret.code == 201, "\(secret.text)")
+                await f.createBoundPod("""
+                    {"apiVersion":"v1","kind":"Pod","metadata":{"name":"private"},"spec":{"restartPolicy":"Never",\
+                    "imagePullSecrets":[{"name":"regcred"}],\
+                    "containers":[{"name":"main","image":"\(registry.host)/private/web:2"}]}}
+                    """, name: "private")
+                #expect(await f.podUntil("private", KubeletFixture.phase("Succeeded")))
+                let log = await f.api.call(.GET, "/api/v1/namespaces/default/pods/private/log")
+                #expect(log.text == "private hello", "\(log.text)")
+            }
+        }
+    }
+}

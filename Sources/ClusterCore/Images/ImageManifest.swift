@@ -57,13 +57,7 @@ enum ImageManifest: Equatable {
 
     /// Parses a manifest body; `contentType` is the registry's header when there is one.
     static func parse(_ bytes: [UInt8], contentType: String? = nil, what: String) throws(RuntimeError) -> ImageManifest {
-        let v: Value
-        do {
-            v = try JSON.decodeKeepingIntegers(bytes)
-        } catch {
-            throw RuntimeError("\(what): manifest is not valid JSON: \(error)")
-        }
-        guard case .map = v else { throw RuntimeError("\(what): manifest is not a JSON object") }
+        let v = try jsonObject(bytes, "manifest", what: what)
         if v["schemaVersion"]?.intValue == 1 {
             throw RuntimeError("\(what): Docker image manifest schema 1 is not supported (push the image again with a current client)")
         }
@@ -112,13 +106,7 @@ struct ImageConfig: Equatable {
     var architecture: String = ""
 
     static func parse(_ bytes: [UInt8], what: String) throws(RuntimeError) -> ImageConfig {
-        let v: Value
-        do {
-            v = try JSON.decodeKeepingIntegers(bytes)
-        } catch {
-            throw RuntimeError("\(what): image config is not valid JSON: \(error)")
-        }
-        guard case .map = v else { throw RuntimeError("\(what): image config is not a JSON object") }
+        let v = try jsonObject(bytes, "image config", what: what)
         let c = v["config"] ?? v["container_config"]
         func strings(_ x: Value?) -> [String] { x?.listValue?.compactMap(\.stringValue) ?? [] }
         return ImageConfig(entrypoint: strings(c?["Entrypoint"]), cmd: strings(c?["Cmd"]), env: strings(c?["Env"]),
@@ -126,4 +114,16 @@ struct ImageConfig: Equatable {
                            diffIDs: strings(v["rootfs"]?["diff_ids"]), os: v["os"]?.stringValue ?? "",
                            architecture: v["architecture"]?.stringValue ?? "")
     }
+}
+
+/// `bytes` as a JSON object (integers kept), or an error naming what it should have been.
+func jsonObject(_ bytes: [UInt8], _ kind: String, what: String) throws(RuntimeError) -> Value {
+    let v: Value
+    do {
+        v = try JSON.decodeKeepingIntegers(bytes)
+    } catch {
+        throw RuntimeError("\(what): \(kind) is not valid JSON: \(error)")
+    }
+    guard case .map = v else { throw RuntimeError("\(what): \(kind) is not a JSON object") }
+    return v
 }

@@ -68,11 +68,10 @@ extension ImageStore {
 
     /// `docker save`: manifest.json entries with Config, RepoTags and Layers (paths in the archive).
     private func dockerSaveImages(_ tree: String) throws(RuntimeError) -> [(names: [String], manifest: [UInt8], config: [UInt8], layers: [(Descriptor, String)])] {
+        let bytes = try Self.readFile(tree + "/manifest.json", limit: 16 << 20)
         let v: Value
         do {
-            v = try JSON.decodeKeepingIntegers(try Self.readFile(tree + "/manifest.json", limit: 16 << 20))
-        } catch let e as RuntimeError {
-            throw e
+            v = try JSON.decodeKeepingIntegers(bytes)
         } catch {
             throw RuntimeError("manifest.json is not valid JSON: \(error)")
         }
@@ -106,13 +105,7 @@ extension ImageStore {
 
     /// An OCI image layout: index.json's manifests (an index inside resolved to linux/amd64).
     private func ociLayoutImages(_ tree: String) throws(RuntimeError) -> [(names: [String], manifest: [UInt8], config: [UInt8], layers: [(Descriptor, String)])] {
-        let indexBytes = try Self.readFile(tree + "/index.json", limit: 16 << 20)
-        let index: Value
-        do {
-            index = try JSON.decodeKeepingIntegers(indexBytes)
-        } catch {
-            throw RuntimeError("index.json is not valid JSON: \(error)")
-        }
+        let index = try jsonObject(try Self.readFile(tree + "/index.json", limit: 16 << 20), "index", what: "index.json")
         var out: [(names: [String], manifest: [UInt8], config: [UInt8], layers: [(Descriptor, String)])] = []
         for entry in index["manifests"]?.listValue ?? [] {
             let annotations = entry["annotations"]

@@ -24,7 +24,8 @@ extension Kubelet {
         let pulled = NIOLockedValueBox(false)
         let started = ClusterProcess.monotonicSeconds()
         do {
-            let result = try await runtime.pullImage(image, policy: policy, credentials: nil) { event in
+            let credentials = await pullCredentials(pod, image: image)
+            let result = try await runtime.pullImage(image, policy: policy, credentials: credentials) { event in
                 if case .resolved = event { pulled.withLockedValue { $0 = true } }
             }
             if pulled.withLockedValue({ $0 }) {
@@ -46,6 +47,39 @@ extension Kubelet {
             await postEvent(pod, fieldPath: fieldPath, reason: "Failed", message: "\(error)", warning: true)
             throw ImagePullFailure(reason: "ErrImagePull", description: "\(error)")
         }
+    }
+
+    /// Credentials for `image`'s registry from the pod's `imagePullSecrets` (`kubernetes.io/dockerconfigjson`
+    /// `auths`, or legacy `.dockercfg`): `username`/`password`, or `auth` (base64 `user:password`).
+    func pullCredentials(_ pod: Value, image: String) async -> RegistryCredentials? {
+        guard let ref = try? ImageReference(parsing: image) else { return nil }
+        let ns = pod.namespace ?? "default"
+        for s in pod["spec"]?["imagePullSecrets"]?.listValue ?? [] {
+            guard let name = s["name"]?.stringValue else { continue }
+            let reply = await api.call(.GET, "/api/v1/namespaces/\(ns)/secrets/\(name)")
+            let data = reply.body["data"]
+            guard reply.ok, let encoded = data?[".dockerconfigjson"]?.stringValue ?? data?[".dockercfg"]?.stringValue,
+                  let bytes = Base64Codec.decode(encoded), let config = try? JSON.decode(bytes),
+                  case .map(let auths) = config["auths"] ?? config
+            else { continue }
+            for (key, entry) in auths where Self.registryHost(key) == ref.domain || (ref.domain == "docker.io" && Self.registryHost(key) == "index.docker.io") {
+                if let user = entry["username"]?.stringValue, let password = entry["password"]?.stringValue {
+                    return RegistryCredentials(username: user, password: password)
+                }
+                if let auth = entry["auth"]?.stringValue, let pair = Base64Codec.decode(auth), let colon = pair.firstIndex(of: UInt8(ascii: ":")) {
+                    return RegistryCredentials(username: String(decoding: pair[..<colon], as: UTF8.self),
+                                               password: String(decoding: pair[(colon + 1)...], as: UTF8.self))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// A docker config `auths` key as a registry host: `https://index.docker.io/v1/` → `index.docker.io`.
+    static func registryHost(_ key: String) -> String {
+        var k = Substring(key)
+        if let scheme = k.firstRange(of: "://") { k = k[scheme.upperBound...] }
+        return String(k.split(separator: "/").first ?? k)
     }
 
     /// The uid and gid an image's `User` names (`uid`, `uid:gid`, or a name from the image's
