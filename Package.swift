@@ -63,9 +63,10 @@ let package = Package(
                 exclude: ["README.md"],
                 swiftSettings: strict),
         .target(name: "ClusterAPI", dependencies: ["StructuredData"], swiftSettings: strict),
+        .target(name: "LayerArchive", dependencies: ["CLibArchive"], swiftSettings: strict),  // image layers for ClusterCore
         .target(name: "ClusterCore",
                 dependencies: [
-                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux",
+                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux", "CLibCurl", "LayerArchive",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

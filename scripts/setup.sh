@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(pkg-config libyaml-dev libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev etcd-server runc busybox-static containernetworking-plugins iproute2 curl docker-registry gnupg openssl)
+APT_PACKAGES=(pkg-config libyaml-dev libssl-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev libsqlite3-dev etcd-server runc busybox-static containernetworking-plugins iproute2 curl docker-registry apache2-utils gnupg openssl)
 # The cluster end-to-end tests drive a real kubectl; use the one on PATH when there is one (this machine
 # has the Google Cloud SDK's), else Debian's.
 command -v kubectl >/dev/null 2>&1 || APT_PACKAGES+=(kubernetes-client)

@@ -4,6 +4,8 @@
 # then run the Swift test suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Image pulls by test clusters and suites go to registries on 127.0.0.1 only (never docker.io).
+export HELMCTL_LOOPBACK_REGISTRIES_ONLY=1
 scripts/setup.sh --with-oracle
 echo "== goldens: checking committed Helm outputs against the real Helm (helm-python-sdk 0.2.2)"
 .venv/bin/python scripts/goldens.py --check

@@ -8,7 +8,7 @@ struct HelmCtl: ParsableCommand {
         subcommands: [
             TemplateCommand.self, PackageCommand.self, ShowCommand.self, RepoCommand.self, SearchCommand.self,
             PullCommand.self, DependencyCommand.self, CreateCommand.self, LintCommand.self, ServeCommand.self,
-            VerifyCommand.self, PushCommand.self, RegistryCommand.self, ClusterCommand.self,
+            VerifyCommand.self, PushCommand.self, RegistryCommand.self, ClusterCommand.self, ImageCommand.self,
             InstallCommand.self, UpgradeCommand.self, RollbackCommand.self, UninstallCommand.self, ListCommand.self,
             HistoryCommand.self, StatusCommand.self, GetCommand.self, TestCommand.self, DiffCommand.self,
         ])

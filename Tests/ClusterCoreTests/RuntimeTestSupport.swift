@@ -16,7 +16,8 @@ struct RuntimeFixture {
         }
         let root = NSTemporaryDirectory() + "helmctl-runtime-" + UUID().uuidString.prefix(8).lowercased()
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        return RuntimeFixture(root: root, runtime: RuncRuntime(root: root))
+        // Pulls reach registries on 127.0.0.1 only: a pod naming nginx:1.27 fails at once, never asks docker.io.
+        return RuntimeFixture(root: root, runtime: RuncRuntime(root: root, images: ImageStore(root: root + "/images", loopbackRegistriesOnly: true)))
     }
 
     func cleanup() async {

@@ -123,7 +123,7 @@ extension Kubelet {
         if restarting { c.restartCount += 1 }
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
         do {
-            let image = try await runtime.image(c.image)
+            let image = try await pullImage(pod, container: c.name, isInit: c.isInit, image: c.image)  // Kubelet+Images.swift
             var config: ContainerConfig
             do {
                 // Env from ConfigMaps/Secrets and volume mounts; a missing reference waits.
@@ -150,7 +150,7 @@ extension Kubelet {
             // Pulls are retried with the same back-off as restarts (ErrImagePull, then ImagePullBackOff).
             c.backoff = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
             c.backoffUntil = now + c.backoff
-            c.state = .waiting(reason: "ErrImagePull", message: "\(error)")
+            c.state = .waiting(reason: (error as? ImagePullFailure)?.reason ?? "ErrImagePull", message: "\(error)")
         }
         record.containers[i] = c
     }
@@ -174,9 +174,11 @@ extension Kubelet {
         let env = variables.map { $0.0 + "=" + $0.1 }
         let podSecurity = pod["spec"]?["securityContext"]
         let security = c["securityContext"]
+        // Without runAsUser/runAsGroup, the image config's User (Kubelet+Images.swift).
+        let imageUser = Self.imageUser(image)
         func numeric(_ field: String) -> UInt32 {
-            let v = security?[field]?.intValue ?? podSecurity?[field]?.intValue ?? 0
-            return UInt32(clamping: v)
+            let fallback = field == "runAsUser" ? imageUser?.uid : imageUser?.gid
+            return (security?[field]?.intValue ?? podSecurity?[field]?.intValue).map { UInt32(clamping: $0) } ?? fallback ?? 0
         }
         return ContainerConfig(id: id, image: image.reference, args: argv, env: env,
                                workingDir: c["workingDir"]?.stringValue ?? image.workingDir,

@@ -67,6 +67,10 @@ public protocol ContainerRuntime: Sendable {
     var version: String { get async }
     /// Resolves an image (throws with a pull error when it is not available).
     func image(_ reference: String) async throws -> ContainerImage
+    /// Makes the image available as `policy` says (pulling it when due) and resolves it; the default
+    /// only resolves (see Images/RuntimeImages.swift).
+    func pullImage(_ reference: String, policy: ImagePullPolicy, credentials: RegistryCredentials?,
+                   progress: (@Sendable (ImagePullProgress) -> Void)?) async throws -> ContainerImage
     /// Writes the bundle (root file system and config) for `config`.
     func create(_ config: ContainerConfig) async throws
     /// Starts a created container; its stdout and stderr go to ``logPath(_:)``.

@@ -2,26 +2,60 @@
     import Glibc
 #endif
 
-/// A container image as the runtime needs it: where its root file system lies and its defaults.
+/// A container image as the runtime needs it: its unpacked layers and its defaults.
 public struct ContainerImage: Sendable, Equatable {
     public var reference: String
-    /// The unpacked root file system (never used directly: containers get a copy).
+    /// The topmost unpacked layer (for the built-in busybox, its whole root); containers never use
+    /// it directly: they get an overlay of ``layers`` (or a copy).
     public var rootfs: String
     public var entrypoint: [String]
     public var cmd: [String]
     public var env: [String]
     public var workingDir: String
+    /// Unpacked layer directories, bottom first (overlayfs format: whiteouts are 0/0 devices).
+    public var layers: [String]
+    /// The image config's `User` (`uid`, `uid:gid`, or a name), empty for root.
+    public var user: String
+    /// The manifest digest of a stored image; empty for the built-in busybox.
+    public var digest: String
+
+    public init(reference: String, rootfs: String, entrypoint: [String], cmd: [String], env: [String], workingDir: String,
+                layers: [String]? = nil, user: String = "", digest: String = "")
+    {
+        self.reference = reference
+        self.rootfs = rootfs
+        self.entrypoint = entrypoint
+        self.cmd = cmd
+        self.env = env
+        self.workingDir = workingDir
+        self.layers = layers ?? [rootfs]
+        self.user = user
+        self.digest = digest
+    }
 }
 
-/// Images available on this node. For now only the built-in `busybox`, made from the host's static
-/// busybox; pulling from registries is a later step.
+/// Images available on this node: a content-addressed OCI store (see ImageStore+Content.swift) filled
+/// by registry pulls and `image load`, and the built-in `busybox` made from the host's static busybox,
+/// which any `…/busybox` reference not in the store resolves to, so samples run without a registry.
 public final class ImageStore: Sendable {
     public let root: String
     public let busyboxBinary: String
+    /// Registries pulls may reach: all, or (for tests) loopback addresses only.
+    public let loopbackRegistriesOnly: Bool
 
-    public init(root: String, busyboxBinary: String = "/usr/bin/busybox") {
+    /// `HELMCTL_LOOPBACK_REGISTRIES_ONLY` set (the test command sets it): pulls never leave the machine,
+    /// so a test pod naming `nginx:1.27` fails to pull at once instead of asking docker.io.
+    public static var loopbackOnlyByEnvironment: Bool {
+        guard let v = getenv("HELMCTL_LOOPBACK_REGISTRIES_ONLY") else { return false }
+        return !String(cString: v).isEmpty && String(cString: v) != "0"
+    }
+
+    public init(root: String, busyboxBinary: String = "/usr/bin/busybox",
+                loopbackRegistriesOnly: Bool = ImageStore.loopbackOnlyByEnvironment)
+    {
         self.root = root
         self.busyboxBinary = busyboxBinary
+        self.loopbackRegistriesOnly = loopbackRegistriesOnly
     }
 
     /// The repository name of a reference: `docker.io/library/busybox:1.36@sha256:…` → `busybox`.
@@ -33,11 +67,18 @@ public final class ImageStore: Sendable {
         return String(last)
     }
 
-    /// Resolves `reference` to an image on this node (blocking: builds the busybox root on first use).
+    /// Resolves `reference` to an image on this node without pulling: a stored image, else the
+    /// built-in busybox for a `busybox` name (blocking: unpacks layers or builds busybox on first use).
     public func resolve(_ reference: String) throws(RuntimeError) -> ContainerImage {
+        if let stored = try storedImage(reference) { return stored }
         guard Self.name(of: reference) == "busybox" else {
-            throw RuntimeError("failed to pull image \"\(reference)\": pulling images from registries is not supported yet; only busybox is available")
+            throw RuntimeError("image \"\(reference)\" is not present on this node (pull it, or load it with `helmctl image load`)")
         }
+        return try builtinBusybox(reference)
+    }
+
+    /// The built-in busybox image (its root made on first use).
+    func builtinBusybox(_ reference: String) throws(RuntimeError) -> ContainerImage {
         let rootfs = root + "/busybox/rootfs"
         if access(rootfs + "/.complete", F_OK) != 0 { try buildBusybox(at: rootfs) }
         return ContainerImage(reference: reference, rootfs: rootfs, entrypoint: [], cmd: ["sh"],

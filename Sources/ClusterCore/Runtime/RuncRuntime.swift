@@ -23,10 +23,10 @@ public final class RuncRuntime: ContainerRuntime {
 
     private let started = NIOLockedValueBox<[String: Started]>([:])
 
-    public init(root: String, runc: String = "/usr/sbin/runc", busybox: String = "/usr/bin/busybox") {
+    public init(root: String, runc: String = "/usr/sbin/runc", busybox: String = "/usr/bin/busybox", images: ImageStore? = nil) {
         self.root = root
         self.runc = runc
-        self.images = ImageStore(root: root + "/images", busyboxBinary: busybox)
+        self.images = images ?? ImageStore(root: root + "/images", busyboxBinary: busybox)
     }
 
     /// What is missing for containers to run here (nil when runc can be used): root and runc.
@@ -77,9 +77,12 @@ public final class RuncRuntime: ContainerRuntime {
         let names = Set(config.env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
         config.env = image.env.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + config.env
         try await RuntimeThreads.pool.runIfActive { [config] in
+            ContainerRootfs.release(bundle: dir)
             FileTree.remove(dir)
             try FileTree.makeDirectories(dir)
-            try FileTree.copy(image.rootfs, to: dir + "/rootfs")
+            // An overlay of the image's shared layers (a private copy when overlay cannot be mounted).
+            try ContainerRootfs.prepare(layers: image.layers, bundle: dir)
+            try FileTree.makeDirectories(dir + "/rootfs/etc")
             try FileTree.writeFile(dir + "/rootfs/etc/hostname", config.hostname + "\n")
             try FileTree.writeFile(dir + "/rootfs/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t\(config.hostname)\n")
             try FileTree.writeFile(dir + "/config.json", JSON.encode(OCIBundle.config(config, rootfs: dir + "/rootfs"), escapeHTML: false))
@@ -175,7 +178,10 @@ public final class RuncRuntime: ContainerRuntime {
         if let s = reap(id), s.exitCode == nil { _ = await wait(id, timeout: 10) }
         started.withLockedValue { _ = $0.removeValue(forKey: id) }
         let dir = bundle(id)
-        try await RuntimeThreads.pool.runIfActive { FileTree.remove(dir) }
+        try await RuntimeThreads.pool.runIfActive {
+            ContainerRootfs.release(bundle: dir)
+            FileTree.remove(dir)
+        }
     }
 
     public func list() async throws -> [String] {
