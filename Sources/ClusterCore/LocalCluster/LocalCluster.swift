@@ -84,7 +84,8 @@ public enum LocalCluster {
                 network = net
                 for index in 1...settings.nodes {
                     // After the server in the group, so it stops first and can still reach the API while stopping containers.
-                    let runtime = RuncRuntime(root: runtimeRoot(directory, node: index))
+                    // One image store for every node (the one `helmctl image load` fills).
+                    let runtime = RuncRuntime(root: runtimeRoot(directory, node: index), images: directory.imageStore)
                     let node = try net.node(index)
                     // Ours were removed above: a bridge of that name now belongs to another cluster on this host.
                     if FileIO.exists("/sys/class/net/" + node.bridge) {
