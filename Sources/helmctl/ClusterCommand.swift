@@ -37,16 +37,21 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc (0 or 1; default 0: control plane only)")
     var nodes: Int?
 
+    @Option(name: .customLong("simulated-nodes"), help: "nodes without containers (kwok-like) whose pods turn Running at once, for scale tests")
+    var simulatedNodes: Int?
+
     /// Settings when any flag was given (nil = reuse what the data directory remembers).
     func settings() throws -> ClusterSettings? {
-        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil else { return nil }
+        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil || simulatedNodes != nil else { return nil }
+        if let simulatedNodes, !(0...5000).contains(simulatedNodes) { throw ClusterError("--simulated-nodes must be between 0 and 5000") }
         if let nodes, !(0...1).contains(nodes) { throw ClusterError("--nodes must be 0 or 1 (one node runs in the cluster process)") }
         let endpoints = etcdEndpoints.map { $0.split(separator: ",").map { String($0).filter { $0 != " " } } } ?? []
         let kind = store ?? (endpoints.isEmpty ? "sqlite" : "etcd")
         if kind == "etcd" && endpoints.isEmpty { throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]") }
         guard ["sqlite", "etcd"].contains(kind) else { throw ClusterError("--store must be sqlite or etcd, not \"\(kind)\"") }
         if kind == "sqlite" && !endpoints.isEmpty { throw ClusterError("--etcd-endpoints needs --store etcd") }
-        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0)
+        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0,
+                                simulatedNodes: simulatedNodes ?? 0)
         _ = try s.hostPort()
         return s
     }

@@ -67,7 +67,10 @@ final class BackgroundControllers: Sendable {
     /// Keys whose changes the workload controllers react to (their own Endpoints/EndpointSlice
     /// writes are not among them, so passes settle).
     static let workloadPrefixes = ["/registry/apps/deployments/", "/registry/apps/replicasets/", "/registry/batch/jobs/",
-                                   "/registry/core/pods/", "/registry/core/services/"]
+                                   "/registry/core/pods/", "/registry/core/services/",
+                                   // StatefulSets, DaemonSets, CronJobs and the nodes DaemonSets and node lifecycle follow.
+                                   "/registry/apps/statefulsets/", "/registry/apps/daemonsets/", "/registry/batch/cronjobs/",
+                                   "/registry/core/nodes/"]
 
     static func matters(_ event: StoreEvent) -> Bool {
         if event.kind == .deleted { return true }

@@ -96,18 +96,22 @@ public struct ClusterSettings: Sendable, Equatable {
     public var etcdEndpoints: [String]
     /// Nodes whose kubelet runs in the cluster process (0: control plane only; at most 1 for now).
     public var nodes: Int
+    /// Simulated (kwok-like, container-less) nodes served by ``SimulatedNodes`` (n-workloads).
+    public var simulatedNodes: Int = 0
 
-    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0) {
+    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0, simulatedNodes: Int = 0) {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = etcdEndpoints
         self.nodes = nodes
+        self.simulatedNodes = simulatedNodes
     }
 
     public var json: String {
         var fields: [String: Value] = ["listen": .string(listen), "store": .string(store),
                                        "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]
         if nodes != 0 { fields["nodes"] = .int(Int64(nodes)) }
+        if simulatedNodes != 0 { fields["simulatedNodes"] = .int(Int64(simulatedNodes)) }
         return JSON.encode(.map(fields), indent: "  ") + "\n"
     }
 
@@ -123,6 +127,7 @@ public struct ClusterSettings: Sendable, Equatable {
         case .float(let d)? where d == d.rounded() && abs(d) < 1e6: self.nodes = Int(d)
         default: self.nodes = 0
         }
+        self.simulatedNodes = v["simulatedNodes"]?.intValue.map { Int(clamping: $0) } ?? 0
     }
 
     /// `host`, `port` of `listen` (`127.0.0.1:6443`).

@@ -39,6 +39,7 @@ public enum ClusterProcess {
             args += ["--listen", settings.listen, "--store", settings.store]
             if !settings.etcdEndpoints.isEmpty { args += ["--etcd-endpoints", settings.etcdEndpoints.joined(separator: ",")] }
             if settings.nodes != 0 { args += ["--nodes", String(settings.nodes)] }
+            if settings.simulatedNodes != 0 { args += ["--simulated-nodes", String(settings.simulatedNodes)] }
         }
         let pid = try spawnDetached(args, log: directory.log)
         let deadline = monotonicSeconds() + timeout

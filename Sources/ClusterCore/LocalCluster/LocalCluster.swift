@@ -79,6 +79,10 @@ public enum LocalCluster {
             services.append(Kubelet(server: server, runtime: runtime))
             log("kubelet: node helmctl-node-1 runs pods with \(runtime.runc) (state in \(runtime.root))")
         }
+        if settings.simulatedNodes > 0 {
+            services.append(SimulatedNodes(server: server, count: settings.simulatedNodes))
+            log("simulated nodes: \(SimulatedNodes.nodeName(1))…\(SimulatedNodes.nodeName(settings.simulatedNodes)) (no containers)")
+        }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()

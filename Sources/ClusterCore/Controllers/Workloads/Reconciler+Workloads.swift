@@ -12,14 +12,20 @@ extension Reconciler {
         var actions: [WorkloadAction] = []
         actions += ServiceAccountController.reconcile(view)
         actions += RootCAPublisher.reconcile(view, ca: handler.config.tls?.clientCAPEM)
+        actions += NodeLifecycleController.reconcile(view)
         actions += Scheduler.reconcile(view)
         actions += DeploymentController.reconcile(view)
         actions += ReplicaSetController.reconcile(view)
         actions += JobController.reconcile(view)
+        actions += StatefulSetController.reconcile(view)
+        actions += DaemonSetController.reconcile(view)
+        actions += CronJobController.reconcile(view)
         actions += EndpointsController.reconcile(view)
         var result = PassResult()
         for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
-        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view)]
+        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view),
+                               StatefulSetController.requeueAfter(view), CronJobController.requeueAfter(view),
+                               NodeLifecycleController.requeueAfter(view)]
             .compactMap { $0 }.min()
         return result
     }
@@ -72,7 +78,8 @@ extension Reconciler {
         else { return }
         let owner: Value = .map(["apiVersion": ref["apiVersion"] ?? "", "kind": .string(kind),
                                  "metadata": .map(["name": .string(name), "namespace": .string(pod.namespace ?? ""), "uid": ref["uid"] ?? ""])])
-        let component = kind == "Job" ? "job-controller" : "replicaset-controller"
+        let component = ["Job": "job-controller", "StatefulSet": "statefulset-controller", "DaemonSet": "daemonset-controller"][kind]
+            ?? "replicaset-controller"
         await recordEvent(about: owner, warning: false, reason: reason, message: "\(verb) pod: \(pod.name)", component: component, catalog: catalog)
     }
 
