@@ -1,5 +1,6 @@
 import ClusterStore
 import NIOConcurrencyHelpers
+import NIOHTTP1
 public import ServiceLifecycle
 import StructuredData
 

@@ -56,7 +56,8 @@ struct CronExpression: Equatable, Sendable {
             } else {
                 guard bounds.count <= 2 else { throw ParseError(description: "too many hyphens: \(part)") }
                 start = try value(bounds[0], names)
-                end = bounds.count == 2 ? try value(bounds[1], names) : start
+                end = start
+                if bounds.count == 2 { end = try value(bounds[1], names) }
             }
             var step = 1
             if rangeAndStep.count == 2 {

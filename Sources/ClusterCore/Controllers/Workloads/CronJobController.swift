@@ -21,11 +21,8 @@ enum CronJobController {
         guard let offset = CronExpression.utcOffset(zone: zone) else {
             return .failure(.init(description: "unknown time zone \(zone ?? "")"))
         }
-        do {
-            return .success((try CronExpression(parsing: text), offset))
-        } catch {
-            return .failure(error)
-        }
+        let parsed = Result { () throws(CronExpression.ParseError) -> CronExpression in try CronExpression(parsing: text) }
+        return parsed.map { ($0, offset) }
     }
 
     static func reconcile(_ c: Reconciler.Stored, view: WorkloadView) -> [WorkloadAction] {
