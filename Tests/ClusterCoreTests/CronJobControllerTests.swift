@@ -39,7 +39,8 @@ import StructuredData
         #expect(CronExpression.utcOffset(zone: "Mars/Olympus") == nil)
         // Midnight at UTC-5 is 05:00 UTC.
         let e = try CronExpression(parsing: "@daily")
-        #expect(e.next(after: 1_767_225_600, utcOffset: -18_000) == 1_767_225_600 + 5 * 3600)
+        let fiveAM: Int64 = 1_767_225_600 + 5 * 3600
+        #expect(e.next(after: 1_767_225_600, utcOffset: -18_000) == fiveAM)
         #expect(CronExpression.splitZone("CRON_TZ=Etc/GMT+5 0 * * * *").zone == "Etc/GMT+5")
     }
 

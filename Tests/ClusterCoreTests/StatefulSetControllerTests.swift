@@ -7,7 +7,12 @@ import StructuredData
 @Suite struct StatefulSetControllerTests {
     static let path = "/apis/apps/v1/namespaces/default/statefulsets"
 
+    /// A node for the pods, so their deletion is graceful (a kubelet must confirm it) as on a real cluster.
     func makeSet(_ h: WorkloadHarness, replicas: Int = 3, extra: String = "") async {
+        #expect(await h.create("/api/v1/nodes", #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1"}}"#).code == 201)
+        await h.mergePatch("/api/v1/nodes/n1/status", #"""
+            {"status":{"allocatable":{"cpu":"8","memory":"8Gi","pods":"110"},"conditions":[{"type":"Ready","status":"True"}]}}
+            """#)
         let reply = await h.create(Self.path, #"""
             {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},
              "spec":{"replicas":\#(replicas),"serviceName":"web","selector":{"matchLabels":{"app":"web"}},\#(extra)
@@ -108,7 +113,7 @@ import StructuredData
 
     @Test func rollingUpdateHonoursPartitionFromTheTop() async throws {
         let h = try await WorkloadHarness.make()
-        await makeSet(h, extra: #""updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}},"#)
+        await makeSet(h, extra: #""updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}},"#)
         await h.settle()
         await runAll(h)
         let old = try #require(await set(h)[path: "status.currentRevision"]?.stringValue)
@@ -125,14 +130,15 @@ import StructuredData
         #expect(p2.labels["controller-revision-hash"] == new)
         #expect(p2[path: "spec.containers"]?.listValue?.first?["image"]?.stringValue == "nginx:1.28")
         await runAll(h)
-        // The partition holds web-0 and web-1 back.
+        // Partition 2 holds web-0 and web-1 back.
         #expect(await h.pods().allSatisfy { $0.meta("deletionTimestamp") == nil })
         s = await set(h)
         #expect(s.int("status.updatedReplicas") == 1 && s.int("status.currentReplicas") == 2 && s[path: "status.currentRevision"]?.stringValue == old)
         // Partition 0: web-1, then web-0.
         await h.mergePatch(Self.path + "/web", #"{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}"#)
         await h.settle()
-        #expect(await pod(h, "web-1").meta("deletionTimestamp") != nil && await pod(h, "web-0").meta("deletionTimestamp") == nil)
+        let (w1, w0) = (await pod(h, "web-1"), await pod(h, "web-0"))
+        #expect(w1.meta("deletionTimestamp") != nil && w0.meta("deletionTimestamp") == nil)
         await gone(h, "web-1")
         await h.settle()
         await runAll(h)
@@ -158,7 +164,8 @@ import StructuredData
         await gone(h, "web-0")
         await h.settle()
         #expect(await pod(h, "web-0").labels["controller-revision-hash"] == new)
-        #expect(await pod(h, "web-0").labels["v"] == "2" && await pod(h, "web-1").labels["v"] == nil)
+        let (p0, p1) = (await pod(h, "web-0"), await pod(h, "web-1"))
+        #expect(p0.labels["v"] == "2" && p1.labels["v"] == nil)
     }
 
     @Test func failedPodIsRecreated() async throws {
