@@ -45,9 +45,10 @@ final class BackgroundControllers: Sendable {
             }
             group.addTask {
                 self.poke()
+                let cache = DecodeCache()
                 var timer: Task<Void, Never>?
                 for await _ in self.pokes {
-                    let result = await Reconciler(handler: handler).pass()
+                    let result = await Reconciler(handler: handler, cache: cache).pass()
                     self.passes.withLockedValue { $0 += 1 }
                     if let after = result.requeueAfter {
                         timer?.cancel()
