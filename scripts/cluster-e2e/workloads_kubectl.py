@@ -116,6 +116,13 @@ def session(cluster, nodes):
     ok("every StatefulSet pod runs the new image")
     must("rollout", "history", "statefulset/web", contains=("1", "2"), what="kubectl rollout history statefulset/web lists 2 revisions")
 
+    must("rollout", "undo", "statefulset/web")
+    must("rollout", "status", "statefulset/web", "--timeout=90s")
+    images = must("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}").out.split()
+    if images != ["busybox"] * 3:
+        raise CheckFailed(f"images after rollout undo: {images}")
+    ok("kubectl rollout undo statefulset/web goes back to the first template")
+
     must("scale", "statefulset/web", "--replicas=1")
     must("rollout", "status", "statefulset/web", "--timeout=60s")
     for _ in range(100):
