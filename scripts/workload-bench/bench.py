@@ -10,36 +10,29 @@
 Usage: bench.py [--helmctl .build/release/helmctl] [--pods 1000] [--nodes 50] [--real-pods 100] [--skip-real]
 Only 127.0.0.1 is contacted; every process started here is stopped by pid and temp dirs removed.
 """
-import argparse, http.client, json, os, shutil, socket, ssl, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, shutil, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+def _load_cluster_bench():
+    """The control-plane benchmark's Cluster helper (temp data dir, free port, token, TLS context)."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cluster-bench", "bench.py")
+    spec = importlib.util.spec_from_file_location("cluster_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-class Cluster:
+class Cluster(_load_cluster_bench().Cluster):
+    """A sqlite cluster with extra `cluster up` flags (`--simulated-nodes N`, `--nodes 1`)."""
+
     def __init__(self, helmctl, extra):
-        self.helmctl, self.dir, self.port = helmctl, tempfile.mkdtemp(prefix="helmctl-wlbench-"), free_port()
-        self.args = ["--data-dir", self.dir, "--listen", f"127.0.0.1:{self.port}", "--store", "sqlite"] + extra
-
-    def up(self):
-        subprocess.run([self.helmctl, "cluster", "up"] + self.args, check=True, capture_output=True, timeout=120)
-        self.token = open(os.path.join(self.dir, "pki", "admin.token")).read().strip()
-        self.ctx = ssl.create_default_context(cafile=os.path.join(self.dir, "pki", "ca.crt"))
+        super().__init__(helmctl, "sqlite")
+        self.args += extra
 
     def conn(self, timeout=60):
         return http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx, timeout=timeout)
-
-    def request(self, c, method, path, body=None):
-        h = {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"}
-        c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
-        r = c.getresponse(); data = r.read()
-        return r.status, data
-
-    def cleanup(self):
-        subprocess.run([self.helmctl, "cluster", "down", "--data-dir", self.dir], capture_output=True, timeout=120)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def running(pod):

@@ -188,31 +188,10 @@ public final class SimulatedNodes: Service, Sendable {
         await renewLease(name)
     }
 
-    func renewLease(_ name: String) async {
-        let path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/\(name)"
-        let renew = Value.string(Kubelet.microTime(clock.now()))
-        let lease = await api.call(.GET, path)
-        if lease.ok {
-            var l = lease.body
-            l.set(path: ["spec", "renewTime"], to: renew)
-            _ = await api.call(.PUT, path, l)
-        } else {
-            let l: Value = .map([
-                "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                "metadata": .map(["name": .string(name), "namespace": "kube-node-lease"]),
-                "spec": .map(["holderIdentity": .string(name), "leaseDurationSeconds": 40, "renewTime": renew]),
-            ])
-            _ = await api.call(.POST, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", l)
-        }
-    }
+    func renewLease(_ name: String) async { await api.renewLease(node: name, now: clock.now()) }
 
     static func nodeObject(_ name: String, index: Int, now: Int64) -> Value {
-        let t = Value.string(Timestamps.rfc3339(now))
         let resources: Value = .map(["cpu": "32", "memory": "256Gi", "pods": "110", "ephemeral-storage": "1Ti"])
-        func condition(_ type: String, _ status: String, _ reason: String, _ message: String) -> Value {
-            .map(["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
-                  "lastHeartbeatTime": t, "lastTransitionTime": t])
-        }
         let host = "10.250.\(index / 250).\(index % 250 + 1)"
         return .map([
             "apiVersion": "v1", "kind": "Node",
@@ -223,12 +202,7 @@ public final class SimulatedNodes: Service, Sendable {
             "spec": .map(["podCIDR": .string("10.244.\(index % 256).0/24"), "podCIDRs": .list([.string("10.244.\(index % 256).0/24")])]),
             "status": .map([
                 "capacity": resources, "allocatable": resources,
-                "conditions": .list([
-                    condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-                ]),
+                "conditions": Kubelet.healthyConditions(heartbeat: now, since: now),
                 "addresses": .list([.map(["type": "InternalIP", "address": .string(host)]), .map(["type": "Hostname", "address": .string(name)])]),
                 "daemonEndpoints": .map(["kubeletEndpoint": .map(["Port": 0])]),
                 "nodeInfo": .map([

@@ -196,12 +196,5 @@ enum StatefulSetController {
 
 extension StatefulSetController {
     /// Seconds until a ready pod of a set with `minReadySeconds` counts as available.
-    static func requeueAfter(_ view: WorkloadView) -> Int64? {
-        view.of("apps", "statefulsets").flatMap { s -> [Int64] in
-            let minReady = Workload.int(s.object["spec"]?["minReadySeconds"])
-            guard minReady > 0, let ns = s.namespace else { return [] }
-            return view.of("", "pods", in: ns).filter { Workload.controllerUID($0.object) == s.object.uid }
-                .compactMap { Workload.availableIn($0.object, minReadySeconds: minReady, now: view.now) }
-        }.min()
-    }
+    static func requeueAfter(_ view: WorkloadView) -> Int64? { Workload.minReadyRequeue(view, "apps", "statefulsets") }
 }
