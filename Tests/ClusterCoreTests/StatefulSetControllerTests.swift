@@ -1,4 +1,6 @@
 import Testing
+import ClusterAPI
+import NIOConcurrencyHelpers
 import NIOHTTP1
 import StructuredData
 @testable import ClusterCore
@@ -180,6 +182,18 @@ import StructuredData
         await h.settle()
         let again = await pod(h, "web-0")
         #expect(again.uid != uid && !again.uid.isEmpty)
+    }
+
+    @Test func hugeReplicaCountsAreBoundedPerPass() async throws {
+        let h = try await WorkloadHarness.make()
+        await makeSet(h, replicas: 3, extra: #""podManagementPolicy":"Parallel","ordinals":{"start":9223372036854775000},"#)
+        await h.mergePatch(Self.path + "/web", #"{"spec":{"replicas":2000000000000}}"#)
+        let info = try #require(h.api.handler.catalog.withLockedValue { $0 }.resources.first { $0.plural == "statefulsets" })
+        let set = await h.get(Self.path + "/web")
+        let stored = Reconciler.Stored(info: info, namespace: "default", object: set)
+        let actions = StatefulSetController.reconcile(stored, view: WorkloadView(now: h.clock.now(), objects: [stored]))
+        let pods = actions.filter { if case .create(_, "pods", _, _) = $0 { return true } else { return false } }
+        #expect(pods.count == ReplicaSetController.burst)
     }
 
     @Test(arguments: [("web-0", 0), ("web-12", 12), ("web-01", nil), ("web-", nil), ("webx-1", nil), ("web-1a", nil)] as [(String, Int?)])

@@ -54,7 +54,7 @@ enum CronJobController {
             case .success(let (cronExpr, offset)):
                 let created = o.metaString("creationTimestamp").flatMap(Timestamps.parse) ?? view.now
                 var earliest = st["lastScheduleTime"]?.stringValue.flatMap(Timestamps.parse) ?? created
-                if let deadline = spec["startingDeadlineSeconds"]?.intValue { earliest = max(earliest, view.now - deadline) }
+                if let deadline = spec["startingDeadlineSeconds"]?.intValue, deadline >= 0 { earliest = max(earliest, view.now - deadline) }
                 if let due = cronExpr.last(after: earliest, atOrBefore: view.now, utcOffset: offset) {
                     let name = jobName(o.name, scheduled: due)
                     let exists = view.of("batch", "jobs", in: ns).contains { $0.object.name == name }

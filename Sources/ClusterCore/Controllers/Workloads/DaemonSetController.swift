@@ -142,7 +142,7 @@ enum DaemonSetController {
         let n: Int
         switch v {
         case .string(let s)? where s.hasSuffix("%"):
-            let pct = Int(s.dropLast()) ?? 0
+            let pct = min(max(Int(s.dropLast()) ?? 0, 0), 100)
             n = (pct * desired + 99) / 100
         case .string(let s)?: n = Int(s) ?? 1
         case .some(let other): n = Int(clamping: other.intValue ?? 1)

@@ -34,11 +34,12 @@ enum StatefulSetController {
         let o = s.object
         guard !o.isBeingDeleted, let ns = s.namespace else { return [] }
         let spec = o["spec"] ?? .map([:])
-        let replicas = Int(clamping: max(0, Workload.int(spec["replicas"], default: 1)))
-        let start = Int(clamping: max(0, Workload.int(spec["ordinals"]?["start"])))
+        // int32 fields in Kubernetes: clamped so sums cannot overflow.
+        let replicas = Int(clamping: min(max(0, Workload.int(spec["replicas"], default: 1)), Int64(Int32.max)))
+        let start = Int(clamping: min(max(0, Workload.int(spec["ordinals"]?["start"])), Int64(Int32.max)))
         let parallel = spec["podManagementPolicy"]?.stringValue == "Parallel"
         let onDelete = spec["updateStrategy"]?["type"]?.stringValue == "OnDelete"
-        let partition = Int(clamping: max(0, Workload.int(spec["updateStrategy"]?["rollingUpdate"]?["partition"])))
+        let partition = Int(clamping: min(max(0, Workload.int(spec["updateStrategy"]?["rollingUpdate"]?["partition"])), Int64(Int32.max)))
         var actions: [WorkloadAction] = []
 
         let revisions = Revisions(s, view: view)
@@ -56,8 +57,12 @@ enum StatefulSetController {
 
         // Creation and replacement of failed pods, in ordinal order.
         var blocked = false
+        var created = 0
         for i in range {
+            // Parallel creation is bounded per pass, as ReplicaSets' burst is.
+            if created >= ReplicaSetController.burst { blocked = true; break }
             guard let pod = pods[i] else {
+                created += 1
                 let revision = !onDelete && i < start + partition && partition > 0 ? current : update
                 actions += createClaims(o, ordinal: i, ns: ns, existing: claims)
                 actions.append(.create(group: "", plural: "pods", namespace: ns, object: newPod(o, ordinal: i, ns: ns, revision: revision)))
