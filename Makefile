@@ -1,5 +1,5 @@
 # Convenience targets. The README's two commands are scripts/run.sh and scripts/test.sh.
-.PHONY: build test bench bench-repo bench-serve bench-cluster bench-releases goldens
+.PHONY: build test bench bench-repo bench-serve bench-cluster bench-releases bench-workloads goldens
 
 build:
 	swift build
@@ -43,3 +43,9 @@ bench-releases:
 	bash scripts/setup.sh --with-oracle
 	swift build -c release --product helmctl
 	.venv/bin/python scripts/release-bench/bench.py
+
+# Workloads: 1000 pods on 50 simulated nodes (pods/s to Running, create->Running p50/p99), and 100
+# busybox pods on one runc node when runc is usable (scripts/workload-bench/bench.py).
+bench-workloads:
+	swift build -c release --product helmctl
+	python3 scripts/workload-bench/bench.py

@@ -22,6 +22,7 @@ swift build --product helmctl
 echo "== releases: helmctl install/upgrade/rollback/uninstall interoperating with the real Helm SDK"
 .venv/bin/python scripts/cluster-e2e/releases.py --helmctl .build/debug/helmctl --sdk-python .venv/bin/python
 .venv/bin/python scripts/cluster-e2e/diff.py --helmctl .build/debug/helmctl
+.venv/bin/python scripts/cluster-e2e/workloads_kubectl.py --helmctl .build/debug/helmctl
 echo "== cluster reliability: kill -9 during 1000 concurrent writes, restart, every acknowledged write present"
 .venv/bin/python scripts/cluster-e2e/kill9.py --helmctl .build/debug/helmctl
 echo "== pod network: two nodes, pod IPs across bridges, clean-up after kill -9 (root only)"

@@ -40,9 +40,13 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("ingress-listen"), help: "Ingress controller address HOST:PORT, or off (default 127.0.0.1:8080)")
     var ingressListen: String?
 
+    @Option(name: .customLong("simulated-nodes"), help: "nodes without containers (kwok-like) whose pods turn Running at once, for scale tests")
+    var simulatedNodes: Int?
+
     /// Settings when any flag was given (nil = reuse what the data directory remembers).
     func settings() throws -> ClusterSettings? {
-        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil || ingressListen != nil else { return nil }
+        guard listen != nil || store != nil || etcdEndpoints != nil || nodes != nil || ingressListen != nil || simulatedNodes != nil else { return nil }
+        if let simulatedNodes, !(0...5000).contains(simulatedNodes) { throw ClusterError("--simulated-nodes must be between 0 and 5000") }
         if let nodes, !(0...LocalCluster.maxNodes).contains(nodes) { throw ClusterError("--nodes must be between 0 and \(LocalCluster.maxNodes)") }
         let endpoints = etcdEndpoints.map { $0.split(separator: ",").map { String($0).filter { $0 != " " } } } ?? []
         let kind = store ?? (endpoints.isEmpty ? "sqlite" : "etcd")
@@ -50,7 +54,8 @@ struct StoreOptions: ParsableArguments {
         guard ["sqlite", "etcd"].contains(kind) else { throw ClusterError("--store must be sqlite or etcd, not \"\(kind)\"") }
         if kind == "sqlite" && !endpoints.isEmpty { throw ClusterError("--etcd-endpoints needs --store etcd") }
         let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0,
-                                ingressListen: ingressListen ?? ClusterSettings.defaultIngressListen)
+                                ingressListen: ingressListen ?? ClusterSettings.defaultIngressListen,
+                                simulatedNodes: simulatedNodes ?? 0)
         _ = try s.hostPort()
         var network = ServiceNetworkConfiguration()
         try network.setIngressListen(s.ingressListen)

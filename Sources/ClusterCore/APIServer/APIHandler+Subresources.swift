@@ -145,6 +145,11 @@ extension APIHandler {
             }
             var next = current
             next.set(path: ["spec", "nodeName"], to: .string(node))
+            // `PodScheduled=True` in the same write, as Kubernetes' binding storage does.
+            var conditions = (current["status"]?["conditions"]?.listValue ?? []).filter { $0["type"]?.stringValue != "PodScheduled" }
+            conditions.append(.map(["type": "PodScheduled", "status": "True", "lastProbeTime": .null,
+                                    "lastTransitionTime": .string(Timestamps.rfc3339(self.clock.now()))]))
+            next.set(path: ["status", "conditions"], to: .list(conditions))
             return next
         }
         return .full(status: .created, contentType: "application/json",

@@ -132,7 +132,8 @@ extension APIHandler {
             next = proposed
             next.setField("apiVersion", .string(rr.info.apiVersion))
             next.setField("kind", .string(rr.info.kind))
-            if hasStatus { next.setField("status", current["status"]) }
+            // A binding also sets PodScheduled=True (as Kubernetes' BindingREST does); other writes keep the status.
+            if hasStatus && subresource != "binding" { next.setField("status", current["status"]) }
             if rr.plural == "namespaces" { next.set(path: ["spec"], to: current["spec"]) }
         }
         if rr.plural == "services" && rr.group.isEmpty && subresource == nil { Self.keepAllocations(&next, from: current) }

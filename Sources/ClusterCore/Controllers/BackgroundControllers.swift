@@ -45,9 +45,10 @@ final class BackgroundControllers: Sendable {
             }
             group.addTask {
                 self.poke()
+                let cache = DecodeCache()
                 var timer: Task<Void, Never>?
                 for await _ in self.pokes {
-                    let result = await Reconciler(handler: handler).pass()
+                    let result = await Reconciler(handler: handler, cache: cache).pass()
                     self.passes.withLockedValue { $0 += 1 }
                     if let after = result.requeueAfter {
                         timer?.cancel()
@@ -70,7 +71,10 @@ final class BackgroundControllers: Sendable {
                                    "/registry/core/pods/", "/registry/core/services/",
                                    // n-volumes: the PV/PVC binder
                                    "/registry/core/persistentvolumeclaims/", "/registry/core/persistentvolumes/",
-                                   "/registry/storage.k8s.io/storageclasses/"]
+                                   "/registry/storage.k8s.io/storageclasses/",
+                                   // StatefulSets, DaemonSets, CronJobs and the nodes DaemonSets and node lifecycle follow.
+                                   "/registry/apps/statefulsets/", "/registry/apps/daemonsets/", "/registry/batch/cronjobs/",
+                                   "/registry/core/nodes/"]
 
     static func matters(_ event: StoreEvent) -> Bool {
         if event.kind == .deleted { return true }

@@ -7,6 +7,9 @@ import StructuredData
 /// One pass of the control plane's controllers over a consistent snapshot of the store.
 struct Reconciler {
     let handler: APIHandler
+    /// Objects decoded by earlier passes, reused while their revision is unchanged (n-workloads: a
+    /// pass no longer re-parses thousands of unchanged pods and events).
+    var cache: DecodeCache? = nil
 
     struct Stored: Sendable {
         var info: ResourceInfo
@@ -26,10 +29,23 @@ struct Reconciler {
         guard let snapshot = try? await handler.store.list(prefix: ObjectKeys.all, after: nil, limit: 0, revision: 0) else { return PassResult() }
         let catalog = handler.catalog.withLockedValue { $0 }
         var objects: [Stored] = []
+        let previous = cache?.entries.withLockedValue { $0 } ?? [:]
+        var decoded: [String: (Int64, Value)] = [:]
+        decoded.reserveCapacity(snapshot.items.count)
         for kv in snapshot.items {
-            guard let (info, namespace) = Self.resource(of: kv.key, catalog: catalog), let object = ObjectCodec.decode(kv) else { continue }
+            guard let (info, namespace) = Self.resource(of: kv.key, catalog: catalog) else { continue }
+            let object: Value
+            if let (revision, cached) = previous[kv.key], revision == kv.modRevision {
+                object = cached
+            } else if let fresh = ObjectCodec.decode(kv) {
+                object = fresh
+            } else {
+                continue
+            }
+            if cache != nil { decoded[kv.key] = (kv.modRevision, object) }
             objects.append(Stored(info: info, namespace: namespace, object: object))
         }
+        cache?.entries.withLockedValue { $0 = decoded }
         await customResourceDefinitions(objects)
         await namespaces(objects, catalog: catalog)
         await garbageCollect(objects)
@@ -80,4 +96,9 @@ extension DeleteOptions {
     init(propagationPolicy: String) {
         self.propagationPolicy = propagationPolicy
     }
+}
+
+/// Decoded objects by store key with their modRevision, kept between passes.
+final class DecodeCache: Sendable {
+    let entries = NIOLockedValueBox<[String: (Int64, Value)]>([:])
 }

@@ -41,21 +41,7 @@ extension Kubelet {
             node.set(path: ["metadata", "resourceVersion"], to: nil)
             _ = await api.call(.PUT, "/api/v1/nodes/\(nodeName)/status", node)
         }
-        let leasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/\(nodeName)"
-        let renew = Value.string(Self.microTime(now))
-        let lease = await api.call(.GET, leasePath)
-        if lease.ok {
-            var l = lease.body
-            l.set(path: ["spec", "renewTime"], to: renew)
-            _ = await api.call(.PUT, leasePath, l)
-        } else {
-            let l: Value = .map([
-                "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                "metadata": .map(["name": .string(nodeName), "namespace": "kube-node-lease"]),
-                "spec": .map(["holderIdentity": .string(nodeName), "leaseDurationSeconds": 40, "renewTime": renew]),
-            ])
-            _ = await api.call(.POST, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", l)
-        }
+        await api.renewLease(node: nodeName, now: now)
     }
 
     static func microTime(_ seconds: Int64) -> String {
@@ -67,10 +53,6 @@ extension Kubelet {
         let host = (try? await RuntimeThreads.pool.runIfActive { HostFacts.read() }) ?? HostFacts()
         let resources: Value = .map(["cpu": .string(String(host.cpus)), "memory": .string("\(host.memoryKi)Ki"),
                                      "pods": "110", "ephemeral-storage": .string("\(host.diskKi)Ki")])
-        func condition(_ type: String, _ status: String, _ reason: String, _ message: String) -> Value {
-            .map(["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
-                  "lastHeartbeatTime": .string(Timestamps.rfc3339(now)), "lastTransitionTime": .string(Timestamps.rfc3339(startedAt))])
-        }
         return .map([
             "apiVersion": "v1", "kind": "Node",
             "metadata": .map(["name": .string(nodeName), "labels": .map([
@@ -82,12 +64,7 @@ extension Kubelet {
                 ?? .map([:]),
             "status": .map([
                 "capacity": resources, "allocatable": resources,
-                "conditions": .list([
-                    condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-                ]),
+                "conditions": Self.healthyConditions(heartbeat: now, since: startedAt),
                 "addresses": .list([
                     .map(["type": "InternalIP", "address": .string(PodStatusBuilder.hostIP)]),
                     .map(["type": "Hostname", "address": .string(nodeName)]),
@@ -100,6 +77,20 @@ extension Kubelet {
                     "kubeProxyVersion": "", "operatingSystem": "linux", "architecture": .string(host.goArch),
                 ]),
             ]),
+        ])
+    }
+
+    /// The conditions of a healthy node: no pressure, Ready.
+    static func healthyConditions(heartbeat: Int64, since: Int64) -> Value {
+        func condition(_ type: String, _ status: String, _ reason: String, _ message: String) -> Value {
+            .map(["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
+                  "lastHeartbeatTime": .string(Timestamps.rfc3339(heartbeat)), "lastTransitionTime": .string(Timestamps.rfc3339(since))])
+        }
+        return .list([
+            condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
         ])
     }
 

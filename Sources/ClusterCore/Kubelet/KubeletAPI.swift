@@ -28,6 +28,25 @@ struct KubeletAPI: Sendable {
         }
     }
 
+    /// Renews (or creates) the node's Lease in `kube-node-lease`: the heartbeat node lifecycle reads.
+    func renewLease(node: String, now: Int64) async {
+        let path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/\(node)"
+        let renew = Value.string(Kubelet.microTime(now))
+        let lease = await call(.GET, path)
+        if lease.ok {
+            var l = lease.body
+            l.set(path: ["spec", "renewTime"], to: renew)
+            _ = await call(.PUT, path, l)
+        } else {
+            let l: Value = .map([
+                "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                "metadata": .map(["name": .string(node), "namespace": "kube-node-lease"]),
+                "spec": .map(["holderIdentity": .string(node), "leaseDurationSeconds": 40, "renewTime": renew]),
+            ])
+            _ = await call(.POST, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", l)
+        }
+    }
+
     static func podPath(_ namespace: String, _ name: String) -> String {
         "/api/v1/namespaces/\(namespace)/pods/\(name)"
     }

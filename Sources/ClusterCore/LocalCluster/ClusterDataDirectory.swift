@@ -101,12 +101,18 @@ public struct ClusterSettings: Sendable, Equatable {
 
     public static let defaultIngressListen = "127.0.0.1:8080"
 
-    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0, ingressListen: String = defaultIngressListen) {
+    /// Simulated (kwok-like, container-less) nodes served by ``SimulatedNodes``.
+    public var simulatedNodes: Int = 0
+
+    public init(listen: String, store: String, etcdEndpoints: [String], nodes: Int = 0, ingressListen: String = defaultIngressListen,
+                simulatedNodes: Int = 0)
+    {
         self.listen = listen
         self.store = store
         self.etcdEndpoints = etcdEndpoints
         self.nodes = nodes
         self.ingressListen = ingressListen
+        self.simulatedNodes = simulatedNodes
     }
 
     public var json: String {
@@ -114,6 +120,7 @@ public struct ClusterSettings: Sendable, Equatable {
                                        "etcdEndpoints": .list(etcdEndpoints.map { .string($0) })]
         if nodes != 0 { fields["nodes"] = .int(Int64(nodes)) }
         if ingressListen != Self.defaultIngressListen { fields["ingressListen"] = .string(ingressListen) }
+        if simulatedNodes != 0 { fields["simulatedNodes"] = .int(Int64(simulatedNodes)) }
         return JSON.encode(.map(fields), indent: "  ") + "\n"
     }
 
@@ -130,6 +137,7 @@ public struct ClusterSettings: Sendable, Equatable {
         case .float(let d)? where d == d.rounded() && abs(d) < 1e6: self.nodes = Int(d)
         default: self.nodes = 0
         }
+        self.simulatedNodes = v["simulatedNodes"]?.intValue.map { Int(clamping: $0) } ?? 0
     }
 
     /// `host`, `port` of `listen` (`127.0.0.1:6443`).

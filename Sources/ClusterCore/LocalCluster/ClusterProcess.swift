@@ -40,6 +40,7 @@ public enum ClusterProcess {
             if !settings.etcdEndpoints.isEmpty { args += ["--etcd-endpoints", settings.etcdEndpoints.joined(separator: ",")] }
             if settings.nodes != 0 { args += ["--nodes", String(settings.nodes)] }
             if settings.ingressListen != ClusterSettings.defaultIngressListen { args += ["--ingress-listen", settings.ingressListen] }
+            if settings.simulatedNodes != 0 { args += ["--simulated-nodes", String(settings.simulatedNodes)] }
         }
         let pid = try spawnDetached(args, log: directory.log)
         let deadline = monotonicSeconds() + timeout

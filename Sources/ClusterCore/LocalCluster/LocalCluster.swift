@@ -101,6 +101,10 @@ public enum LocalCluster {
                 throw ClusterError("cannot set up the pod network: \(error)")
             }
         }
+        if settings.simulatedNodes > 0 {
+            services.append(SimulatedNodes(server: server, count: settings.simulatedNodes))
+            log("simulated nodes: \(SimulatedNodes.nodeName(1))…\(SimulatedNodes.nodeName(settings.simulatedNodes)) (no containers)")
+        }
         // The Service network (ClusterIPs on a dummy interface, Service proxy, cluster DNS, Ingress controller).
         var serviceNetwork = ServiceNetworkConfiguration()
         try serviceNetwork.setIngressListen(settings.ingressListen)

@@ -12,17 +12,42 @@ extension Reconciler {
         var actions: [WorkloadAction] = []
         actions += ServiceAccountController.reconcile(view)
         actions += RootCAPublisher.reconcile(view, ca: handler.config.tls?.clientCAPEM)
-        actions += Scheduler.reconcile(view)
+        actions += NodeLifecycleController.reconcile(view)
+        // Bindings (and their Events) are independent of each other: several at once, so a burst of
+        // pending pods is not bound one store round trip at a time.
+        var result = PassResult()
+        result.writes += await performConcurrently(Scheduler.reconcile(view), catalog: catalog)
         actions += DeploymentController.reconcile(view)
         actions += ReplicaSetController.reconcile(view)
         actions += JobController.reconcile(view)
+        actions += StatefulSetController.reconcile(view)
+        actions += DaemonSetController.reconcile(view)
+        actions += CronJobController.reconcile(view)
         actions += EndpointsController.reconcile(view)
         actions += await persistentVolumes(view)  // n-volumes: PV/PVC binder and local-path provisioner
-        var result = PassResult()
         for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
-        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view)]
+        result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view),
+                               StatefulSetController.requeueAfter(view), CronJobController.requeueAfter(view),
+                               NodeLifecycleController.requeueAfter(view)]
             .compactMap { $0 }.min()
         return result
+    }
+
+    /// Carries out independent actions, up to `width` at a time; the number that wrote.
+    func performConcurrently(_ actions: [WorkloadAction], catalog: ResourceCatalog, width: Int = 8) async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
+            var writes = 0, running = 0
+            for action in actions {
+                if running >= width, let wrote = await group.next() {
+                    running -= 1
+                    if wrote { writes += 1 }
+                }
+                group.addTask { await self.perform(action, catalog: catalog) }
+                running += 1
+            }
+            for await wrote in group where wrote { writes += 1 }
+            return writes
+        }
     }
 
     /// Carries out one action; true when something was written.
@@ -73,7 +98,8 @@ extension Reconciler {
         else { return }
         let owner: Value = .map(["apiVersion": ref["apiVersion"] ?? "", "kind": .string(kind),
                                  "metadata": .map(["name": .string(name), "namespace": .string(pod.namespace ?? ""), "uid": ref["uid"] ?? ""])])
-        let component = kind == "Job" ? "job-controller" : "replicaset-controller"
+        let component = ["Job": "job-controller", "StatefulSet": "statefulset-controller", "DaemonSet": "daemonset-controller"][kind]
+            ?? "replicaset-controller"
         await recordEvent(about: owner, warning: false, reason: reason, message: "\(verb) pod: \(pod.name)", component: component, catalog: catalog)
     }
 
@@ -105,15 +131,9 @@ extension Reconciler {
         let binding: Value = .map(["apiVersion": "v1", "kind": "Binding",
                                    "metadata": .map(["name": .string(pod.object.name), "namespace": .string(ns), "uid": .string(pod.object.uid)]),
                                    "target": .map(["apiVersion": "v1", "kind": "Node", "name": .string(node)])])
+        // The binding itself sets PodScheduled=True.
         let response = await handler.handle(head: head, body: Array(JSON.encode(binding).utf8), identity: .user("system:kube-scheduler"))
         guard case .full(let status, _, _, _) = response, status == .created else { return false }
-        let time = Timestamps.rfc3339(handler.clock.now())
-        _ = await write(pod, subresource: "status") { o in
-            let conditions = Workload.setting(o["status"]?["conditions"]?.listValue ?? [], .map([
-                "type": "PodScheduled", "status": "True", "lastProbeTime": .null, "lastTransitionTime": .string(time),
-            ]))
-            o.set(path: ["status", "conditions"], to: .list(conditions))
-        }
         return true
     }
 

@@ -107,12 +107,5 @@ enum ReplicaSetController {
 
 extension ReplicaSetController {
     /// Seconds until a ready pod of a ReplicaSet with `minReadySeconds` counts as available.
-    static func requeueAfter(_ view: WorkloadView) -> Int64? {
-        view.of("apps", "replicasets").flatMap { rs -> [Int64] in
-            let minReady = Workload.int(rs.object["spec"]?["minReadySeconds"])
-            guard minReady > 0, let ns = rs.namespace else { return [] }
-            return view.of("", "pods", in: ns).filter { Workload.controllerUID($0.object) == rs.object.uid }
-                .compactMap { Workload.availableIn($0.object, minReadySeconds: minReady, now: view.now) }
-        }.min()
-    }
+    static func requeueAfter(_ view: WorkloadView) -> Int64? { Workload.minReadyRequeue(view, "apps", "replicasets") }
 }

@@ -2,11 +2,14 @@ import ClusterAPI
 import StructuredData
 
 /// The default scheduler, reduced to its filters: a pending pod without `spec.nodeName` goes to a
-/// Ready, schedulable node whose labels match its `nodeSelector`, whose NoSchedule/NoExecute taints it
-/// tolerates, and whose allocatable cpu/memory/pods cover the requests of the pods already there plus
-/// its own; among those, the least requested (by cpu then memory), then by name. Binding goes
-/// through `pods/binding`; a pod nothing fits gets `PodScheduled=False` with reason `Unschedulable`
-/// and the scheduler's "0/N nodes are available" message.
+/// Ready, schedulable node whose labels match its `nodeSelector` and required node affinity
+/// (``NodeAffinity``), whose NoSchedule/NoExecute taints it tolerates, whose allocatable
+/// cpu/memory/pods cover the requests of the pods already there plus its own, and where no pod
+/// breaks a required pod anti-affinity (the pod's own or an existing pod's, per topology key); among
+/// those, the least allocated (cpu and memory fractions with Kubernetes' non-zero default requests,
+/// so request-less pods spread), then by name. Binding goes through `pods/binding`; a pod nothing
+/// fits gets `PodScheduled=False` with reason `Unschedulable`, the scheduler's "0/N nodes are
+/// available" message and a `FailedScheduling` Event.
 enum Scheduler {
     struct Usage {
         var cpu: Int64 = 0
@@ -24,6 +27,9 @@ enum Scheduler {
     static func reconcile(_ view: WorkloadView) -> [WorkloadAction] {
         let nodes = view.of("", "nodes").filter { !$0.object.isBeingDeleted }.sorted { $0.object.name < $1.object.name }
         var usage: [String: Usage] = [:]
+        // Non-zero requests, for scoring only (`schedutil.GetNonzeroRequests`).
+        var spread: [String: Usage] = [:]
+        var placed = PodPlacement()
         var pending: [Reconciler.Stored] = []
         for pod in view.of("", "pods") {
             let o = pod.object
@@ -31,6 +37,8 @@ enum Scheduler {
             if !node.isEmpty {
                 guard Workload.phase(o) != "Succeeded" && Workload.phase(o) != "Failed" else { continue }
                 usage[node, default: Usage()].add(requests(o))
+                spread[node, default: Usage()].add(requests(o, nonZero: true))
+                placed.add(o, node: node)
             } else if !o.isBeingDeleted, ["Pending", ""].contains(Workload.phase(o)),
                       (o["spec"]?["schedulerName"]?.stringValue ?? "default-scheduler") == "default-scheduler"
             {
@@ -39,19 +47,27 @@ enum Scheduler {
         }
         pending.sort { ($0.object.metaString("creationTimestamp") ?? "", $0.object.name) < ($1.object.metaString("creationTimestamp") ?? "", $1.object.name) }
         var actions: [WorkloadAction] = []
+        let nodeByName = Dictionary(nodes.map { ($0.object.name, $0.object) }, uniquingKeysWith: { a, _ in a })
         for pod in pending {
             let want = requests(pod.object)
+            let wantSpread = requests(pod.object, nonZero: true)
             var reasons: [String: Int] = [:]
             var fits: [(String, Usage, Usage)] = []
             for node in nodes {
-                if let reason = filter(pod.object, node: node.object, used: usage[node.object.name] ?? Usage(), want: want) {
+                if let reason = filter(pod.object, node: node.object, used: usage[node.object.name] ?? Usage(), want: want)
+                    ?? placed.antiAffinityFailure(pod.object, node: node.object, nodes: nodeByName)
+                {
                     for r in reason { reasons[r, default: 0] += 1 }
                 } else {
-                    fits.append((node.object.name, usage[node.object.name] ?? Usage(), allocatable(node.object)))
+                    var after = spread[node.object.name] ?? Usage()
+                    after.add(wantSpread)
+                    fits.append((node.object.name, after, allocatable(node.object)))
                 }
             }
             if let best = fits.min(by: { score($0.1, $0.2) < score($1.1, $1.2) || (score($0.1, $0.2) == score($1.1, $1.2) && $0.0 < $1.0) }) {
                 usage[best.0, default: Usage()].add(want)
+                spread[best.0, default: Usage()].add(wantSpread)
+                placed.add(pod.object, node: best.0)
                 actions.append(.bind(pod, node: best.0))
                 actions.append(.event(pod, warning: false, reason: "Scheduled",
                                       message: "Successfully assigned \(pod.namespace ?? "")/\(pod.object.name) to \(best.0)",
@@ -60,7 +76,7 @@ enum Scheduler {
             }
             let message = nodes.isEmpty ? "no nodes available to schedule pods"
                 : "0/\(nodes.count) nodes are available: "
-                + reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                + reasons.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", ")
                 + ". preemption: 0/\(nodes.count) nodes are available: \(nodes.count) Preemption is not helpful for scheduling."
             let current = Workload.condition(pod.object, "PodScheduled")
             if current?["status"]?.stringValue == "False" && current?["reason"]?.stringValue == "Unschedulable"
@@ -78,10 +94,10 @@ enum Scheduler {
         return actions
     }
 
-    /// Lower is better: the larger of the cpu and memory fractions in use after placement (per mille).
+    /// Lower is better (`LeastAllocated`): the cpu and memory fractions in use after placement, summed (per mille).
     static func score(_ used: Usage, _ alloc: Usage) -> Int64 {
         func frac(_ u: Int64, _ a: Int64) -> Int64 { a > 0 ? Int64(min(Double(u) * 1000 / Double(a), 1e15)) : 1000 }
-        return max(frac(used.cpu, alloc.cpu), frac(used.memory, alloc.memory))
+        return frac(used.cpu, alloc.cpu) + frac(used.memory, alloc.memory)
     }
 
     /// The failure reasons (scheduler wording) of a node for a pod; nil when it fits. The first
@@ -101,10 +117,7 @@ enum Scheduler {
             let key = taint["key"]?.stringValue ?? "", value = taint["value"]?.stringValue ?? ""
             if !tolerates(pod, key: key, value: value, effect: effect) { return ["node(s) had untolerated taint {\(key): \(value)}"] }
         }
-        if case .map(let selector)? = pod["spec"]?["nodeSelector"] {
-            let labels = node.labels
-            if !selector.allSatisfy({ labels[$0.key] == $0.value.stringValue }) { return ["node(s) didn't match Pod's node affinity/selector"] }
-        }
+        if !NodeAffinity.admits(pod["spec"], node: node) { return ["node(s) didn't match Pod's node affinity/selector"] }
         let alloc = allocatable(node)
         var reasons: [String] = []
         if used.pods.addingSaturating(1) > alloc.pods { reasons.append("Too many pods") }
@@ -129,10 +142,12 @@ enum Scheduler {
     }
 
     /// Requests summed over containers, with init containers' maximum (the effective request).
-    static func requests(_ pod: Value) -> Usage {
+    /// `nonZero`: a container without a cpu or memory request counts 100m / 200Mi (scoring only).
+    static func requests(_ pod: Value, nonZero: Bool = false) -> Usage {
         func of(_ c: Value) -> Usage {
-            Usage(cpu: ResourceQuantity.milli(c["resources"]?["requests"]?["cpu"]),
-                  memory: ResourceQuantity.units(c["resources"]?["requests"]?["memory"]), pods: 1)
+            let cpu = c["resources"]?["requests"]?["cpu"], memory = c["resources"]?["requests"]?["memory"]
+            return Usage(cpu: nonZero && cpu == nil ? 100 : ResourceQuantity.milli(cpu),
+                         memory: nonZero && memory == nil ? 200 * 1_048_576 : ResourceQuantity.units(memory), pods: 1)
         }
         var sum = Usage()
         for c in pod["spec"]?["containers"]?.listValue ?? [] {

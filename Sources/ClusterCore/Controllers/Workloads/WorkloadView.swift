@@ -85,6 +85,16 @@ enum Workload {
         return t + minReadySeconds - now
     }
 
+    /// Seconds until a ready pod owned by an object of `group`/`plural` with `minReadySeconds` counts as available.
+    static func minReadyRequeue(_ view: WorkloadView, _ group: String, _ plural: String) -> Int64? {
+        view.of(group, plural).flatMap { owner -> [Int64] in
+            let minReady = int(owner.object["spec"]?["minReadySeconds"])
+            guard minReady > 0, let ns = owner.namespace else { return [] }
+            return view.of("", "pods", in: ns).filter { controllerUID($0.object) == owner.object.uid }
+                .compactMap { availableIn($0.object, minReadySeconds: minReady, now: view.now) }
+        }.min()
+    }
+
     /// A pod built from a template for a controller (`controller.GetPodFromTemplate`).
     static func pod(from template: Value?, generateName: String, namespace: String, owner: Value?) -> Value {
         var meta: [String: Value] = ["generateName": .string(generateName), "namespace": .string(namespace)]
