@@ -8,17 +8,31 @@ import StructuredData
 /// Pod sync: start containers (init containers first, one at a time, in order), follow their exits,
 /// restart them per `restartPolicy` with back-off, publish status, and carry out graceful deletion.
 extension Kubelet {
+    static let concurrentPodSyncs = 8
+
     func syncPods() async {
         let listed = await api.call(.GET, "/api/v1/pods")
         guard listed.ok else { return }
         let pods = (listed.body["items"]?.listValue ?? []).filter { $0["spec"]?["nodeName"]?.stringValue == nodeName }
         var seen = Set<String>()
-        for pod in pods {
-            guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
-            seen.insert(uid)
-            var record = records.withLockedValue { $0[uid] } ?? newRecord(pod, uid: uid)
-            let keep = await sync(pod, &record)
-            records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
+        // Pods are independent: several sync at once, so one pod's slow start (an image pull, a
+        // container coming up) does not hold up the others.
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for pod in pods {
+                guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
+                seen.insert(uid)
+                if running == Self.concurrentPodSyncs {
+                    await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    var record = self.records.withLockedValue { $0[uid] } ?? self.newRecord(pod, uid: uid)
+                    let keep = await self.sync(pod, &record)
+                    self.records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
+                }
+            }
         }
         // Pods gone from the API (deleted with grace 0, or their namespace went): stop what is left.
         let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) } }
@@ -68,7 +82,7 @@ extension Kubelet {
     func refresh(_ record: inout PodRecord, now: Int64) async {
         for i in record.containers.indices {
             guard let id = record.containers[i].id, case .running(let started) = record.containers[i].state else { continue }
-            if case .exited(let code) = await runtime.status(id) {
+            if let code = await runtime.exitCode(id) {
                 record.containers[i].state = .terminated(exitCode: code, reason: code == 0 ? "Completed" : "Error",
                                                          startedAt: started, finishedAt: now, id: id)
             }

@@ -76,10 +76,20 @@ public protocol ContainerRuntime: Sendable {
     /// Starts a created container; its stdout and stderr go to ``logPath(_:)``.
     func start(_ id: String) async throws
     func status(_ id: String) async -> ContainerStatus
+    /// The exit code once the container ended, nil while it runs: what the kubelet asks every pass,
+    /// so runtimes answer it without asking their tool when they can.
+    func exitCode(_ id: String) async -> Int32?
     func kill(_ id: String, signal: Int32) async throws
     /// Stops (SIGKILL) if needed and removes the container and its bundle.
     func delete(_ id: String) async throws
     /// Ids of the containers this runtime knows (created, running or exited).
     func list() async throws -> [String]
     func logPath(_ id: String) -> String
+}
+
+extension ContainerRuntime {
+    public func exitCode(_ id: String) async -> Int32? {
+        if case .exited(let code) = await status(id) { return code }
+        return nil
+    }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -80,10 +81,15 @@ public final class ImageStore: Sendable {
     /// The built-in busybox image (its root made on first use).
     func builtinBusybox(_ reference: String) throws(RuntimeError) -> ContainerImage {
         let rootfs = root + "/busybox/rootfs"
+        // Pods start concurrently: one builds the root, the others wait for it.
+        Self.busyboxBuild.lock()
+        defer { Self.busyboxBuild.unlock() }
         if access(rootfs + "/.complete", F_OK) != 0 { try buildBusybox(at: rootfs) }
         return ContainerImage(reference: reference, rootfs: rootfs, entrypoint: [], cmd: ["sh"],
                               env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], workingDir: "/")
     }
+
+    private static let busyboxBuild = NIOLock()
 
     private func buildBusybox(at rootfs: String) throws(RuntimeError) {
         guard access(busyboxBinary, X_OK) == 0 else {

@@ -130,6 +130,13 @@ public final class RuncRuntime: ContainerRuntime {
         }
     }
 
+    /// For containers this runtime started: the reaped exit of `runc run` (no runc process forked).
+    public func exitCode(_ id: String) async -> Int32? {
+        if let s = reap(id) { return s.exitCode }
+        if case .exited(let code) = await status(id) { return code }
+        return nil
+    }
+
     public func status(_ id: String) async -> ContainerStatus {
         if let s = reap(id) {
             if let code = s.exitCode { return .exited(code: code) }
