@@ -37,29 +37,30 @@ public final class KubeClient {
         var attempt = 0
         while true {
             attempt += 1
-            let code: Int, bytes: [UInt8]
+            let code: Int, bytes: [UInt8], retryAfter: Int?
             do {
-                (code, bytes) = try transport.perform(method: method, url: url, headers: headers, body: body)
+                (code, bytes, retryAfter) = try transport.perform(method: method, url: url, headers: headers, body: body)
             } catch {
-                // Transport failures are retried for reads only: a write may have reached the server.
-                if method == "GET" && attempt < retryAttempts { backoff(attempt); continue }
-                throw error
+                if RetryPolicy.retriesTransportFailure(method: method, notSent: error.notSent) && attempt < retryAttempts {
+                    sleeper(RetryPolicy.delayMicroseconds(attempt: attempt, retryAfter: nil))
+                    continue
+                }
+                throw error.error
             }
             if (200..<300).contains(code) { return bytes }
-            // 429/503/504 mean "not now": the request was not processed, so any verb may be retried.
-            if [429, 503, 504].contains(code) && attempt < retryAttempts { backoff(attempt); continue }
+            if RetryPolicy.retriesStatus(code, method: method) && attempt < retryAttempts {
+                sleeper(RetryPolicy.delayMicroseconds(attempt: attempt, retryAfter: retryAfter))
+                continue
+            }
             throw statusError(code: code, body: bytes)
         }
     }
 
     /// Attempts per request for transient failures (1 = no retry).
-    public var retryAttempts = 4
+    public var retryAttempts = 5
 
     /// Pauses between attempts, in microseconds (injectable so tests need not wait).
-    public var sleeper: (Int) -> Void = { usleep(useconds_t($0)) }
-
-    /// 100 ms, 200 ms, 400 ms, … between attempts.
-    private func backoff(_ attempt: Int) { sleeper(100_000 << min(attempt - 1, 5)) }
+    public var sleeper: (Int) -> Void = { usleep(useconds_t(min($0, 60_000_000))) }
 
     /// As ``request(_:_:query:body:contentType:accept:)`` with JSON in and out.
     @discardableResult
