@@ -68,6 +68,8 @@ final class WaitProgressPrinter {
 
     /// Plain lines: each resource's or pod's state when it changes, each new Warning event, and the end.
     private func lines(_ p: WaitProgress) {
+        // Before the watches delivered their initial state every line would say "waiting for the watch".
+        guard p.synced else { return }
         var s = ""
         let prefix = watching ? "watch" : "wait"
         for r in p.resources {
