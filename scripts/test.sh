@@ -20,6 +20,8 @@ swift build --product helmctl
 echo "== releases: helmctl install/upgrade/rollback/uninstall interoperating with the real Helm SDK"
 .venv/bin/python scripts/cluster-e2e/releases.py --helmctl .build/debug/helmctl --sdk-python .venv/bin/python
 .venv/bin/python scripts/cluster-e2e/diff.py --helmctl .build/debug/helmctl
+echo "== releases with running pods: --wait (watcher/legacy), --wait-for-jobs, timeouts that say why, kill -9 mid-upgrade"
+.venv/bin/python scripts/cluster-e2e/wait.py --helmctl .build/debug/helmctl
 echo "== cluster reliability: kill -9 during 1000 concurrent writes, restart, every acknowledged write present"
 .venv/bin/python scripts/cluster-e2e/kill9.py --helmctl .build/debug/helmctl
 echo "== interop: Helm and helmctl load each other's archives; show and repo index agree"

@@ -64,6 +64,15 @@ final class CurlTransport {
         _ = curl_easy_setopt_ptr(h, CURLOPT_HTTPHEADER, list)
     }
 
+    /// The seconds of a `Retry-After: N` header line (the HTTP-date form is not used by Kubernetes).
+    static func retryAfter(headerLine line: String) -> Int? {
+        let lower = line.lowercased()
+        guard lower.hasPrefix("retry-after:") else { return nil }
+        let value = lower.dropFirst("retry-after:".count).trimmingCharacters(in: " \t\r\n")
+        guard !value.isEmpty, value.allSatisfy(\.isNumber) else { return nil }
+        return Int(value)
+    }
+
     /// Sends `method path` with `body`; returns the status code, the response body and the
     /// `Retry-After` seconds when the server sent one.
     func perform(method: String, url: String, headers: [String], body: [UInt8]?)
@@ -97,10 +106,7 @@ final class CurlTransport {
             let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
             }
-            if line.lowercased().hasPrefix("retry-after:") {
-                let value = line.dropFirst("retry-after:".count).filter { $0.isNumber }
-                sink.retryAfter = Int(value)
-            }
+            if let seconds = CurlTransport.retryAfter(headerLine: line) { sink.retryAfter = seconds }
             return n
         }
         _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)

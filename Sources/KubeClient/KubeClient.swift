@@ -88,8 +88,28 @@ public final class KubeClient {
 
     // MARK: Version and discovery
 
-    /// `GET /version` (`gitVersion`, `major`, `minor`, …).
-    public func serverVersion() throws(KubeError) -> Value { try requestJSON("GET", "/version") }
+    /// `GET /version` (`gitVersion`, `major`, `minor`, …); from the discovery cache when fresh.
+    public func serverVersion() throws(KubeError) -> Value {
+        if let v = version { return v }
+        if let cache = diskCache, !skipDiskCache, let e = cache.load(now: DiscoveryCache.unixNow()), e.version != .null {
+            version = e.version
+            if discovery == nil { discovery = e.resources }
+            return e.version
+        }
+        let v = try requestJSON("GET", "/version")
+        version = v
+        return v
+    }
+
+    /// Where discovery and `/version` are cached between commands (nil = not cached), and for how long.
+    public func useDiscoveryCache(directory: String, ttlSeconds: Int = 300) {
+        diskCache = DiscoveryCache(directory: directory, server: config.server, ttlSeconds: ttlSeconds)
+    }
+
+    private var diskCache: DiscoveryCache?
+    /// Set once the cache proved stale (a kind it lacks, CRDs created): discover from the server.
+    private var skipDiskCache = false
+    private var version: Value?
 
     /// Every group-version the server serves plus `group/version/Kind` entries, as Helm's
     /// `.Capabilities.APIVersions`.
@@ -107,16 +127,26 @@ public final class KubeClient {
     public func resource(apiVersion: String, kind: String) throws(KubeError) -> APIResource {
         if let r = try discovered()[apiVersion]?[kind] { return r }
         discovery = nil
+        skipDiskCache = true
         if let r = try discovered()[apiVersion]?[kind] { return r }
         throw KubeError(code: 404, reason: "NotFound",
                         message: "resource mapping not found for kind \"\(kind)\" in version \"\(apiVersion)\"")
     }
 
     /// Forgets cached discovery (after creating CRDs).
-    public func invalidateDiscovery() { discovery = nil }
+    public func invalidateDiscovery() {
+        discovery = nil
+        skipDiskCache = true
+        diskCache?.remove()
+    }
 
     private func discovered() throws(KubeError) -> [String: [String: APIResource]] {
         if let d = discovery { return d }
+        if let cache = diskCache, !skipDiskCache, let e = cache.load(now: DiscoveryCache.unixNow()) {
+            discovery = e.resources
+            if version == nil, e.version != .null { version = e.version }
+            return e.resources
+        }
         var d: [String: [String: APIResource]] = [:]
         for root in ["/api", "/apis"] {
             let v = try requestJSON("GET", root, accept: Discovery.aggregatedAccept)
@@ -130,6 +160,12 @@ public final class KubeClient {
             }
         }
         discovery = d
+        if let cache = diskCache {
+            // The version rides along so the next command needs neither request.
+            let v = version ?? (try? requestJSON("GET", "/version")) ?? .null
+            version = v
+            cache.save(DiscoveryCache.Entry(version: v, resources: d), now: DiscoveryCache.unixNow())
+        }
         return d
     }
 

@@ -178,6 +178,14 @@ import Foundation
         #expect(RetryPolicy.retriesStatus(code, method: method) == retried)
     }
 
+    @Test(arguments: [
+        ("Retry-After: 3\r\n", 3 as Int?), ("retry-after:10", 10), ("Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n", nil),
+        ("Content-Type: application/json\r\n", nil), ("Retry-After: \r\n", nil),
+    ])
+    func retryAfterHeader(_ line: String, _ seconds: Int?) {
+        #expect(CurlTransport.retryAfter(headerLine: line) == seconds)
+    }
+
     @Test func retryDelays() {
         #expect(RetryPolicy.delayMicroseconds(attempt: 1, retryAfter: nil) == 100_000)
         #expect(RetryPolicy.delayMicroseconds(attempt: 3, retryAfter: nil) == 400_000)

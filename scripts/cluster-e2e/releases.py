@@ -184,7 +184,8 @@ def main():
         status, _ = api.call("POST", f"/api/v1/namespaces/{ns}/secrets", body)
         check(status == 201, "wrote a pending-upgrade record")
         p = hc("upgrade", "sdkweb", webapp, "-n", ns, ok=False)
-        check(p.returncode == 1 and p.stderr == "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n",
+        check(p.returncode == 1 and p.stderr.startswith("Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n")
+              and "`helmctl rollback sdkweb`" in p.stderr,
               f"pending release refuses upgrade: {p.stderr.strip()}")
         p = hc("rollback", "sdkweb", "2", "-n", ns)
         check(p.returncode == 0, "rollback recovers the pending release")
