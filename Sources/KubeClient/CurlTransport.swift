@@ -68,7 +68,7 @@ final class CurlTransport {
     static func retryAfter(headerLine line: String) -> Int? {
         let lower = line.lowercased()
         guard lower.hasPrefix("retry-after:") else { return nil }
-        let value = lower.dropFirst("retry-after:".count).trimmingCharacters(in: " \t\r\n")
+        let value = String(lower.dropFirst("retry-after:".count)).trimmingCharacters(in: " \t\r\n")
         guard !value.isEmpty, value.allSatisfy(\.isNumber) else { return nil }
         return Int(value)
     }

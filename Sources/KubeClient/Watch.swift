@@ -193,7 +193,7 @@ public final class KubeWatchSet {
                 }
             case "ERROR":
                 // 410 Gone: our version was compacted; start over.
-                if Self.int(obj["code"]) == 410 { s.resourceVersion = ""; s.expired = true }
+                if ReadinessRules.int(obj["code"]) == 410 { s.resourceVersion = ""; s.expired = true }
                 out.append(WatchEvent(type: type, object: obj, stream: s.index))
             default:
                 out.append(WatchEvent(type: type, object: obj, stream: s.index))
@@ -234,14 +234,6 @@ public final class KubeWatchSet {
             out.append(WatchEvent(type: "RESET", object: .null, stream: s.index))
         }
         try start(s, into: &out)
-    }
-
-    static func int(_ v: Value?) -> Int? {
-        switch v {
-        case .int(let i)?: return Int(i)
-        case .float(let d)? where d.rounded() == d: return Int(d)
-        default: return nil
-        }
     }
 }
 

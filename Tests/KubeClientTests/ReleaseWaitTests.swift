@@ -95,7 +95,7 @@ final class ScriptedWatch: WatchSource {
         try waiter(source) { seen.append($0) }.wait(timeoutSeconds: 60)
         #expect(seen.first?.readyCount == 1)
         #expect(seen.last?.isComplete == true)
-        #expect(source.added.map(\.0) == ["services", "deployments"])
+        #expect(source.added.map(\.0) == ["services", "deployments", "pods", "replicasets", "events"])
     }
 
     @Test func timeoutNamesTheResourceAndWhy() throws {

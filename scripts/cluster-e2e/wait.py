@@ -8,39 +8,14 @@ Runs real busybox pods on the bundled cluster (`cluster up --nodes 1`).
 Usage: wait.py [--helmctl .build/debug/helmctl]
 Only 127.0.0.1; the cluster is stopped with `cluster down` and every temp dir removed in `finally`.
 """
-import argparse, base64, gzip, http.client, json, os, shutil, signal, socket, ssl, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, signal, subprocess, sys, tempfile, time
 
-FAILS = []
-PASSES = [0]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from releases import API, FAILS, PASSES, check, free_port, release_secret  # noqa: E402
 
-def check(cond, what):
-    if cond:
-        PASSES[0] += 1
-        print(f"ok   {what}")
-    else:
-        FAILS.append(what)
-        print(f"FAIL {what}")
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-class API:
-    def __init__(self, d, port):
-        self.port = port
-        self.ctx = ssl.create_default_context(cafile=os.path.join(d, "pki", "ca.crt"))
-        self.headers = {"Authorization": "Bearer " + open(os.path.join(d, "pki", "admin.token")).read().strip()}
-
-    def get(self, path):
-        c = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx, timeout=30)
-        c.request("GET", path, headers=self.headers)
-        r = c.getresponse(); data = r.read(); c.close()
-        return json.loads(data) if r.status == 200 and data else None
 
 def release(api, ns, name, rev):
-    s = api.get(f"/api/v1/namespaces/{ns}/secrets/sh.helm.release.v1.{name}.v{rev}")
-    if not s: return None
-    raw = base64.b64decode(base64.b64decode(s["data"]["release"]))
-    return json.loads(gzip.decompress(raw) if raw[:3] == b"\x1f\x8b\x08" else raw)
+    return release_secret(api, ns, name, rev)[1]
 
 CHART = {
     "Chart.yaml": "apiVersion: v2\nname: waitapp\nversion: 0.1.0\n",

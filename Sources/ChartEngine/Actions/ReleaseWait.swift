@@ -79,33 +79,28 @@ final class ReleaseWaiter {
     /// Waits until every object is ready (gone when deleting); throws the timeout explanation after
     /// `timeoutSeconds`, or at once when a Job failed under `--wait-for-jobs`.
     func wait(timeoutSeconds: Int) throws {
-        let start = settings.clock()
-        var lastReport = -1.0
-        var lastProgress: WaitProgress?
-        while true {
-            try pump(milliseconds: 250)
-            let now = settings.clock()
-            let p = progress(elapsed: now - start, timeout: timeoutSeconds)
-            if p != lastProgress || now - lastReport >= 1 {
-                settings.progress?(p)
-                lastProgress = p
-                lastReport = now
-            }
-            if p.isComplete { return }
+        try loop(pollMilliseconds: 250, timeoutSeconds: timeoutSeconds) { p, elapsed in
+            if p.isComplete { return true }
             if settings.waitForJobs, let failed = p.resources.first(where: { $0.kind == "Job" && $0.readiness.status == .failed }) {
                 throw ChartEngineError(.io, failed.explanation)
             }
-            if now - start >= Double(timeoutSeconds) { throw ChartEngineError(.io, p.timeoutMessage) }
+            if elapsed >= Double(timeoutSeconds) { throw ChartEngineError(.io, p.timeoutMessage) }
+            return false
         }
     }
 
     /// Reports every change until `stop` says so (`status --watch`).
-    func observe(timeoutSeconds: Int = 0, stop: () -> Bool) throws {
+    func observe(stop: () -> Bool) throws {
+        try loop(pollMilliseconds: 500, timeoutSeconds: 0) { _, _ in stop() }
+    }
+
+    /// Pumps events and reports progress (on every change, and at least once a second) until `done`.
+    private func loop(pollMilliseconds: Int, timeoutSeconds: Int, done: (WaitProgress, Double) throws -> Bool) throws {
         let start = settings.clock()
         var last: WaitProgress?
         var lastReport = -1.0
-        while !stop() {
-            try pump(milliseconds: 500)
+        while true {
+            try pump(milliseconds: pollMilliseconds)
             let now = settings.clock()
             let p = progress(elapsed: now - start, timeout: timeoutSeconds)
             if p != last || now - lastReport >= 1 {
@@ -113,6 +108,7 @@ final class ReleaseWaiter {
                 last = p
                 lastReport = now
             }
+            if try done(p, now - start) { return }
         }
     }
 
