@@ -14,15 +14,37 @@ struct DiscoveryCache {
     let path: String
     let ttlSeconds: Int
 
-    /// `DIR/<server as a file name>.json`.
-    init(directory: String, server: String, ttlSeconds: Int) {
+    /// `DIR/<server as a file name>-<hash of the CA>.json`: two clusters that reuse an address (local
+    /// test clusters do) have different CAs, so they never share an entry.
+    init(directory: String, server: String, certificateAuthority: [UInt8], ttlSeconds: Int) {
         var name = ""
         for u in server.unicodeScalars {
             let ok = (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9") || u == "." || u == "-"
             name.unicodeScalars.append(ok ? u : "_")
         }
-        path = directory + "/" + name + ".json"
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for b in certificateAuthority { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        self.directory = directory
+        path = directory + "/" + name + "-" + String(hash, radix: 16) + ".json"
         self.ttlSeconds = ttlSeconds
+    }
+
+    let directory: String
+
+    /// Deletes entries of other servers that expired long ago (an hour), so short-lived clusters do
+    /// not pile up files.
+    func pruneExpired(now: Int) {
+        guard let d = opendir(directory) else { return }
+        defer { closedir(d) }
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(".json") else { continue }
+            let p = directory + "/" + name
+            var st = stat()
+            if stat(p, &st) == 0, now - Int(st.st_mtim.tv_sec) > 3600 { unlink(p) }
+        }
     }
 
     struct Entry {
@@ -62,6 +84,7 @@ struct DiscoveryCache {
         let ok = fwrite(bytes, 1, bytes.count, f) == bytes.count
         fclose(f)
         if ok { rename(tmp, path) } else { unlink(tmp) }
+        pruneExpired(now: now)
     }
 
     func remove() { unlink(path) }

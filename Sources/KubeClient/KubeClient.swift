@@ -103,7 +103,8 @@ public final class KubeClient {
 
     /// Where discovery and `/version` are cached between commands (nil = not cached), and for how long.
     public func useDiscoveryCache(directory: String, ttlSeconds: Int = 300) {
-        diskCache = DiscoveryCache(directory: directory, server: config.server, ttlSeconds: ttlSeconds)
+        diskCache = DiscoveryCache(directory: directory, server: config.server,
+                                   certificateAuthority: config.certificateAuthority, ttlSeconds: ttlSeconds)
     }
 
     private var diskCache: DiscoveryCache?
