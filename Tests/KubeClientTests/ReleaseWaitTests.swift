@@ -150,4 +150,31 @@ final class ScriptedWatch: WatchSource {
         #expect(p.blocking == [#"Deployment apps/web: 0/1 replicas available; pod web-5d-x: ImagePullBackOff, ready 0/1 (Back-off pulling image "nosuch:1")"#])
         #expect(p.readyCount == 1 && p.resources.count == 2)
     }
+
+    @Test func pendingReleaseMessageGivesTheWayOut() {
+        var r = Release(name: "web", namespace: "apps", version: 6)
+        r.info.status = .pendingUpgrade
+        #expect(ReleaseContext.pendingMessage(r) == """
+            another operation (install/upgrade/rollback) is in progress
+            revision 6 of release "web" is pending-upgrade; if no other helmctl or helm is working on it, that \
+            operation was interrupted: recover with `helmctl rollback web` (to revision 5) or `helmctl rollback web REVISION`
+            """)
+        r.version = 1
+        r.info.status = .pendingInstall
+        #expect(ReleaseContext.pendingMessage(r).hasSuffix("recover with `helmctl uninstall web`"))
+    }
+
+    @Test func legacyTimeoutWordingAndDeletion() {
+        let gone = WaitProgress.Resource(kind: "Service", namespace: "apps", name: "web", readiness: Readiness(.current),
+                                         podProblems: [])
+        let left = WaitProgress.Resource(kind: "ConfigMap", namespace: nil, name: "c", readiness: Readiness(.inProgress, "still exists"),
+                                         podProblems: [])
+        let p = WaitProgress(release: "web", strategy: .legacy, deleting: true, resources: [gone, left], pods: [],
+                             warnings: [], elapsedSeconds: 3, timeoutSeconds: 3, synced: true)
+        #expect(p.timeoutMessage == """
+            resource not ready, name: c, kind: ConfigMap, status: Terminating: ConfigMap c: still exists
+            timed out waiting for the condition
+            """)
+        #expect(!p.isComplete && p.readyCount == 1)
+    }
 }
