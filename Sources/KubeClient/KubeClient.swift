@@ -37,29 +37,30 @@ public final class KubeClient {
         var attempt = 0
         while true {
             attempt += 1
-            let code: Int, bytes: [UInt8]
+            let code: Int, bytes: [UInt8], retryAfter: Int?
             do {
-                (code, bytes) = try transport.perform(method: method, url: url, headers: headers, body: body)
+                (code, bytes, retryAfter) = try transport.perform(method: method, url: url, headers: headers, body: body)
             } catch {
-                // Transport failures are retried for reads only: a write may have reached the server.
-                if method == "GET" && attempt < retryAttempts { backoff(attempt); continue }
-                throw error
+                if RetryPolicy.retriesTransportFailure(method: method, notSent: error.notSent) && attempt < retryAttempts {
+                    sleeper(RetryPolicy.delayMicroseconds(attempt: attempt, retryAfter: nil))
+                    continue
+                }
+                throw error.error
             }
             if (200..<300).contains(code) { return bytes }
-            // 429/503/504 mean "not now": the request was not processed, so any verb may be retried.
-            if [429, 503, 504].contains(code) && attempt < retryAttempts { backoff(attempt); continue }
+            if RetryPolicy.retriesStatus(code, method: method) && attempt < retryAttempts {
+                sleeper(RetryPolicy.delayMicroseconds(attempt: attempt, retryAfter: retryAfter))
+                continue
+            }
             throw statusError(code: code, body: bytes)
         }
     }
 
     /// Attempts per request for transient failures (1 = no retry).
-    public var retryAttempts = 4
+    public var retryAttempts = 5
 
     /// Pauses between attempts, in microseconds (injectable so tests need not wait).
-    public var sleeper: (Int) -> Void = { usleep(useconds_t($0)) }
-
-    /// 100 ms, 200 ms, 400 ms, … between attempts.
-    private func backoff(_ attempt: Int) { sleeper(100_000 << min(attempt - 1, 5)) }
+    public var sleeper: (Int) -> Void = { usleep(useconds_t(min($0, 60_000_000))) }
 
     /// As ``request(_:_:query:body:contentType:accept:)`` with JSON in and out.
     @discardableResult
@@ -87,8 +88,29 @@ public final class KubeClient {
 
     // MARK: Version and discovery
 
-    /// `GET /version` (`gitVersion`, `major`, `minor`, …).
-    public func serverVersion() throws(KubeError) -> Value { try requestJSON("GET", "/version") }
+    /// `GET /version` (`gitVersion`, `major`, `minor`, …); from the discovery cache when fresh.
+    public func serverVersion() throws(KubeError) -> Value {
+        if let v = version { return v }
+        if let cache = diskCache, !skipDiskCache, let e = cache.load(now: DiscoveryCache.unixNow()), e.version != .null {
+            version = e.version
+            if discovery == nil { discovery = e.resources }
+            return e.version
+        }
+        let v = try requestJSON("GET", "/version")
+        version = v
+        return v
+    }
+
+    /// Where discovery and `/version` are cached between commands (nil = not cached), and for how long.
+    public func useDiscoveryCache(directory: String, ttlSeconds: Int = 300) {
+        diskCache = DiscoveryCache(directory: directory, server: config.server,
+                                   certificateAuthority: config.certificateAuthority, ttlSeconds: ttlSeconds)
+    }
+
+    private var diskCache: DiscoveryCache?
+    /// Set once the cache proved stale (a kind it lacks, CRDs created): discover from the server.
+    private var skipDiskCache = false
+    private var version: Value?
 
     /// Every group-version the server serves plus `group/version/Kind` entries, as Helm's
     /// `.Capabilities.APIVersions`.
@@ -106,16 +128,26 @@ public final class KubeClient {
     public func resource(apiVersion: String, kind: String) throws(KubeError) -> APIResource {
         if let r = try discovered()[apiVersion]?[kind] { return r }
         discovery = nil
+        skipDiskCache = true
         if let r = try discovered()[apiVersion]?[kind] { return r }
         throw KubeError(code: 404, reason: "NotFound",
                         message: "resource mapping not found for kind \"\(kind)\" in version \"\(apiVersion)\"")
     }
 
     /// Forgets cached discovery (after creating CRDs).
-    public func invalidateDiscovery() { discovery = nil }
+    public func invalidateDiscovery() {
+        discovery = nil
+        skipDiskCache = true
+        diskCache?.remove()
+    }
 
     private func discovered() throws(KubeError) -> [String: [String: APIResource]] {
         if let d = discovery { return d }
+        if let cache = diskCache, !skipDiskCache, let e = cache.load(now: DiscoveryCache.unixNow()) {
+            discovery = e.resources
+            if version == nil, e.version != .null { version = e.version }
+            return e.resources
+        }
         var d: [String: [String: APIResource]] = [:]
         for root in ["/api", "/apis"] {
             let v = try requestJSON("GET", root, accept: Discovery.aggregatedAccept)
@@ -129,6 +161,12 @@ public final class KubeClient {
             }
         }
         discovery = d
+        if let cache = diskCache {
+            // The version rides along so the next command needs neither request.
+            let v = version ?? (try? requestJSON("GET", "/version")) ?? .null
+            version = v
+            cache.save(DiscoveryCache.Entry(version: v, resources: d), now: DiscoveryCache.unixNow())
+        }
         return d
     }
 

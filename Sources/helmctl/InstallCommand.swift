@@ -34,6 +34,7 @@ struct InstallCommand: ParsableCommand {
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts
+        try common.wait.configure(&ctx, rollbackOnFailure: common.rollbackOnFailure)
         var o = InstallOptions(releaseName: name, namespace: ns)
         o.createNamespace = createNamespace
         o.dryRun = try common.dryRunMode()
@@ -159,25 +160,37 @@ struct ReleaseWriteFlags: ParsableArguments {
     }
 }
 
-/// Helm v4's `--wait[=watcher|legacy|hookOnly]` and `--wait-for-jobs`. helmctl waits for hooks only
-/// (Helm's default `hookOnly`); readiness waiting is not implemented yet, so asking for it is an error
-/// rather than a silent no-op.
+/// Helm v4's `--wait[=watcher|legacy|hookOnly]` (a bare `--wait` is `watcher`, see GlobalFlagOrder;
+/// `true`/`false` are Helm's deprecated spellings) and `--wait-for-jobs`.
 struct WaitFlags: ParsableArguments {
-    @Option(name: .customLong("wait"), help: "wait strategy: hookOnly (default; the only one helmctl supports yet), watcher, legacy")
+    @Option(name: .customLong("wait"), help: "wait strategy: watcher (kstatus, the default of a bare --wait), legacy (Helm 3's rules) or hookOnly (only hooks; the default)")
     var wait = "hookOnly"
 
-    @Flag(name: .customLong("wait-for-jobs"), help: "wait for Jobs to complete (needs --wait)")
+    @Flag(name: .customLong("wait-for-jobs"), help: "with --wait, also wait until all Jobs have completed")
     var waitForJobs = false
 
-    func check() throws {
+    func check() throws { _ = try strategy() }
+
+    func strategy() throws -> WaitStrategy {
         switch wait {
-        case "hookOnly", "false": break
-        case "watcher", "legacy", "true":
-            throw ChartEngineError(.usage, "--wait=\(wait) is not supported by helmctl yet: only hooks are awaited "
-                + "(--wait=hookOnly, the default)")
+        case "hookOnly", "false": return .hookOnly
+        case "watcher", "true": return .watcher
+        case "legacy": return .legacy
         default:
             throw ChartEngineError(.usage, "invalid wait strategy \"\(wait)\": must be watcher, legacy or hookOnly")
         }
-        if waitForJobs { throw ChartEngineError(.usage, "--wait-for-jobs is not supported by helmctl yet") }
+    }
+
+    /// Sets the context's wait strategy and progress reporting; `rollbackOnFailure` implies `watcher`
+    /// when no strategy was asked for (Helm v4).
+    func configure(_ ctx: inout ReleaseContext, rollbackOnFailure: Bool = false) throws {
+        var s = try strategy()
+        if rollbackOnFailure && s == .hookOnly { s = .watcher }
+        ctx.wait.strategy = s
+        ctx.wait.waitForJobs = waitForJobs
+        if s != .hookOnly {
+            let printer = WaitProgressPrinter()
+            ctx.wait.progress = { printer.report($0) }
+        }
     }
 }

@@ -62,10 +62,26 @@ struct ClusterFlags: ParsableArguments {
         return (ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: ns))), ns)
     }
 
+    /// `$HELM_CACHE_HOME/discovery` (else `$XDG_CACHE_HOME/helm/…`, else `~/.cache/helm/…`); nil when
+    /// `HELMCTL_DISCOVERY_CACHE=0`.
+    static func discoveryCacheDirectory() -> String? {
+        func env(_ k: String) -> String? {
+            guard let v = getenv(k) else { return nil }
+            let s = String(cString: v)
+            return s.isEmpty ? nil : s
+        }
+        if env("HELMCTL_DISCOVERY_CACHE") == "0" { return nil }
+        if let h = env("HELM_CACHE_HOME") { return h + "/discovery" }
+        if let x = env("XDG_CACHE_HOME") { return x + "/helm/discovery" }
+        if let home = env("HOME") { return home + "/.cache/helm/discovery" }
+        return nil
+    }
+
     /// The client and release store for `namespace` (nil = all namespaces, for listing).
     func context(allNamespaces: Bool = false) throws -> (ReleaseContext, String) {
         let cfg = try config()
         let client = try KubeClient(config: cfg)
+        if let dir = ClusterFlags.discoveryCacheDirectory() { client.useDiscoveryCache(directory: dir) }
         let ns = resolvedNamespace(cfg)
         let store = try ReleaseStore.fromEnvironment(client: client, namespace: allNamespaces ? nil : ns)
         return (ReleaseContext(client: client, store: store), ns)

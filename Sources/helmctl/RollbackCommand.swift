@@ -38,6 +38,7 @@ struct RollbackCommand: ParsableCommand {
         o.historyMax = historyMax ?? defaultHistoryMax()
         var (ctx, _) = try cluster.context()
         ctx.timeoutSeconds = try parseDuration(timeout)
+        try wait.configure(&ctx)
         ctx.forceConflicts = forceConflicts
         _ = try RollbackAction.run(ctx, options: o)
         ErrorReporting.writeStdout("Rollback was a success! Happy Helming!\n")

@@ -15,9 +15,22 @@ struct StatusCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
+    @Flag(name: .customLong("watch"), help: "after the status, show the release's resources, pods and Warning events live until interrupted (Ctrl-C)")
+    var watch = false
+
     func run() throws {
-        let (ctx, _) = try cluster.context()
+        var (ctx, _) = try cluster.context()
         let r = try revision.map { try ctx.store.get(name, version: $0) } ?? ctx.store.last(name)
+        if watch {
+            // A live view on standard error (redrawn on a terminal, a line per change otherwise); it
+            // ends with the process (Ctrl-C).
+            ErrorReporting.writeStdout(ReleasePrinter.status(r, hideNotes: true))
+            let printer = WaitProgressPrinter()
+            printer.watching = true
+            ctx.wait.progress = { printer.report($0) }
+            try ctx.watchRelease(r) { false }
+            return
+        }
         if output == .table {
             // Helm v4 shows the live resources in table output.
             let resources = (try? ctx.resourcesSection(r)) ?? ""

@@ -43,6 +43,7 @@ struct UninstallCommand: ParsableCommand {
         try wait.check()
         var (ctx, _) = try cluster.context()
         ctx.timeoutSeconds = try parseDuration(timeout)
+        try wait.configure(&ctx)
         for name in names {
             var o = UninstallOptions(releaseName: name)
             o.keepHistory = keepHistory

@@ -42,6 +42,7 @@ struct UpgradeCommand: ParsableCommand {
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts
+        try common.wait.configure(&ctx, rollbackOnFailure: common.rollbackOnFailure)
         let history = try ctx.store.history(name)
         if install && (history.isEmpty || history.last?.info.status == .uninstalled) {
             var o = InstallOptions(releaseName: name, namespace: ns)

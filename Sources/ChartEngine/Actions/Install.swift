@@ -73,6 +73,7 @@ public enum InstallAction {
         do {
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-install", release: r.name, namespace: r.namespace) }
             try ctx.apply(objs, release: r.name, namespace: r.namespace, checkOwners: false)
+            try ctx.waitReady(objs, release: r.name)
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-install", release: r.name, namespace: r.namespace) }
         } catch {
             r.info.status = .failed

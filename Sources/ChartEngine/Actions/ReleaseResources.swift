@@ -25,6 +25,8 @@ public struct ReleaseContext {
     /// `--force-conflicts`: take over fields other field managers own (Helm's default is false, so an
     /// upgrade that changes a field last applied by another executable fails with a conflict).
     public var forceConflicts = false
+    /// `--wait`, `--wait-for-jobs` and the progress reporter.
+    public var wait = WaitSettings()
 
     public init(client: KubeClient, store: ReleaseStore) {
         self.client = client

@@ -44,6 +44,7 @@ public enum UninstallAction {
         let objs = try ctx.objects(r.manifest, namespace: r.namespace)
         let policy = ["foreground": "Foreground", "orphan": "Orphan"][o.cascade] ?? "Background"
         let kept = try ctx.delete(objs, propagation: policy)
+        try ctx.waitDeleted(objs.filter { !$0.keep }, release: r.name)
         if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-delete", release: r.name, namespace: r.namespace) }
         r.info.status = .uninstalled
         r.info.description = o.description.isEmpty ? "Uninstallation complete" : o.description

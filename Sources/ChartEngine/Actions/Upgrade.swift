@@ -37,7 +37,7 @@ public enum UpgradeAction {
         let history = try ctx.store.history(o.releaseName)
         guard let last = history.last else { throw ChartEngineError(.io, "\"\(o.releaseName)\" has no deployed releases") }
         if last.info.status.isPending {
-            throw ChartEngineError(.io, "another operation (install/upgrade/rollback) is in progress")
+            throw ChartEngineError(.io, ReleaseContext.pendingMessage(last))
         }
         let current = try base(history, name: o.releaseName)
         let config = mergedValues(current: current, new: values, options: o)
@@ -81,6 +81,7 @@ public enum UpgradeAction {
             try ctx.apply(newObjs, release: r.name, namespace: r.namespace, checkOwners: false)
             let keep = Set(newObjs.map(\.identity))
             try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
+            try ctx.waitReady(newObjs, release: r.name)
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-upgrade", release: r.name, namespace: r.namespace) }
         } catch {
             if o.cleanupOnFail { _ = try? ctx.delete(newObjs.filter { !oldIDs.contains($0.identity) }) }
