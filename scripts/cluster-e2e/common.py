@@ -117,6 +117,7 @@ class Cluster:
         os.makedirs(self.home)
         self.etcd = Etcd(etcd_binary, self.workdir) if store == "etcd" else None
         self.port = None
+        self.ingress_port = None
         self.started = False
 
     @property
@@ -135,7 +136,10 @@ class Cluster:
         if self.etcd:
             self.etcd.start()
         self.port = free_port()
-        argv = [self.helmctl, "cluster", "up", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"]
+        # The Ingress controller on a free port too (not the default 8080, which may be taken).
+        self.ingress_port = free_port()
+        argv = [self.helmctl, "cluster", "up", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}",
+                "--ingress-listen", f"127.0.0.1:{self.ingress_port}"]
         if self.etcd:
             argv += ["--store", "etcd", "--etcd-endpoints", self.etcd.url]
         if self.nodes:

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The main job as a test (issue 5 item 6, issue 6 item 5): `cluster up --nodes 1`, `helmctl install hello
+charts/hello --wait` (busybox httpd pods serving a page from a ConfigMap volume behind a Service and an
+Ingress), then the page is fetched through the Ingress controller, through the Service's ClusterIP from the
+host, and by name (cluster DNS) from another pod; an upgrade changes the page; uninstall removes the route.
+
+Usage: scripts/cluster-e2e/hello.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)"""
+
+import argparse
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import CheckFailed, Cluster, main_wrapper, ok, run  # noqa: E402
+from kubectl_session import Session  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def fetch(url, timeout=5):
+    """(status, body) of a GET; status 0 when the connection fails."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except (urllib.error.URLError, OSError) as e:
+        return 0, str(e)
+
+
+def until(what, check, timeout=60):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last[0]:
+            return last[1]
+        time.sleep(0.5)
+    raise CheckFailed(f"timed out waiting for {what}: last {last[1]!r}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--helmctl", default=".build/debug/helmctl")
+    args = parser.parse_args()
+
+    def body():
+        if os.geteuid() != 0:
+            raise CheckFailed("running pods needs root")
+        cluster = Cluster(args.helmctl, nodes=1)
+        try:
+            cluster.start()
+            s = Session(cluster)
+            env = cluster.env()
+
+            def helmctl(*argv, timeout=240):
+                r = run([cluster.helmctl, *argv], env=env, timeout=timeout)
+                if r.rc != 0:
+                    raise CheckFailed(f"helmctl {' '.join(argv)} failed\n{r.describe()}\n--- cluster.log ---\n{cluster.log_tail()}")
+                return r
+
+            helmctl("install", "hello", os.path.join(ROOT, "charts/hello"), "--wait", "--timeout", "3m")
+            pods = s.get_json("pods", "-l", "app.kubernetes.io/instance=hello")["items"]
+            s.expect_equal(len(pods), 2, "hello pods")
+            s.expect(all(p["status"].get("podIP", "").startswith("10.42.") for p in pods), "pods have pod IPs")
+            ok("install --wait returned with 2 Ready httpd pods on the pod network")
+
+            ingress = f"http://127.0.0.1:{cluster.ingress_port}/"
+            page = until("the page through the Ingress", lambda: (lambda r: (r[0] == 200 and "Hello from helmctl" in r[1], r))(fetch(ingress)))
+            s.expect("revision 1" in page[1], "page names revision 1")
+            ok("Ingress controller → Service → pods serves the ConfigMap page")
+
+            ip = s.get_json("service", "hello")["spec"]["clusterIP"]
+            until("the page through the ClusterIP", lambda: (lambda r: (r[0] == 200 and "Hello" in r[1], r))(fetch(f"http://{ip}/")))
+            ok(f"ClusterIP {ip}:80 reaches the pods from the host")
+
+            s.must("run", "client", "--image=busybox", "--restart=Never", "--command", "--", "sh", "-c",
+                   "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://hello.default.svc.cluster.local/ && exit 0; sleep 1; done; exit 1")
+            phase = until("the client pod to finish",
+                          lambda: (lambda p: (p in ("Succeeded", "Failed"), p))(s.get_json("pod", "client")["status"].get("phase")),
+                          timeout=90)
+            logs = s.kubectl("logs", "client").out
+            s.expect(phase == "Succeeded" and "Hello from helmctl" in logs, f"a pod fetches by DNS name (phase {phase}, log {logs!r})")
+            ok("a pod resolves hello.default.svc.cluster.local through the cluster DNS and fetches the page")
+
+            helmctl("upgrade", "hello", os.path.join(ROOT, "charts/hello"), "--set", "message=Second page", "--wait", "--timeout", "3m")
+            until("the upgraded page", lambda: (lambda r: (r[0] == 200 and "Second page" in r[1], r))(fetch(ingress)))
+            ok("upgrade --wait: the Ingress serves the new page")
+
+            helmctl("uninstall", "hello", "--wait", "--timeout", "3m")
+            until("the route to go", lambda: (lambda r: (r[0] == 404, r))(fetch(ingress)))
+            ok("uninstall --wait: the Ingress answers 404 for the removed rule")
+        finally:
+            cluster.stop()
+
+    return main_wrapper(body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
