@@ -80,8 +80,22 @@ enum NetClient {
         String(decoding: try await exchange(ip, port, Array(request.utf8)), as: UTF8.self)
     }
 
-    /// Sends `request` and reads until the peer closes or `complete` says the reply is whole.
-    static func exchange(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable ([UInt8]) -> Bool = { _ in false }) async throws -> [UInt8] {
+    /// Sends `request` and reads until the peer closes or `complete` says the reply is whole. A
+    /// connection closed before anything came back is tried again (twice, 200 ms apart): in a full
+    /// parallel test run one such early close was seen (cause not yet found; see the issue notes).
+    static func exchange(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable @escaping ([UInt8]) -> Bool = { _ in false }) async throws -> [UInt8] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await exchangeOnce(ip, port, request, complete: complete)
+            } catch ChannelError.ioOnClosedChannel where attempt < 3 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    static func exchangeOnce(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable ([UInt8]) -> Bool) async throws -> [UInt8] {
         let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: ip, port: port) { ch in
                 ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch) }
@@ -109,15 +123,24 @@ enum NetClient {
         return String(response[r.upperBound...])
     }
 
-    /// Sends one datagram and returns the first reply (nil after 5 s).
+    /// Sends a datagram and returns the first reply; UDP may drop a datagram (a busy machine, a
+    /// listener a moment from ready), so it is sent again up to 4 times, 3 s apart; nil without a reply.
     static func datagram(_ ip: String, _ port: Int, _ payload: [UInt8]) async throws -> [UInt8]? {
+        for _ in 0..<4 {
+            if let reply = try? await datagramOnce(ip, port, payload, wait: .seconds(3)) { return reply }
+        }
+        return nil
+    }
+
+    /// One datagram; its reply, nil (or an error for the closed channel) after `wait`.
+    static func datagramOnce(_ ip: String, _ port: Int, _ payload: [UInt8], wait: TimeAmount) async throws -> [UInt8]? {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "0.0.0.0", port: 0) { ch in
                 ch.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: ch)
                 }
             }
-        let watchdog = channel.channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.channel.close(promise: nil) }
+        let watchdog = channel.channel.eventLoop.scheduleTask(in: wait) { channel.channel.close(promise: nil) }
         defer { watchdog.cancel() }
         let target = try SocketAddress(ipAddress: ip, port: port)
         return try await channel.executeThenClose { input, output in

@@ -114,7 +114,9 @@ public final class Kubelet: Service, Sendable {
         watcher.cancel()
         ticker.cancel()
         poke.finish()
-        await stopAll()
+        // In a task of its own: a kubelet stopped by cancelling its task must still remove its
+        // containers, mounts and sandboxes (the blocking pool refuses work of cancelled tasks).
+        await Task { await self.stopAll() }.value
     }
 
     /// Kills and removes every container of every pod (shutdown).
