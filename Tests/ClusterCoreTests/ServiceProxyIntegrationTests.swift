@@ -75,7 +75,8 @@ struct TestUDPBackend {
 }
 
 enum NetClient {
-    /// Sends `request` over TCP and returns everything read until the peer closes (5 s at most).
+    /// Sends `request` over TCP and returns everything read until the peer closes (30 s at most: in a
+    /// full parallel test run the test backends, async code, may wait long for a cooperative thread).
     static func exchange(_ ip: String, _ port: Int, _ request: String) async throws -> String {
         String(decoding: try await exchange(ip, port, Array(request.utf8)), as: UTF8.self)
     }
@@ -100,7 +101,7 @@ enum NetClient {
             .connect(host: ip, port: port) { ch in
                 ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch) }
             }
-        let watchdog = client.channel.eventLoop.scheduleTask(in: .seconds(5)) { client.channel.close(promise: nil) }
+        let watchdog = client.channel.eventLoop.scheduleTask(in: .seconds(30)) { client.channel.close(promise: nil) }
         defer { watchdog.cancel() }
         return try await client.executeThenClose { input, output in
             try await output.write(ByteBuffer(bytes: request))
@@ -124,10 +125,10 @@ enum NetClient {
     }
 
     /// Sends a datagram and returns the first reply; UDP may drop a datagram (a busy machine, a
-    /// listener a moment from ready), so it is sent again up to 4 times, 3 s apart; nil without a reply.
+    /// listener a moment from ready), so it is sent again up to 4 times, 8 s apart; nil without a reply.
     static func datagram(_ ip: String, _ port: Int, _ payload: [UInt8]) async throws -> [UInt8]? {
         for _ in 0..<4 {
-            if let reply = try? await datagramOnce(ip, port, payload, wait: .seconds(3)) { return reply }
+            if let reply = try? await datagramOnce(ip, port, payload, wait: .seconds(8)) { return reply }
         }
         return nil
     }
