@@ -51,6 +51,7 @@ extension Kubelet {
         let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
         if phase != "Succeeded" && phase != "Failed" {
             await advance(pod, &record, restartPolicy: restartPolicy, now: now)
+            await probeContainers(pod, &record, now: now)  // Kubelet+Probes.swift
         }
         // Log requests read the records: they must know a container before its status says it runs.
         let snapshot = record

@@ -88,9 +88,9 @@ enum ProcessRunner {
     }
 
     /// Held while pipes are made close-on-exec and while spawning (see `runBlocking`).
-    private static let spawnLock = NIOLock()
+    static let spawnLock = NIOLock()
 
-    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
+    static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
