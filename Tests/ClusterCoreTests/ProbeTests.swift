@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -37,8 +38,11 @@ struct ProbeTests {
                 p[path: "status.phase"] == "Running" && Self.condition(p, "Ready") == "False"
                     && p[path: "status.containerStatuses.0.ready"] == .bool(false)
             }
-            #expect(runningUnready, "\(JSON.encode(await f.pod("flip").body["status"] ?? .null))")
-            #expect(await f.podUntil("flip", Self.ready), "\(JSON.encode(await f.pod("flip").body["status"] ?? .null))")
+            let early = await f.pod("flip").body["status"] ?? .null
+            #expect(runningUnready, "\(JSON.encode(early))")
+            let flipped = await f.podUntil("flip", Self.ready)
+            let late = await f.pod("flip").body["status"] ?? .null
+            #expect(flipped, "\(JSON.encode(late))")
             #expect(await f.pod("flip").body[path: "status.containerStatuses.0.restartCount"] == .int(0))
             let unhealthy = await events(f, "flip").filter { $0["reason"] == "Unhealthy" }
             #expect(unhealthy.first?["message"]?.stringValue?.hasPrefix("Readiness probe failed:") == true)
@@ -82,7 +86,9 @@ struct ProbeTests {
             await f.createBoundPod(Self.podJSON("tcp-closed", command: "sleep 3600", probes: """
                 "readinessProbe":{"tcpSocket":{"port":9999},"periodSeconds":1}
                 """), name: "tcp-closed")
-            #expect(await f.podUntil("web-ok", Self.ready), "\(JSON.encode(await f.pod("web-ok").body["status"] ?? .null))")
+            let webReady = await f.podUntil("web-ok", Self.ready)
+            let webStatus = await f.pod("web-ok").body["status"] ?? .null
+            #expect(webReady, "\(JSON.encode(webStatus))")
             #expect(await eventually {
                 await events(f, "web-404").contains { $0["message"] == "Readiness probe failed: HTTP probe failed with statuscode: 404" }
             })
@@ -122,13 +128,13 @@ struct ProbeTests {
         (#"{"tcpSocket":{"port":70000}}"#, nil),
     ] as [(String, Int?)])
     func ports(json: String, port: Int?) throws {
-        let spec = try #require(ProbeSpec(try JSON.decodeKeepingIntegers(json)))
+        let spec = try #require(ProbeSpec(try JSON.decodeKeepingIntegers(Array(json.utf8))))
         #expect(spec.period == 10 && spec.timeout == 1 && spec.failureThreshold == 3 && spec.successThreshold == 1 && spec.initialDelay == 0)
         guard case .tcp(_, let p) = spec.action else {
             Issue.record("not a tcp probe")
             return
         }
-        let container = try JSON.decodeKeepingIntegers(#"{"ports":[{"name":"web","containerPort":9090}]}"#)
+        let container = try JSON.decodeKeepingIntegers(Array(#"{"ports":[{"name":"web","containerPort":9090}]}"#.utf8))
         #expect(ProbeSpec.port(p, container: container) == port)
     }
 }

@@ -90,12 +90,14 @@ enum ProcessRunner {
     /// Held while pipes are made close-on-exec and while spawning (see `runBlocking`).
     static let spawnLock = NIOLock()
 
-    static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t) throws(RuntimeError) -> pid_t {
+    static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t,
+                      attributes: UnsafePointer<posix_spawnattr_t>? = nil) throws(RuntimeError) -> pid_t
+    {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for p in cargs { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, nil, &cargs, environ)
+        let rc = posix_spawn(&pid, program, &actions, attributes, &cargs, environ)
         guard rc == 0 else { throw RuntimeError("cannot run \(program): \(String(cString: strerror(rc)))") }
         return pid
     }

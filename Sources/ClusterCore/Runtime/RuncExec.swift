@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 #endif
 
 /// `runc exec` for ``ExecProcess``: runc stays our child and exits with the process' code. Without a
-/// terminal the process' stdio are pipes; with one, runc hands the pty master to us over a unix
-/// socket (`--console-socket`, SCM_RIGHTS). Reads and writes block on dedicated threads.
+/// terminal the process' stdio are pipes; with one, a pty of ours (see `start`). Reads and writes
+/// block on dedicated threads.
 extension RuncRuntime {
     public func exec(_ id: String, _ config: ExecConfig) async throws -> any ExecProcess {
         guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
@@ -46,25 +46,25 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         RuntimeError("\(what): \(String(cString: strerror(errno)))")
     }
 
-    /// Spawns runc and (with a terminal) receives the pty master; blocks, so it runs on its own thread.
+    /// Spawns runc (on its own thread: it blocks briefly).
     static func start(prefix: [String], id: String, config: ExecConfig) throws -> RuncExecProcess {
         var template = Array("/tmp/helmctl-exec-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw failure("mkdtemp") }
         let dir = String(cString: made)
         var cleanupDir = true
         defer { if cleanupDir { removeSessionDir(dir) } }
-        let socketPath = dir + "/console.sock"
-        var listener: Int32 = -1
-        defer { if listener >= 0 { close(listener) } }
-        if config.tty { listener = try listen(on: socketPath) }
 
         var args = prefix + ["--pid-file", dir + "/pid"]
-        if config.tty { args += ["--tty", "--console-socket", socketPath, "--env", "TERM=xterm"] }
+        if config.tty { args += ["--tty", "--env", "TERM=xterm"] }
         args += [id] + config.command
 
-        // Pipes: [read, write]. Child ends go to fds 0-2; every end is close-on-exec so no other
-        // spawned process (a `runc run`) inherits them and keeps them open.
+        // Without a terminal: pipes ([read, write]) whose child ends become fds 0-2. With one: a pty
+        // of ours is runc's stdio and controlling terminal (runc 1.1 takes `--console-socket` only
+        // with `--detach`, which would lose the exit code); runc puts it in raw mode, copies between
+        // it and the container's own pty, and follows its size on SIGWINCH. Every end we keep is
+        // close-on-exec, so no other spawned process (a `runc run`) inherits it and holds it open.
         var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        var terminal: Int32 = -1
         let wantsStdinPipe = config.stdin && !config.tty
         let pid: pid_t
         do {
@@ -74,52 +74,64 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
                 guard pipe(&p) == 0 else { throw failure("pipe") }
                 for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             }
+            var slave = ""
             do {
-                if wantsStdinPipe { try makePipe(&inPipe) }
-                if !config.tty { try makePipe(&outPipe) }
-                try makePipe(&errPipe)
+                if config.tty {
+                    (terminal, slave) = try openTerminal()
+                } else {
+                    if wantsStdinPipe { try makePipe(&inPipe) }
+                    try makePipe(&outPipe)
+                    try makePipe(&errPipe)
+                }
             } catch {
-                for fd in inPipe + outPipe + errPipe where fd >= 0 { close(fd) }
+                for fd in inPipe + outPipe + errPipe + [terminal] where fd >= 0 { close(fd) }
                 throw error
             }
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            if wantsStdinPipe {
-                posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-            } else {
-                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            }
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            // runc starts with no blocked signals and default dispositions (the spawning thread may
+            // block or ignore some, and runc follows terminal resizes through SIGWINCH); with a
+            // terminal, in a new session (glibc's POSIX_SPAWN_SETSID, applied before the file
+            // actions), so opening the pty slave makes it runc's controlling terminal.
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGPIPE, SIGWINCH, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            let setSignalDefaults: Int16 = 0x04, setSignalMask: Int16 = 0x08, setSession: Int16 = 0x80
+            posix_spawnattr_setflags(&attributes, setSignalDefaults | setSignalMask | (config.tty ? setSession : 0))
             if config.tty {
-                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+                posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
+                posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                posix_spawn_file_actions_adddup2(&actions, 0, 2)
             } else {
+                if wantsStdinPipe {
+                    posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+                } else {
+                    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                }
                 posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+                posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
             }
-            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
             do {
-                pid = try ProcessRunner.spawn(args, actions: &actions)
+                pid = try ProcessRunner.spawn(args, actions: &actions, attributes: &attributes)
             } catch {
-                for fd in inPipe + outPipe + errPipe where fd >= 0 { close(fd) }
+                for fd in inPipe + outPipe + errPipe + [terminal] where fd >= 0 { close(fd) }
                 throw error
             }
         }
-        // The parent keeps: stdin's write end, stdout's and stderr's read ends.
+        // The parent keeps: stdin's write end, stdout's and stderr's read ends (or the pty master).
         for fd in [inPipe[0], outPipe[1], errPipe[1]] where fd >= 0 { close(fd) }
 
-        var terminal: Int32 = -1
-        if config.tty {
-            do {
-                terminal = try receiveTerminal(listener: listener, runc: pid, errors: errPipe[0])
-            } catch {
-                for fd in [inPipe[1], outPipe[0], errPipe[0]] where fd >= 0 { close(fd) }
-                throw error
-            }
-        }
         let process = RuncExecProcess(pid: pid, pidFile: dir + "/pid", tty: config.tty, terminal: terminal, stdin: config.stdin)
         cleanupDir = false
-        // Output: the pty (or stdout) and runc's stderr; a terminal has one stream, so runc's own
-        // complaints join stdout there.
-        let sources: [(Int32, Bool)] = config.tty ? [(terminal, false), (errPipe[0], false)] : [(outPipe[0], false), (errPipe[0], true)]
+        let sources: [(Int32, Bool)] = config.tty ? [(terminal, false)] : [(outPipe[0], false), (errPipe[0], true)]
         if let queue = process.stdinQueue {
             let target = config.tty ? dup(terminal) : inPipe[1]
             if target >= 0 { _ = fcntl(target, F_SETFD, FD_CLOEXEC) }
@@ -134,111 +146,34 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         return process
     }
 
-    /// A listening unix socket at `path` for runc's console hand-over.
-    private static func listen(on path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure("socket") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            close(fd)
-            throw RuntimeError("console socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, Glibc.listen(fd, 1) == 0 else {
-            let error = failure("console socket")
-            close(fd)
+    /// A new pseudo-terminal: the master (close-on-exec, 80x24) and the slave's path. The pty
+    /// functions (posix_openpt, unlockpt, ptsname) are not in Swift's Glibc module; these are the
+    /// ioctls they use.
+    private static func openTerminal() throws -> (Int32, String) {
+        let getNumber: UInt = 0x8004_5430  // TIOCGPTN
+        let setLock: UInt = 0x4004_5431  // TIOCSPTLCK
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard master >= 0 else { throw failure("open /dev/ptmx") }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        // Raw from the start: runc makes its terminal raw too, but only once it runs, and bytes
+        // written before that (a ^D above all) must not be taken by this side's line discipline.
+        var mode = termios()
+        guard ioctl(master, setLock, &unlock) == 0, ioctl(master, getNumber, &number) == 0,
+              ioctl(master, UInt(TIOCSWINSZ), &size) == 0, tcgetattr(master, &mode) == 0
+        else {
+            let error = failure("pseudo-terminal")
+            close(master)
             throw error
         }
-        return fd
-    }
-
-    /// Waits (at most 10 s) for runc to connect and send the pty master; if runc ends first, its
-    /// stderr says why.
-    private static func receiveTerminal(listener: Int32, runc: pid_t, errors: Int32) throws -> Int32 {
-        let deadline = ClusterProcess.monotonicSeconds() + 10
-        var connection: Int32 = -1
-        while connection < 0 {
-            var p = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&p, 1, 100)
-            if ready > 0 {
-                connection = accept(listener, nil, nil)
-                if connection >= 0 { _ = fcntl(connection, F_SETFD, FD_CLOEXEC) }
-                if connection < 0 && errno != EINTR && errno != EAGAIN { throw failure("accept console socket") }
-                continue
-            }
-            var status: Int32 = 0
-            if waitpid(runc, &status, WNOHANG) == runc {
-                let message = drain(errors).trimmingSpaces
-                close(errors)
-                throw RuntimeError(message.isEmpty ? "runc exec ended with code \(ProcessRunner.exitCode(status))" : message)
-            }
-            if ClusterProcess.monotonicSeconds() > deadline {
-                kill(runc, SIGKILL)
-                while waitpid(runc, &status, 0) < 0 && errno == EINTR {}
-                close(errors)
-                throw RuntimeError("runc exec did not hand over a terminal within 10 s")
-            }
+        cfmakeraw(&mode)
+        guard tcsetattr(master, TCSANOW, &mode) == 0 else {
+            let error = failure("pseudo-terminal mode")
+            close(master)
+            throw error
         }
-        defer { close(connection) }
-        // One message: the terminal's name as data, the master fd as SCM_RIGHTS ancillary data.
-        let dataSize = 4096, controlSize = 256
-        let data = UnsafeMutableRawPointer.allocate(byteCount: dataSize, alignment: 8)
-        let control = UnsafeMutableRawPointer.allocate(byteCount: controlSize, alignment: 8)
-        defer {
-            data.deallocate()
-            control.deallocate()
-        }
-        control.initializeMemory(as: UInt8.self, repeating: 0, count: controlSize)
-        var iov = iovec(iov_base: data, iov_len: dataSize)
-        let received = withUnsafeMutablePointer(to: &iov) { iovPointer -> Int in
-            var message = msghdr()
-            message.msg_iov = iovPointer
-            message.msg_iovlen = 1
-            message.msg_control = control
-            message.msg_controllen = controlSize
-            var n = -1
-            repeat { n = recvmsg(connection, &message, Int32(MSG_CMSG_CLOEXEC)) } while n < 0 && errno == EINTR
-            return n < 0 ? -1 : message.msg_controllen
-        }
-        guard received >= 0 else { throw failure("receive terminal") }
-        guard let fd = Self.passedDescriptor(control, length: received) else {
-            throw RuntimeError("runc sent no terminal over the console socket")
-        }
-        return fd
-    }
-
-    /// The first descriptor of an SCM_RIGHTS message in a control buffer of `length` bytes.
-    /// Layout (64-bit Linux): `cmsghdr { size_t len; int level; int type; }` (16 bytes), then the data.
-    static func passedDescriptor(_ control: UnsafeRawPointer, length: Int) -> Int32? {
-        let header = 16
-        guard length >= header + 4 else { return nil }
-        let cmsgLength = control.load(as: Int.self)
-        let level = control.load(fromByteOffset: 8, as: Int32.self)
-        let type = control.load(fromByteOffset: 12, as: Int32.self)
-        guard level == SOL_SOCKET, type == Int32(SCM_RIGHTS), cmsgLength >= header + 4, cmsgLength <= length else { return nil }
-        let fd = control.load(fromByteOffset: header, as: Int32.self)
-        return fd >= 0 ? fd : nil
-    }
-
-    /// Whatever is readable from `fd` now (it does not wait for more).
-    private static func drain(_ fd: Int32) -> String {
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while out.count < 65536, poll(&p, 1, 0) > 0 {
-            let n = read(fd, &buf, buf.count)
-            if n <= 0 { break }
-            out += buf[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
+        return (master, "/dev/pts/\(number)")
     }
 
     /// Writes queued stdin until the queue closes, then closes `fd` (a terminal gets ^D first).
@@ -336,7 +271,6 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
 
     private static func removeSessionDir(_ dir: String) {
         unlink(dir + "/pid")
-        unlink(dir + "/console.sock")
         rmdir(dir)
     }
 
