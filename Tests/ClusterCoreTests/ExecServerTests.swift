@@ -88,15 +88,34 @@ struct ExecServerTests {
                     ("/api/v1/namespaces/default/pods/target/exec?command=true&container=other&stdout=true", true, "good-token", 400, "not valid"),
                     (Self.execPath("target", ["true"], "stdout=true"), true, "bad-token", 401, "Unauthorized"),
                 ]
+                // Without an upgrade: a plain HTTP answer. With one, the refusal comes as the
+                // channel-3 Status right after the switch (the real API server answers non-101; a
+                // declined upgrade cannot be answered through NIO's typed upgrade handler).
                 for (path, upgrade, token, want, message) in cases {
                     let ws = try RawWebSocketClient(port: port)
-                    let (code, headers) = try ws.handshake(path: path, protocols: ["v5.channel.k8s.io"], token: token, upgrade: upgrade)
-                    #expect(code == want, "\(path)")
-                    #expect(ws.body(headers).contains(message), "\(path)")
+                    do {
+                        let (code, headers) = try ws.handshake(path: path, protocols: ["v5.channel.k8s.io"], token: token, upgrade: upgrade)
+                        if upgrade {
+                            #expect(code == 101, "\(path)")
+                            let frames = ws.readUntilClose()
+                            #expect(frames.status?["status"] as? String == "Failure", "\(path)")
+                            #expect(frames.status?["code"] as? Int == want, "\(path)")
+                            #expect((frames.status?["message"] as? String ?? "").contains(message), "\(path): \(frames.status ?? [:])")
+                        } else {
+                            #expect(code == want, "\(path)")
+                            #expect(ws.body(headers).contains(message), "\(path)")
+                        }
+                    } catch {
+                        Issue.record("\(path) (token \(token)): \(error)")
+                    }
                 }
-                // A protocol we do not speak: no upgrade.
+                // A protocol we do not speak: no sub-protocol in the answer (client-go then gives up on
+                // WebSocket) and a Failure.
                 let old = try RawWebSocketClient(port: port)
-                #expect(try old.handshake(path: Self.execPath("target", ["true"], "stdout=true"), protocols: ["channel.k8s.io"]).0 == 400)
+                let (code, headers) = try old.handshake(path: Self.execPath("target", ["true"], "stdout=true"), protocols: ["channel.k8s.io"])
+                #expect(code == 101)
+                #expect(headers["sec-websocket-protocol"] == nil)
+                #expect(old.readUntilClose().status?["status"] as? String == "Failure")
             }
             let hostile: [(String, [UInt8], Int)] = [
                 ("unmasked", RawWebSocketClient.frame(opcode: 2, [0, 65], mask: false), 1002),

@@ -94,13 +94,20 @@ extension APIHandler {
         throw StatusError.badRequest("Upgrade request required")
     }
 
-    /// The plan for an exec/attach WebSocket upgrade, or nil when the request should be answered
-    /// as a plain one (it fails validation, or is not for exec/attach).
-    func podStreamPlan(head: HTTPRequestHead, identity: Identity) async -> PodStreamPlan? {
+    /// The plan for an exec/attach WebSocket upgrade, or the answer the request gets instead (it
+    /// fails validation, or is not for exec/attach).
+    func podStreamPlan(head: HTTPRequestHead, identity: Identity) async -> Result<PodStreamPlan, PodStreamRefusal> {
         let capture = PodStreamCapture()
-        _ = await PodStreamCapture.$current.withValue(capture) {
+        let response = await PodStreamCapture.$current.withValue(capture) {
             await handle(head: head, body: [], identity: identity)
         }
-        return capture.take()
+        if let plan = capture.take() { return .success(plan) }
+        if case .full(_, _, let body, _) = response { return .failure(PodStreamRefusal(status: body)) }
+        return .failure(PodStreamRefusal(status: PodStreamSession.failureStatus("the request cannot be served over a WebSocket")))
     }
+}
+
+/// Why an exec/attach WebSocket is not served: the Status (JSON) to send on channel 3.
+struct PodStreamRefusal: Error, Sendable {
+    var status: [UInt8]
 }

@@ -5,7 +5,9 @@ import NIOWebSocket
 
 /// A served connection: plain HTTP, or a WebSocket carrying one exec/attach session.
 enum Connection: Sendable {
-    case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+    /// `refused`: the head of an upgrade request we declined; NIO's typed upgrade handler does not
+    /// pass that head on (only the parts after it), so the HTTP side starts from it.
+    case http(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, refused: HTTPRequestHead?)
     case podStream(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, PodStreamSession)
 }
 
@@ -19,17 +21,30 @@ extension APIServer {
     {
         // One connection upgrades at most once: the session found while deciding is kept for the switch.
         let pending = NIOLockedValueBox<PodStreamSession?>(nil)
+        let refused = NIOLockedValueBox<HTTPRequestHead?>(nil)
         let upgrader = NIOTypedWebSocketServerUpgrader<Connection>(
             maxFrameSize: PodStreamSession.maxMessageBytes,
             shouldUpgrade: { channel, head in
                 let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                 promise.completeWithTask {
-                    guard let proto = PodStreamSession.chooseProtocol(head.headers) else { return nil }
+                    // A refused upgrade would leave the client without an answer (NIO's typed upgrade
+                    // handler drops the request head then), so exec and attach always upgrade and a
+                    // refusal travels as the channel-3 Status; other paths are declined.
+                    let path = head.uri.split(separator: "?", maxSplits: 1).first ?? ""
+                    guard path.hasSuffix("/exec") || path.hasSuffix("/attach") else {
+                        refused.withLockedValue { $0 = head }
+                        return nil
+                    }
                     let identity = await authenticate(head.headers, channel: channel, config: config)
-                    guard let plan = await handler.podStreamPlan(head: head, identity: identity) else { return nil }
-                    pending.withLockedValue { $0 = PodStreamSession(plan: plan, subprotocol: proto) }
-                    config.log("\(head.method) \(head.uri) 101 (\(proto))")
-                    return HTTPHeaders([("Sec-WebSocket-Protocol", proto)])
+                    let proto = PodStreamSession.chooseProtocol(head.headers)
+                    let plan: Result<PodStreamPlan, PodStreamRefusal> = proto == nil
+                        ? .failure(PodStreamRefusal(status: PodStreamSession.failureStatus(
+                            "none of the offered sub-protocols is supported (v5.channel.k8s.io, v4.channel.k8s.io)")))
+                        : await handler.podStreamPlan(head: head, identity: identity)
+                    pending.withLockedValue { $0 = PodStreamSession(plan: plan, subprotocol: proto ?? "") }
+                    config.log("\(head.method) \(head.uri) 101 (\(proto ?? "no sub-protocol"))")
+                    // Without a sub-protocol in the answer, client-go treats the upgrade as failed.
+                    return proto.map { HTTPHeaders([("Sec-WebSocket-Protocol", $0)]) } ?? HTTPHeaders()
                 }
                 return promise.futureResult
             },
@@ -45,7 +60,8 @@ extension APIServer {
             upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    .http(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    .http(try NIOAsyncChannel(wrappingChannelSynchronously: channel),
+                          refused: refused.withLockedValue { r in defer { r = nil }; return r })
                 }
             }))
     }

@@ -72,7 +72,7 @@ public final class APIServer: Service, Sendable {
                     for try await connection in inbound {
                         group.addTask {
                             switch try? await connection.get() {
-                            case .http(let http)?: await self.serve(http)
+                            case .http(let http, let refused)?: await self.serve(http, refused: refused)
                             case .podStream(let ws, let session)?: await session.run(ws)
                             case nil: break
                             }
@@ -87,11 +87,13 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+                       refused: HTTPRequestHead? = nil) async
+    {
         let channel = connection.channel
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
+                var head: HTTPRequestHead? = refused
                 var body: [UInt8] = []
                 var tooLarge = false
                 for try await part in inbound {

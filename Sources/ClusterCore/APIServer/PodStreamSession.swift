@@ -13,7 +13,8 @@ struct PodStreamSession: Sendable {
     /// The largest message (after joining fragments) a client may send.
     static let maxMessageBytes = 1 << 20
 
-    let plan: PodStreamPlan
+    /// What to run, or why nothing runs (sent as the channel-3 Status right after the upgrade).
+    let plan: Result<PodStreamPlan, PodStreamRefusal>
     let subprotocol: String
 
     /// The first sub-protocol the client offers that we speak (`Sec-WebSocket-Protocol`, in any
@@ -30,6 +31,15 @@ struct PodStreamSession: Sendable {
 
     func run(_ ws: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>) async {
         try? await ws.executeThenClose { inbound, outbound in
+            let plan: PodStreamPlan
+            switch self.plan {
+            case .success(let p):
+                plan = p
+            case .failure(let refusal):
+                try? await outbound.write(Self.message(3, refusal.status))
+                try? await outbound.write(Self.closeFrame(.normalClosure))
+                return
+            }
             let process: any ExecProcess
             do {
                 process = try await plan.start()
@@ -39,8 +49,8 @@ struct PodStreamSession: Sendable {
                 return
             }
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await forwardOutput(process, to: outbound) }
-                group.addTask { await readInput(inbound, process: process, outbound: outbound) }
+                group.addTask { await forwardOutput(process, plan, to: outbound) }
+                group.addTask { await readInput(inbound, process: process, plan, outbound: outbound) }
                 // Either the process ended (status sent) or the client went away: end both sides.
                 _ = await group.next()
                 process.terminate()
@@ -49,7 +59,7 @@ struct PodStreamSession: Sendable {
         }
     }
 
-    private func forwardOutput(_ process: any ExecProcess, to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
+    private func forwardOutput(_ process: any ExecProcess, _ plan: PodStreamPlan, to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
         for await chunk in process.output {
             switch chunk {
             case .stdout(let bytes):
@@ -66,7 +76,7 @@ struct PodStreamSession: Sendable {
         try? await outbound.write(Self.closeFrame(.normalClosure))
     }
 
-    private func readInput(_ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, process: any ExecProcess,
+    private func readInput(_ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>, process: any ExecProcess, _ plan: PodStreamPlan,
                            outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async
     {
         var assembler = WebSocketMessageAssembler(maxMessageBytes: Self.maxMessageBytes)
@@ -76,7 +86,7 @@ struct PodStreamSession: Sendable {
                 case .none:
                     continue
                 case .message(let bytes):
-                    deliver(bytes, to: process)
+                    deliver(bytes, to: process, plan)
                 case .ping(let data):
                     try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: ByteBuffer(bytes: data)))
                 case .close(let code):
@@ -90,7 +100,7 @@ struct PodStreamSession: Sendable {
     }
 
     /// Acts on one client message.
-    func deliver(_ bytes: [UInt8], to process: any ExecProcess) {
+    func deliver(_ bytes: [UInt8], to process: any ExecProcess, _ plan: PodStreamPlan) {
         guard let channel = bytes.first else { return }
         let payload = Array(bytes.dropFirst())
         switch channel {
