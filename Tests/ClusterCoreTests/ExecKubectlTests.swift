@@ -13,7 +13,7 @@ struct ExecKubectlTests {
             p.arguments = ["-c", command]
             var env = ProcessInfo.processInfo.environment
             env["KUBECONFIG"] = "/nonexistent"
-            env["K"] = "kubectl --server=http://127.0.0.1:\(port) --token=good-token --request-timeout=60s"
+            env["K"] = "kubectl --server=http://127.0.0.1:\(port) --request-timeout=60s"
             p.environment = env
             let out = Pipe()
             p.standardOutput = out

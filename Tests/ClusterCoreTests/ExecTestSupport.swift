@@ -1,5 +1,6 @@
 import ClusterStore
 import Foundation
+import NIOHTTP1
 import Testing
 @testable import ClusterCore
 
@@ -12,7 +13,7 @@ struct ExecServerFixture {
     static func with(_ body: (ExecServerFixture) async throws -> Void) async throws {
         try await RuntimeFixture.with { runtime in
             let store = MemoryStore()
-            let config = APIServerConfiguration(host: "127.0.0.1", port: 0, tls: nil, tokens: ["good-token": "tester"], store: store)
+            let config = APIServerConfiguration(host: "127.0.0.1", port: 0, tls: nil, tokens: ["good-token": "tester"], allowAnonymous: true, store: store)
             let server = try await APIServer.bind(config)
             let serverTask = Task { try await server.run() }
             let kubelet = Kubelet(server: server, runtime: runtime.runtime,
@@ -37,7 +38,10 @@ struct ExecServerFixture {
 
     /// Starts a busybox pod that sleeps and waits until it runs.
     func runningPod(_ name: String, command: [String] = ["sleep", "3600"]) async -> Bool {
-        await kubelet.createBoundPod(kubelet.podJSON(name, command: command), name: name)
+        // Bound in the pod itself: the API server's own scheduler runs here and would race a binding.
+        let json = kubelet.podJSON(name, command: command).replacingOccurrences(of: #""spec":{"#, with: #""spec":{"nodeName":"\#(KubeletFixture.node)","#)
+        let created = await kubelet.api.call(.POST, "/api/v1/namespaces/default/pods", json: json)
+        #expect(created.code == 201, "\(created.text)")
         return await kubelet.podUntil(name, KubeletFixture.phase("Running"))
     }
 }

@@ -36,10 +36,10 @@ enum ProbeNetwork {
     private static func run(pid: Int32, host: String, port: Int, timeout: Double, http: HTTPRequest?) -> Outcome {
         guard let setns = setnsFunction else { return Outcome(success: false, message: "setns is unavailable") }
         let ns = open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC)
-        guard ns >= 0 else { return Outcome(success: false, message: "container network namespace: \(String(cString: strerror(errno)))") }
+        guard ns >= 0 else { return Outcome(success: false, message: "container network namespace: \(systemError(errno))") }
         let entered = setns(ns, cloneNewNet)
         close(ns)
-        guard entered == 0 else { return Outcome(success: false, message: "setns: \(String(cString: strerror(errno)))") }
+        guard entered == 0 else { return Outcome(success: false, message: "setns: \(systemError(errno))") }
         let deadline = ClusterProcess.monotonicSeconds() + max(0.1, timeout)
         let target = "\(host):\(port)"
         let fd: Int32
@@ -64,7 +64,7 @@ enum ProbeNetwork {
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return Outcome(success: false, message: "Get \"http://\(target)\(http.path)\": \(String(cString: strerror(errno)))") }
+            guard n > 0 else { return Outcome(success: false, message: "Get \"http://\(target)\(http.path)\": \(systemError(errno))") }
             sent += n
         }
         // The status line is all a probe judges.
@@ -92,6 +92,12 @@ enum ProbeNetwork {
         return Outcome(success: false, message: "HTTP probe failed with statuscode: \(code)")
     }
 
+    /// An errno as Go words it in probe messages ("connection refused", lower case).
+    private static func systemError(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
     private enum Dial {
         case success(Int32)
         case failure(String)
@@ -105,12 +111,12 @@ enum ProbeNetwork {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { return .failure("cannot resolve \(host) (IPv4 addresses only)") }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { return .failure(String(cString: strerror(errno))) }
+        guard fd >= 0 else { return .failure(systemError(errno)) }
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if rc != 0 && errno != EINPROGRESS {
-            let message = String(cString: strerror(errno))
+            let message = systemError(errno)
             close(fd)
             return .failure("connect: \(message)")
         }
@@ -131,7 +137,7 @@ enum ProbeNetwork {
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
             if error != 0 {
                 close(fd)
-                return .failure("connect: \(String(cString: strerror(error)))")
+                return .failure("connect: \(systemError(error))")
             }
         }
         // Blocking from here on; reads are bounded by poll.
