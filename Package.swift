@@ -71,6 +71,7 @@ let package = Package(
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
+                    .product(name: "NIOWebSocket", package: "swift-nio"),
                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -115,7 +116,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests",
                     dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData",
-                                   .product(name: "NIOHTTP1", package: "swift-nio")],
+                                   .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio")],
                     swiftSettings: strict),
     ]
 )

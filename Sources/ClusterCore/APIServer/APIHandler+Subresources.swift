@@ -33,7 +33,9 @@ extension APIHandler {
             return try await bind(rr)
         case ("log", .GET):
             return try await podLog(rr)
-        case ("log", _), ("exec", _), ("attach", _), ("portforward", _):
+        case ("exec", _), ("attach", _):
+            return try await podStream(rr, attach: sub == "attach")
+        case ("log", _), ("portforward", _):
             let pod = try await current(rr)
             if (pod["spec"]?["nodeName"]?.stringValue ?? "").isEmpty {
                 throw StatusError.badRequest("pod \(pod.name) does not have a host assigned")

@@ -2,6 +2,7 @@ public import NIOCore
 import NIOHTTP1
 public import NIOPosix
 import NIOSSL
+import NIOWebSocket
 public import ServiceLifecycle
 
 /// The bundled cluster's Kubernetes API server: HTTP/1.1 (TLS in production) speaking the REST
@@ -13,11 +14,11 @@ public final class APIServer: Service, Sendable {
     /// The port actually bound (useful with port 0).
     public let port: Int
     let handler: APIHandler
-    private let listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    private let listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>
     private let config: APIServerConfiguration
 
     private init(port: Int, handler: APIHandler,
-                 listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
+                 listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>,
                  config: APIServerConfiguration)
     {
         self.port = port
@@ -52,9 +53,9 @@ public final class APIServer: Service, Sendable {
                     if let ssl {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: ssl))
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+                    // HTTP, or a WebSocket for pods/exec and pods/attach (APIServer+Upgrade.swift).
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                        configuration: upgradableConfiguration(handler: handler, config: config))
                 }
             }
         let port = listener.channel.localAddress?.port ?? config.port
@@ -69,7 +70,13 @@ public final class APIServer: Service, Sendable {
                 group.addTask { try await self.handler.runBackground() }
                 try await listener.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
+                        group.addTask {
+                            switch try? await connection.get() {
+                            case .http(let http, let refused)?: await self.serve(http, refused: refused)
+                            case .podStream(let ws, let session)?: await session.run(ws)
+                            case nil: break
+                            }
+                        }
                     }
                 }
                 // The listener closed (graceful shutdown): end open connections and watches too.
@@ -80,11 +87,13 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+                       refused: HTTPRequestHead? = nil) async
+    {
         let channel = connection.channel
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
+                var head: HTTPRequestHead? = refused
                 var body: [UInt8] = []
                 var tooLarge = false
                 for try await part in inbound {
@@ -164,8 +173,12 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    /// A bearer token (valid or not decides), else a client certificate verified during the handshake.
     private func authenticate(_ headers: HTTPHeaders, channel: any Channel) async -> Identity {
+        await Self.authenticate(headers, channel: channel, config: config)
+    }
+
+    /// A bearer token (valid or not decides), else a client certificate verified during the handshake.
+    static func authenticate(_ headers: HTTPHeaders, channel: any Channel, config: APIServerConfiguration) async -> Identity {
         if let auth = headers.first(name: "authorization") {
             let parts = auth.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {

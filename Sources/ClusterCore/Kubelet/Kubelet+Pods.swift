@@ -65,9 +65,12 @@ extension Kubelet {
         }
         let restartPolicy = pod["spec"]?["restartPolicy"]?.stringValue ?? "Always"
         let phase = PodStatusBuilder.phase(record, restartPolicy: restartPolicy)
-        // n-volumes: containers start only once the pod's volumes are set up (refreshed every pass).
-        if phase != "Succeeded" && phase != "Failed", await prepareVolumes(pod, &record, now: now) {
-            await advance(pod, &record, restartPolicy: restartPolicy, now: now)
+        if phase != "Succeeded" && phase != "Failed" {
+            // Containers start only once the pod's volumes are set up (refreshed every pass).
+            if await prepareVolumes(pod, &record, now: now) {
+                await advance(pod, &record, restartPolicy: restartPolicy, now: now)
+                await probeContainers(pod, &record, now: now)  // Kubelet+Probes.swift
+            }
         } else {
             await releaseSandbox(&record)  // (podnet) a finished pod's address goes back to the pool
         }

@@ -41,6 +41,8 @@ public final class Kubelet: Service, Sendable {
     let network: NodeNetwork?
     /// Pod records by UID; only the sync loop changes them, log requests read them.
     let records = NIOLockedValueBox<[String: PodRecord]>([:])
+    /// Probe outcomes waiting for the next sync pass (Kubelet+Probes.swift).
+    let probeResults = ProbeResults()
     /// Completed sync passes, for tests.
     let passes = NIOLockedValueBox<Int>(0)
 

@@ -27,6 +27,11 @@ struct ContainerRecord: Sendable {
     var backoff: Int64 = 0
 
     var succeeded: Bool { state.exitCode == 0 }
+    /// Probe state of the current attempt (Kubelet+Probes.swift).
+    var probes = ProbeTrack()
+    /// Running and passed its startup and readiness probes (when it has them).
+    var isReady: Bool { state.isRunning && probes.ready }
+    var isStarted: Bool { state.isRunning && probes.started }
 }
 
 /// What the kubelet remembers of a pod bound to its node.
@@ -90,7 +95,7 @@ enum PodStatusBuilder {
         let inits = record.containers.filter(\.isInit)
         let regular = record.containers.filter { !$0.isInit }
         let pendingInits = inits.filter { !$0.succeeded }.map(\.name)
-        let unready = regular.filter { !$0.state.isRunning }.map(\.name)
+        let unready = regular.filter { !$0.isReady }.map(\.name)
         let completed = phase == "Succeeded" || phase == "Failed"
 
         var conditions: [Value] = []
@@ -120,7 +125,7 @@ enum PodStatusBuilder {
             "hostIPs": .list([.map(["ip": .string(hostIP)])]),
             "startTime": time(record.startTime),
             "qosClass": .string(pod["status"]?["qosClass"]?.stringValue ?? qosClass(spec)),
-            "containerStatuses": .list(regular.map { containerStatus($0, ready: $0.state.isRunning) }),
+            "containerStatuses": .list(regular.map { containerStatus($0, ready: $0.isReady) }),
         ]
         if let ip = record.podIP {  // (podnet)
             status["podIP"] = .string(ip)
@@ -155,7 +160,7 @@ enum PodStatusBuilder {
             "restartCount": .int(Int64(c.restartCount)),
             "image": .string(c.image),
             "imageID": .string(c.id == nil ? "" : "helmctl-builtin://" + ImageStore.name(of: c.image)),
-            "started": .bool(c.state.isRunning),
+            "started": .bool(c.isStarted),
         ]
         if let id = c.id, !isImageError(c.state) { s["containerID"] = .string("runc://" + id) }
         return .map(s)

@@ -85,6 +85,8 @@ public protocol ContainerRuntime: Sendable {
     /// Ids of the containers this runtime knows (created, running or exited).
     func list() async throws -> [String]
     func logPath(_ id: String) -> String
+    /// Starts `config.command` in the running container `id` (see ``ExecProcess``).
+    func exec(_ id: String, _ config: ExecConfig) async throws -> any ExecProcess
 }
 
 extension ContainerRuntime {

@@ -1,4 +1,5 @@
 import CLinux
+import NIOConcurrencyHelpers
 import NIOPosix
 #if canImport(Glibc)
     import Glibc
@@ -121,8 +122,11 @@ enum ProcessRunner {
         return fds[0]
     }
 
-    private static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t,
-                              environment: [String]? = nil) throws(RuntimeError) -> pid_t
+    /// Held by callers that make several descriptors before one spawn (RuncExec's pty and pipes).
+    static let spawnLock = NIOLock()
+
+    static func spawn(_ args: [String], actions: inout posix_spawn_file_actions_t,
+                      attributes: UnsafePointer<posix_spawnattr_t>? = nil, environment: [String]? = nil) throws(RuntimeError) -> pid_t
     {
         guard let program = args.first else { throw RuntimeError("nothing to run") }
         var cargs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
@@ -133,8 +137,8 @@ enum ProcessRunner {
         // keep a pipe of someone else's child open (its reader would wait for EOF as long as the container lives).
         posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var pid: pid_t = 0
-        let rc = environment == nil ? posix_spawn(&pid, program, &actions, nil, &cargs, environ)
-            : posix_spawn(&pid, program, &actions, nil, &cargs, &cenv)
+        let rc = environment == nil ? posix_spawn(&pid, program, &actions, attributes, &cargs, environ)
+            : posix_spawn(&pid, program, &actions, attributes, &cargs, &cenv)
         guard rc == 0 else { throw RuntimeError("cannot run \(program): \(String(cString: strerror(rc)))") }
         return pid
     }

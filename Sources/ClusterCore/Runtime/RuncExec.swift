@@ -1,0 +1,309 @@
+import NIOConcurrencyHelpers
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `runc exec` for ``ExecProcess``: runc stays our child and exits with the process' code. Without a
+/// terminal the process' stdio are pipes; with one, a pty of ours (see `start`). Reads and writes
+/// block on dedicated threads.
+extension RuncRuntime {
+    public func exec(_ id: String, _ config: ExecConfig) async throws -> any ExecProcess {
+        guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
+        guard !config.command.isEmpty else { throw RuntimeError("exec needs a command") }
+        guard case .running = await status(id) else { throw RuntimeError("container \(id) is not running") }
+        let prefix = [runc, "--root", stateRoot, "exec"]
+        return try await DedicatedThread.run { try RuncExecProcess.start(prefix: prefix, id: id, config: config) }
+    }
+}
+
+final class RuncExecProcess: ExecProcess, @unchecked Sendable {
+    let output: AsyncStream<ExecOutput>
+    private let continuation: AsyncStream<ExecOutput>.Continuation
+    private let stdinQueue: BlockingByteQueue?
+    private let pid: pid_t
+    private let pidFile: String
+    private let tty: Bool
+
+    private struct State {
+        var exitCode: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+        /// The pty master (-1 without a terminal, or once closed); resizes use it under the lock.
+        var terminal: Int32 = -1
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    private init(pid: pid_t, pidFile: String, tty: Bool, terminal: Int32, stdin: Bool) {
+        (output, continuation) = AsyncStream.makeStream(of: ExecOutput.self)
+        self.pid = pid
+        self.pidFile = pidFile
+        self.tty = tty
+        self.stdinQueue = stdin ? BlockingByteQueue() : nil
+        state.withLockedValue { $0.terminal = terminal }
+    }
+
+    private static func failure(_ what: String) -> RuntimeError {
+        RuntimeError("\(what): \(String(cString: strerror(errno)))")
+    }
+
+    /// Spawns runc (on its own thread: it blocks briefly).
+    static func start(prefix: [String], id: String, config: ExecConfig) throws -> RuncExecProcess {
+        var template = Array("/tmp/helmctl-exec-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw failure("mkdtemp") }
+        let dir = String(cString: made)
+        var cleanupDir = true
+        defer { if cleanupDir { removeSessionDir(dir) } }
+
+        var args = prefix + ["--pid-file", dir + "/pid"]
+        if config.tty { args += ["--tty", "--env", "TERM=xterm"] }
+        args += [id] + config.command
+
+        // Without a terminal: pipes ([read, write]) whose child ends become fds 0-2. With one: a pty
+        // of ours is runc's stdio and controlling terminal (runc 1.1 takes `--console-socket` only
+        // with `--detach`, which would lose the exit code); runc puts it in raw mode, copies between
+        // it and the container's own pty, and follows its size on SIGWINCH. Every end we keep is
+        // close-on-exec, so no other spawned process (a `runc run`) inherits it and holds it open.
+        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        var terminal: Int32 = -1
+        let wantsStdinPipe = config.stdin && !config.tty
+        let pid: pid_t
+        do {
+            ProcessRunner.spawnLock.lock()
+            defer { ProcessRunner.spawnLock.unlock() }
+            func makePipe(_ p: inout [Int32]) throws {
+                guard pipe(&p) == 0 else { throw failure("pipe") }
+                for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            }
+            var slave = ""
+            do {
+                if config.tty {
+                    (terminal, slave) = try openTerminal()
+                } else {
+                    if wantsStdinPipe { try makePipe(&inPipe) }
+                    try makePipe(&outPipe)
+                    try makePipe(&errPipe)
+                }
+            } catch {
+                for fd in inPipe + outPipe + errPipe + [terminal] where fd >= 0 { close(fd) }
+                throw error
+            }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            // runc starts with no blocked signals and default dispositions (the spawning thread may
+            // block or ignore some, and runc follows terminal resizes through SIGWINCH); with a
+            // terminal, in a new session (glibc's POSIX_SPAWN_SETSID, applied before the file
+            // actions), so opening the pty slave makes it runc's controlling terminal.
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGPIPE, SIGWINCH, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            let setSignalDefaults: Int16 = 0x04, setSignalMask: Int16 = 0x08, setSession: Int16 = 0x80
+            posix_spawnattr_setflags(&attributes, setSignalDefaults | setSignalMask | (config.tty ? setSession : 0))
+            if config.tty {
+                posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
+                posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                posix_spawn_file_actions_adddup2(&actions, 0, 2)
+            } else {
+                if wantsStdinPipe {
+                    posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+                } else {
+                    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                }
+                posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+                posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+            }
+            do {
+                pid = try ProcessRunner.spawn(args, actions: &actions, attributes: &attributes)
+            } catch {
+                for fd in inPipe + outPipe + errPipe + [terminal] where fd >= 0 { close(fd) }
+                throw error
+            }
+        }
+        // The parent keeps: stdin's write end, stdout's and stderr's read ends (or the pty master).
+        for fd in [inPipe[0], outPipe[1], errPipe[1]] where fd >= 0 { close(fd) }
+
+        let process = RuncExecProcess(pid: pid, pidFile: dir + "/pid", tty: config.tty, terminal: terminal, stdin: config.stdin)
+        cleanupDir = false
+        let sources: [(Int32, Bool)] = config.tty ? [(terminal, false)] : [(outPipe[0], false), (errPipe[0], true)]
+        if let queue = process.stdinQueue {
+            let target = config.tty ? dup(terminal) : inPipe[1]
+            if target >= 0 { _ = fcntl(target, F_SETFD, FD_CLOEXEC) }
+            let started = DedicatedThread.start { Self.pumpStdin(queue, to: target, tty: config.tty) }
+            if !started { close(target) }
+        }
+        let started = DedicatedThread.start { process.pumpOutput(sources, dir: dir) }
+        if !started {
+            kill(pid, SIGKILL)
+            process.pumpOutput(sources, dir: dir)
+        }
+        return process
+    }
+
+    /// A new pseudo-terminal: the master (close-on-exec, 80x24) and the slave's path. The pty
+    /// functions (posix_openpt, unlockpt, ptsname) are not in Swift's Glibc module; these are the
+    /// ioctls they use.
+    private static func openTerminal() throws -> (Int32, String) {
+        let getNumber: UInt = 0x8004_5430  // TIOCGPTN
+        let setLock: UInt = 0x4004_5431  // TIOCSPTLCK
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard master >= 0 else { throw failure("open /dev/ptmx") }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        // Raw from the start: runc makes its terminal raw too, but only once it runs, and bytes
+        // written before that (a ^D above all) must not be taken by this side's line discipline.
+        var mode = termios()
+        guard ioctl(master, setLock, &unlock) == 0, ioctl(master, getNumber, &number) == 0,
+              ioctl(master, UInt(TIOCSWINSZ), &size) == 0, tcgetattr(master, &mode) == 0
+        else {
+            let error = failure("pseudo-terminal")
+            close(master)
+            throw error
+        }
+        cfmakeraw(&mode)
+        guard tcsetattr(master, TCSANOW, &mode) == 0 else {
+            let error = failure("pseudo-terminal mode")
+            close(master)
+            throw error
+        }
+        return (master, "/dev/pts/\(number)")
+    }
+
+    /// Writes queued stdin until the queue closes, then closes `fd` (a terminal gets ^D first).
+    private static func pumpStdin(_ queue: BlockingByteQueue, to fd: Int32, tty: Bool) {
+        guard fd >= 0 else {
+            queue.discard()
+            return
+        }
+        // A process that stops reading must give EPIPE here, not a process-wide SIGPIPE.
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        var healthy = true
+        while let chunk = queue.pop() {
+            guard healthy else { continue }
+            healthy = writeAll(fd, chunk)
+        }
+        if tty && healthy { _ = writeAll(fd, [4]) }
+        close(fd)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Forwards output until runc has exited and the output is drained, then records the exit code.
+    private func pumpOutput(_ sources: [(Int32, Bool)], dir: String) {
+        var polls = sources.map { pollfd(fd: $0.0, events: Int16(POLLIN), revents: 0) }
+        var open = polls.filter { $0.fd >= 0 }.count
+        var exitCode: Int32?
+        var drainUntil = 0.0
+        var buf = [UInt8](repeating: 0, count: 32768)
+        while open > 0 {
+            if exitCode == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    exitCode = ProcessRunner.exitCode(status)
+                    // Output still in flight is forwarded; a background child holding the pipes open
+                    // must not keep the session alive.
+                    drainUntil = ClusterProcess.monotonicSeconds() + 0.5
+                }
+            } else if ClusterProcess.monotonicSeconds() > drainUntil {
+                break
+            }
+            let ready = poll(&polls, nfds_t(polls.count), exitCode == nil ? 100 : 20)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if ready == 0 {
+                if exitCode != nil { break }
+                continue
+            }
+            for i in polls.indices where polls[i].fd >= 0 && polls[i].revents != 0 {
+                let n = read(polls[i].fd, &buf, buf.count)
+                if n > 0 {
+                    let chunk = Array(buf[0..<n])
+                    continuation.yield(sources[i].1 ? .stderr(chunk) : .stdout(chunk))
+                } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+                    continue
+                } else {
+                    // EOF, or EIO on a pty master whose last slave holder went away.
+                    polls[i].fd = -1
+                    open -= 1
+                }
+            }
+        }
+        if exitCode == nil {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            exitCode = ProcessRunner.exitCode(status)
+        }
+        let code = exitCode ?? 255
+        for (i, (fd, _)) in sources.enumerated() where fd >= 0 && !(tty && i == 0) { close(fd) }
+        stdinQueue?.discard()
+        let waiters = state.withLockedValue { s -> [CheckedContinuation<Int32, Never>] in
+            if s.terminal >= 0 { close(s.terminal) }
+            s.terminal = -1
+            s.exitCode = code
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        Self.removeSessionDir(dir)
+        continuation.finish()
+        for w in waiters { w.resume(returning: code) }
+    }
+
+    private static func removeSessionDir(_ dir: String) {
+        unlink(dir + "/pid")
+        rmdir(dir)
+    }
+
+    func write(_ bytes: [UInt8]) { stdinQueue?.push(bytes) }
+
+    func closeStdin() { stdinQueue?.close() }
+
+    func resize(width: UInt16, height: UInt16) {
+        state.withLockedValue { s in
+            guard s.terminal >= 0 else { return }
+            var size = winsize(ws_row: height, ws_col: width, ws_xpixel: 0, ws_ypixel: 0)
+            _ = ioctl(s.terminal, UInt(TIOCSWINSZ), &size)
+        }
+    }
+
+    func wait() async -> Int32 {
+        await withCheckedContinuation { c in
+            let done = state.withLockedValue { s -> Int32? in
+                if let code = s.exitCode { return code }
+                s.waiters.append(c)
+                return nil
+            }
+            if let done { c.resume(returning: done) }
+        }
+    }
+
+    func terminate() {
+        // The process first (from runc's pid file), so it does not outlive runc; then runc.
+        let running = state.withLockedValue { $0.exitCode == nil }
+        guard running else { return }
+        if let text = try? FileIO.read(pidFile), let target = Int32(text.trimmingSpaces), target > 0 {
+            kill(target, SIGKILL)
+        }
+        kill(pid, SIGKILL)
+    }
+}
