@@ -1,12 +1,10 @@
-// Linux calls Swift's Glibc module hides (it is built without _GNU_SOURCE). The prototypes are
-// glibc's own; declaring them again here is harmless and keeps the module independent of how the
-// system headers were first imported.
-#include <spawn.h>
-#include <sched.h>
-#include <unistd.h>
+// Linux calls Swift's Glibc module hides (it is built without _GNU_SOURCE). No system header is
+// included here on purpose: a module that re-exports <spawn.h> or <unistd.h> makes the compiler
+// think libc's types (posix_spawnattr_t, struct stat) come from it, and every file using them would
+// need `import CLinux`. The prototypes are glibc's, with `void *` for the spawn file actions.
 
 extern int pipe2(int pipefd[2], int flags);
-extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+extern int posix_spawn_file_actions_addclosefrom_np(void *actions, int from);
 extern int setns(int fd, int nstype);
 extern int unshare(int flags);
 
