@@ -51,13 +51,24 @@ struct VolumeFixture {
 
     /// Mount points of this process at or below `root` (from /proc/self/mountinfo).
     static func mounts(under root: String) -> [String] {
-        let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { line -> String? in
-            let fields = line.split(separator: " ")
-            guard fields.count > 4 else { return nil }
-            let point = String(fields[4])
-            return point == root || point.hasPrefix(root + "/") ? point : nil
+        // The kernel reads the mount table out in chunks: while other tests mount and unmount
+        // container roots, one read can skip entries. Two reads in a row that agree are believed.
+        func read() -> [String] {
+            let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(separator: " ")
+                guard fields.count > 4 else { return nil }
+                let point = String(fields[4])
+                return point == root || point.hasPrefix(root + "/") ? point : nil
+            }
         }
+        var last = read()
+        for _ in 0..<20 {
+            let next = read()
+            if next == last { return next }
+            last = next
+        }
+        return last
     }
 
     func create(_ path: String, _ json: String) async {
