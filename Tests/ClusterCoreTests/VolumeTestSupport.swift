@@ -49,12 +49,12 @@ struct VolumeFixture {
         return TestAPI(handler: try await APIHandler.start(config: config, clock: clock), store: store)
     }
 
-    /// Mount points of this process at or below `root` (from /proc/self/mountinfo).
+    /// Mount points of this process at or below `root` (from /proc/thread-self/mountinfo).
     static func mounts(under root: String) -> [String] {
         // The kernel reads the mount table out in chunks: while other tests mount and unmount
         // container roots, one read can skip entries. Two reads in a row that agree are believed.
         func read() -> [String] {
-            let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+            let text = (try? String(contentsOfFile: "/proc/thread-self/mountinfo", encoding: .utf8)) ?? ""
             return text.split(separator: "\n").compactMap { line -> String? in
                 let fields = line.split(separator: " ")
                 guard fields.count > 4 else { return nil }

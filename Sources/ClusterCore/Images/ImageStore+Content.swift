@@ -183,7 +183,7 @@ extension ImageStore {
                 for d in [config] + layers { if let h = ImageDigest.hexPart(d.digest) { live.insert(h) } }
             }
         }
-        let mounts = (try? Self.readFile("/proc/self/mountinfo", limit: 64 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let mounts = (try? Self.readFile("/proc/thread-self/mountinfo", limit: 64 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         for hex in FileTree.entries(layerDirectory) where !live.contains(hex) {
             if mounts.contains(layerDirectory + "/" + hex + "/") { continue }
             FileTree.remove(layerDirectory + "/" + hex)

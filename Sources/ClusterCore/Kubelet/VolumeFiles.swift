@@ -93,9 +93,10 @@ enum VolumeFiles {
         }
     }
 
-    /// Mount points of this process, decoded from /proc/self/mountinfo (field 5, octal escapes).
+    /// Mount points as this thread sees them (/proc/thread-self: /proc/self shows the main thread's
+    /// mount namespace, which a full test run showed can differ), field 5 with octal escapes decoded.
     static func mountPoints() -> [String] {
-        let text = (try? FileIO.read("/proc/self/mountinfo")) ?? ""
+        let text = (try? FileIO.read("/proc/thread-self/mountinfo")) ?? ""
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count > 4 else { return nil }
