@@ -43,6 +43,11 @@ extension LocalCluster {
             }
         }
         removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory))
+        // The Service interface of a cluster killed with SIGKILL (its lock died with it).
+        let serviceInterface = ServiceNetworkConfiguration().interfaceName
+        if ServiceInterface.problem(name: serviceInterface) == nil, await ServiceInterface(name: serviceInterface).removeAbandoned() {
+            removed.append("interface " + serviceInterface)
+        }
         // runc removed each container's cgroup; the shared `helmctl` parent goes once no container of any
         // cluster uses it (rmdir fails on a cgroup that still has children, which is what keeps it then).
         let cgroups = (try? await RuntimeThreads.pool.runIfActive { () -> [String] in

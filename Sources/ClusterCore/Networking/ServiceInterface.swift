@@ -127,6 +127,19 @@ actor ServiceInterface {
         return result
     }
 
+    /// Deletes the interface a killed cluster left (no live process holds its lock); true when it
+    /// was there. An interface another running cluster owns is left alone.
+    func removeAbandoned() async -> Bool {
+        guard lock() else { return false }
+        defer {
+            unlink(lockPath)
+            close(lockFD)
+            lockFD = -1
+        }
+        guard await exists() else { return false }
+        return (try? await ip(["link", "del", name])) != nil
+    }
+
     /// Deletes the interface (and with it every address on it).
     func remove() async {
         if created {
