@@ -8,44 +8,43 @@ import Testing
 @testable import ClusterCore
 
 /// A TCP server on a loopback address answering each connection with one HTTP response whose body
-/// is "<name> <request line>", then closing.
+/// is "<name> <request line>", then closing. Event-loop handlers, not async code: in a full parallel
+/// test run Swift's cooperative threads can be busy for many seconds, and a backend must still answer.
 struct TestBackend {
-    let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    let server: any Channel
     let port: Int
-    let task: Task<Void, Never>
+
+    final class Respond: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let name: String
+        var text = ""
+        init(name: String) { self.name = name }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            text += buffer.readString(length: buffer.readableBytes) ?? ""
+            guard text.contains("\r\n\r\n") else { return }
+            let body = "\(name) \(text.split(separator: "\r\n").first ?? "")"
+            let reply = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            text = ""
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply))).whenComplete { _ in bound.value.close(promise: nil) }
+        }
+        func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+    }
 
     static func start(ip: String, name: String) async throws -> TestBackend {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: ip, port: 0) { ch in
-                ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch) }
+            .childChannelInitializer { ch in
+                ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Respond(name: name)) }
             }
-        let port = try #require(server.channel.localAddress?.port)
-        let task = Task {
-            _ = try? await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask {
-                            try? await connection.executeThenClose { input, output in
-                                var text = ""
-                                for try await var buffer in input {
-                                    text += buffer.readString(length: buffer.readableBytes) ?? ""
-                                    if text.contains("\r\n\r\n") { break }
-                                }
-                                let body = "\(name) \(text.split(separator: "\r\n").first ?? "")"
-                                try await output.write(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return TestBackend(server: server, port: port, task: task)
+            .bind(host: ip, port: 0).get()
+        return TestBackend(server: server, port: try #require(server.localAddress?.port))
     }
 
     func stop() async {
-        try? await server.channel.close()
-        await task.value
+        try? await server.close()
     }
 }
 
@@ -96,22 +95,52 @@ enum NetClient {
         }
     }
 
-    static func exchangeOnce(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable ([UInt8]) -> Bool) async throws -> [UInt8] {
-        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: ip, port: port) { ch in
-                ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch) }
+    static func exchangeOnce(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable @escaping ([UInt8]) -> Bool) async throws -> [UInt8] {
+        // Bytes are collected on the event loop, so a test task that waits for a cooperative thread
+        // loses nothing; the watchdog only ends a peer that never closes.
+        let reply = NIOLockedValueBox<EventLoopFuture<[UInt8]>?>(nil)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in
+                ch.eventLoop.makeCompletedFuture {
+                    let collect = Collect(promise: ch.eventLoop.makePromise(), complete: complete)
+                    reply.withLockedValue { $0 = collect.promise.futureResult }
+                    try ch.pipeline.syncOperations.addHandler(collect)
+                }
             }
-        let watchdog = client.channel.eventLoop.scheduleTask(in: .seconds(30)) { client.channel.close(promise: nil) }
+            .connect(host: ip, port: port).get()
+        let watchdog = channel.eventLoop.scheduleTask(in: .seconds(30)) { channel.close(promise: nil) }
         defer { watchdog.cancel() }
-        return try await client.executeThenClose { input, output in
-            try await output.write(ByteBuffer(bytes: request))
-            var bytes: [UInt8] = []
-            for try await var buffer in input {
-                bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
-                if complete(bytes) { break }
-            }
-            return bytes
+        // A peer may close before reading (a Service without endpoints): the reply is then what came, maybe nothing.
+        try? await channel.writeAndFlush(ByteBuffer(bytes: request))
+        guard let future = reply.withLockedValue({ $0 }) else { throw ChannelError.ioOnClosedChannel }
+        return try await future.get()
+    }
+
+    /// Gathers a connection's bytes until the peer closes (or `complete` says the reply is whole).
+    final class Collect: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let promise: EventLoopPromise<[UInt8]>
+        let complete: @Sendable ([UInt8]) -> Bool
+        var bytes: [UInt8] = []
+        var done = false
+        init(promise: EventLoopPromise<[UInt8]>, complete: @Sendable @escaping ([UInt8]) -> Bool) {
+            self.promise = promise
+            self.complete = complete
         }
+        func finish() {
+            if !done { done = true; promise.succeed(bytes) }
+        }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+            if complete(bytes) {
+                finish()
+                context.close(promise: nil)
+            }
+        }
+        func channelInactive(context: ChannelHandlerContext) { finish() }
+        func handlerRemoved(context: ChannelHandlerContext) { finish() }
+        func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
     }
 
     static func get(_ ip: String, _ port: Int, path: String = "/", host: String = "test") async throws -> String {
@@ -333,7 +362,7 @@ struct ServiceProxyIntegrationTests {
     }
 
     func endpointsJSON(b1: TestBackend, b2: TestBackend, b2Ready: Bool) -> String {
-        let ip1 = b1.server.channel.localAddress?.ipAddress ?? "", ip2 = b2.server.channel.localAddress?.ipAddress ?? ""
+        let ip1 = b1.server.localAddress?.ipAddress ?? "", ip2 = b2.server.localAddress?.ipAddress ?? ""
         return """
             {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"web"},"subsets":[
              {"addresses":[{"ip":"\(ip1)"}],"ports":[{"name":"http","port":\(b1.port)}]},
