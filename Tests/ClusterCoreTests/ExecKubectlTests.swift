@@ -53,7 +53,8 @@ struct ExecKubectlTests {
             #expect(tty.1.contains("on-a-tty"), "\(tty.1)")
             #expect(tty.0 == 6, "\(tty.1)")
             #expect(await f.runningPod("talker", command: ["sh", "-c", "while true; do echo tick; sleep 0.2; done"]))
-            let attach = try await Self.run("timeout 4 $K attach talker -c main", port: port)
+            // attach streams until killed: 20 s leaves room for kubectl to start and connect in a busy full run.
+            let attach = try await Self.run("timeout 20 $K attach talker -c main", port: port)
             #expect(attach.1.contains("tick\ntick\n"), "\(attach.1)")
         }
     }
