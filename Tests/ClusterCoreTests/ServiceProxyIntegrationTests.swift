@@ -80,22 +80,8 @@ enum NetClient {
         String(decoding: try await exchange(ip, port, Array(request.utf8)), as: UTF8.self)
     }
 
-    /// Sends `request` and reads until the peer closes or `complete` says the reply is whole. A
-    /// connection closed before anything came back is tried again (twice, 200 ms apart): in a full
-    /// parallel test run one such early close was seen (cause not yet found; see the issue notes).
+    /// Sends `request` and reads until the peer closes or `complete` says the reply is whole.
     static func exchange(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable @escaping ([UInt8]) -> Bool = { _ in false }) async throws -> [UInt8] {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await exchangeOnce(ip, port, request, complete: complete)
-            } catch ChannelError.ioOnClosedChannel where attempt < 3 {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
-    }
-
-    static func exchangeOnce(_ ip: String, _ port: Int, _ request: [UInt8], complete: @Sendable @escaping ([UInt8]) -> Bool) async throws -> [UInt8] {
         // Bytes are collected on the event loop, so a test task that waits for a cooperative thread
         // loses nothing; the watchdog only ends a peer that never closes.
         let reply = NIOLockedValueBox<EventLoopFuture<[UInt8]>?>(nil)

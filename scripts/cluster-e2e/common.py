@@ -205,6 +205,17 @@ def run(argv, stdin=None, timeout=60, env=None):
     return Result(argv, p.returncode, p.stdout, p.stderr)
 
 
+def wait_until(what, check, timeout=60, interval=0.5):
+    """Polls check() until it returns something truthy and returns that; CheckFailed after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise CheckFailed(f"timed out after {timeout}s waiting for {what}")
+
+
 def main_wrapper(body):
     """Run body(); print FAIL with the message and return 1 on a failed check."""
     try:

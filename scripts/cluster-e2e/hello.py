@@ -9,12 +9,11 @@ Usage: scripts/cluster-e2e/hello.py [--helmctl .build/debug/helmctl]   (needs ro
 import argparse
 import os
 import sys
-import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, Cluster, main_wrapper, ok, run  # noqa: E402
+from common import CheckFailed, Cluster, main_wrapper, ok, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -31,15 +30,10 @@ def fetch(url, timeout=5):
         return 0, str(e)
 
 
-def until(what, check, timeout=60):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last[0]:
-            return last[1]
-        time.sleep(0.5)
-    raise CheckFailed(f"timed out waiting for {what}: last {last[1]!r}")
+def page_with(url, text):
+    """The body at url when it answers 200 and contains text, else None."""
+    status, body = fetch(url)
+    return body if status == 200 and text in body else None
 
 
 def main():
@@ -69,29 +63,28 @@ def main():
             ok("install --wait returned with 2 Ready httpd pods on the pod network")
 
             ingress = f"http://127.0.0.1:{cluster.ingress_port}/"
-            page = until("the page through the Ingress", lambda: (lambda r: (r[0] == 200 and "Hello from helmctl" in r[1], r))(fetch(ingress)))
-            s.expect("revision 1" in page[1], "page names revision 1")
+            page = wait_until("the page through the Ingress", lambda: page_with(ingress, "Hello from helmctl"))
+            s.expect("revision 1" in page, "page names revision 1")
             ok("Ingress controller → Service → pods serves the ConfigMap page")
 
             ip = s.get_json("service", "hello")["spec"]["clusterIP"]
-            until("the page through the ClusterIP", lambda: (lambda r: (r[0] == 200 and "Hello" in r[1], r))(fetch(f"http://{ip}/")))
+            wait_until("the page through the ClusterIP", lambda: page_with(f"http://{ip}/", "Hello"))
             ok(f"ClusterIP {ip}:80 reaches the pods from the host")
 
             s.must("run", "client", "--image=busybox", "--restart=Never", "--command", "--", "sh", "-c",
                    "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://hello.default.svc.cluster.local/ && exit 0; sleep 1; done; exit 1")
-            phase = until("the client pod to finish",
-                          lambda: (lambda p: (p in ("Succeeded", "Failed"), p))(s.get_json("pod", "client")["status"].get("phase")),
-                          timeout=90)
+            phase = wait_until("the client pod to finish",
+                               lambda: {"Succeeded", "Failed"} & {s.get_json("pod", "client")["status"].get("phase")}, timeout=90).pop()
             logs = s.kubectl("logs", "client").out
             s.expect(phase == "Succeeded" and "Hello from helmctl" in logs, f"a pod fetches by DNS name (phase {phase}, log {logs!r})")
             ok("a pod resolves hello.default.svc.cluster.local through the cluster DNS and fetches the page")
 
             helmctl("upgrade", "hello", os.path.join(ROOT, "charts/hello"), "--set", "message=Second page", "--wait", "--timeout", "3m")
-            until("the upgraded page", lambda: (lambda r: (r[0] == 200 and "Second page" in r[1], r))(fetch(ingress)))
+            wait_until("the upgraded page", lambda: page_with(ingress, "Second page"))
             ok("upgrade --wait: the Ingress serves the new page")
 
             helmctl("uninstall", "hello", "--wait", "--timeout", "3m")
-            until("the route to go", lambda: (lambda r: (r[0] == 404, r))(fetch(ingress)))
+            wait_until("the route to go", lambda: fetch(ingress)[0] == 404)
             ok("uninstall --wait: the Ingress answers 404 for the removed rule")
         finally:
             cluster.stop()

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, Cluster, main_wrapper, ok, run  # noqa: E402
+from common import CheckFailed, Cluster, main_wrapper, ok, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 
@@ -30,16 +30,6 @@ def pod_on(name, node, script):
     return ["run", name, "--image=busybox", "--restart=Never",
             f'--overrides={{"spec":{{"nodeName":"{node}","terminationGracePeriodSeconds":1}}}}',
             "--command", "--", "sh", "-c", script]
-
-
-def wait_for(s, what, check, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    s.fail(f"timed out waiting for {what}")
 
 
 def main():
@@ -60,12 +50,12 @@ def main():
             ok("two nodes, each with its own pod CIDR")
             s.must(*pod_on("web", "helmctl-node-2",
                            "mkdir -p /www && echo hello-from-node-2 > /www/index.html && exec httpd -f -p 8080 -h /www"))
-            web_ip = wait_for(s, "pod web Running with an IP", lambda: (lambda p: p["status"].get("podIP")
-                              if p["status"].get("phase") == "Running" else None)(s.get_json("pod", "web")))
+            web_ip = wait_until("pod web Running with an IP", lambda: (lambda p: p["status"].get("podIP")
+                              if p["status"].get("phase") == "Running" else None)(s.get_json("pod", "web")), timeout=90)
             s.expect(web_ip.startswith("10.42.1."), f"web's IP {web_ip} is in node 2's CIDR")
             s.must(*pod_on("client", "helmctl-node-1",
                            f"until wget -q -O - http://{web_ip}:8080/; do sleep 0.3; done; sleep 3600"))
-            wait_for(s, "client fetching from web", lambda: "hello-from-node-2" in s.kubectl("logs", "client").out)
+            wait_until("client fetching from web", lambda: "hello-from-node-2" in s.kubectl("logs", "client").out, timeout=90)
             ok(f"a pod on node 1 fetched from a pod on node 2 ({web_ip})")
             wide = s.must("get", "pods", "-o", "wide")
             rows = {line.split()[0]: line.split() for line in wide.out.splitlines()[1:]}
