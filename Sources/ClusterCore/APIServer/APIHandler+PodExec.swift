@@ -50,28 +50,15 @@ extension APIHandler {
         if !attach { allowed.insert("command") }
         try checkParams(r, allowed: allowed)
         let pod = try await current(rr)
-        let node = pod["spec"]?["nodeName"]?.stringValue ?? ""
-        if node.isEmpty { throw StatusError.badRequest("pod \(pod.name) does not have a host assigned") }
-        guard let agent = config.nodeAgents.agent(node) else {
-            throw StatusError(code: 503, reason: "ServiceUnavailable", message: "no kubelet serves node \(node)")
-        }
+        let agent = try podAgent(pod)
         let phase = pod["status"]?["phase"]?.stringValue ?? ""
         if phase == "Succeeded" || phase == "Failed" {
             throw StatusError.badRequest("cannot \(attach ? "attach to" : "exec into") a container in a completed pod; current phase is \(phase)")
         }
-        let names = (pod["spec"]?["containers"]?.listValue ?? []).compactMap { $0["name"]?.stringValue }
-        let initNames = (pod["spec"]?["initContainers"]?.listValue ?? []).compactMap { $0["name"]?.stringValue }
-        let container: String
-        if let c = r.param("container"), !c.isEmpty {
-            guard names.contains(c) || initNames.contains(c) else {
-                throw StatusError.badRequest("container \(c) is not valid for pod \(pod.name)")
-            }
-            container = c
-        } else if let first = names.first {
+        let container = try podContainer(pod, r) { names in
             // kubectl names the container; other clients get the first one, as the kubelet does.
-            container = first
-        } else {
-            throw StatusError.badRequest("pod \(pod.name) has no containers")
+            guard let first = names.first else { throw StatusError.badRequest("pod \(pod.name) has no containers") }
+            return first
         }
         let command = r.params("command")
         if !attach && command.isEmpty { throw StatusError.badRequest("you must specify at least 1 command") }

@@ -13,23 +13,12 @@ extension APIHandler {
         try checkParams(r, allowed: ["container", "tailLines", "follow", "limitBytes", "timestamps", "previous", "sinceSeconds",
                                      "sinceTime", "insecureSkipTLSVerifyBackend"])
         let pod = try await current(rr)
-        let node = pod["spec"]?["nodeName"]?.stringValue ?? ""
-        if node.isEmpty { throw StatusError.badRequest("pod \(pod.name) does not have a host assigned") }
-        guard let agent = config.nodeAgents.agent(node) else {
-            throw StatusError(code: 503, reason: "ServiceUnavailable", message: "no kubelet serves node \(node)")
-        }
-        let names = (pod["spec"]?["containers"]?.listValue ?? []).compactMap { $0["name"]?.stringValue }
-        let initNames = (pod["spec"]?["initContainers"]?.listValue ?? []).compactMap { $0["name"]?.stringValue }
-        let container: String
-        if let c = r.param("container"), !c.isEmpty {
-            guard names.contains(c) || initNames.contains(c) else {
-                throw StatusError.badRequest("container \(c) is not valid for pod \(pod.name)")
+        let agent = try podAgent(pod)
+        let container = try podContainer(pod, r) { names in
+            guard names.count == 1 else {
+                throw StatusError.badRequest("a container name must be specified for pod \(pod.name), choose one of: [\(names.joined(separator: " "))]")
             }
-            container = c
-        } else if names.count == 1 {
-            container = names[0]
-        } else {
-            throw StatusError.badRequest("a container name must be specified for pod \(pod.name), choose one of: [\(names.joined(separator: " "))]")
+            return names[0]
         }
         func nonNegative(_ name: String) throws -> Int? {
             guard let v = r.param(name) else { return nil }
