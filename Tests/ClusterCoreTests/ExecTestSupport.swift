@@ -21,18 +21,12 @@ struct ExecServerFixture {
             let task = Task { try await kubelet.run() }
             let fixture = ExecServerFixture(server: server, kubelet: KubeletFixture(
                 api: TestAPI(handler: server.handler, store: store), runtime: runtime, kubelet: kubelet, task: task))
-            let outcome: Result<Void, any Error>
-            do {
-                try await body(fixture)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
-            }
-            task.cancel()
-            _ = await task.result
-            serverTask.cancel()
-            _ = await serverTask.result
-            try outcome.get()
+            try await runThenCleanUp({ try await body(fixture) }, cleanup: {
+                task.cancel()
+                _ = await task.result
+                serverTask.cancel()
+                _ = await serverTask.result
+            })
         }
     }
 

@@ -21,16 +21,10 @@ struct KubeletFixture {
                                   configuration: .init(syncInterval: .milliseconds(100), initialBackoff: 1), clock: clock)
             let task = Task { try await kubelet.run() }
             let fixture = KubeletFixture(api: api, runtime: runtime, kubelet: kubelet, task: task)
-            let outcome: Result<Void, any Error>
-            do {
-                try await body(fixture)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
-            }
-            task.cancel()
-            _ = await task.result
-            try outcome.get()
+            try await runThenCleanUp({ try await body(fixture) }, cleanup: {
+                task.cancel()
+                _ = await task.result
+            })
         }
     }
 

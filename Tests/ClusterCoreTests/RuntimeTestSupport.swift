@@ -28,15 +28,7 @@ struct RuntimeFixture {
     /// Runs `body`, then cleans up even when it threw.
     static func with(_ body: (RuntimeFixture) async throws -> Void) async throws {
         guard let fixture = make() else { return }
-        let outcome: Result<Void, any Error>
-        do {
-            try await body(fixture)
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        await fixture.cleanup()
-        try outcome.get()
+        try await runThenCleanUp({ try await body(fixture) }, cleanup: { await fixture.cleanup() })
     }
 
     func log(_ id: String) -> String { (try? String(contentsOfFile: runtime.logPath(id), encoding: .utf8)) ?? "" }
@@ -50,4 +42,17 @@ func eventually(_ seconds: Double = 60, _ check: () async -> Bool) async -> Bool
         try? await Task.sleep(for: .milliseconds(50))
     }
     return await check()
+}
+
+/// Runs `body`, then `cleanup` whether or not `body` threw, then rethrows what `body` threw.
+func runThenCleanUp(_ body: () async throws -> Void, cleanup: () async -> Void) async throws {
+    let outcome: Result<Void, any Error>
+    do {
+        try await body()
+        outcome = .success(())
+    } catch {
+        outcome = .failure(error)
+    }
+    await cleanup()
+    try outcome.get()
 }
