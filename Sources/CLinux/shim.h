@@ -9,3 +9,6 @@ extern int setns(int fd, int nstype);
 extern int unshare(int flags);
 
 static inline int helmctl_pipe_cloexec(int fds[2]) { return pipe2(fds, 02000000 /* O_CLOEXEC */); }
+// s10-ksec: OOM notifications of a cgroup v1 memory controller (cgroup.event_control + eventfd).
+extern int eventfd(unsigned int initval, int flags);
+static inline int helmctl_eventfd_cloexec(void) { return eventfd(0, 02000000 /* EFD_CLOEXEC */); }

@@ -60,6 +60,7 @@ extension Kubelet {
     func sync(_ pod: Value, _ record: inout PodRecord) async -> Bool {
         let now = clock.now()
         await refresh(&record, now: now)
+        await checkPostStart(pod, &record)  // (ksec) Kubelet+Termination.swift
         if pod.meta("deletionTimestamp").map({ !$0.isNull }) ?? false {
             return await terminate(pod, &record, now: now)
         }
@@ -86,7 +87,8 @@ extension Kubelet {
         for i in record.containers.indices {
             guard let id = record.containers[i].id, case .running(let started) = record.containers[i].state else { continue }
             if let code = await runtime.exitCode(id) {
-                record.containers[i].state = .terminated(exitCode: code, reason: code == 0 ? "Completed" : "Error",
+                let reason = await exitReason(id, code: code)  // (ksec) OOMKilled, Kubelet+Termination.swift
+                record.containers[i].state = .terminated(exitCode: code, reason: reason,
                                                          startedAt: started, finishedAt: now, id: id)
             }
         }
@@ -136,7 +138,10 @@ extension Kubelet {
         }
         guard let spec = containerSpec(pod, name: c.name, isInit: c.isInit) else { return }
         let restarting = c.lastState != nil
-        if let old = c.id { try? await runtime.delete(old) }
+        if let old = c.id {
+            try? await runtime.delete(old)
+            hooks.forget(old)  // (ksec)
+        }
         if restarting { c.restartCount += 1 }
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
         do {
@@ -145,6 +150,7 @@ extension Kubelet {
             do {
                 // Env from ConfigMaps/Secrets and volume mounts; a missing reference waits.
                 config = try await resolvedContainerConfig(withSandboxStatus(pod, record), spec, image: image, id: id, volumes: record.volumes)
+                try await applySecurity(pod, spec, image: image, volumes: record.volumes, &config)  // (ksec) Kubelet+Security.swift
             } catch {
                 if restarting { c.restartCount -= 1 }
                 c.state = .waiting(reason: "CreateContainerConfigError", message: error.description)
@@ -157,6 +163,7 @@ extension Kubelet {
                 try await runtime.start(id)
                 c.id = id
                 c.state = .running(startedAt: now)
+                startPostStart(spec, pod: pod, id: id, timeout: pod["spec"]?["terminationGracePeriodSeconds"]?.intValue ?? 30)  // (ksec)
             } catch {
                 c.id = id
                 c.state = .waiting(reason: "RunContainerError", message: "\(error)")
@@ -203,30 +210,7 @@ extension Kubelet {
                                readOnlyRoot: security?["readOnlyRootFilesystem"] == .bool(true))
     }
 
-    /// Graceful deletion: SIGTERM, SIGKILL after the grace period, remove the containers, then delete
-    /// the pod for good (grace 0, guarded by its UID).
-    func terminate(_ pod: Value, _ record: inout PodRecord, now: Int64) async -> Bool {
-        let running = record.containers.filter { $0.state.isRunning }.compactMap(\.id)
-        if record.killDeadline == nil {
-            let grace = pod.meta("deletionGracePeriodSeconds")?.intValue ?? pod["spec"]?["terminationGracePeriodSeconds"]?.intValue ?? 30
-            record.killDeadline = now + max(0, grace)
-            for id in running { try? await runtime.kill(id, signal: SIGTERM) }
-        }
-        if !running.isEmpty {
-            if let deadline = record.killDeadline, now >= deadline, !record.killSent {
-                record.killSent = true
-                for id in running { try? await runtime.kill(id, signal: SIGKILL) }
-            }
-            return true
-        }
-        for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
-        await releaseSandbox(&record)  // (podnet)
-        await teardownVolumes(record.uid)  // n-volumes
-        let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
-                                   "preconditions": .map(["uid": .string(record.uid)])])
-        let reply = await api.call(.DELETE, KubeletAPI.podPath(record.namespace, record.name), options)
-        return !(reply.ok || reply.code == 404 || reply.code == 409)
-    }
+    // Graceful deletion (terminate) and lifecycle hooks: Kubelet+Termination.swift (ksec).
 
     /// Writes the pod status when it changed since the last publication.
     func publish(_ pod: Value, _ record: inout PodRecord, now: Int64) async {

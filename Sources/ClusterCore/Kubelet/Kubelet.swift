@@ -43,6 +43,8 @@ public final class Kubelet: Service, Sendable {
     let records = NIOLockedValueBox<[String: PodRecord]>([:])
     /// Probe outcomes waiting for the next sync pass (Kubelet+Probes.swift).
     let probeResults = ProbeResults()
+    /// (ksec) postStart/preStop hook runs (Kubelet+Termination.swift).
+    let hooks = LifecycleHooks()
     /// Completed sync passes, for tests.
     let passes = NIOLockedValueBox<Int>(0)
 

@@ -46,6 +46,8 @@ struct PodRecord: Sendable {
     /// Set once deletion started: when SIGKILL follows the SIGTERM, and whether it was sent.
     var killDeadline: Int64?
     var killSent = false
+    /// (ksec) preStop/SIGTERM progress (Kubelet+Termination.swift).
+    var termination = TerminationProgress()
     var lastPublished: Value?
     /// (podnet) The pod's network sandbox while it exists, and the address it had (kept in the status after release).
     var sandbox: PodSandbox?

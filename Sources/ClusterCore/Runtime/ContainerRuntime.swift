@@ -17,6 +17,9 @@ public struct ContainerConfig: Sendable, Equatable {
     public var hostsFile: String?
     /// Host paths bind-mounted into the container (pod volumes per volumeMounts, the pod's resolv.conf).
     public var mounts: [ContainerMount]
+    /// (ksec) cgroup limits (Runtime/CgroupResources.swift) and process privileges (Runtime/ContainerPrivileges.swift).
+    public var resources = ContainerResources()
+    public var privileges = ContainerPrivileges()
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,
@@ -82,6 +85,8 @@ public protocol ContainerRuntime: Sendable {
     func kill(_ id: String, signal: Int32) async throws
     /// Stops (SIGKILL) if needed and removes the container and its bundle.
     func delete(_ id: String) async throws
+    /// (ksec) Whether the kernel's OOM killer ended container `id` (its memory limit); the default: never known.
+    func oomKilled(_ id: String) async -> Bool
     /// Ids of the containers this runtime knows (created, running or exited).
     func list() async throws -> [String]
     func logPath(_ id: String) -> String
@@ -90,6 +95,8 @@ public protocol ContainerRuntime: Sendable {
 }
 
 extension ContainerRuntime {
+    public func oomKilled(_ id: String) async -> Bool { false }
+
     public func exitCode(_ id: String) async -> Int32? {
         if case .exited(let code) = await status(id) { return code }
         return nil

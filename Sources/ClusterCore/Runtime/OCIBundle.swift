@@ -1,16 +1,12 @@
 import StructuredData
 
 /// The OCI runtime `config.json` for a container: runc's default namespaces (pid, network with only
-/// loopback, ipc, uts, mount), the usual /proc /dev /sys mounts, no new privileges and Docker's
-/// default capability set.
+/// loopback, ipc, uts, mount), the usual /proc /dev /sys mounts, the container's own cgroups at
+/// /sys/fs/cgroup, its limits, capabilities and privileges (ContainerPrivileges.swift,
+/// CgroupResources.swift).
 enum OCIBundle {
-    static let capabilities: [String] = [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", "CAP_SETFCAP", "CAP_MKNOD",
-    ]
-
     static func config(_ c: ContainerConfig, rootfs: String) -> Value {
-        let caps = Value.list(capabilities.map { .string($0) })
+        let privileged = c.privileges.privileged
         func mount(_ destination: String, _ type: String, _ source: String, _ options: [String]) -> Value {
             .map(["destination": .string(destination), "type": .string(type), "source": .string(source),
                   "options": .list(options.map { .string($0) })])
@@ -21,7 +17,9 @@ enum OCIBundle {
             mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
             mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
-            mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+            mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", privileged ? "rw" : "ro"]),
+            // The container's own cgroups (its limits visible inside), as containerd mounts them.
+            mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro"]),
             mount("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777"]),
         ]
         // (podnet) /etc/hosts of the pod sandbox, and its network namespace joined by path.
@@ -36,12 +34,13 @@ enum OCIBundle {
             "ociVersion": "1.0.2",
             "process": .map([
                 "terminal": false,
-                "user": .map(["uid": .int(Int64(c.uid)), "gid": .int(Int64(c.gid))]),
+                "user": .map(["uid": .int(Int64(c.uid)), "gid": .int(Int64(c.gid)),
+                              "additionalGids": .list(c.privileges.additionalGids.map { .int(Int64($0)) })]),
                 "args": .list(c.args.map { .string($0) }),
                 "env": .list(c.env.map { .string($0) }),
                 "cwd": .string(c.workingDir.isEmpty ? "/" : c.workingDir),
-                "capabilities": .map(["bounding": caps, "effective": caps, "permitted": caps]),
-                "noNewPrivileges": true,
+                "capabilities": c.privileges.oci,
+                "noNewPrivileges": .bool(c.privileges.noNewPrivileges && !privileged),
             ]),
             "root": .map(["path": .string(rootfs), "readonly": .bool(c.readOnlyRoot)]),
             "hostname": .string(c.hostname),
@@ -49,11 +48,11 @@ enum OCIBundle {
             "linux": .map([
                 // Our own cgroup parent keeps these containers apart from anything else on the host.
                 "cgroupsPath": .string("/helmctl/" + c.id),
-                "resources": .map(["devices": .list([.map(["allow": false, "access": "rwm"])])]),
+                "resources": CgroupResources.oci(c.resources, devices: .list([.map(["allow": .bool(privileged), "access": "rwm"])])),
                 "namespaces": .list(namespaces),
-                "maskedPaths": .list(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "maskedPaths": privileged ? .list([]) : .list(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                                       "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
-                "readonlyPaths": .list(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
+                "readonlyPaths": privileged ? .list([]) : .list(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
             ]),
         ])
     }

@@ -22,6 +22,8 @@ public final class RuncRuntime: ContainerRuntime {
     }
 
     private let started = NIOLockedValueBox<[String: Started]>([:])
+    /// (ksec) OOM kills noticed in containers' memory cgroups while they ran.
+    let ooms = OOMWatch()
 
     public init(root: String, runc: String = "/usr/sbin/runc", busybox: String = "/usr/bin/busybox", images: ImageStore? = nil) {
         self.root = root
@@ -106,6 +108,7 @@ public final class RuncRuntime: ContainerRuntime {
             if let state = try? await runc(["state", id]), state.status == 0,
                let v = try? JSON.decode(state.stdout), v["status"]?.stringValue == "running"
             {
+                ooms.watch(id)  // (ksec)
                 return
             }
             try await Task.sleep(for: .milliseconds(10))
@@ -184,6 +187,7 @@ public final class RuncRuntime: ContainerRuntime {
         // Wait for `runc run` to go so its exit is reaped and no zombie stays.
         if let s = reap(id), s.exitCode == nil { _ = await wait(id, timeout: 10) }
         started.withLockedValue { _ = $0.removeValue(forKey: id) }
+        ooms.forget(id)  // (ksec)
         let dir = bundle(id)
         try await RuntimeThreads.pool.runIfActive {
             ContainerRootfs.release(bundle: dir)
@@ -200,4 +204,9 @@ public final class RuncRuntime: ContainerRuntime {
         for id in FileTree.entries(root + "/containers") { ids.insert(id) }
         return ids.sorted()
     }
+}
+
+extension RuncRuntime {
+    /// (ksec) Whether the OOM killer ended container `id` (noticed while it ran; see ``OOMWatch``).
+    public func oomKilled(_ id: String) async -> Bool { ooms.oomKilled(id) }
 }

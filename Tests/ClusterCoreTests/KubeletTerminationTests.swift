@@ -1,0 +1,115 @@
+import Foundation
+import StructuredData
+import Testing
+@testable import ClusterCore
+
+/// Graceful termination (preStop, SIGTERM, grace period, SIGKILL) and postStart hooks on real
+/// busybox pods; the containers write what they saw into a hostPath directory the test reads.
+@Suite("kubelet termination and lifecycle hooks", .serialized)
+struct KubeletTerminationTests {
+    /// Runs `body` with a kubelet and a host directory (removed afterwards) mounted at /host by `pod`.
+    static func with(_ body: (KubeletFixture, String) async throws -> Void) async throws {
+        let dir = NSTemporaryDirectory() + "helmctl-term-" + UUID().uuidString.prefix(8).lowercased()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try await runThenCleanUp({
+            try await KubeletFixture.with { f in try await body(f, dir) }
+        }, cleanup: { try? FileManager.default.removeItem(atPath: dir) })
+    }
+
+    static func pod(_ name: String, host: String, script: String, lifecycle: String = "", grace: Int = 30) -> String {
+        """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"\(name)"},"spec":{"terminationGracePeriodSeconds":\(grace),\
+        "volumes":[{"name":"host","hostPath":{"path":"\(host)","type":"Directory"}}],\
+        "containers":[{"name":"main","image":"busybox","command":["sh","-c",\(JSON.encode(.string(script)))],\
+        "volumeMounts":[{"name":"host","mountPath":"/host"}]\(lifecycle.isEmpty ? "" : ",\"lifecycle\":" + lifecycle)}]}}
+        """
+    }
+
+    static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// A shell that records SIGTERM in /host/log (and exits on it when `exits`), else idles.
+    static func trapScript(exits: Bool) -> String {
+        "trap 'echo term >> /host/log\(exits ? "; exit 0" : "")' TERM; echo up > /host/up; while true; do sleep 1; done"
+    }
+
+    @Test("deletion runs the preStop exec hook first, then SIGTERM; the container exits on it before the grace period")
+    func preStopThenTerm() async throws {
+        try await Self.with { f, host in
+            await f.createBoundPod(Self.pod("graceful", host: host, script: Self.trapScript(exits: true), lifecycle: """
+                {"preStop":{"exec":{"command":["sh","-c","sleep 1; echo prestop >> /host/log"]}}}
+                """), name: "graceful")
+            #expect(await eventually { Self.read(host + "/up") == "up\n" })
+            let start = Date()
+            let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/graceful",
+                                           json: #"{"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":20}"#)
+            #expect(deleted.code == 200, "\(deleted.text)")
+            #expect(await f.podUntil("graceful", nil))
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(Self.read(host + "/log") == "prestop\nterm\n")
+            // Well before the 20 s grace: the container left on SIGTERM.
+            #expect(elapsed < 15, "\(elapsed)")
+            #expect(((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty)
+        }
+    }
+
+    @Test("a container ignoring SIGTERM is SIGKILLed once the deletion's grace period has passed")
+    func killAfterGrace() async throws {
+        try await Self.with { f, host in
+            await f.createBoundPod(Self.pod("stubborn", host: host, script: Self.trapScript(exits: false)), name: "stubborn")
+            #expect(await eventually { Self.read(host + "/up") == "up\n" })
+            let start = Date()
+            let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/stubborn",
+                                           json: #"{"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":3}"#)
+            #expect(deleted.code == 200, "\(deleted.text)")
+            #expect(await eventually { Self.read(host + "/log").contains("term") })
+            #expect(await f.pod("stubborn").code == 200, "still terminating after SIGTERM")
+            #expect(await f.podUntil("stubborn", nil))
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(elapsed >= 3 && elapsed < 15, "\(elapsed)")
+            #expect(((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty)
+        }
+    }
+
+    @Test("a preStop httpGet hook reaches the container's server before SIGTERM")
+    func preStopHTTP() async throws {
+        try await Self.with { f, host in
+            // httpd serves /cgi-bin/stop, which records the call.
+            let script = """
+                mkdir -p /www/cgi-bin && printf '#!/bin/sh\\necho prestop-http >> /host/log\\necho\\necho ok\\n' > /www/cgi-bin/stop \
+                && chmod +x /www/cgi-bin/stop && httpd -p 8080 -h /www && \(Self.trapScript(exits: true))
+                """
+            await f.createBoundPod(Self.pod("webstop", host: host, script: script, lifecycle: """
+                {"preStop":{"httpGet":{"path":"/cgi-bin/stop","port":8080}}}
+                """), name: "webstop")
+            #expect(await eventually { Self.read(host + "/up") == "up\n" })
+            let deleted = await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/webstop")
+            #expect(deleted.code == 200, "\(deleted.text)")
+            #expect(await f.podUntil("webstop", nil))
+            #expect(Self.read(host + "/log") == "prestop-http\nterm\n")
+        }
+    }
+
+    @Test("postStart: a successful exec hook runs in the container; a failing one posts FailedPostStartHook and the container restarts")
+    func postStart() async throws {
+        try await Self.with { f, host in
+            await f.createBoundPod(Self.pod("hooked", host: host, script: "sleep 3600", lifecycle: """
+                {"postStart":{"exec":{"command":["sh","-c","echo poststart > /host/poststart"]}}}
+                """, grace: 1), name: "hooked")
+            #expect(await eventually { Self.read(host + "/poststart") == "poststart\n" })
+
+            await f.createBoundPod(Self.pod("badhook", host: host, script: "sleep 3600", lifecycle: """
+                {"postStart":{"exec":{"command":["sh","-c","echo nope; exit 3"]}}}
+                """, grace: 1), name: "badhook")
+            let restarted = await f.podUntil("badhook") { ($0[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1 }
+            let pod = await f.pod("badhook").body
+            #expect(restarted, "\(JSON.encode(pod["status"] ?? .null))")
+            #expect(pod[path: "status.containerStatuses.0.lastState.terminated.exitCode"] == .int(137))
+            let events = await f.api.call(.GET, "/api/v1/namespaces/default/events").body["items"]?.listValue ?? []
+            let failed = events.first { $0["reason"] == "FailedPostStartHook" && $0[path: "involvedObject.name"] == "badhook" }
+            #expect(failed?["type"] == "Warning")
+            let message = failed?["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix("Exec lifecycle hook ([sh -c echo nope; exit 3]) for Container \"main\" in Pod \"badhook_default("), "\(message)")
+            #expect(message.contains("nope"), "\(message)")
+        }
+    }
+}
