@@ -1,3 +1,4 @@
+import NIOPosix
 import StructuredData
 #if canImport(Glibc)
     import Glibc

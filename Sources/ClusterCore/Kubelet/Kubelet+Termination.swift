@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOHTTP1
 import StructuredData
 #if canImport(Glibc)
     import Glibc

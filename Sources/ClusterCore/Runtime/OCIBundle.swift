@@ -30,12 +30,17 @@ enum OCIBundle {
             if type == "network", let path = c.networkNamespace { return .map(["type": "network", "path": .string(path)]) }
             return .map(["type": .string(type)])
         }
+        let user: Value = .map(["uid": .int(Int64(c.uid)), "gid": .int(Int64(c.gid)),
+                                "additionalGids": .list(c.privileges.additionalGids.map { .int(Int64($0)) })])
+        let devices: Value = .list([.map(["allow": .bool(privileged), "access": "rwm"])])
+        let masked: [Value] = privileged ? [] : ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                                                 "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]
+        let readonly: [Value] = privileged ? [] : ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
         return .map([
             "ociVersion": "1.0.2",
             "process": .map([
                 "terminal": false,
-                "user": .map(["uid": .int(Int64(c.uid)), "gid": .int(Int64(c.gid)),
-                              "additionalGids": .list(c.privileges.additionalGids.map { .int(Int64($0)) })]),
+                "user": user,
                 "args": .list(c.args.map { .string($0) }),
                 "env": .list(c.env.map { .string($0) }),
                 "cwd": .string(c.workingDir.isEmpty ? "/" : c.workingDir),
@@ -48,11 +53,10 @@ enum OCIBundle {
             "linux": .map([
                 // Our own cgroup parent keeps these containers apart from anything else on the host.
                 "cgroupsPath": .string("/helmctl/" + c.id),
-                "resources": CgroupResources.oci(c.resources, devices: .list([.map(["allow": .bool(privileged), "access": "rwm"])])),
+                "resources": CgroupResources.oci(c.resources, devices: devices),
                 "namespaces": .list(namespaces),
-                "maskedPaths": privileged ? .list([]) : .list(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-                                      "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
-                "readonlyPaths": privileged ? .list([]) : .list(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
+                "maskedPaths": .list(masked),
+                "readonlyPaths": .list(readonly),
             ]),
         ])
     }
