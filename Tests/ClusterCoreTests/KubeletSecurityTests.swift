@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -25,7 +26,7 @@ struct CgroupResourcesTests {
     func fromSpec() throws {
         let limitOnly = try JSON.decode(#"{"resources":{"limits":{"cpu":"500m","memory":"64Mi"}}}"#)
         let r = CgroupResources.resources(container: limitOnly)
-        #expect(r.memoryLimitBytes == 64 * 1024 * 1024)
+        #expect(r.memoryLimitBytes == Int64(67_108_864))
         #expect(r.cpuQuota == 50000 && r.cpuPeriod == 100_000)
         #expect(r.cpuShares == 512)
         #expect(r.pidsLimit == CgroupResources.defaultPidsLimit)
