@@ -45,7 +45,8 @@ struct CgroupResourcesTests {
         // (add, drop, present, absent, count)
         ([String](), ["CHOWN"], ["CAP_KILL", "CAP_NET_RAW"], ["CAP_CHOWN", "CAP_NET_ADMIN"], 13),
         (["net_admin"], [], ["CAP_NET_ADMIN", "CAP_CHOWN"], ["CAP_SYS_ADMIN"], 15),
-        (["ALL"], ["cap_chown"], ["CAP_SYS_ADMIN", "CAP_BPF"], ["CAP_CHOWN"], 40),
+        // ALL = what this process may hand on (its bounding set), less CHOWN.
+        (["ALL"], ["cap_chown"], ["CAP_SYS_ADMIN", "CAP_BPF"], ["CAP_CHOWN"], ContainerPrivileges.currentCapabilities.count - 1),
         (["KILL", "NO_SUCH_CAP"], ["ALL"], ["CAP_KILL"], ["CAP_CHOWN"], 1),
     ])
     func capabilities(add: [String], drop: [String], present: [String], absent: [String], count: Int) {
@@ -126,23 +127,30 @@ struct KubeletSecurityTests {
         }
     }
 
-    @Test("readOnlyRootFilesystem refuses writes to /; a dropped CHOWN makes chown fail; allowPrivilegeEscalation false sets NoNewPrivs")
+    @Test("readOnlyRootFilesystem refuses writes to /; a dropped CHOWN makes chown fail; allowPrivilegeEscalation false sets NoNewPrivs; privileged has every capability")
     func privileges() async throws {
         try await KubeletFixture.with { f in
             let script = """
                 touch /rootfile 2>/dev/null && echo root-writable || echo root-readonly
                 touch /tmp/c; chown 1:1 /tmp/c 2>/dev/null && echo chown-ok || echo chown-refused
-                grep NoNewPrivs /proc/self/status | tr -d '\\t '
+                grep -E 'NoNewPrivs|CapEff' /proc/self/status | tr -d '\\t '
                 echo done; sleep 3600
                 """
             await f.createBoundPod(Self.pod("locked", script: script, container: """
                 ,"securityContext":{"readOnlyRootFilesystem":true,"allowPrivilegeEscalation":false,"capabilities":{"drop":["CHOWN"]}}
                 """), name: "locked")
             await f.createBoundPod(Self.pod("open", script: script), name: "open")
+            await f.createBoundPod(Self.pod("priv", script: script, container: #","securityContext":{"privileged":true}"#), name: "priv")
+            // CapEff: containerd's default set is 0xa80425fb; without CHOWN (bit 0) 0xa80425fa; privileged: all the kernel and this process have.
             let locked = await log(f, "locked", contains: "done")
-            #expect(locked == "root-readonly\nchown-refused\nNoNewPrivs:1\ndone\n", "\(locked)")
+            #expect(locked == "root-readonly\nchown-refused\nCapEff:00000000a80425fa\nNoNewPrivs:1\ndone\n", "\(locked)")
             let open = await log(f, "open", contains: "done")
-            #expect(open == "root-writable\nchown-ok\nNoNewPrivs:0\ndone\n", "\(open)")
+            #expect(open == "root-writable\nchown-ok\nCapEff:00000000a80425fb\nNoNewPrivs:0\ndone\n", "\(open)")
+            let priv = await log(f, "priv", contains: "done")
+            // Privileged gets what this process may hand on (its own bounding set).
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let bounding = status.split(separator: "\n").first { $0.hasPrefix("CapBnd:") }?.dropFirst(7).trimmingCharacters(in: .whitespaces) ?? "?"
+            #expect(priv == "root-writable\nchown-ok\nCapEff:\(bounding)\nNoNewPrivs:0\ndone\n", "\(priv)")
         }
     }
 

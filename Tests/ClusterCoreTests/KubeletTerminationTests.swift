@@ -47,6 +47,8 @@ struct KubeletTerminationTests {
             #expect(await f.podUntil("graceful", nil))
             let elapsed = Date().timeIntervalSince(start)
             #expect(Self.read(host + "/log") == "prestop\nterm\n")
+            let events = await f.api.call(.GET, "/api/v1/namespaces/default/events").body["items"]?.listValue ?? []
+            #expect(events.contains { $0["reason"] == "Killing" && $0["message"] == "Stopping container main" })
             // Well before the 20 s grace: the container left on SIGTERM.
             #expect(elapsed < 15, "\(elapsed)")
             #expect(((try? await f.runtime.runtime.list()) ?? ["?"]).isEmpty)

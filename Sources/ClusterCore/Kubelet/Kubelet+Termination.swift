@@ -80,6 +80,7 @@ extension Kubelet {
                     record.termination.extended = true
                     record.killDeadline = now + Self.minimumGraceAfterHook
                 }
+                await podEvent(pod, container: c.name, reason: "Killing", warning: false, message: "Stopping container \(c.name)")
                 try? await runtime.kill(id, signal: SIGTERM)
                 record.termination.signalled.insert(id)
             }

@@ -27,7 +27,7 @@ public struct ContainerPrivileges: Sendable, Equatable {
         "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
     ]
 
-    /// Every capability the kernel defines up to CAP_CHECKPOINT_RESTORE (what `privileged` and `add: [ALL]` grant).
+    /// Every capability the kernel defines up to CAP_CHECKPOINT_RESTORE, in bit order.
     public static let allCapabilities: [String] = [
         "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
         "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
@@ -37,6 +37,18 @@ public struct ContainerPrivileges: Sendable, Equatable {
         "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
         "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ]
+
+    /// The capabilities this process may hand on (its bounding set, from /proc/self/status): what
+    /// `privileged` and `add: [ALL]` grant, as containerd grants "all current capabilities" — a
+    /// host (or an outer container) without some capability cannot give it to a container.
+    public static let currentCapabilities: [String] = {
+        guard let bytes = try? ImageStore.readFile("/proc/self/status", limit: 1 << 16) else { return allCapabilities }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("CapBnd:") {
+            guard let mask = UInt64(String(line.dropFirst("CapBnd:".count)).trimmingSpaces, radix: 16) else { break }
+            return allCapabilities.enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element)
+        }
+        return allCapabilities
+    }()
 
     /// The capability set after Kubernetes' `capabilities.add` and `drop` (names with or without
     /// `CAP_`, any case) as containerd applies them: `ALL` in add grants every capability, then
@@ -49,7 +61,7 @@ public struct ContainerPrivileges: Sendable, Equatable {
         }
         let added = add.map(canonical)
         let dropped = drop.map(canonical)
-        var out = added.contains("CAP_ALL") ? allCapabilities : base
+        var out = added.contains("CAP_ALL") ? currentCapabilities : base
         if dropped.contains("CAP_ALL") { out = [] }
         // Unknown names would make runc refuse the whole container; only known ones go in.
         for cap in added where cap != "CAP_ALL" && !out.contains(cap) && allCapabilities.contains(cap) { out.append(cap) }
@@ -58,7 +70,7 @@ public struct ContainerPrivileges: Sendable, Equatable {
 
     /// The OCI `process.capabilities` object.
     var oci: Value {
-        let caps = Value.list((privileged ? Self.allCapabilities : capabilities).map { .string($0) })
+        let caps = Value.list((privileged ? Self.currentCapabilities : capabilities).map { .string($0) })
         return .map(["bounding": caps, "effective": caps, "permitted": caps])
     }
 }
