@@ -92,13 +92,23 @@ struct KubeletTerminationTests {
         }
     }
 
-    @Test("postStart: a successful exec hook runs in the container; a failing one posts FailedPostStartHook and the container restarts")
+    @Test("postStart: a successful exec hook runs in the container, which is ContainerCreating until it is done; a failing one posts FailedPostStartHook and the container restarts")
     func postStart() async throws {
         try await Self.with { f, host in
             await f.createBoundPod(Self.pod("hooked", host: host, script: "sleep 3600", lifecycle: """
                 {"postStart":{"exec":{"command":["sh","-c","echo poststart > /host/poststart"]}}}
                 """, grace: 1), name: "hooked")
             #expect(await eventually { Self.read(host + "/poststart") == "poststart\n" })
+
+            // Until a slow hook is done the container is ContainerCreating; running only after it.
+            await f.createBoundPod(Self.pod("slowhook", host: host, script: "sleep 3600", lifecycle: """
+                {"postStart":{"exec":{"command":["sh","-c","sleep 2; echo slow > /host/slow"]}}}
+                """, grace: 1), name: "slowhook")
+            #expect(await f.podUntil("slowhook") { $0[path: "status.containerStatuses.0.state.waiting.reason"] == "ContainerCreating"
+                && $0[path: "status.containerStatuses.0.containerID"] != nil })
+            #expect(await f.podUntil("slowhook") { $0[path: "status.containerStatuses.0.state.running"] != nil })
+            #expect(Self.read(host + "/slow") == "slow\n")
+            #expect(await f.pod("slowhook").body[path: "status.phase"] == "Running")
 
             await f.createBoundPod(Self.pod("badhook", host: host, script: "sleep 3600", lifecycle: """
                 {"postStart":{"exec":{"command":["sh","-c","echo nope; exit 3"]}}}

@@ -118,6 +118,7 @@ extension Kubelet {
     /// Starts container `i` now, or — when it exited and its back-off has not passed — reports the back-off.
     func startIfDue(_ pod: Value, _ record: inout PodRecord, _ i: Int, now: Int64) async {
         var c = record.containers[i]
+        if postStartPending(c) { return }  // (ksec) started; its postStart hook still runs
         if case .terminated = c.state {
             // An exit that calls for a restart: step the back-off and wait it out.
             let step = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
@@ -163,7 +164,7 @@ extension Kubelet {
                 try await runtime.start(id)
                 c.id = id
                 c.state = .running(startedAt: now)
-                startPostStart(spec, pod: pod, id: id, timeout: pod["spec"]?["terminationGracePeriodSeconds"]?.intValue ?? 30)  // (ksec)
+                startPostStart(spec, pod: pod, &c, now: now)  // (ksec) Kubelet+Termination.swift
             } catch {
                 c.id = id
                 c.state = .waiting(reason: "RunContainerError", message: "\(error)")

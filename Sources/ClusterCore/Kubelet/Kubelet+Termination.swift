@@ -16,6 +16,12 @@ final class LifecycleHooks: Sendable {
     }
 
     private let states = NIOLockedValueBox<[String: State]>([:])
+    /// When containers whose postStart hook runs were started (their `startedAt` once it is done).
+    private let startTimes = NIOLockedValueBox<[String: Int64]>([:])
+
+    func setStarted(_ id: String, at time: Int64) { startTimes.withLockedValue { $0[id] = time } }
+
+    func startedAt(_ id: String) -> Int64? { startTimes.withLockedValue { $0[id] } }
 
     /// Marks the hook started; false when it already was (it runs at most once per container attempt).
     func begin(_ key: String) -> Bool {
@@ -35,6 +41,7 @@ final class LifecycleHooks: Sendable {
     func handled(_ key: String) { states.withLockedValue { $0[key] = .handled } }
 
     func forget(_ id: String) {
+        startTimes.withLockedValue { _ = $0.removeValue(forKey: id) }
         states.withLockedValue { s in
             s.removeValue(forKey: id + "/postStart")
             s.removeValue(forKey: id + "/preStop")
@@ -64,7 +71,8 @@ extension Kubelet {
         let grace = max(0, pod.meta("deletionGracePeriodSeconds")?.intValue ?? pod["spec"]?["terminationGracePeriodSeconds"]?.intValue ?? 30)
         // A later deletion with a shorter grace period brings the deadline forward, never back.
         record.killDeadline = min(record.killDeadline ?? Int64.max, now + grace)
-        let running = record.containers.filter { $0.state.isRunning && $0.id != nil }
+        // Containers whose postStart hook still runs are up too.
+        let running = record.containers.filter { $0.id != nil && ($0.state.isRunning || postStartPending($0)) }
         if !running.isEmpty {
             for c in running {
                 guard let id = c.id, !record.termination.signalled.contains(id) else { continue }
@@ -75,7 +83,7 @@ extension Kubelet {
                     hookDone = await preStopDone(pod, hook: hook, container: c, id: id, grace: grace)
                 }
                 let deadline = record.killDeadline ?? now
-                guard hookDone || now >= deadline else { continue }
+                guard hookDone || now > deadline else { continue }
                 if !hookDone && !record.termination.extended {
                     record.termination.extended = true
                     record.killDeadline = now + Self.minimumGraceAfterHook
@@ -84,7 +92,8 @@ extension Kubelet {
                 try? await runtime.kill(id, signal: SIGTERM)
                 record.termination.signalled.insert(id)
             }
-            if let deadline = record.killDeadline, now >= deadline, !record.killSent {
+            // Strictly after: the clock counts whole seconds, so the full grace period has passed.
+            if let deadline = record.killDeadline, now > deadline, !record.killSent {
                 record.killSent = true
                 for id in running.compactMap(\.id) { try? await runtime.kill(id, signal: SIGKILL) }
             }
@@ -129,22 +138,35 @@ extension Kubelet {
         }
     }
 
-    /// (ksec) Starts the postStart hook of container `id`, just started, when it has one.
-    func startPostStart(_ spec: Value, pod: Value, id: String, timeout: Int64) {
-        guard let hook = spec["lifecycle"]?["postStart"], hook.mapValue != nil, hooks.begin(id + "/postStart") else { return }
-        let (runtime, hooks, name, podName) = (self.runtime, self.hooks, spec["name"]?.stringValue ?? "", SecurityContext.podName(pod))
+    /// (ksec) Starts the postStart hook of container `c`, just started, when it has one: until the
+    /// hook is done the container is reported waiting in ContainerCreating, as Kubernetes reports it.
+    func startPostStart(_ spec: Value, pod: Value, _ c: inout ContainerRecord, now: Int64) {
+        guard let id = c.id, let hook = spec["lifecycle"]?["postStart"], hook.mapValue != nil, hooks.begin(id + "/postStart") else { return }
+        hooks.setStarted(id, at: now)
+        c.state = .waiting(reason: "ContainerCreating", message: nil)
+        // Kubernetes gives postStart no time limit; a day stands for none (deletion kills the container anyway).
+        let timeout: Int64 = 86400
+        let (runtime, hooks, name, podName) = (self.runtime, self.hooks, c.name, SecurityContext.podName(pod))
         Task {
             let outcome = await Self.runHook(hook, id: id, container: spec, name: name, pod: podName, timeout: timeout, runtime: runtime)
             hooks.finish(id + "/postStart", outcome)
         }
     }
 
-    /// (ksec) Acts on finished postStart hooks: a failure posts `FailedPostStartHook` and kills the
-    /// container (its exit then goes through the restart policy).
+    /// (ksec) Whether container `c` was started and its postStart hook has not finished.
+    func postStartPending(_ c: ContainerRecord) -> Bool {
+        guard let id = c.id, case .waiting = c.state, case .running? = hooks.state(id + "/postStart") else { return false }
+        return true
+    }
+
+    /// (ksec) Acts on finished postStart hooks: the container is reported running from its start;
+    /// a failure posts `FailedPostStartHook` and kills it (its exit then goes through the restart policy).
     func checkPostStart(_ pod: Value, _ record: inout PodRecord) async {
-        for c in record.containers where c.state.isRunning {
-            guard let id = c.id, case .finished(let outcome)? = hooks.state(id + "/postStart") else { continue }
+        for i in record.containers.indices {
+            let c = record.containers[i]
+            guard let id = c.id, case .waiting = c.state, case .finished(let outcome)? = hooks.state(id + "/postStart") else { continue }
             hooks.handled(id + "/postStart")
+            record.containers[i].state = .running(startedAt: hooks.startedAt(id) ?? clock.now())
             guard !outcome.success else { continue }
             await podEvent(pod, container: c.name, reason: "FailedPostStartHook", warning: true, message: outcome.message)
             try? await runtime.kill(id, signal: SIGKILL)
