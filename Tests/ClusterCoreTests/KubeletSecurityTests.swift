@@ -97,18 +97,23 @@ struct KubeletSecurityTests {
         }
     }
 
-    @Test("a container over its memory limit is OOM-killed: lastState terminated OOMKilled 137, restarted (restartPolicy Always)")
-    func oomKilled() async throws {
+    @Test("a container over its memory limit is OOM-killed: terminated OOMKilled 137; Always restarts it (lastState), Never fails the pod",
+          arguments: ["Always", "Never"])
+    func oomKilled(restartPolicy: String) async throws {
         try await KubeletFixture.with { f in
             // `tail` keeps a whole newline-free stream in memory.
             await f.createBoundPod(Self.pod("hog", script: "sleep 1; exec tail /dev/zero", container: """
                 ,"resources":{"limits":{"memory":"16Mi"}}
-                """), name: "hog")
-            let restarted = await f.podUntil("hog") { ($0[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1 }
+                """, restartPolicy: restartPolicy), name: "hog")
+            let always = restartPolicy == "Always"
+            let ended = await f.podUntil("hog") { p in
+                always ? (p[path: "status.containerStatuses.0.restartCount"]?.intValue ?? 0) >= 1 : p[path: "status.phase"] == "Failed"
+            }
             let status = await f.pod("hog").body[path: "status.containerStatuses.0"] ?? .null
-            #expect(restarted, "\(JSON.encode(status))")
-            #expect(status[path: "lastState.terminated.reason"] == "OOMKilled", "\(JSON.encode(status))")
-            #expect(status[path: "lastState.terminated.exitCode"] == .int(137))
+            #expect(ended, "\(JSON.encode(status))")
+            let terminated = status[path: always ? "lastState.terminated" : "state.terminated"]
+            #expect(terminated?["reason"] == "OOMKilled", "\(JSON.encode(status))")
+            #expect(terminated?["exitCode"] == .int(137))
         }
     }
 
