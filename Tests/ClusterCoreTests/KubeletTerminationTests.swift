@@ -92,6 +92,29 @@ struct KubeletTerminationTests {
         }
     }
 
+    @Test("a failing preStop hook posts FailedPreStopHook and termination goes on; a sleep preStop waits before SIGTERM")
+    func preStopFailureAndSleep() async throws {
+        try await Self.with { f, host in
+            await f.createBoundPod(Self.pod("badstop", host: host, script: Self.trapScript(exits: true), lifecycle: """
+                {"preStop":{"exec":{"command":["sh","-c","echo broken; exit 2"]}}}
+                """), name: "badstop")
+            await f.createBoundPod(Self.pod("sleepstop", host: host, script: "echo up > /host/up2; trap 'echo term-after-sleep >> /host/log2; exit 0' TERM; while true; do sleep 1; done",
+                                            lifecycle: #"{"preStop":{"sleep":{"seconds":2}}}"#), name: "sleepstop")
+            #expect(await eventually { Self.read(host + "/up") == "up\n" && Self.read(host + "/up2") == "up\n" })
+            let start = Date()
+            #expect(await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/badstop").code == 200)
+            #expect(await f.api.call(.DELETE, "/api/v1/namespaces/default/pods/sleepstop").code == 200)
+            #expect(await f.podUntil("badstop", nil))
+            #expect(Self.read(host + "/log") == "term\n")
+            let events = await f.api.call(.GET, "/api/v1/namespaces/default/events").body["items"]?.listValue ?? []
+            let failed = events.first { $0["reason"] == "FailedPreStopHook" && $0[path: "involvedObject.name"] == "badstop" }
+            #expect(failed?["message"]?.stringValue?.contains("broken") == true, "\(events.map { $0["reason"] ?? .null })")
+            #expect(await f.podUntil("sleepstop", nil))
+            #expect(Date().timeIntervalSince(start) >= 2)
+            #expect(Self.read(host + "/log2") == "term-after-sleep\n")
+        }
+    }
+
     @Test("postStart: a successful exec hook runs in the container, which is ContainerCreating until it is done; a failing one posts FailedPostStartHook and the container restarts")
     func postStart() async throws {
         try await Self.with { f, host in
