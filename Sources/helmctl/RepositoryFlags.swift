@@ -72,11 +72,9 @@ struct ChartPathFlags: ParsableArguments {
         o.repoURL = repo
         o.http = http
         o.plainHTTP = plainHTTP
+        o.verify = verify
+        o.keyring = keyring.isEmpty ? DefaultKeyring.path() : keyring
         return o
-    }
-
-    func checkUnsupported() throws {
-        if verify { throw ChartEngineError(.usage, "--verify is not supported yet by helmctl") }
     }
 }
 

@@ -131,6 +131,11 @@ public struct ChartDownloader: Sendable {
     {
         var r = try resolve(ref, version: version)
         if !digest.isEmpty { r.digest = digest }
+        return try save(r, to: dest)
+    }
+
+    /// Downloads a resolved chart into `dest/<last path element of the URL>`; returns that path.
+    public func save(_ r: Resolved, to dest: String) throws(ChartEngineError) -> String {
         let bytes = try fetch(r)
         var name = URLParts(r.url).path
         if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
