@@ -74,6 +74,7 @@ struct ChartPathFlags: ParsableArguments {
         o.plainHTTP = plainHTTP
         o.verify = verify
         o.keyring = keyring.isEmpty ? DefaultKeyring.path() : keyring
+        o.registryOutput = { ErrorReporting.writeStderr($0) }
         return o
     }
 }

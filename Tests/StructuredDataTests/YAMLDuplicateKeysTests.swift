@@ -14,7 +14,7 @@ import Testing
         ("a: 1\na:\n- x\n", [(3, K.string("a"))]),
         ("a: 1\na:\n", [(2, K.string("a"))]),
         // Nested first: the repeated entry's value is decoded before the entry is stored.
-        ("m:\n  x: 1\nm:\n  y: 1\n  y: 2\n", [(5, K.string("y")), (4, K.string("m"))]),
+        ("m:\n  x: 1\nm:\n  z: 1\n  z: 2\n", [(5, K.string("z")), (4, K.string("m"))]),
         ("l:\n- k: 1\n  k: 2\n- {k: 1, j: 2, k: 3}\n", [(3, K.string("k")), (4, K.string("k"))]),
         // go-yaml's resolution: equal after resolving, different types stay different.
         ("1: a\n0x1: b\n\"1\": c\n1.0: d\n", [(2, K.int(1))]),

@@ -19,6 +19,9 @@ public enum ChartReference {
         public var verify = false
         /// `--keyring`: the public keyring for `--verify`.
         public var keyring = ""
+        /// Where Helm's registry client reports an OCI pull (`Pulled: …`, `Digest: …`); helmctl
+        /// points it at standard error as Helm does.
+        public var registryOutput: (@Sendable (String) -> Void)? = nil
         public init() {}
     }
 
@@ -38,7 +41,11 @@ public enum ChartReference {
         if OCIActions.isOCI(trimmed) {
             let r = try OCIActions.fetch(trimmed, version: version, plainHTTP: o.plainHTTP, http: o.http,
                                          config: o.registryConfig, withProvenance: o.verify)
+            let pulled = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+            o.registryOutput?(pulled)
             if o.verify {
+                // Helm pulls the provenance layer in a second registry pull, which reports again.
+                if r.provenance != nil { o.registryOutput?(pulled) }
                 guard let prov = r.provenance else {
                     throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + r.reference + ".prov"))")
                 }
