@@ -216,6 +216,35 @@ struct VerifyFlagTests {
             "\(plain)")
         let tampered = try await run(["template", "oci://\(registry.host)/charts/tampered", "--verify"] + keyring)
         #expect(tampered.status == 1 && tampered.stderr.hasSuffix("openpgp: invalid signature: RSA verification failure\n"), "\(tampered)")
+        // pull --verify: the report on stdout, both registry pulls on stderr, the .prov kept.
+        let work = home.dir + "/pulled"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let pulledV = try await run(["pull", "oci://\(registry.host)/charts/signed", "--version", "1.0.0", "--verify",
+                                     "-d", work] + keyring)
+        #expect(pulledV.status == 0 && pulledV.stdout.hasPrefix("Signed by: Repo Signer <repo@example.com>\n")
+            && pulledV.stderr.components(separatedBy: report).count == 3, "\(pulledV)")
+        #expect(FileManager.default.fileExists(atPath: work + "/signed-1.0.0.tgz.prov"))
+        let provOnly = try await run(["pull", "oci://\(registry.host)/charts/plain", "--version", "1.0.0", "--prov",
+                                      "-d", work, "--plain-http"])
+        #expect(provOnly.status == 0 && provOnly.stdout == "WARNING: Verification not found for oci://\(registry.host)/charts/plain: "
+            + "manifest does not contain a layer with mediatype application/vnd.cncf.helm.chart.provenance.v1.prov\n", "\(provOnly)")
+        // dependency update --verify with oci:// dependencies uses the provenance layer too.
+        func parent(_ name: String, _ dep: String) throws -> String {
+            try RepoFixtures.chart(in: home.dir + "/oci-parents", name: name, version: "1.0.0", extra: """
+                dependencies:
+                - name: \(dep)
+                  version: 1.0.0
+                  repository: oci://\(registry.host)/charts
+
+                """)
+        }
+        let good = try parent("good", "signed")
+        let depOK = try await run(["dependency", "update", good, "--verify", "--keyring", r.pubring, "--plain-http"])
+        #expect(depOK.status == 0 && FileManager.default.fileExists(atPath: good + "/charts/signed-1.0.0.tgz"), "\(depOK)")
+        let bad = try parent("bad", "plain")
+        let depBad = try await run(["dependency", "update", bad, "--verify", "--keyring", r.pubring, "--plain-http"])
+        #expect(depBad.status == 1 && depBad.stderr == "Error: could not download oci://\(registry.host)/charts/plain: "
+            + "failed to fetch provenance \"oci://\(registry.host)/charts/plain:1.0.0.prov\"\n", "\(depBad)")
         // The pulled provenance is the file that was pushed.
         let pulled = try await offCooperativePool {
             try OCIActions.fetch("oci://\(registry.host)/charts/signed", version: "1.0.0", plainHTTP: true, http: HTTPOptions(),
