@@ -60,7 +60,7 @@ private struct DuplicateKeyScan {
 
     var nodes: [Node] = []
     var found: [YAML.DuplicateKey] = []
-    static let maxWork = 2_000_000
+    static let maxWork = 1_000_000
 
     mutating func run(_ parser: inout yaml_parser_t) -> [YAML.DuplicateKey] {
         guard let root = buildFirstDocument(&parser) else { return [] }

@@ -50,6 +50,18 @@ import Testing
         #expect(YAML.duplicateKeys("\u{0}\u{1}: :").isEmpty)
     }
 
+    @Test func aliasExpansionIsBounded() {
+        // A "billion laughs" document: each level aliases the previous one nine times. The walk
+        // re-checks aliased mappings as go-yaml does, but stops at its work budget.
+        var text = "x0: &a0 {k: 1, k: 2}\n"
+        for i in 1..<25 {
+            text += "x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let found = YAML.duplicateKeys(text)
+        #expect(!found.isEmpty && found.count < 1_000_000)
+        #expect(found.allSatisfy { $0.line == 1 && $0.key == .string("k") })
+    }
+
     @Test func deepNestingIsBoundedNotRecursive() {
         let depth = 20_000
         let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
