@@ -38,29 +38,17 @@ public enum ChartReference {
         let trimmed = name.trimmingSpaces()
         var version = o.version.trimmingSpaces()
         if version.isEmpty && o.devel { version = ">0.0.0-0" }
-        if OCIActions.isOCI(trimmed) {
-            let r = try OCIActions.fetch(trimmed, version: version, plainHTTP: o.plainHTTP, http: o.http,
-                                         config: o.registryConfig, withProvenance: o.verify)
-            let pulled = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
-            o.registryOutput?(pulled)
-            if o.verify {
-                // Helm pulls the provenance layer in a second registry pull, which reports again.
-                if r.provenance != nil { o.registryOutput?(pulled) }
-                guard let prov = r.provenance else {
-                    throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + r.reference + ".prov"))")
-                }
-                _ = try ChartVerification.verify(r.chart, provenance: prov,
-                                                 fileName: ChartVerification.fileName(ofOCIReference: r.reference),
-                                                 keyring: o.keyring)
+        if OCIActions.isOCI(trimmed) { return try locateOCI(trimmed, version: version, options: o) }
+        // Helm v4 looks on disk only without `--repo` (a local folder no longer shadows the
+        // repository's chart of the same name).
+        if o.repoURL.isEmpty {
+            if FileSystem.kind(of: trimmed) != .missing {
+                if o.verify { try ChartVerification.verifyLocal(trimmed, keyring: o.keyring) }
+                return .path(trimmed)
             }
-            return .archive(url: trimmed, bytes: r.chart)
-        }
-        if FileSystem.kind(of: trimmed) != .missing {
-            if o.verify { try ChartVerification.verifyLocal(trimmed, keyring: o.keyring) }
-            return .path(trimmed)
-        }
-        if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {
-            throw ChartEngineError(.chartNotFound, "path \"\(trimmed)\" not found")
+            if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {
+                throw ChartEngineError(.chartNotFound, "path \"\(trimmed)\" not found")
+            }
         }
         var ref = trimmed
         var http = o.http
@@ -85,6 +73,26 @@ public enum ChartReference {
             _ = try ChartVerification.verifyDownloaded(bytes, url: r.url, http: r.options, keyring: o.keyring)
         }
         return .archive(url: r.url, bytes: bytes)
+    }
+
+    /// An `oci://` reference: pulled (and reported as Helm's registry client does), with its
+    /// provenance layer checked under `--verify`.
+    static func locateOCI(_ ref: String, version: String, options o: Options) throws(ChartEngineError) -> Location {
+        let r = try OCIActions.fetch(ref, version: version, plainHTTP: o.plainHTTP, http: o.http,
+                                     config: o.registryConfig, withProvenance: o.verify)
+        let pulled = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+        o.registryOutput?(pulled)
+        if o.verify {
+            guard let prov = r.provenance else {
+                throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + r.reference + ".prov"))")
+            }
+            // Helm pulls the provenance layer in a second registry pull, which reports again.
+            o.registryOutput?(pulled)
+            _ = try ChartVerification.verify(r.chart, provenance: prov,
+                                             fileName: ChartVerification.fileName(ofOCIReference: r.reference),
+                                             keyring: o.keyring)
+        }
+        return .archive(url: ref, bytes: r.chart)
     }
 
     /// Locates and loads the chart.
