@@ -79,6 +79,8 @@ public enum HelmOCI {
             .joined(separator: ",")
         // Helm leaves the manifest's own `mediaType` field out (it travels as the Content-Type).
         let text = "{\"schemaVersion\":2,\"config\":\(descriptor(configMediaType, config)),"
+            // With a provenance layer Helm v4.2.3's layer order varies from push to push (seen both
+            // ways against the real Helm); helmctl always writes the chart layer first.
             + "\"layers\":[\(descriptor(chartLayerMediaType, chart))"
             + (provenance.map { "," + descriptor(provLayerMediaType, $0) } ?? "")
             + "],\"annotations\":{\(ann)}}"
