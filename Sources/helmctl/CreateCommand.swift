@@ -7,7 +7,7 @@ import ChartEngine
     import Darwin
 #endif
 
-/// `helmctl create NAME [-p STARTER]`: scaffold a chart as `helm create` does.
+/// `helmctl create NAME [-p STARTER] [--chart-api-version v2|v3]`: scaffold a chart as `helm create` does.
 struct CreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -19,8 +19,17 @@ struct CreateCommand: ParsableCommand {
     @Option(name: [.customShort("p"), .long], help: "the name or absolute path to Helm starter scaffold")
     var starter: String = ""
 
-    @Option(name: .customLong("chart-api-version"), help: "chart API version to use (v2 or v3)")
+    /// Hidden unless Helm's experimental gate `HELM_EXPERIMENTAL_CHART_V3` is set, as in Helm.
+    @Option(name: .customLong("chart-api-version"),
+            help: ArgumentHelp("chart API version to use (v2 or v3)",
+                               visibility: CreateCommand.chartV3Enabled ? .default : .hidden))
     var chartAPIVersion: String = "v2"
+
+    /// `gates.ChartV3.IsEnabled()`: the variable is set and not empty.
+    static var chartV3Enabled: Bool {
+        guard let v = getenv("HELM_EXPERIMENTAL_CHART_V3") else { return false }
+        return v.pointee != 0
+    }
 
     func run() throws {
         guard arguments.count == 1 else {
@@ -28,15 +37,8 @@ struct CreateCommand: ParsableCommand {
         }
         var out = ""
         defer { ErrorReporting.writeStdout(out) }
-        if chartAPIVersion != "v2" && !chartAPIVersion.isEmpty {
-            out += "Creating \(arguments[0])\n"
-            if chartAPIVersion == "v3" {
-                throw ChartEngineError(.usage, "chart API version v3 is not supported by helmctl yet")
-            }
-            throw ChartEngineError(.usage, "unsupported chart API version: \(chartAPIVersion) (supported: v2, v3)")
-        }
         try CreateAction.run(name: arguments[0], starter: starter, starterDirectory: Self.startersDirectory(),
-                             output: &out)
+                             chartAPIVersion: chartAPIVersion, chartV3Enabled: Self.chartV3Enabled, output: &out)
     }
 
     /// Helm's `helmpath.DataPath("starters")`: `$HELM_DATA_HOME`, else `$XDG_DATA_HOME/helm`, else

@@ -15,7 +15,7 @@ struct DependencyFlags: ParsableArguments {
     var verify = false
 
     @Option(name: .customLong("keyring"), help: "keyring containing public keys")
-    var keyring = ""
+    var keyring = DefaultKeyring.path()
 
     @Flag(name: .customLong("skip-refresh"), help: "do not refresh the local repository cache")
     var skipRefresh = false
@@ -33,11 +33,12 @@ struct DependencyFlags: ParsableArguments {
 
     func manager(_ args: [String], _ name: String) throws -> DependencyManager {
         if args.count > 1 { throw CobraArgs.atMost(1, "dependency \(name)", use: "dependency \(name) CHART") }
-        if verify { throw ChartEngineError(.usage, "--verify is not supported yet by helmctl") }
         let path = args.first.map { GoPathClean.clean($0) } ?? "."
         var manager = DependencyManager(chartPath: path, paths: GlobalPaths.current(), skipUpdate: skipRefresh,
                                         out: ErrorReporting.writeStdout)
         manager.registry.plainHTTP = plainHTTP
+        manager.verify = verify
+        manager.keyring = keyring
         var http = HTTPOptions()
         http.username = username
         http.password = password

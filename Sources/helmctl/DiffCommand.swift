@@ -65,7 +65,6 @@ struct DiffUpgradeCommand: ParsableCommand {
         guard arguments.count == 2 else {
             throw ChartEngineError(.usage, "\"helmctl diff upgrade\" requires 2 arguments\n\nUsage:  helmctl diff upgrade [RELEASE] [CHART] [flags]")
         }
-        try chartFlags.checkUnsupported()
         let location = try ChartReference.locate(arguments[1], options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)

@@ -25,7 +25,6 @@ struct InstallCommand: ParsableCommand {
 
     func run() throws {
         let (name, chartRef) = try nameAndChart()
-        try chartFlags.checkUnsupported()
         try common.checkSupported()
         let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()

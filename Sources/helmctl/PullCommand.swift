@@ -40,16 +40,12 @@ struct PullCommand: ParsableCommand {
         o.prov = prov
         o.keyring = chartFlags.keyring.isEmpty ? DefaultKeyring.path() : chartFlags.keyring
         o.plainHTTP = chartFlags.plainHTTP
+        // OCI pulls report through Helm's registry client, which writes to stderr; verification
+        // reports go to stdout as Helm prints them.
+        o.registryOutput = { ErrorReporting.writeStderr($0) }
         let paths = GlobalPaths.current()
         for chart in charts {
-            let report = try PullAction.run(chart, options: o, paths: paths)
-            // OCI pulls report through Helm's registry client, which writes to stderr; verification
-            // reports of repository pulls go to stdout as Helm prints them.
-            if chart.hasPrefix("oci://") {
-                ErrorReporting.writeStderr(report)
-            } else {
-                ErrorReporting.writeStdout(report)
-            }
+            ErrorReporting.writeStdout(try PullAction.run(chart, options: o, paths: paths))
         }
     }
 }

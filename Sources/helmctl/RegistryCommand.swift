@@ -64,17 +64,11 @@ struct RegistryLogin: ParsableCommand {
 
     func run() throws {
         guard host.count == 1 else { throw CobraArgs.exact(1, "registry login", use: "registry login [host]") }
-        var pw = password
-        if passwordStdin {
-            pw = String(decoding: StandardInput.readAll(), as: UTF8.self)
-            while pw.hasSuffix("\n") || pw.hasSuffix("\r") { pw.removeLast() }
-        }
-        if username.isEmpty || pw.isEmpty {
-            throw ChartEngineError(.usage, "username and password are required (use --username and --password or --password-stdin)")
-        }
+        let (user, pw) = try CredentialPrompt.usernamePassword(username: username, password: password,
+                                                              passwordFromStdin: passwordStdin)
         var http = HTTPOptions()
         http.insecureSkipTLSVerify = insecure
-        ErrorReporting.writeStderr(try OCIActions.login(host: host[0], username: username, password: pw,
+        ErrorReporting.writeStderr(try OCIActions.login(host: host[0], username: user, password: pw,
                                                         plainHTTP: plainHTTP, http: http,
                                                         config: RegistryConfig.fromEnvironment()))
     }

@@ -72,11 +72,10 @@ struct ChartPathFlags: ParsableArguments {
         o.repoURL = repo
         o.http = http
         o.plainHTTP = plainHTTP
+        o.verify = verify
+        o.keyring = keyring.isEmpty ? DefaultKeyring.path() : keyring
+        o.registryOutput = { ErrorReporting.writeStderr($0) }
         return o
-    }
-
-    func checkUnsupported() throws {
-        if verify { throw ChartEngineError(.usage, "--verify is not supported yet by helmctl") }
     }
 }
 

@@ -57,7 +57,6 @@ struct ShowPart<Kind: ShowPartKind>: ParsableCommand {
                 + "Usage:  helmctl show \(Kind.format.rawValue) [CHART] [flags]")
         }
         // cobra prints the action's output with Fprint (no extra newline).
-        try chartFlags.checkUnsupported()
         let loaded = try ChartReference.load(chart[0], options: chartFlags.reference, paths: GlobalPaths.current())
         ErrorReporting.writeStdout(ShowAction.show(loaded, format: Kind.format))
     }

@@ -73,7 +73,6 @@ struct TemplateCommand: ParsableCommand {
     func run() throws {
         let (name, chartRef) = try nameAndChart()
         // Helm's order: locate the chart, merge the values, then load the chart.
-        try chartFlags.checkUnsupported()
         let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
         var render = RenderOptions(releaseName: name, namespace: resolvedNamespace(),
                                    isInstall: !isUpgrade, isUpgrade: isUpgrade)

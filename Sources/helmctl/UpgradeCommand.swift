@@ -33,7 +33,6 @@ struct UpgradeCommand: ParsableCommand {
             throw ChartEngineError(.usage, "\"helmctl upgrade\" requires 2 arguments\n\nUsage:  helmctl upgrade [RELEASE] [CHART] [flags]")
         }
         let name = arguments[0]
-        try chartFlags.checkUnsupported()
         try common.checkSupported()
         let location = try ChartReference.locate(arguments[1], options: chartFlags.reference, paths: GlobalPaths.current())
         let values = try valueFlags.valueOptions.merged()

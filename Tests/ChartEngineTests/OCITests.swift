@@ -130,6 +130,9 @@ import TestSupport
         let pulled = try RepositoryCLITests.run(["pull", ref, "--version", "0.3.0", "--plain-http", "-d", work], home: home)
         #expect(pulled.status == 0 && pulled.stderr.hasPrefix("Pulled: \(registry.host)/apps/web:0.3.0\nDigest: sha256:"))
         #expect(try Self.bytes(work + "/web-0.3.0.tgz") == (try Self.bytes(path)))
+        // template and show report the pull on stderr as Helm's registry client does.
+        #expect(rendered.stderr == pulled.stderr && shown.stderr == pulled.stderr, "\(rendered) \(shown)")
+        #expect(pulled.stderr.split(separator: "\n").count == 2)
         let missing = try RepositoryCLITests.run(["pull", ref, "--version", "0.4.0", "--plain-http", "-d", work], home: home)
         #expect(missing == RepositoryCLITests.Result(
             status: 1, stdout: "",

@@ -13,26 +13,48 @@ public enum CreateAction {
     /// What `helm create NAME` prints on standard output and does: `Creating NAME`, then, for each
     /// scaffold file that already exists, `WARNING: File "PATH" already exists. Overwriting.` (Helm
     /// points chartutil's warning stream at standard output). `starter` is `-p/--starter`: a name
-    /// under `starterDirectory` or an absolute path.
+    /// under `starterDirectory` or an absolute path. `chartAPIVersion` is `--chart-api-version`
+    /// (`v2`, empty for v2, or `v3`); v3 needs Helm's experimental gate, `HELM_EXPERIMENTAL_CHART_V3`
+    /// set non-empty, which the caller reads into `chartV3Enabled`.
     ///
     /// Errors are thrown after `output` has received what Helm printed before failing.
     public static func run(name: String, starter: String = "", starterDirectory: String = "",
+                           chartAPIVersion: String = "v2", chartV3Enabled: Bool = false,
                            output: inout String) throws(ChartEngineError)
     {
         output += "Creating \(name)\n"
+        let version: Scaffold.APIVersion
+        switch chartAPIVersion {
+        case "v2", "": version = .v2
+        case "v3":
+            guard chartV3Enabled else { throw ChartEngineError(.usage, chartV3GateMessage) }
+            version = .v3
+        default:
+            throw ChartEngineError(.usage, "unsupported chart API version: \(chartAPIVersion) (supported: v2, v3)")
+        }
         let chartName = GoPath.base(name)
         let parent = GoPath.dir(name)
         if !starter.isEmpty {
             let starterPath = starter.hasPrefix("/") ? starter : GoPath.clean(starterDirectory + "/" + starter)
-            try createFrom(name: chartName, destination: parent, starter: starterPath)
+            try createFrom(name: chartName, destination: parent, starter: starterPath, apiVersion: version.rawValue)
             return
         }
-        _ = try create(name: chartName, in: parent, output: &output)
+        _ = try create(name: chartName, in: parent, apiVersion: version, output: &output)
     }
+
+    /// Helm's `gates.ChartV3.Error()`.
+    public static let chartV3GateMessage = "this feature has been marked as experimental and is not enabled by "
+        + "default. Please set HELM_EXPERIMENTAL_CHART_V3=1 in your environment to use this feature"
 
     /// Helm's `chartutil.Create`: writes the scaffold into `dir/name` (which may already exist) and
     /// returns the absolute chart directory. `dir` itself must exist.
     public static func create(name: String, in dir: String, output: inout String) throws(ChartEngineError) -> String {
+        try create(name: name, in: dir, apiVersion: .v2, output: &output)
+    }
+
+    static func create(name: String, in dir: String, apiVersion: Scaffold.APIVersion, output: inout String)
+        throws(ChartEngineError) -> String
+    {
         try validateName(name)
         let path = FileSystem.absolutePath(dir)
         switch FileSystem.kind(of: path) {
@@ -48,7 +70,7 @@ public enum CreateAction {
         if kind == .file || kind == .other {
             throw ChartEngineError(.io, "file \(chartDir) already exists and is not a directory")
         }
-        for file in Scaffold.files {
+        for file in Scaffold.files(for: apiVersion) {
             let target = chartDir + "/" + file.path
             if FileSystem.kind(of: target) != .missing {
                 output += "WARNING: File \(quoteGo(target)) already exists. Overwriting.\n"
@@ -79,7 +101,9 @@ public enum CreateAction {
     ///
     /// Helm replaces Chart.yaml by fresh metadata (`appVersion: 0.1.0`, unlike the built-in
     /// scaffold's `1.16.0`). Subcharts are written as archives, as `SaveDir` does.
-    public static func createFrom(name: String, destination: String, starter: String) throws(ChartEngineError) {
+    public static func createFrom(name: String, destination: String, starter: String, apiVersion: String = "v2")
+        throws(ChartEngineError)
+    {
         let loaded: Chart
         do {
             loaded = try ChartLoader.load(directory: starter)
@@ -92,7 +116,7 @@ public enum CreateAction {
         if GoPath.base(name) != name {
             throw ChartEngineError(.usage, "\(quoteGo(name)) is not a valid chart name")
         }
-        let metadata = ChartMetadata(apiVersion: "v2", name: name, version: "0.1.0",
+        let metadata = ChartMetadata(apiVersion: apiVersion, name: name, version: "0.1.0",
                                      description: "A Helm chart for Kubernetes", type: "application",
                                      appVersion: "0.1.0")
         let outDir = GoPath.clean(destination + "/" + name)

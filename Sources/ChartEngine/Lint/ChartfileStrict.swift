@@ -8,14 +8,14 @@ extension ChartfileRules {
     static let dependencyFields = ["name", "version", "repository", "condition", "tags", "enabled",
                                    "import-values", "alias"]
 
-    /// `chartutil.StrictLoadChartfile`'s error: duplicate keys (go-yaml strict mode; top-level keys
-    /// only here) or the first field `chart.Metadata` does not know (`encoding/json` with
+    /// `chartutil.StrictLoadChartfile`'s error: duplicate keys at any depth (go-yaml strict mode)
+    /// or the first field `chart.Metadata` does not know (`encoding/json` with
     /// `DisallowUnknownFields`, visiting keys in the sorted order YAML-to-JSON conversion produces).
     static func strictProblem(_ text: String) -> String? {
-        let dups = duplicateTopLevelKeys(text)
+        let dups = YAML.duplicateKeys(text)
         if !dups.isEmpty {
             return "error converting YAML to JSON: yaml: unmarshal errors:\n"
-                + dups.map { "  line \($0.line): key \(quoteGo($0.key)) already set in map" }.joined(separator: "\n")
+                + dups.map { "  line \($0.line): key \(goSyntax($0.key)) already set in map" }.joined(separator: "\n")
         }
         guard case .map(let m)? = try? YAML.decode(text) else { return nil }
         if let unknown = firstUnknown(m) {
@@ -44,23 +44,16 @@ extension ChartfileRules {
         return nil
     }
 
-    /// Unindented `key:` lines seen twice, with the line of the repetition.
-    static func duplicateTopLevelKeys(_ text: String) -> [(line: Int, key: String)] {
-        var seen: Set<String> = []
-        var out: [(Int, String)] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard let first = line.first, first != " ", first != "\t", first != "#", first != "-" else { continue }
-            if line.hasPrefix("---") || line.hasPrefix("...") { continue }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let after = line[line.index(after: colon)...]
-            if let c = after.first, c != " ", c != "\t" { continue }
-            var key = line[..<colon].trimmingCharacters(in: " \t")
-            if key.count >= 2, let q = key.first, q == "\"" || q == "'", key.last == q {
-                key = String(key.dropFirst().dropLast())
-            }
-            if seen.contains(key) { out.append((i + 1, key)) } else { seen.insert(key) }
+    /// Go's `%#v` of a decoded map key, as go-yaml's "already set in map" error prints it.
+    static func goSyntax(_ key: YAML.MapKey) -> String {
+        switch key {
+        case .null: return "<nil>"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .uint(let u): return "0x" + String(u, radix: 16)
+        case .float(let d): return GoFloat.formatV(d)
+        case .string(let s): return quoteGo(s)
         }
-        return out
     }
 }
 

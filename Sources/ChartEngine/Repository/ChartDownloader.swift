@@ -131,6 +131,11 @@ public struct ChartDownloader: Sendable {
     {
         var r = try resolve(ref, version: version)
         if !digest.isEmpty { r.digest = digest }
+        return try save(r, to: dest)
+    }
+
+    /// Downloads a resolved chart into `dest/<last path element of the URL>`; returns that path.
+    public func save(_ r: Resolved, to dest: String) throws(ChartEngineError) -> String {
         let bytes = try fetch(r)
         var name = URLParts(r.url).path
         if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
@@ -172,10 +177,14 @@ public enum PullAction {
         /// `--plain-http` for `oci://` references.
         public var plainHTTP = false
         public var registryConfig = RegistryConfig.fromEnvironment()
+        /// Where the registry client reports OCI pulls (`Pulled: …`, `Digest: …`); when nil the
+        /// lines are part of the returned text.
+        public var registryOutput: (@Sendable (String) -> Void)? = nil
         public init() {}
     }
 
-    /// Pulls one chart reference; returns what Helm prints (nothing for HTTP repositories).
+    /// Pulls one chart reference; returns what Helm prints on standard output (the verification
+    /// report with `--verify`, a warning when `--prov` finds no provenance).
     public static func run(_ chartRef: String, options o: Options, paths: HelmPaths) throws(ChartEngineError) -> String {
         var version = o.version
         if version.isEmpty && o.devel { version = ">0.0.0-0" }
@@ -200,11 +209,11 @@ public enum PullAction {
         var out = ""
         if OCIActions.isOCI(chartRef) {
             let r = try OCIActions.fetch(chartRef, version: version, plainHTTP: o.plainHTTP, http: o.http,
-                                         config: o.registryConfig)
+                                         config: o.registryConfig, withProvenance: o.verify || o.prov)
             let md = try ChartArchive.load(bytes: r.chart).metadata
             saved = joinPath(dest, "\(md.name)-\(md.version).tgz")
             try AtomicFile.write(saved, r.chart)
-            out = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+            out = try ociProvenance(r, chartRef: chartRef, saved: saved, pull: o)
         } else {
             // Resolve and fetch here (rather than `download`) to know the URL the `.prov` sits next to.
             var r = try downloader.resolve(ref, version: version)
@@ -235,6 +244,30 @@ public enum PullAction {
             try ChartExpander.expand(archive: saved, into: ud)
         }
         return out
+    }
+
+    /// An OCI pull's report and provenance: Helm's registry client reports each pull (the chart,
+    /// then the provenance layer in a second pull); the `.prov` is written next to the archive and,
+    /// with `--verify`, checked.
+    static func ociProvenance(_ r: OCIResult, chartRef: String, saved: String, pull o: Options)
+        throws(ChartEngineError) -> String
+    {
+        var out = ""
+        let pulled = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+        let report: (String) -> Void = { line in
+            if let sink = o.registryOutput { sink(line) } else { out += line }
+        }
+        report(pulled)
+        guard o.verify || o.prov else { return out }
+        guard let prov = r.provenance else {
+            if o.verify { throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + r.reference + ".prov"))") }
+            return out + "WARNING: Verification not found for \(chartRef): manifest does not contain a layer with mediatype "
+                + HelmOCI.provLayerMediaType + "\n"
+        }
+        report(pulled)
+        try AtomicFile.write(saved + ".prov", prov)
+        guard o.verify else { return out }
+        return out + (try Provenance.verifyChart(saved, keyring: o.keyring).report)
     }
 
     /// `DownloadTo`'s provenance step: fetch `<url>.prov` next to the archive; with `--verify` a

@@ -2,7 +2,8 @@ import Templating
 
 /// Helm's `ChartPathOptions.LocateChart` for the commands that take a chart (`template`, `show`):
 /// an existing directory or archive is used as is; `--repo URL NAME`, `repo/chart` and chart URLs
-/// are downloaded (into memory) and loaded from the archive bytes.
+/// are downloaded (into memory) and loaded from the archive bytes. With `verify` the chart's
+/// provenance is checked first (``ChartVerification``).
 public enum ChartReference {
     /// The chart-locating flags (`--version`, `--devel`, `--repo`, credentials and TLS).
     public struct Options: Sendable {
@@ -14,6 +15,13 @@ public enum ChartReference {
         public var plainHTTP = false
         /// Where `registry login` stored credentials (`HELM_REGISTRY_CONFIG`).
         public var registryConfig = RegistryConfig.fromEnvironment()
+        /// `--verify`: the chart must carry a provenance file that verifies against `keyring`.
+        public var verify = false
+        /// `--keyring`: the public keyring for `--verify`.
+        public var keyring = ""
+        /// Where Helm's registry client reports an OCI pull (`Pulled: …`, `Digest: …`); helmctl
+        /// points it at standard error as Helm does.
+        public var registryOutput: (@Sendable (String) -> Void)? = nil
         public init() {}
     }
 
@@ -30,14 +38,17 @@ public enum ChartReference {
         let trimmed = name.trimmingSpaces()
         var version = o.version.trimmingSpaces()
         if version.isEmpty && o.devel { version = ">0.0.0-0" }
-        if OCIActions.isOCI(trimmed) {
-            let r = try OCIActions.fetch(trimmed, version: version, plainHTTP: o.plainHTTP, http: o.http,
-                                         config: o.registryConfig)
-            return .archive(url: trimmed, bytes: r.chart)
-        }
-        if FileSystem.kind(of: trimmed) != .missing { return .path(trimmed) }
-        if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {
-            throw ChartEngineError(.chartNotFound, "path \"\(trimmed)\" not found")
+        if OCIActions.isOCI(trimmed) { return try locateOCI(trimmed, version: version, options: o) }
+        // Helm v4 looks on disk only without `--repo` (a local folder no longer shadows the
+        // repository's chart of the same name).
+        if o.repoURL.isEmpty {
+            if FileSystem.kind(of: trimmed) != .missing {
+                if o.verify { try ChartVerification.verifyLocal(trimmed, keyring: o.keyring) }
+                return .path(trimmed)
+            }
+            if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") {
+                throw ChartEngineError(.chartNotFound, "path \"\(trimmed)\" not found")
+            }
         }
         var ref = trimmed
         var http = o.http
@@ -57,7 +68,31 @@ public enum ChartReference {
         let downloader = ChartDownloader(paths: paths, options: http)
         var r = try downloader.resolve(ref, version: version)
         if !digest.isEmpty { r.digest = digest }
-        return .archive(url: r.url, bytes: try downloader.fetch(r))
+        let bytes = try downloader.fetch(r)
+        if o.verify {
+            _ = try ChartVerification.verifyDownloaded(bytes, url: r.url, http: r.options, keyring: o.keyring)
+        }
+        return .archive(url: r.url, bytes: bytes)
+    }
+
+    /// An `oci://` reference: pulled (and reported as Helm's registry client does), with its
+    /// provenance layer checked under `--verify`.
+    static func locateOCI(_ ref: String, version: String, options o: Options) throws(ChartEngineError) -> Location {
+        let r = try OCIActions.fetch(ref, version: version, plainHTTP: o.plainHTTP, http: o.http,
+                                     config: o.registryConfig, withProvenance: o.verify)
+        let pulled = "Pulled: \(r.reference)\nDigest: \(r.digest)\n"
+        o.registryOutput?(pulled)
+        if o.verify {
+            guard let prov = r.provenance else {
+                throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + r.reference + ".prov"))")
+            }
+            // Helm pulls the provenance layer in a second registry pull, which reports again.
+            o.registryOutput?(pulled)
+            _ = try ChartVerification.verify(r.chart, provenance: prov,
+                                             fileName: ChartVerification.fileName(ofOCIReference: r.reference),
+                                             keyring: o.keyring)
+        }
+        return .archive(url: ref, bytes: r.chart)
     }
 
     /// Locates and loads the chart.

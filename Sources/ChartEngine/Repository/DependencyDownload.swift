@@ -59,8 +59,10 @@ extension DependencyManager {
                 out("Downloading \(dep.name) from repo \(dep.repository)\n")
                 do {
                     let pulled = try OCIActions.fetch(ref, version: dep.version, plainHTTP: registry.plainHTTP, http: registry.http,
-                                                      config: registry.config)
-                    try AtomicFile.write(joinPath(tmp, "\(dep.name)-\(dep.version).tgz"), pulled.chart)
+                                                      config: registry.config, withProvenance: verify)
+                    let saved = joinPath(tmp, "\(dep.name)-\(dep.version).tgz")
+                    try AtomicFile.write(saved, pulled.chart)
+                    if verify { try verifyOCI(pulled, savedAs: saved) }
                 } catch {
                     saveError = ChartEngineError(error.code, "could not download \(ref): \(error.message)")
                     break
@@ -80,8 +82,11 @@ extension DependencyManager {
             }
             out("Downloading \(dep.name) from repo \(dep.repository)\n")
             do {
-                _ = try ChartDownloader(paths: paths, options: found.options)
-                    .download(found.url, version: "", to: tmp, digest: found.digest)
+                let downloader = ChartDownloader(paths: paths, options: found.options)
+                var r = try downloader.resolve(found.url, version: "")
+                if !found.digest.isEmpty { r.digest = found.digest }
+                let saved = try downloader.save(r, to: tmp)
+                if verify { try verifyDownloaded(saved, url: r.url, http: r.options) }
             } catch {
                 saveError = ChartEngineError(error.code, "could not download \(found.url): \(error.message)")
                 break
@@ -93,6 +98,30 @@ extension DependencyManager {
             throw saveError
         }
         try safeMoveDeps(deps, from: tmp, to: dest)
+    }
+
+    /// `--verify` for a downloaded dependency (`DownloadTo` with `VerifyAlways`): `<url>.prov` is
+    /// fetched next to the saved archive (where it stays, as in Helm, for `safeMoveDeps` to skip) and
+    /// the archive verified against `keyring`.
+    func verifyDownloaded(_ saved: String, url: String, http: HTTPOptions) throws(ChartEngineError) {
+        let provURL = url + ".prov"
+        let prov: [UInt8]
+        do {
+            prov = try HTTPClient.get(provURL, options: http)
+        } catch {
+            throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo(provURL))")
+        }
+        try AtomicFile.write(saved + ".prov", prov)
+        _ = try Provenance.verifyChart(saved, provenance: saved + ".prov", keyring: keyring)
+    }
+
+    /// `--verify` for an `oci://` dependency: its provenance layer.
+    func verifyOCI(_ pulled: OCIResult, savedAs saved: String) throws(ChartEngineError) {
+        guard let prov = pulled.provenance else {
+            throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo("oci://" + pulled.reference + ".prov"))")
+        }
+        try AtomicFile.write(saved + ".prov", prov)
+        _ = try Provenance.verifyChart(saved, provenance: saved + ".prov", keyring: keyring)
     }
 
     /// The configured repositories with their cached indexes (`loadChartRepositories`).

@@ -12,6 +12,11 @@ public struct DependencyManager {
     public var clock: () -> String = RepoTime.now
     /// How `oci://` dependencies are reached: `--plain-http`, TLS and credentials, the registry config.
     public var registry = RegistryAccess()
+    /// `--verify`: every downloaded dependency archive must verify against `keyring` (Helm's
+    /// `VerifyAlways`); `file://` and `charts/` dependencies are not downloaded, so not verified.
+    public var verify = false
+    /// `--keyring`: the public keyring for `verify`.
+    public var keyring = ""
 
     /// Registry settings for `oci://` dependencies.
     public struct RegistryAccess: Sendable {

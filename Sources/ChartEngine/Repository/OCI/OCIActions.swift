@@ -19,14 +19,15 @@ public enum OCIActions {
         return c
     }
 
-    /// Downloads `oci://HOST/REPO[:TAG]` at `version` (exact, constraint, or the newest).
+    /// Downloads `oci://HOST/REPO[:TAG]` at `version` (exact, constraint, or the newest), with its
+    /// provenance layer when `withProvenance` and the manifest has one.
     public static func fetch(_ ref: String, version: String, plainHTTP: Bool, http: HTTPOptions,
-                             config: RegistryConfig) throws(ChartEngineError) -> OCIResult
+                             config: RegistryConfig, withProvenance: Bool = false) throws(ChartEngineError) -> OCIResult
     {
         var r = try OCIReference(ref)
         var c = try client(host: r.host, plainHTTP: plainHTTP, http: http, config: config)
         r.tag = try c.resolveTag(r, version: version)
-        return try c.pull(r)
+        return try c.pull(r, withProvenance: withProvenance)
     }
 
     /// `helm push`: returns what Helm prints (`Pushed: …` and `Digest: …`).
@@ -43,7 +44,9 @@ public enum OCIActions {
         // pushing the same file twice gives the same manifest digest.
         var st = stat()
         let when = stat(path, &st) == 0 ? st.st_ctim.tv_sec : time(nil)
-        let result = try c.push(chart: bytes, to: r, created: rfc3339(when))
+        // Helm's OCI pusher sends `CHART.tgz.prov` along when it sits next to the archive.
+        let prov: [UInt8]? = FileSystem.kind(of: path + ".prov") == .file ? try FileSystem.read(path + ".prov") : nil
+        let result = try c.push(chart: bytes, provenance: prov, to: r, created: rfc3339(when))
         return "Pushed: \(result.reference)\nDigest: \(result.digest)\n"
     }
 

@@ -72,13 +72,18 @@ public enum HelmOCI {
     }
 
     /// The image manifest Helm pushes (`ocispec.Manifest`, keys in struct order, annotations sorted).
-    static func manifestJSON(config: [UInt8], chart: [UInt8], annotations: [String: String]) -> [UInt8] {
+    static func manifestJSON(config: [UInt8], chart: [UInt8], provenance: [UInt8]? = nil,
+                             annotations: [String: String]) -> [UInt8] {
         let ann = annotations.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             .map { "\(JSON.encode(.string($0))):\(JSON.encode(.string(annotations[$0] ?? "")))" }
             .joined(separator: ",")
         // Helm leaves the manifest's own `mediaType` field out (it travels as the Content-Type).
         let text = "{\"schemaVersion\":2,\"config\":\(descriptor(configMediaType, config)),"
-            + "\"layers\":[\(descriptor(chartLayerMediaType, chart))],\"annotations\":{\(ann)}}"
+            // With a provenance layer Helm v4.2.3's layer order varies from push to push (seen both
+            // ways against the real Helm); helmctl always writes the chart layer first.
+            + "\"layers\":[\(descriptor(chartLayerMediaType, chart))"
+            + (provenance.map { "," + descriptor(provLayerMediaType, $0) } ?? "")
+            + "],\"annotations\":{\(ann)}}"
         return Array(text.utf8)
     }
 }

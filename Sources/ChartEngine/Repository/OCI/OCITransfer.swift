@@ -10,13 +10,18 @@ public struct OCIResult: Sendable, Equatable {
     public var chart: [UInt8] = []
     /// The manifest bytes as stored.
     public var manifest: [UInt8] = []
+    /// The provenance layer, when asked for and present.
+    public var provenance: [UInt8]? = nil
 }
 
 extension OCIClient {
     // MARK: Push
 
-    /// `helm push CHART.tgz oci://HOST/PATH`: the chart goes to `HOST/PATH/NAME:TAG`.
-    public mutating func push(chart bytes: [UInt8], to ref: OCIReference, created: String) throws(ChartEngineError) -> OCIResult {
+    /// `helm push CHART.tgz oci://HOST/PATH`: the chart goes to `HOST/PATH/NAME:TAG`, with the
+    /// provenance file as a second layer when there is one.
+    public mutating func push(chart bytes: [UInt8], provenance: [UInt8]? = nil, to ref: OCIReference, created: String)
+        throws(ChartEngineError) -> OCIResult
+    {
         let chart = try ChartArchive.load(bytes: bytes)
         let md = chart.metadata
         guard ref.tag.isEmpty else {
@@ -26,10 +31,12 @@ extension OCIClient {
         target.repository = ref.repository + "/" + md.name
         target.tag = HelmOCI.tag(forVersion: md.version)
         let config = Array(HelmOCI.configJSON(md).utf8)
-        let manifest = HelmOCI.manifestJSON(config: config, chart: bytes,
+        let manifest = HelmOCI.manifestJSON(config: config, chart: bytes, provenance: provenance,
                                             annotations: HelmOCI.annotations(md, created: created))
         let scope = "repository:\(target.repository):pull,push"
-        for blob in [config, bytes] { try uploadBlob(blob, repository: target.repository, scope: scope) }
+        for blob in [config, bytes] + (provenance.map { [$0] } ?? []) {
+            try uploadBlob(blob, repository: target.repository, scope: scope)
+        }
         let url = "\(base)/v2/\(target.repository)/manifests/\(target.tag)"
         let r = try send("PUT", url, headers: ["Content-Type: \(HelmOCI.manifestMediaType)"], body: manifest, scope: scope)
         guard r.status == 201 || r.status == 200 else {
@@ -99,8 +106,9 @@ extension OCIClient {
         return best.1
     }
 
-    /// Pulls `ref` (which must carry a tag): manifest, then the chart layer, each checked.
-    public mutating func pull(_ ref: OCIReference) throws(ChartEngineError) -> OCIResult {
+    /// Pulls `ref` (which must carry a tag): manifest, then the chart layer, each checked; with
+    /// `withProvenance`, also the provenance layer when the manifest has one.
+    public mutating func pull(_ ref: OCIReference, withProvenance: Bool = false) throws(ChartEngineError) -> OCIResult {
         let scope = "repository:\(ref.repository):pull"
         let url = "\(base)/v2/\(ref.repository)/manifests/\(ref.tag)"
         let r = try send("GET", url, headers: ["Accept: \(HelmOCI.manifestMediaType)"], scope: scope)
@@ -134,7 +142,13 @@ extension OCIClient {
             throw ChartEngineError(.invalidChart, "manifest does not contain a layer with mediatype \(HelmOCI.chartLayerMediaType)")
         }
         let chart = try fetchBlob(digest, size: chartLayer["size"], repository: ref.repository, scope: scope)
-        return OCIResult(reference: ref.display, digest: "sha256:" + SHA256.hex(r.body), chart: chart, manifest: r.body)
+        var result = OCIResult(reference: ref.display, digest: "sha256:" + SHA256.hex(r.body), chart: chart, manifest: r.body)
+        if withProvenance, let provLayer = descs.first(where: { $0["mediaType"] == .string(HelmOCI.provLayerMediaType) }),
+           case .string(let provDigest)? = provLayer["digest"]
+        {
+            result.provenance = try fetchBlob(provDigest, size: provLayer["size"], repository: ref.repository, scope: scope)
+        }
+        return result
     }
 
     private mutating func fetchBlob(_ digest: String, size: Value?, repository: String, scope: String) throws(ChartEngineError) -> [UInt8] {
