@@ -153,6 +153,45 @@ struct ExecServerTests {
         }
     }
 
+    @Test("refused starts (missing command, container not running) switch protocols, then send Kubernetes' InternalError Status on channel 3", arguments: [
+        "v5.channel.k8s.io", "v4.channel.k8s.io",
+    ])
+    func refusedStarts(subprotocol: String) async throws {
+        try await ExecServerFixture.with { f in
+            #expect(await f.runningPod("target"))
+            // A pod whose main container waits behind an init container that never ends.
+            let waiting = f.kubelet.podJSON("waiting", command: ["sleep", "3600"], initCommand: ["sleep", "3600"])
+                .replacingOccurrences(of: #""spec":{"#, with: #""spec":{"nodeName":"\#(KubeletFixture.node)","#)
+            #expect(await f.kubelet.api.call(.POST, "/api/v1/namespaces/default/pods", json: waiting).code == 201)
+            let port = f.port
+            let cases: [(String, String)] = [
+                (Self.execPath("target", ["no-such-command"], "stdout=true&stderr=true"),
+                 #"Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown"#),
+                (Self.execPath("target", ["no-such-command"], "stdin=true&stdout=true&tty=true"),
+                 #"exec: "no-such-command": executable file not found in $PATH"#),
+                (Self.execPath("waiting", ["true"], "stdout=true"),
+                 #"Internal error occurred: unable to upgrade connection: container not found ("main")"#),
+                ("/api/v1/namespaces/default/pods/waiting/attach?container=main&stdout=true",
+                 #"Internal error occurred: unable to upgrade connection: container not found ("main")"#),
+            ]
+            try await offPool {
+                for (path, message) in cases {
+                    let ws = try RawWebSocketClient(port: port)
+                    let (code, headers) = try ws.handshake(path: path, protocols: [subprotocol])
+                    #expect(code == 101, "\(path)")
+                    #expect(headers["sec-websocket-protocol"] == subprotocol)
+                    let frames = ws.readUntilClose()
+                    // Nothing but the Status: runc's complaint is not passed on as output.
+                    #expect(frames.text(1).isEmpty && frames.text(2).isEmpty, "\(path): \(frames.text(1))\(frames.text(2))")
+                    #expect(frames.status?["status"] as? String == "Failure", "\(path)")
+                    #expect(frames.status?["reason"] as? String == "InternalError", "\(path)")
+                    #expect(frames.status?["code"] as? Int == 500, "\(path)")
+                    #expect((frames.status?["message"] as? String ?? "").contains(message), "\(path): \(frames.status ?? [:])")
+                }
+            }
+        }
+    }
+
     @Test("attach follows the container's output from now on and ends with it")
     func attach() async throws {
         try await ExecServerFixture.with { f in

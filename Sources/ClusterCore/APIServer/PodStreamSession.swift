@@ -44,7 +44,9 @@ struct PodStreamSession: Sendable {
             do {
                 process = try await plan.start()
             } catch {
-                try? await outbound.write(Self.message(3, Self.failureStatus("\(error)")))
+                // What Kubernetes' API server sends when the kubelet could not start the command.
+                try? await outbound.write(Self.message(3, Self.failureStatus(
+                    "Internal error occurred: error executing command in container: \(error)")))
                 try? await outbound.write(Self.closeFrame(.normalClosure))
                 return
             }
