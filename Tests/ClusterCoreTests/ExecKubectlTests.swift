@@ -64,6 +64,11 @@ struct ExecKubectlTests {
             // attach streams until killed: 20 s leaves room for kubectl to start and connect in a busy full run.
             let attach = try await Self.run("timeout 20 $K attach talker -c main", port: port)
             #expect(attach.1.contains("tick\ntick\n"), "\(attach.1)")
+            // attach -i to a container with stdin (stdinOnce): kubectl's input reaches it, its end ends the process.
+            #expect(await f.runningPod("reader", command: ["sh", "-c", "while read line; do echo got:$line; done; echo stdin-closed"], stdin: true))
+            let attached = try await Self.run("printf 'one\\ntwo\\n' | timeout 20 $K attach -i reader -c main", port: port)
+            #expect(attached.0 == 0, "\(attached.1)")
+            #expect(attached.1.contains("got:one\ngot:two\nstdin-closed\n"), "\(attached.1)")
         }
     }
 }

@@ -113,8 +113,9 @@ struct ExecRuntimeTests {
             // A command runc cannot start is an error worded as containerd reports it (with and
             // without a terminal), not an exit code with runc's log line as output.
             for tty in [false, true] {
+                let p = try await f.runtime.exec("exec-kill", ExecConfig(command: ["no-such-program"], tty: tty, stdin: tty))
                 do {
-                    let p = try await f.runtime.exec("exec-kill", ExecConfig(command: ["no-such-program"], tty: tty, stdin: tty))
+                    try await p.started()
                     Issue.record("tty \(tty): no-such-program started: \(await Self.collect(p))")
                 } catch {
                     #expect("\(error)" == #"failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-program": executable file not found in $PATH: unknown"#,
@@ -122,7 +123,9 @@ struct ExecRuntimeTests {
                 }
             }
             // A process that exits 255 itself (runc's own code for a failed start) is still an exit code.
-            let (o, e, c255) = await Self.collect(try await f.runtime.exec("exec-kill", ExecConfig(command: ["sh", "-c", "echo out; echo err >&2; exit 255"])))
+            let exit255 = try await f.runtime.exec("exec-kill", ExecConfig(command: ["sh", "-c", "echo out; echo err >&2; exit 255"]))
+            try await exit255.started()
+            let (o, e, c255) = await Self.collect(exit255)
             #expect((o, e, c255) == ("out\n", "err\n", 255))
             await #expect(throws: RuntimeError.self) { try await f.runtime.exec("not-there", ExecConfig(command: ["true"])) }
             await #expect(throws: RuntimeError.self) { try await f.runtime.exec("exec-kill", ExecConfig(command: [])) }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 @testable import ClusterCore
 
@@ -188,6 +189,26 @@ struct ExecServerTests {
                     #expect(frames.status?["code"] as? Int == 500, "\(path)")
                     #expect((frames.status?["message"] as? String ?? "").contains(message), "\(path): \(frames.status ?? [:])")
                 }
+            }
+        }
+    }
+
+    @Test("attach with stdin: input reaches a stdin: true container's process; with stdinOnce, closing it ends the process")
+    func attachStdin() async throws {
+        try await ExecServerFixture.with { f in
+            #expect(await f.runningPod("reader", command: ["sh", "-c", "while read line; do echo got:$line; done; echo stdin-closed"], stdin: true))
+            let port = f.port
+            try await offPool {
+                let ws = try RawWebSocketClient(port: port)
+                let (code, _) = try ws.handshake(path: "/api/v1/namespaces/default/pods/reader/attach?container=main&stdin=true&stdout=true",
+                                                 protocols: ["v5.channel.k8s.io"])
+                #expect(code == 101)
+                ws.sendChannel(0, "hello\n")
+                ws.sendChannel(0, "world\n")
+                ws.sendFrame(opcode: 2, [255, 0])  // v5: stdin ends
+                let frames = ws.readUntilClose()
+                #expect(frames.text(1) == "got:hello\ngot:world\nstdin-closed\n", "\(frames.text(1))")
+                #expect(frames.status?["status"] as? String == "Success")
             }
         }
     }

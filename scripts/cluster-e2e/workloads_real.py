@@ -73,6 +73,16 @@ spec:
   containers: [{name: c, image: busybox, command: [sh, -c, "IDLE"]}]
 ---
 apiVersion: v1
+kind: Pod
+metadata: {name: listener}
+spec:
+  terminationGracePeriodSeconds: 1
+  restartPolicy: Never
+  containers:
+  - {name: c, image: busybox, stdin: true, stdinOnce: true,
+     command: [sh, -c, "while read line; do echo got:$line; done; echo stdin-closed"]}
+---
+apiVersion: v1
 kind: ConfigMap
 metadata: {name: private, namespace: team-a}
 data: {note: team-a-note-TOKEN}
@@ -383,6 +393,12 @@ class Checks:
                  and 'exec: "no-such-command": executable file not found in $PATH' in r.err,
                  "exec of a missing command: Kubernetes' InternalError, exit 1", r)
         ok("kubectl exec of a missing command: 'Internal error occurred: ... executable file not found', exit 1")
+        self.running("listener")
+        r = s.must("attach", "-i", "listener", stdin="one\ntwo\n", timeout=30)
+        s.expect("got:one\ngot:two\nstdin-closed\n" in r.out, "attach -i: the lines reach the container, stdinOnce closes its stdin", r)
+        s.expect_equal(wait_until("listener Succeeded", lambda: self.pod("listener")["status"].get("phase") in ("Succeeded", "Failed")
+                                  and self.pod("listener")["status"]["phase"], timeout=30), "Succeeded", "listener's phase")
+        ok("kubectl attach -i to a stdin: true, stdinOnce container: input delivered, end of input ends it (Succeeded)")
 
     def statefulset(self):
         s = self.s

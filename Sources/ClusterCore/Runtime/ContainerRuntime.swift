@@ -17,6 +17,10 @@ public struct ContainerConfig: Sendable, Equatable {
     public var hostsFile: String?
     /// Host paths bind-mounted into the container (pod volumes per volumeMounts, the pod's resolv.conf).
     public var mounts: [ContainerMount]
+    /// (attach) The process' stdin stays open for attach sessions (a pod container's `stdin`);
+    /// `stdinOnce` closes it when the first session ends. See RuncStdin.swift.
+    public var stdin = false
+    public var stdinOnce = false
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,

@@ -14,11 +14,9 @@ extension RuncRuntime {
         guard case .running = await status(id) else { throw RuntimeError("container \(id) is not running") }
         // runc's own errors as JSON lines, so a failed start can be told from the process' output.
         let prefix = [runc, "--root", stateRoot, "--log-format", "json", "exec"]
-        let process = try await DedicatedThread.run { try RuncExecProcess.start(prefix: prefix, id: id, config: config) }
-        // A command that cannot start (not found, not executable) is an error, as the CRI reports it,
-        // not an exit code with runc's complaint as output.
-        try await process.started()
-        return process
+        // Returned at once (a resize before runc starts the process is applied as it starts);
+        // `started()` says whether the command could be started.
+        return try await DedicatedThread.run { try RuncExecProcess.start(prefix: prefix, id: id, config: config) }
     }
 }
 
