@@ -11,6 +11,7 @@ here the same paths are checked for objects made by kubectl alone. The Ingress c
 host's 127.0.0.1, so pods reach Services by ClusterIP and DNS, not through the Ingress.
 
 Usage: scripts/cluster-e2e/workloads_real.py [--helmctl .build/debug/helmctl] [--nodes 3]
+(E2E_ONLY=check1,check2 runs only those methods of Checks after the objects are created, for debugging.)
 Needs root, runc and the CNI plugins; uses bridges helmctl-1..N: do not run next to podnet.py/hello.py."""
 
 import argparse
@@ -34,145 +35,10 @@ from kubectl_session import Session  # noqa: E402
 # SIGTERM ends these at once (PID 1 in a container ignores signals it has no handler for).
 IDLE = "trap 'exit 0' TERM; while true; do sleep 0.5; done"
 
-OBJECTS = """\
-apiVersion: v1
-kind: Namespace
-metadata: {name: team-a}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: team-b}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: settings}
-data: {color: red}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: creds}
-stringData: {password: first-secret}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: cfg}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - {name: c, image: busybox, command: [sh, -c, "IDLE"],
-     volumeMounts: [{name: settings, mountPath: /etc/settings}, {name: creds, mountPath: /etc/creds}]}
-  volumes:
-  - {name: settings, configMap: {name: settings}}
-  - {name: creds, secret: {secretName: creds}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: toolbox}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers: [{name: c, image: busybox, command: [sh, -c, "IDLE"]}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: listener}
-spec:
-  terminationGracePeriodSeconds: 1
-  restartPolicy: Never
-  containers:
-  - {name: c, image: busybox, stdin: true, stdinOnce: true,
-     command: [sh, -c, "while read line; do echo got:$line; done; echo stdin-closed"]}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: private, namespace: team-a}
-data: {note: team-a-note-TOKEN}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: token, namespace: team-a}
-stringData: {value: team-a-secret-TOKEN}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: owner, namespace: team-a}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - {name: c, image: busybox, command: [sh, -c, "IDLE"],
-     volumeMounts: [{name: p, mountPath: /etc/private}, {name: t, mountPath: /etc/token}]}
-  volumes:
-  - {name: p, configMap: {name: private}}
-  - {name: t, secret: {secretName: token}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: snoop-volume, namespace: team-b}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - {name: c, image: busybox, command: [sh, -c, "IDLE"], volumeMounts: [{name: p, mountPath: /etc/private}]}
-  volumes: [{name: p, configMap: {name: private}}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: snoop-env, namespace: team-b}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: c
-    image: busybox
-    command: [sh, -c, "IDLE"]
-    env: [{name: STOLEN, valueFrom: {secretKeyRef: {name: token, key: value}}}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: reader, namespace: team-b}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers: [{name: c, image: busybox, command: [sh, -c, "IDLE"]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: db}
-spec: {clusterIP: None, selector: {app: db}, ports: [{port: 80}]}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db}
-spec:
-  serviceName: db
-  replicas: 1
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: c, image: busybox, command: [sh, -c, "IDLE"], volumeMounts: [{name: data, mountPath: /data}]}]
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 16Mi}}}
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: c, image: busybox, command: [sh, -c, "IDLE"]}]
----
-apiVersion: batch/v1
-kind: Job
-metadata: {name: bad-job}
-spec:
-  backoffLimit: 1
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{name: c, image: busybox, command: [sh, -c, "echo failing; exit 7"]}]
-"""
+# Namespaces, ConfigMaps, Secrets, pods, a StatefulSet, a DaemonSet and a failing Job; IDLE and TOKEN are
+# filled in by the script.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "manifests", "workloads-real.yaml")) as f:
+    OBJECTS = f.read()
 
 # The Deployment's pods serve their own name on :8080 (httpd in the background, the shell handles TERM).
 WEB_COMMAND = ("mkdir -p /www && echo web-$(hostname) > /www/index.html && httpd -p 8080 -h /www && "
