@@ -27,6 +27,7 @@ echo "== releases with running pods: --wait (watcher/legacy), --wait-for-jobs, t
 if [ "$(id -u)" -eq 0 ]; then .venv/bin/python scripts/cluster-e2e/wait.py --helmctl .build/debug/helmctl; fi
 echo "== the main job as a test: charts/hello installed with --wait, served through Ingress, ClusterIP and cluster DNS (root only)"
 if [ "$(id -u)" -eq 0 ]; then .venv/bin/python scripts/cluster-e2e/hello.py --helmctl .build/debug/helmctl; fi
+if [ "$(id -u)" -eq 0 ]; then .venv/bin/python scripts/cluster-e2e/workloads_real.py --helmctl .build/debug/helmctl; fi  # kubectl on 3 runc nodes, no packet leaves
 echo "== cluster reliability: kill -9 during 1000 concurrent writes, restart, every acknowledged write present"
 .venv/bin/python scripts/cluster-e2e/kill9.py --helmctl .build/debug/helmctl
 echo "== pod network: two nodes, pod IPs across bridges, clean-up after kill -9 (root only)"

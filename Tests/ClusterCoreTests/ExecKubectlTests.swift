@@ -52,10 +52,23 @@ struct ExecKubectlTests {
             let tty = try await Self.run(#"script -qec "$K exec -it shell -- sh -c 'test -t 0 && echo on-a-tty; exit 6'" /dev/null"#, port: port)
             #expect(tty.1.contains("on-a-tty"), "\(tty.1)")
             #expect(tty.0 == 6, "\(tty.1)")
+            // A command that cannot start: Kubernetes' error, kubectl's exit code 1 (with and without -it).
+            let missing = try await Self.run("$K exec shell -- no-such-command", port: port)
+            #expect(missing.0 == 1, "\(missing.1)")
+            #expect(missing.1 == #"error: Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown"# + "\n",
+                    "\(missing.1)")
+            let missingTTY = try await Self.run(#"script -qec "$K exec -it shell -- no-such-command" /dev/null"#, port: port)
+            #expect(missingTTY.0 == 1, "\(missingTTY.1)")
+            #expect(missingTTY.1.contains("executable file not found in $PATH"), "\(missingTTY.1)")
             #expect(await f.runningPod("talker", command: ["sh", "-c", "while true; do echo tick; sleep 0.2; done"]))
             // attach streams until killed: 20 s leaves room for kubectl to start and connect in a busy full run.
             let attach = try await Self.run("timeout 20 $K attach talker -c main", port: port)
             #expect(attach.1.contains("tick\ntick\n"), "\(attach.1)")
+            // attach -i to a container with stdin (stdinOnce): kubectl's input reaches it, its end ends the process.
+            #expect(await f.runningPod("reader", command: ["sh", "-c", "while read line; do echo got:$line; done; echo stdin-closed"], stdin: true))
+            let attached = try await Self.run("printf 'one\\ntwo\\n' | timeout 20 $K attach -i reader -c main", port: port)
+            #expect(attached.0 == 0, "\(attached.1)")
+            #expect(attached.1.contains("got:one\ngot:two\nstdin-closed\n"), "\(attached.1)")
         }
     }
 }

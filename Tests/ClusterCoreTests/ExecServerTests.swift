@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 @testable import ClusterCore
 
@@ -150,6 +151,65 @@ struct ExecServerTests {
                 }
                 return p?.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
             })
+        }
+    }
+
+    @Test("refused starts (missing command, container not running) switch protocols, then send Kubernetes' InternalError Status on channel 3", arguments: [
+        "v5.channel.k8s.io", "v4.channel.k8s.io",
+    ])
+    func refusedStarts(subprotocol: String) async throws {
+        try await ExecServerFixture.with { f in
+            #expect(await f.runningPod("target"))
+            // A pod whose main container waits behind an init container that never ends.
+            let waiting = f.kubelet.podJSON("waiting", command: ["sleep", "3600"], initCommand: ["sleep", "3600"])
+                .replacingOccurrences(of: #""spec":{"#, with: #""spec":{"nodeName":"\#(KubeletFixture.node)","#)
+            #expect(await f.kubelet.api.call(.POST, "/api/v1/namespaces/default/pods", json: waiting).code == 201)
+            let port = f.port
+            let cases: [(String, String)] = [
+                (Self.execPath("target", ["no-such-command"], "stdout=true&stderr=true"),
+                 #"Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-command": executable file not found in $PATH: unknown"#),
+                (Self.execPath("target", ["no-such-command"], "stdin=true&stdout=true&tty=true"),
+                 #"exec: "no-such-command": executable file not found in $PATH"#),
+                (Self.execPath("waiting", ["true"], "stdout=true"),
+                 #"Internal error occurred: unable to upgrade connection: container not found ("main")"#),
+                ("/api/v1/namespaces/default/pods/waiting/attach?container=main&stdout=true",
+                 #"Internal error occurred: unable to upgrade connection: container not found ("main")"#),
+            ]
+            try await offPool {
+                for (path, message) in cases {
+                    let ws = try RawWebSocketClient(port: port)
+                    let (code, headers) = try ws.handshake(path: path, protocols: [subprotocol])
+                    #expect(code == 101, "\(path)")
+                    #expect(headers["sec-websocket-protocol"] == subprotocol)
+                    let frames = ws.readUntilClose()
+                    // Nothing but the Status: runc's complaint is not passed on as output.
+                    #expect(frames.text(1).isEmpty && frames.text(2).isEmpty, "\(path): \(frames.text(1))\(frames.text(2))")
+                    #expect(frames.status?["status"] as? String == "Failure", "\(path)")
+                    #expect(frames.status?["reason"] as? String == "InternalError", "\(path)")
+                    #expect(frames.status?["code"] as? Int == 500, "\(path)")
+                    #expect((frames.status?["message"] as? String ?? "").contains(message), "\(path): \(frames.status ?? [:])")
+                }
+            }
+        }
+    }
+
+    @Test("attach with stdin: input reaches a stdin: true container's process; with stdinOnce, closing it ends the process")
+    func attachStdin() async throws {
+        try await ExecServerFixture.with { f in
+            #expect(await f.runningPod("reader", command: ["sh", "-c", "while read line; do echo got:$line; done; echo stdin-closed"], stdin: true))
+            let port = f.port
+            try await offPool {
+                let ws = try RawWebSocketClient(port: port)
+                let (code, _) = try ws.handshake(path: "/api/v1/namespaces/default/pods/reader/attach?container=main&stdin=true&stdout=true",
+                                                 protocols: ["v5.channel.k8s.io"])
+                #expect(code == 101)
+                ws.sendChannel(0, "hello\n")
+                ws.sendChannel(0, "world\n")
+                ws.sendFrame(opcode: 2, [255, 0])  // v5: stdin ends
+                let frames = ws.readUntilClose()
+                #expect(frames.text(1) == "got:hello\ngot:world\nstdin-closed\n", "\(frames.text(1))")
+                #expect(frames.status?["status"] as? String == "Success")
+            }
         }
     }
 

@@ -69,7 +69,9 @@ extension APIHandler {
         let namespace = pod.metaString("namespace") ?? ""
         let uid = pod.metaString("uid") ?? ""
         guard agent.isRunning(namespace: namespace, pod: pod.name, uid: uid, container: container) else {
-            throw StatusError.badRequest("container \(container) is not running in pod \(pod.name)")
+            // Kubernetes' API server relays the kubelet's refusal to stream from a container that
+            // does not run (yet) as an internal error; kubectl prints the message.
+            throw StatusError.internalError("unable to upgrade connection: container not found (\"\(container)\")")
         }
         let plan = PodStreamPlan(agent: agent, namespace: namespace, pod: pod.name, uid: uid, container: container,
                                  command: command, attach: attach, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty)

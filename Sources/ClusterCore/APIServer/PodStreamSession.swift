@@ -44,7 +44,7 @@ struct PodStreamSession: Sendable {
             do {
                 process = try await plan.start()
             } catch {
-                try? await outbound.write(Self.message(3, Self.failureStatus("\(error)")))
+                try? await outbound.write(Self.message(3, Self.startFailure(error)))
                 try? await outbound.write(Self.closeFrame(.normalClosure))
                 return
             }
@@ -59,7 +59,20 @@ struct PodStreamSession: Sendable {
         }
     }
 
+    /// What Kubernetes' API server sends when the kubelet could not start the command.
+    static func startFailure(_ error: any Error) -> [UInt8] {
+        failureStatus("Internal error occurred: error executing command in container: \(error)")
+    }
+
     private func forwardOutput(_ process: any ExecProcess, _ plan: PodStreamPlan, to outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
+        // Input (stdin, resizes) is already taken meanwhile: a size sent first applies from the start.
+        do {
+            try await process.started()
+        } catch {
+            try? await outbound.write(Self.message(3, Self.startFailure(error)))
+            try? await outbound.write(Self.closeFrame(.normalClosure))
+            return
+        }
         for await chunk in process.output {
             switch chunk {
             case .stdout(let bytes):

@@ -21,7 +21,8 @@ extension Kubelet {
     }
 
     /// runc runs containers detached from any terminal with their output in the log file, so attach
-    /// follows that file from its current end (output only: stdin and resize are not connected).
+    /// follows that file from its current end; a container with `stdin: true` has its stdin pipe
+    /// connected (no terminal: resize is ignored).
     func attach(namespace: String, pod: String, uid: String, container: String) async throws -> any ExecProcess {
         let id = try runningContainerID(uid: uid, container: container)
         let path = runtime.logPath(id)
@@ -29,19 +30,22 @@ extension Kubelet {
             var st = stat()
             return stat(path, &st) == 0 ? Int(st.st_size) : 0
         }
-        return LogAttachProcess(path: path, from: start) { [weak self] in
+        return LogAttachProcess(path: path, from: start, stdin: (runtime as? RuncRuntime)?.stdinWriter(id)) { [weak self] in
             self?.isRunning(namespace: namespace, pod: pod, uid: uid, container: container) ?? false
         }
     }
 }
 
 /// A container's main process seen through its log: output as it is appended, until the
-/// container stops; the exit code is the container's when known (0 otherwise).
+/// container stops; the exit code is the container's when known (0 otherwise). Input goes to the
+/// container's stdin when it has one; ending the session closes that only for `stdinOnce`.
 final class LogAttachProcess: ExecProcess {
     let output: AsyncStream<ExecOutput>
     private let follower: Task<Void, Never>
+    private let stdin: ContainerStdin?
 
-    init(path: String, from offset: Int, running: @escaping @Sendable () -> Bool) {
+    init(path: String, from offset: Int, stdin: ContainerStdin? = nil, running: @escaping @Sendable () -> Bool) {
+        self.stdin = stdin
         let (stream, continuation) = AsyncStream.makeStream(of: ExecOutput.self)
         output = stream
         follower = Task {
@@ -60,8 +64,8 @@ final class LogAttachProcess: ExecProcess {
         continuation.onTermination = { [follower] _ in follower.cancel() }
     }
 
-    func write(_ bytes: [UInt8]) {}
-    func closeStdin() {}
+    func write(_ bytes: [UInt8]) { stdin?.write(bytes) }
+    func closeStdin() { if stdin?.once == true { stdin?.close() } }
     func resize(width: UInt16, height: UInt16) {}
 
     func wait() async -> Int32 {
@@ -69,5 +73,8 @@ final class LogAttachProcess: ExecProcess {
         return 0
     }
 
-    func terminate() { follower.cancel() }
+    func terminate() {
+        follower.cancel()
+        closeStdin()
+    }
 }

@@ -223,6 +223,7 @@ extension Kubelet {
         let process: any ExecProcess
         do {
             process = try await runtime.exec(id, ExecConfig(command: command))
+            try await process.started()
         } catch {
             return ProbeNetwork.Outcome(success: false, message: "\(error)")
         }

@@ -180,6 +180,7 @@ extension Kubelet {
         let variables = try ContainerEnvironment.resolve(pod: pod, container: c, hostname: hostname, objects: objects, node: node)
         var config = containerConfig(pod, c, image: image, id: id, variables: variables)
         config.mounts = try await mounts(c, volumes: volumes, variables: variables)
+        (config.stdin, config.stdinOnce) = (c["stdin"] == .bool(true), c["stdinOnce"] == .bool(true))
         return config
     }
 

@@ -20,6 +20,10 @@ public struct ContainerConfig: Sendable, Equatable {
     /// (ksec) cgroup limits (Runtime/CgroupResources.swift) and process privileges (Runtime/ContainerPrivileges.swift).
     public var resources = ContainerResources()
     public var privileges = ContainerPrivileges()
+    /// (attach) The process' stdin stays open for attach sessions (a pod container's `stdin`);
+    /// `stdinOnce` closes it when the first session ends. See RuncStdin.swift.
+    public var stdin = false
+    public var stdinOnce = false
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,

@@ -25,6 +25,9 @@ public enum ExecOutput: Sendable, Equatable {
 public protocol ExecProcess: Sendable {
     /// Output in order; finishes when the process has exited and its output is drained.
     var output: AsyncStream<ExecOutput> { get }
+    /// Returns once the command runs; throws when it could not be started (not found, not
+    /// executable): an error as the CRI reports it, not an exit code, and no output then.
+    func started() async throws
     /// Queues bytes for the process' stdin (ignored without stdin).
     func write(_ bytes: [UInt8])
     /// Ends stdin (a terminal gets end-of-transmission, ^D).
@@ -35,6 +38,10 @@ public protocol ExecProcess: Sendable {
     func wait() async -> Int32
     /// Kills the process (the client went away).
     func terminate()
+}
+
+extension ExecProcess {
+    public func started() async throws {}
 }
 
 extension ContainerRuntime {

@@ -91,12 +91,17 @@ enum ProcessRunner {
         return Output(status: exitCode(status), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
-    /// Starts `args` with stdin from /dev/null and stdout+stderr appended to `log`; the caller reaps it.
-    static func spawnLogging(_ args: [String], log: String) throws(RuntimeError) -> pid_t {
+    /// Starts `args` with stdin from `stdin` (a descriptor; /dev/null when nil) and stdout+stderr
+    /// appended to `log`; the caller reaps it.
+    static func spawnLogging(_ args: [String], log: String, stdin: Int32? = nil) throws(RuntimeError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         return try spawn(args, actions: &actions)

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import StructuredData
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,7 +12,10 @@ extension RuncRuntime {
         guard Self.validID(id) else { throw RuntimeError("invalid container id \"\(id)\"") }
         guard !config.command.isEmpty else { throw RuntimeError("exec needs a command") }
         guard case .running = await status(id) else { throw RuntimeError("container \(id) is not running") }
-        let prefix = [runc, "--root", stateRoot, "exec"]
+        // runc's own errors as JSON lines, so a failed start can be told from the process' output.
+        let prefix = [runc, "--root", stateRoot, "--log-format", "json", "exec"]
+        // Returned at once (a resize before runc starts the process is applied as it starts);
+        // `started()` says whether the command could be started.
         return try await DedicatedThread.run { try RuncExecProcess.start(prefix: prefix, id: id, config: config) }
     }
 }
@@ -29,6 +33,9 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         var waiters: [CheckedContinuation<Int32, Never>] = []
         /// The pty master (-1 without a terminal, or once closed); resizes use it under the lock.
         var terminal: Int32 = -1
+        /// Whether runc started the process (known once its pid file appears or runc exits).
+        var start: Result<Void, RuntimeError>?
+        var startWaiters: [CheckedContinuation<Result<Void, RuntimeError>, Never>] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -208,13 +215,25 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
     }
 
     /// Forwards output until runc has exited and the output is drained, then records the exit code.
+    /// Until runc has written its pid file (it does once the process runs) output is held back: if
+    /// runc exits without one, what it wrote is its start error, not the process' output.
     private func pumpOutput(_ sources: [(Int32, Bool)], dir: String) {
+        var started = false
+        var held: [ExecOutput] = []
+        func checkStarted() {
+            guard !started, access(pidFile, F_OK) == 0 else { return }
+            started = true
+            for chunk in held { continuation.yield(chunk) }
+            held = []
+            resolveStart(.success(()))
+        }
         var polls = sources.map { pollfd(fd: $0.0, events: Int16(POLLIN), revents: 0) }
         var open = polls.filter { $0.fd >= 0 }.count
         var exitCode: Int32?
         var drainUntil = 0.0
         var buf = [UInt8](repeating: 0, count: 32768)
         while open > 0 {
+            checkStarted()
             if exitCode == nil {
                 var status: Int32 = 0
                 if waitpid(pid, &status, WNOHANG) == pid {
@@ -226,7 +245,7 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
             } else if ClusterProcess.monotonicSeconds() > drainUntil {
                 break
             }
-            let ready = poll(&polls, nfds_t(polls.count), exitCode == nil ? 100 : 20)
+            let ready = poll(&polls, nfds_t(polls.count), exitCode == nil ? (started ? 100 : 10) : 20)
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
@@ -238,8 +257,9 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
             for i in polls.indices where polls[i].fd >= 0 && polls[i].revents != 0 {
                 let n = read(polls[i].fd, &buf, buf.count)
                 if n > 0 {
-                    let chunk = Array(buf[0..<n])
-                    continuation.yield(sources[i].1 ? .stderr(chunk) : .stdout(chunk))
+                    let bytes = Array(buf[0..<n])
+                    let chunk: ExecOutput = sources[i].1 ? .stderr(bytes) : .stdout(bytes)
+                    if started { continuation.yield(chunk) } else { held.append(chunk) }
                 } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
                     continue
                 } else {
@@ -255,6 +275,8 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
             exitCode = ProcessRunner.exitCode(status)
         }
         let code = exitCode ?? 255
+        checkStarted()
+        if !started { resolveStart(.failure(RuntimeError(Self.startFailure(held, exitCode: code)))) }
         for (i, (fd, _)) in sources.enumerated() where fd >= 0 && !(tty && i == 0) { close(fd) }
         stdinQueue?.discard()
         let waiters = state.withLockedValue { s -> [CheckedContinuation<Int32, Never>] in
@@ -267,6 +289,48 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         Self.removeSessionDir(dir)
         continuation.finish()
         for w in waiters { w.resume(returning: code) }
+    }
+
+    private func resolveStart(_ result: Result<Void, RuntimeError>) {
+        let waiters = state.withLockedValue { s -> [CheckedContinuation<Result<Void, RuntimeError>, Never>] in
+            s.start = result
+            defer { s.startWaiters = [] }
+            return s.startWaiters
+        }
+        for w in waiters { w.resume(returning: result) }
+    }
+
+    /// Returns once runc has started the process; throws runc's reason when it could not.
+    func started() async throws(RuntimeError) {
+        let result = await withCheckedContinuation { (c: CheckedContinuation<Result<Void, RuntimeError>, Never>) in
+            let known = state.withLockedValue { s -> Result<Void, RuntimeError>? in
+                if let start = s.start { return start }
+                s.startWaiters.append(c)
+                return nil
+            }
+            if let known { c.resume(returning: known) }
+        }
+        try result.get()
+    }
+
+    /// The error a failed start gives, worded as containerd reports runc's failure to the kubelet
+    /// (`OCI runtime exec failed: <runc's message>: unknown`); runc's message is the last error
+    /// line it logged (JSON, see `exec`), else whatever it wrote.
+    static func startFailure(_ output: [ExecOutput], exitCode: Int32) -> String {
+        var bytes: [UInt8] = []
+        for chunk in output {
+            switch chunk {
+            case .stdout(let b), .stderr(let b): bytes += b
+            }
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let logged = lines.compactMap { line -> String? in
+            guard let entry = try? JSON.decode(String(line)), entry["level"]?.stringValue == "error" else { return nil }
+            return entry["msg"]?.stringValue
+        }
+        let reason = logged.last ?? lines.last.map { String($0).trimmingSpaces } ?? ""
+        guard !reason.isEmpty else { return "failed to exec in container: runc exec exited with code \(exitCode) before starting the process" }
+        return "failed to exec in container: OCI runtime exec failed: \(reason): unknown"
     }
 
     private static func removeSessionDir(_ dir: String) {

@@ -89,6 +89,7 @@ public final class RuncRuntime: ContainerRuntime {
             try FileTree.writeFile(dir + "/rootfs/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t\(config.hostname)\n")
             try FileTree.writeFile(dir + "/config.json", JSON.encode(OCIBundle.config(config, rootfs: dir + "/rootfs"), escapeHTML: false))
             try FileTree.writeFile(dir + "/container.log", "", mode: 0o640)
+            if let stdin = ContainerStdin.markerText(config) { try FileTree.writeFile(ContainerStdin.marker(dir), stdin) }
         }
     }
 
@@ -98,8 +99,11 @@ public final class RuncRuntime: ContainerRuntime {
         guard access(dir + "/config.json", F_OK) == 0 else { throw RuntimeError("container \(id) was not created") }
         try FileTree.makeDirectories(stateRoot)
         // `runc run` (not create+start): it stays our child and exits with the container's code.
+        // With `stdin: true`, runc's stdin (and so the process') is a pipe attach sessions write into.
+        let stdin = try ContainerStdin.openPipe(bundle: dir)
+        defer { if let stdin { close(stdin) } }
         let pid = try ProcessRunner.spawnLogging([runc, "--root", stateRoot, "run", "--bundle", dir, "--no-new-keyring", id],
-                                                 log: logPath(id))
+                                                 log: logPath(id), stdin: stdin)
         started.withLockedValue { $0[id] = Started(pid: pid, exitCode: nil) }
         // Started means the container's process runs (or already ended), not merely that runc was spawned.
         let deadline = ClusterProcess.monotonicSeconds() + 10
@@ -189,6 +193,7 @@ public final class RuncRuntime: ContainerRuntime {
         started.withLockedValue { _ = $0.removeValue(forKey: id) }
         ooms.forget(id)  // (ksec)
         let dir = bundle(id)
+        ContainerStdin.remove(bundle: dir)
         try await RuntimeThreads.pool.runIfActive {
             ContainerRootfs.release(bundle: dir)
             FileTree.remove(dir)
