@@ -25,7 +25,7 @@ struct ParallelRenderTests {
                 data:
                   me: {{ .Template.Name | quote }}
                   base: {{ .Template.BasePath | quote }}
-                  sub: {{ .Subcharts.sub.Template.Name | default "none" | quote }}
+                  sub: {{ with .Subcharts.sub.Template }}{{ .Name | quote }}{{ else }}none{{ end }}
                   who: {{ include "who" $ | quote }}
                   subs: {{ toJson .Subcharts.sub.Template | quote }}
                   v: {{ .Values.greeting }}{{ .Values.sub.x }}
