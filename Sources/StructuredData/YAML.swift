@@ -18,6 +18,17 @@ public enum YAML {
         return try d.decode(bytes, firstOnly: true).first ?? .null
     }
 
+    /// The first document of `text` as ``decode(_:numbersAsFloat:)-(String,_)`` would return it, but
+    /// with only `keys` of a top-level mapping built (the others are parsed, not materialised) — for
+    /// reading a few head fields of large documents. nil when only a full decode gives the exact
+    /// result (anchors, aliases, tags, special keys, NaN/±Inf, syntax errors…): call it then.
+    public static func decodeHead(_ text: String, keys: Set<String>) -> Value? {
+        var d = YAMLDecoder(numbersAsFloat: true)
+        d.headKeys = keys
+        guard let docs = try? d.decode(Array(text.utf8), firstOnly: true), !d.headBailed else { return nil }
+        return docs.first ?? .null
+    }
+
     /// Decodes every document of a multi-document stream (`---` separated), in order.
     public static func decodeAll(_ text: String, numbersAsFloat: Bool = true) throws(StructuredDataError) -> [Value] {
         try decodeAll(Array(text.utf8), numbersAsFloat: numbersAsFloat)

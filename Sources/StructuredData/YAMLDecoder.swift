@@ -62,6 +62,13 @@ struct YAMLDecoder {
     private var decodeCount = 0
     private var aliasCount = 0
 
+    /// Head mode (``YAML/decodeHead(_:keys:)``): the top-level mapping keeps only these keys; the
+    /// values of other keys are parsed (syntax errors still count) but not built. nil: full decode.
+    var headKeys: Set<String>?
+    /// Set when head mode met something only a full decode reports exactly (anchors, aliases, tags,
+    /// keys that are not strings, NaN/±Inf…); the result is then meaningless.
+    private(set) var headBailed = false
+
     init(numbersAsFloat: Bool) { self.numbersAsFloat = numbersAsFloat }
 
     /// Parses every document of `text`; stops after the first when `firstOnly`.
@@ -111,6 +118,16 @@ struct YAMLDecoder {
         while true {
             guard yaml_parser_parse(&parser, &event) != 0 else { throw Self.parserError(parser) }
             defer { yaml_event_delete(&event) }
+            if let keep = headKeys {
+                if Self.hasAnchorOrAlias(event) { headBailed = true; return [] }
+                if stack.count == 1, case .mapping(let entries, .key(let k)?, let a, let n) = stack[0], !keep.contains(k),
+                   Self.startsNode(event)
+                {
+                    guard skipNode(&parser, first: event) else { headBailed = true; return [] }
+                    stack[0] = .mapping(entries: entries, key: nil, anchor: a, nodes: n + 1)
+                    continue
+                }
+            }
             let line = Int(event.start_mark.line) + 1
             switch event.type {
             case YAML_STREAM_END_EVENT:

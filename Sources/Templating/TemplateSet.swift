@@ -61,8 +61,10 @@ public struct TemplateSet: Sendable {
         // A small addition (tpl) layers over this set instead of copying it, so `tpl` stays O(text).
         let layered = trees.count > 64 && sources.count <= 4
         var own: [String: Tree] = layered ? [:] : trees.flattened()
-        for source in sources {
-            for (name, tree) in try Parser.parse(name: source.name, text: source.text, functions: functions) {
+        let parsed = Self.parseAll(sources, functions: functions)
+        for result in parsed {
+            // The first failing source in order fails the set, as a sequential parse would.
+            for (name, tree) in try result.get() {
                 // Go's associate(): never replace an existing template with an empty one.
                 if tree.isEmpty, own[name] != nil || (layered && trees[name] != nil) { continue }
                 own[name] = tree
@@ -70,6 +72,23 @@ public struct TemplateSet: Sendable {
         }
         let table = layered ? TreeTable(own: own, parent: trees) : TreeTable(own: own, parent: nil)
         return TemplateSet(trees: table, functions: functions)
+    }
+
+    /// Sources at least this many are parsed on two threads (each file parses independently; the
+    /// results are combined in order afterwards, so the outcome is the same as parsing in order).
+    static let parallelThreshold = 16
+
+    /// Every source's trees (or its parse error), in source order.
+    static func parseAll(_ sources: [TemplateSource], functions: FunctionRegistry)
+        -> [Result<[(String, Tree)], any Error>]
+    {
+        func one(_ s: TemplateSource) -> Result<[(String, Tree)], any Error> {
+            Result { try Parser.parse(name: s.name, text: s.text, functions: functions) }
+        }
+        guard sources.count >= parallelThreshold else { return sources.map(one) }
+        let slots = ResultSlots<[(String, Tree)]>(count: sources.count)
+        LargeStack.forEach(count: sources.count, workers: 2) { i in slots.set(i, one(sources[i])) }
+        return slots.results()
     }
 
     /// Whether a template of that name exists.
@@ -111,5 +130,23 @@ final class TreeTable: Sendable {
     func flattened() -> [String: Tree] {
         guard let parent else { return own }
         return parent.flattened().merging(own) { _, new in new }
+    }
+}
+
+/// One result per index, each written by exactly one worker before the workers are joined
+/// (``LargeStack/forEach(count:workers:size:_:)``).
+public final class ResultSlots<T>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
+    private let lock = Lock()
+
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    public func set(_ i: Int, _ r: Result<T, any Error>) { lock.withLock { slots[i] = r } }
+
+    /// The results in index order; an index no worker reached (cannot happen) reads as an error.
+    public func results() -> [Result<T, any Error>] {
+        lock.withLock {
+            slots.map { $0 ?? .failure(TemplateError(kind: .plain, message: "template: internal error: missing result")) }
+        }
     }
 }

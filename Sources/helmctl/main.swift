@@ -1,3 +1,4 @@
 import ArgumentParser
 
+ProcessTuning.apply(arguments: Array(CommandLine.arguments.dropFirst()))
 ErrorReporting.run(HelmCtl.self)

@@ -78,12 +78,16 @@ public enum ManifestSorter {
                 KindOrder.sorted(generic, by: order) { $0.kind })
     }
 
+    /// The top-level fields of `releaseutil.SimpleHead`.
+    static let headKeys: Set<String> = ["apiVersion", "kind", "metadata"]
+
     /// Parses the head fields of one document; errors are Helm's `YAML parse error on PATH: …`.
     static func head(of doc: String, path: String) throws(ChartEngineError) -> Manifest {
         var m = Manifest(path: path, content: doc, apiVersion: "", kind: "", name: "", annotations: [:])
         let value: Value
         do {
-            value = try YAML.decode(doc)
+            // Only the head fields are read; the rest of the document is parsed, not built.
+            value = try YAML.decodeHead(doc, keys: headKeys) ?? YAML.decode(doc)
         } catch {
             throw ChartEngineError(.manifestParse,
                                    "YAML parse error on \(path): error converting YAML to JSON: \(error)")

@@ -71,24 +71,41 @@ public enum Renderer {
             throw ErrorRewording.parse(error, file: file)
         }
         let execOptions = ExecutionOptions(clock: options.clock, random: options.random)
+        // Partials are parsed but never output.
         let items = order.compactMap { name in renderables[name].map { (name, $0) } }
+            .filter { !pathBase($0.0).hasPrefix("_") }
+        func templateValue(_ name: String, _ r: RenderContext.Renderable) -> TemplateValue {
+            .map(MapRef(["Name": .string(name), "BasePath": .string(r.basePath)], typeName: "common.Values"))
+        }
+        func execute(_ name: String, _ data: MapRef) throws -> String {
+            do {
+                let out = try set.execute(name, data: .map(data), options: execOptions)
+                return out.replacingAll("<no value>", with: "")
+            } catch {
+                throw ErrorRewording.exec(error, file: name)
+            }
+        }
+        if items.count >= ParallelRender.minimumFiles && ParallelRender.isSafe(sources) {
+            let roots = ParallelRender.snapshots(items.map { (context: $0.1.context, template: templateValue($0.0, $0.1)) })
+            let slots = ResultSlots<String>(count: items.count)
+            LargeStack.forEach(count: items.count, workers: 2) { i in
+                slots.set(i, Result { try execute(items[i].0, roots[i]) })
+            }
+            // The first failure in execution order is the one the sequential loop would report.
+            var rendered: [String: String] = [:]
+            for (i, result) in slots.results().enumerated() { rendered[items[i].0] = try result.get() }
+            return rendered
+        }
         // Helm allows 1000 nested includes per name and Go 100000 nested templates; Go grows its
         // stacks, so execution runs on a thread with a large stack.
         return try LargeStack.run {
             var rendered: [String: String] = [:]
             for (name, r) in items {
-                // Partials are parsed but never output.
-                if pathBase(name).hasPrefix("_") { continue }
-                r.context.storage["Template"] = .map(MapRef(["Name": .string(name), "BasePath": .string(r.basePath)],
-                                                       typeName: "common.Values"))
-                do {
-                    let out = try set.execute(name, data: .map(r.context), options: execOptions)
-                    rendered[name] = out.replacingAll("<no value>", with: "")
-                } catch {
-                    throw ErrorRewording.exec(error, file: name)
-                }
+                r.context.storage["Template"] = templateValue(name, r)
+                rendered[name] = try execute(name, r.context)
             }
             return rendered
         }
     }
 }
+

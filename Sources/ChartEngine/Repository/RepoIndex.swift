@@ -88,15 +88,22 @@ public struct RepoIndex: Sendable, Equatable {
         -> RepoIndex
     {
         var index = RepoIndex(generated: clock())
-        for rel in try archivesIn(dir) {
-            let full = joinPath(dir, rel)
+        let archives = try archivesIn(dir)
+        // Reading, unpacking and loading each archive is independent: done on two threads, then
+        // added in Helm's order (validation errors and timestamps in sequence).
+        let loaded = ResultSlots<(metadata: ChartMetadata, digest: String)>(count: archives.count)
+        LargeStack.forEach(count: archives.count, workers: 2) { i in
+            loaded.set(i, Result {
+                let bytes = try FileSystem.read(joinPath(dir, archives[i]))
+                return (try ChartArchive.load(bytes: bytes).metadata, SHA256.hex(bytes))
+            })
+        }
+        for (rel, result) in zip(archives, loaded.results()) {
             let (parentDir, fname) = TarWriter.splitPath(rel)
             let trimmedParent = parentDir.hasSuffix("/") ? String(parentDir.dropLast()) : parentDir
             let parentURL = URLJoin.join(baseURL, trimmedParent)
-            guard let bytes = try? FileSystem.read(full), let chart = try? ChartArchive.load(bytes: bytes) else {
-                continue
-            }
-            var md = chart.metadata
+            guard case .success(let archive) = result else { continue }
+            var md = archive.metadata
             if md.apiVersion.isEmpty { md.apiVersion = "v1" }
             do {
                 try ChartValidation.validate(&md)
@@ -104,7 +111,7 @@ public struct RepoIndex: Sendable, Equatable {
                 throw ChartEngineError(.invalidChart, "failed adding to \(fname) to index: validate failed for \(fname): \(error.message)")
             }
             let url = parentURL.isEmpty ? fname : URLJoin.join(parentURL, fname)
-            let entry = IndexEntry(metadata: md, urls: [url], created: clock(), digest: SHA256.hex(bytes))
+            let entry = IndexEntry(metadata: md, urls: [url], created: clock(), digest: archive.digest)
             index.entries[md.name, default: []].append(entry)
         }
         return index

@@ -15,12 +15,79 @@ public enum LargeStack {
     fileprivate final class Box<T>: @unchecked Sendable {
         var body: (() throws -> T)?
         var result: Result<T, any Error>?
-        init(_ body: @escaping () throws -> T) { self.body = body }
+        let size: Int
+        init(size: Int, _ body: @escaping () throws -> T) {
+            self.size = size
+            self.body = body
+        }
     }
 
-    /// Executes `body` on a fresh thread with `size` bytes of stack and returns its result.
+    /// Marks threads this type started with their stack size, so nested calls (a loader inside an
+    /// action inside a command) run in place instead of starting one thread per layer.
+    static let stackKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The stack size of the current thread when this type started it, else 0.
+    static var currentStackSize: Int {
+        guard let p = pthread_getspecific(stackKey) else { return 0 }
+        return Int(bitPattern: p)
+    }
+
+    /// Executes `body` on a thread with at least `size` bytes of stack and returns its result: the
+    /// current thread when it already is one, else a fresh thread.
     public static func run<T>(size: Int = defaultSize, _ body: @escaping () throws -> T) throws -> T {
-        let box = Box(body)
+        if currentStackSize >= size { return try body() }
+        let box = Box(size: size, body)
+        guard let thread = start(box, size: size) else { return try body() }
+        pthread_join(thread, nil)
+        return try box.result!.get()
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count` on up to `workers` large-stack threads (the calling
+    /// thread is one of them when it has a large stack). Indices are handed out in increasing order
+    /// from a shared counter, so a loaded machine still spreads the work. `body` must be safe to call
+    /// concurrently for different indices.
+    public static func forEach(count: Int, workers: Int, size: Int = defaultSize, _ body: @escaping (Int) -> Void) {
+        let workers = max(1, min(workers, count))
+        let next = Counter()
+        let loop: () -> Void = {
+            while true {
+                let i = next.take()
+                if i >= count { return }
+                body(i)
+            }
+        }
+        if workers == 1 {
+            _ = try? run(size: size) { loop() }
+            return
+        }
+        var threads: [pthread_t] = []
+        let extra = currentStackSize >= size ? workers - 1 : workers
+        for _ in 0..<extra {
+            if let t = start(Box<Void>(size: size, loop), size: size) { threads.append(t) }
+        }
+        if currentStackSize >= size || threads.isEmpty {
+            _ = try? run(size: size) { loop() }
+        }
+        for t in threads { pthread_join(t, nil) }
+    }
+
+    /// A shared index counter.
+    private final class Counter: @unchecked Sendable {
+        private var value = 0
+        private let lock = Lock()
+        func take() -> Int {
+            lock.withLock {
+                defer { value += 1 }
+                return value
+            }
+        }
+    }
+
+    private static func start<T>(_ box: Box<T>, size: Int) -> pthread_t? {
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }
@@ -29,21 +96,26 @@ public enum LargeStack {
         var thread = pthread_t()
         let rc = pthread_create(&thread, &attr, { raw in
             let obj = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue()
-            (obj as! any LargeStackRunnable).runBody()
+            let runnable = obj as! any LargeStackRunnable
+            pthread_setspecific(LargeStack.stackKey, UnsafeRawPointer(bitPattern: runnable.stackSize))
+            runnable.runBody()
             return nil
         }, ctx)
         if rc != 0 {
             Unmanaged<AnyObject>.fromOpaque(ctx).release()
-            return try body()
+            return nil
         }
-        pthread_join(thread, nil)
-        return try box.result!.get()
+        return thread
     }
 }
 
-protocol LargeStackRunnable { func runBody() }
+protocol LargeStackRunnable {
+    var stackSize: Int { get }
+    func runBody()
+}
 
 extension LargeStack.Box: LargeStackRunnable {
+    var stackSize: Int { size }
     func runBody() {
         if let body {
             result = Result { try body() }
