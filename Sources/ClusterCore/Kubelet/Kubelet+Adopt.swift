@@ -1,3 +1,6 @@
+import NIOPosix
+import NIOConcurrencyHelpers
+import NIOHTTP1
 import StructuredData
 
 /// Re-adoption (kstate): a kubelet that starts on a node whose containers still run (it was
@@ -143,4 +146,14 @@ extension Kubelet {
     /// Makes stopping this kubelet leave its containers, sandboxes and volumes as they are (a restart:
     /// the next kubelet of the node re-adopts them). Call before cancelling its task.
     public func leaveContainersRunning() { keepsContainers.withLockedValue { $0 = true } }
+}
+
+extension Kubelet {
+    /// Removes pod directories an earlier run left, except those of the pods kept (re-adopted).
+    func removeStaleVolumes(keeping pods: Set<String>) async {
+        guard let root = podsRoot else { return }
+        guard !pods.isEmpty else { return await removeStaleVolumes() }
+        let entries = (try? await RuntimeThreads.pool.runIfActive { FileTree.entries(root) }) ?? []
+        for uid in entries where !pods.contains(uid) { await Self.unmountAndRemove(root + "/" + uid) }
+    }
 }

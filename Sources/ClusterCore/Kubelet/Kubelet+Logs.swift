@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+
 /// Container logs (kstate): the current attempt's and the previous one's are kept (`pods/log`
 /// with `previous`), older ones are removed when a container restarts, all when the pod goes.
 extension Kubelet {

@@ -1,3 +1,5 @@
+import NIOPosix
+import StructuredData
 #if canImport(Glibc)
     import Glibc
 #endif

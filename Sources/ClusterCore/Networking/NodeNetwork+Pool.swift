@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+import NIOPosix
 import StructuredData
 
 /// (kstate) Sandboxes made ahead of pods. Making one (a network namespace, then the loopback and

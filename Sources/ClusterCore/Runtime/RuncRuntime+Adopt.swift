@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import StructuredData
 #if canImport(Glibc)
     import Glibc
