@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StructuredData
 import Testing
 @testable import ClusterCore
@@ -58,6 +59,11 @@ struct CRILogTests {
 /// `pods/log` options through the API handler with a real kubelet and runc, and the real kubectl.
 @Suite("pod logs: previous, timestamps, since, limitBytes (runc)", .serialized)
 struct PodLogOptionsTests {
+    /// The lines of a `timestamps` log without their times.
+    static func texts(_ log: String) -> [String] {
+        log.split(separator: "\n").map { line in line.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }
+    }
+
     @Test("timestamps, sinceTime, sinceSeconds, limitBytes, tail, previous, and their refusals")
     func options() async throws {
         try await KubeletFixture.with { f in
@@ -75,7 +81,7 @@ struct PodLogOptionsTests {
             #expect(lines.count == 2, "\(stamped)")
             let times = lines.compactMap { $0.split(separator: " ").first.flatMap { LogTime.parse($0) } }
             #expect(times.count == 2)
-            #expect(lines.map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" } == ["first", "second"])
+            #expect(Self.texts(stamped) == ["first", "second"])
             #expect(lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z "#, options: .regularExpression) != nil })
             if times.count == 2 {
                 #expect(times[0] < times[1])
@@ -89,7 +95,7 @@ struct PodLogOptionsTests {
             #expect(await f.podUntil("twice") { ($0[path: "status.containerStatuses"]?.listValue?.first?["restartCount"]?.intValue ?? 0) >= 1 })
             let previous = await f.api.call(.GET, base + "?previous=true&timestamps=true")
             #expect(previous.code == 200, "\(previous.text)")
-            #expect(previous.text.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" } == ["first", "second"])
+            #expect(Self.texts(previous.text) == ["first", "second"])
             for (query, words) in [("sinceSeconds=0", "must be greater than 0"), ("limitBytes=0", "must be greater than 0"),
                                    ("sinceTime=yesterday", "RFC 3339"), ("sinceSeconds=5&sinceTime=2026-01-01T00:00:00Z", "at most one of"),
                                    ("tailLines=-1", "greater than or equal to 0")] {
@@ -114,7 +120,7 @@ struct PodLogOptionsTests {
             #expect(previous.0 == 0, "\(previous.1)")
             let lines = previous.1.split(separator: "\n")
             #expect(lines.count == 2, "\(previous.1)")
-            #expect(lines.map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" } == ["attempt", "oops"], "\(previous.1)")
+            #expect(Self.texts(previous.1) == ["attempt", "oops"], "\(previous.1)")
             #expect(lines.allSatisfy { $0.first.map(\.isNumber) ?? false && LogTime.parse($0.split(separator: " ")[0]) != nil }, "\(previous.1)")
             let tail = try await ExecKubectlTests.run("$K logs crash -p --tail=1", port: port)
             #expect(tail.1 == "oops\n", "\(tail.1)")
