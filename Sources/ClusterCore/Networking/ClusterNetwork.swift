@@ -15,6 +15,8 @@ public struct ClusterNetworkConfiguration: Sendable {
     /// Policy-rule priority: `iif <bridge> to <clusterCIDR> lookup main`; `priority + 1` holds
     /// `iif <bridge> unreachable`. Both below the main table's 32766.
     public var rulePriority: Int
+    /// (kstate) Pod sandboxes each node makes ahead of pods (NodeNetwork+Pool.swift); 0 = none.
+    public var sandboxPool = 0
 
     public init(clusterCIDR: IPv4CIDR = IPv4CIDR("10.42.0.0/16")!, stateDirectory: String, namePrefix: String = "helmctl",
                 cniPath: String = "/usr/lib/cni", rulePriority: Int = 20420)

@@ -5,9 +5,9 @@ import StructuredData
 /// (kstate) Sandboxes made ahead of pods. Making one (a network namespace, then the loopback and
 /// bridge CNI plugins) is the slowest step of a pod's start; a few wired namespaces wait here, a pod
 /// takes one (its hosts file is written then) and a replacement is made in the background. They
-/// are in the network ledger like any sandbox, so every removal path knows them.
+/// are in the network ledger like any sandbox, so every removal path knows them. Their namespaces
+/// are named `<prefix>-pool-<random>`, not after the pod. Off unless configured (`cluster up` uses 4).
 struct SandboxPool: Sendable {
-    static let size = 4
     var ready: [PodSandbox] = []
     /// Sandboxes being made.
     var making = 0
@@ -27,7 +27,7 @@ extension NodeNetwork {
     func fillPool() {
         pool.withLockedValue { p in
             p.closed = false
-            while !p.closed && p.ready.count + p.making < SandboxPool.size {
+            while !p.closed && p.ready.count + p.making < configuration.sandboxPool {
                 p.making += 1
                 let key = p.nextRefill
                 p.nextRefill += 1
