@@ -49,9 +49,10 @@ def main():
             wait_until("a few ticks in the log", lambda: "tick 3\n" in s.kubectl("logs", "ticker").out, timeout=30)
 
             with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
-                os.kill(int(f.read().strip()), signal.SIGKILL)
-            wait_until("the cluster process gone", lambda: run([args.helmctl, "cluster", "status", "--data-dir", cluster.data_dir]).rc == 3,
-                       timeout=30)
+                pid = int(f.read().strip())
+            os.kill(pid, signal.SIGKILL)
+            wait_until("the cluster process gone", lambda: not os.path.exists(f"/proc/{pid}") or
+                       open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0] == "Z", timeout=30)
             still = run(["runc", "--root", runc_state, "state", container_id]).json()
             s.expect(still.get("status") == "running" and still.get("pid") == state.get("pid"),
                      "the container runs on while the cluster process is down")
