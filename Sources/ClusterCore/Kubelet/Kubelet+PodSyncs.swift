@@ -7,7 +7,9 @@ import NIOConcurrencyHelpers
 final class PodSyncs: Sendable {
     private struct State {
         var running: [String: Task<Void, Never>] = [:]
-        var skipped = false
+        /// Pods a pass skipped because their sync was running: another pass follows that sync.
+        var skipped: Set<String> = []
+        var skippedForLimit = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -19,16 +21,20 @@ final class PodSyncs: Sendable {
     /// `again` is called after a sync when some pod was skipped meanwhile.
     func start(_ uid: String, again: @escaping @Sendable () -> Void, _ body: @escaping @Sendable () async -> Void) -> Bool {
         state.withLockedValue { s in
-            guard s.running[uid] == nil, s.running.count < limit else {
-                s.skipped = true
+            guard s.running[uid] == nil else {
+                s.skipped.insert(uid)
+                return false
+            }
+            guard s.running.count < limit else {
+                s.skippedForLimit = true
                 return false
             }
             s.running[uid] = Task {
                 await body()
                 let skipped = self.state.withLockedValue { s -> Bool in
                     s.running.removeValue(forKey: uid)
-                    defer { s.skipped = false }
-                    return s.skipped
+                    defer { s.skippedForLimit = false }
+                    return s.skipped.remove(uid) != nil || s.skippedForLimit
                 }
                 if skipped { again() }
             }

@@ -111,7 +111,11 @@ public final class Kubelet: Service, Sendable {
         await cancelWhenGracefulShutdown {
             var lastBeat = self.clock.now()
             for await _ in pokes {
+                let started = ContinuousClock.now
                 await self.syncPods()
+                // (kstate) A pass no longer waits for pod starts, so events could chain passes
+                // back to back, each listing every pod: at most one pass per 20 ms.
+                try? await Task.sleep(until: started + .milliseconds(20))
                 self.passes.withLockedValue { $0 += 1 }
                 if self.clock.now() - lastBeat >= self.configuration.heartbeatSeconds {
                     lastBeat = self.clock.now()
