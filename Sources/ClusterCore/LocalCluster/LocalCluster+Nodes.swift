@@ -24,7 +24,7 @@ extension LocalCluster {
 
     static func clusterNetwork(_ directory: ClusterDataDirectory) -> ClusterNetwork {
         var configuration = ClusterNetworkConfiguration(stateDirectory: networkDirectory(directory))
-        configuration.sandboxPool = 4  // (kstate) sandboxes made ahead of pods: shorter pod starts
+        configuration.sandboxPool = 8  // (kstate) sandboxes made ahead of pods: shorter pod starts
         return ClusterNetwork(configuration: configuration)
     }
 
