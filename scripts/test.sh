@@ -32,6 +32,7 @@ echo "== cluster reliability: kill -9 during 1000 concurrent writes, restart, ev
 .venv/bin/python scripts/cluster-e2e/kill9.py --helmctl .build/debug/helmctl
 echo "== pod network: two nodes, pod IPs across bridges, clean-up after kill -9 (root only)"
 if [ "$(id -u)" -eq 0 ]; then .venv/bin/python scripts/cluster-e2e/podnet.py --helmctl .build/debug/helmctl; fi
+if [ "$(id -u)" -eq 0 ]; then .venv/bin/python scripts/cluster-e2e/restart.py --helmctl .build/debug/helmctl; fi
 echo "== interop: Helm and helmctl load each other's archives; show and repo index agree"
 .venv/bin/python scripts/archive-oracle/compare.py
 swift test --skip-build

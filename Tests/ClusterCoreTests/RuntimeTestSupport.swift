@@ -31,7 +31,11 @@ struct RuntimeFixture {
         try await runThenCleanUp({ try await body(fixture) }, cleanup: { await fixture.cleanup() })
     }
 
-    func log(_ id: String) -> String { (try? String(contentsOfFile: runtime.logPath(id), encoding: .utf8)) ?? "" }
+    /// The container's output so far (the text of its CRI log records).
+    func log(_ id: String) -> String {
+        let bytes = FileManager.default.contents(atPath: runtime.logPath(id)).map { [UInt8]($0) } ?? []
+        return String(decoding: CRILog.parse(bytes, final: true).entries.flatMap(\.content), as: UTF8.self)
+    }
 }
 
 /// Polls `check` until it holds or `seconds` pass (real containers take real time).

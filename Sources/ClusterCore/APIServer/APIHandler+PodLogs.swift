@@ -5,8 +5,9 @@ import StructuredData
     import Glibc
 #endif
 
-/// `GET pods/<p>/log`: served from the container's log file through the pod's kubelet
-/// (`container`, `tailLines`, `limitBytes`, `follow`).
+/// `GET pods/<p>/log`: served from the container's log file (``CRILog`` records) through the pod's
+/// kubelet (`container`, `previous`, `tailLines`, `sinceSeconds`/`sinceTime`, `timestamps`,
+/// `limitBytes`, `follow`).
 extension APIHandler {
     func podLog(_ rr: ResourceRequest) async throws -> APIResponse {
         let r = rr.request
@@ -20,47 +21,77 @@ extension APIHandler {
             }
             return names[0]
         }
-        func nonNegative(_ name: String) throws -> Int? {
+        func integer(_ name: String, minimum: Int) throws -> Int? {
             guard let v = r.param(name) else { return nil }
-            guard let n = Int(v), n >= 0 else { throw StatusError.badRequest("\(name) must be a non-negative integer, got \"\(v)\"") }
+            guard let n = Int(v) else { throw StatusError.badRequest("\(name) must be an integer, got \"\(v)\"") }
+            guard n >= minimum else {
+                throw StatusError.badRequest("PodLogOptions \"\(pod.name)\" is invalid: \(name): Invalid value: \(n): must be greater than \(minimum == 0 ? "or equal to 0" : "0")")
+            }
             return n
         }
-        // Refused by name rather than ignored: the log file has no per-line times yet.
-        for unsupported in ["timestamps", "sinceSeconds", "sinceTime"] {
-            if let v = r.param(unsupported), !v.isEmpty, v != "false" {
-                throw StatusError.badRequest("\(unsupported) is not supported for pod logs yet")
+        let flag = { (name: String) in ["true", "1"].contains(r.param(name) ?? "") }
+        var options = CRILog.Options()
+        options.tailLines = try integer("tailLines", minimum: 0)
+        options.limitBytes = try integer("limitBytes", minimum: 1)
+        options.timestamps = flag("timestamps")
+        let sinceSeconds = try integer("sinceSeconds", minimum: 1)
+        if let since = r.param("sinceTime") {
+            guard sinceSeconds == nil else {
+                throw StatusError.badRequest("PodLogOptions \"\(pod.name)\" is invalid: []: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified")
             }
+            guard let time = LogTime.parse(since) else { throw StatusError.badRequest("sinceTime must be an RFC 3339 time, got \"\(since)\"") }
+            options.since = time
         }
-        // Logs of earlier attempts are not kept yet: answer as Kubernetes does when there is none.
-        if ["true", "1"].contains(r.param("previous") ?? "") {
-            throw StatusError.badRequest("previous terminated container \"\(container)\" in pod \"\(pod.name)\" not found")
+        if let sinceSeconds {
+            let now = LogTime.now()
+            options.since = LogTime(seconds: now.seconds - Int64(sinceSeconds), nanoseconds: now.nanoseconds)
         }
-        let tailLines = try nonNegative("tailLines")
-        let limitBytes = try nonNegative("limitBytes")
-        let follow = ["true", "1"].contains(r.param("follow") ?? "")
+        let follow = flag("follow")
         let namespace = pod.metaString("namespace") ?? ""
         let uid = pod.metaString("uid") ?? ""
-        guard let log = agent.containerLog(namespace: namespace, pod: pod.name, uid: uid, container: container) else {
-            throw StatusError.badRequest("container \"\(container)\" in pod \"\(pod.name)\" is waiting to start: ContainerCreating")
+        let log: ContainerLog
+        if flag("previous") {
+            guard let previous = agent.previousContainerLog(namespace: namespace, pod: pod.name, uid: uid, container: container) else {
+                throw StatusError.badRequest("previous terminated container \"\(container)\" in pod \"\(pod.name)\" not found")
+            }
+            log = previous
+        } else {
+            guard let current = agent.containerLog(namespace: namespace, pod: pod.name, uid: uid, container: container) else {
+                throw StatusError.badRequest("container \"\(container)\" in pod \"\(pod.name)\" is waiting to start: ContainerCreating")
+            }
+            log = current
         }
         let path = log.path
-        var (bytes, offset) = try await RuntimeThreads.pool.runIfActive { Self.readLog(path, from: 0) }
-        if let tailLines { bytes = Self.lastLines(bytes, tailLines) }
-        if let limitBytes, bytes.count > limitBytes { bytes = Array(bytes.prefix(limitBytes)) }
-        guard follow, log.running, limitBytes == nil else {
+        let (raw, offset) = try await RuntimeThreads.pool.runIfActive { Self.readLog(path, from: 0) }
+        let (entries, consumed) = CRILog.parse(raw, final: !log.running)
+        let bytes = CRILog.render(entries, options)
+        let limitLeft = options.limitBytes.map { $0 - bytes.count }
+        guard follow, log.running, (limitLeft ?? 1) > 0 else {
             return .full(status: .ok, contentType: "text/plain", body: bytes, headers: [])
         }
+        // Following: new records as they are appended (the tail applied to what was there already).
+        options.tailLines = nil
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
         if !bytes.isEmpty { continuation.yield(bytes) }
-        let follower = Task {
+        let follower = Task { [options] in
+            var remaining = limitLeft
             var from = offset
+            var pending = Array(raw[consumed...])
             while !Task.isCancelled {
                 let running = agent.isRunning(namespace: namespace, pod: pod.name, uid: uid, container: container)
                 let start = from
                 let (more, next) = (try? await RuntimeThreads.pool.runIfActive { Self.readLog(path, from: start) }) ?? ([], start)
                 from = next
-                if !more.isEmpty { continuation.yield(more) }
-                if !running { break }
+                pending += more
+                let (entries, used) = CRILog.parse(pending, final: !running)
+                pending.removeFirst(used)
+                var out = CRILog.render(entries, options)
+                if let left = remaining {
+                    out = Array(out.prefix(left))
+                    remaining = left - out.count
+                }
+                if !out.isEmpty { continuation.yield(out) }
+                if !running || remaining == 0 { break }
                 try? await Task.sleep(for: .milliseconds(250))
             }
             continuation.finish()
@@ -82,21 +113,5 @@ extension APIHandler {
             if n > 0 { out += buf[0..<n] } else if n < 0 && errno == EINTR { continue } else { break }
         }
         return (out, offset + out.count)
-    }
-
-    /// The last `n` lines (a final line without newline counts as one).
-    static func lastLines(_ bytes: [UInt8], _ n: Int) -> [UInt8] {
-        guard n > 0 else { return [] }
-        var count = 0
-        var i = bytes.count
-        if i > 0 && bytes[i - 1] == UInt8(ascii: "\n") { i -= 1 }
-        while i > 0 {
-            if bytes[i - 1] == UInt8(ascii: "\n") {
-                count += 1
-                if count == n { return Array(bytes[i...]) }
-            }
-            i -= 1
-        }
-        return bytes
     }
 }

@@ -50,12 +50,17 @@ final class LogAttachProcess: ExecProcess {
         output = stream
         follower = Task {
             var from = offset
+            var pending: [UInt8] = []
             while !Task.isCancelled {
                 let alive = running()
                 let start = from
                 let (more, next) = (try? await RuntimeThreads.pool.runIfActive { APIHandler.readLog(path, from: start) }) ?? ([], start)
                 from = next
-                if !more.isEmpty { continuation.yield(.stdout(more)) }
+                // (kstate) The log holds CRI records: their text goes out on the stream it came from.
+                pending += more
+                let (entries, used) = CRILog.parse(pending, final: !alive)
+                pending.removeFirst(used)
+                for e in entries { continuation.yield(e.stream == "stderr" ? .stderr(e.content) : .stdout(e.content)) }
                 if !alive { break }
                 try? await Task.sleep(for: .milliseconds(100))
             }

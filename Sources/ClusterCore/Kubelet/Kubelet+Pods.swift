@@ -8,36 +8,27 @@ import StructuredData
 /// Pod sync: start containers (init containers first, one at a time, in order), follow their exits,
 /// restart them per `restartPolicy` with back-off, publish status, and carry out graceful deletion.
 extension Kubelet {
-    static let concurrentPodSyncs = 8
-
     func syncPods() async {
         let listed = await api.call(.GET, "/api/v1/pods")
         guard listed.ok else { return }
         let pods = (listed.body["items"]?.listValue ?? []).filter { $0["spec"]?["nodeName"]?.stringValue == nodeName }
         var seen = Set<String>()
-        // Pods are independent: several sync at once, so one pod's slow start (an image pull, a
-        // container coming up) does not hold up the others.
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for pod in pods {
-                guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
-                seen.insert(uid)
-                if running == Self.concurrentPodSyncs {
-                    await group.next()
-                    running -= 1
-                }
-                running += 1
-                group.addTask {
-                    var record = self.records.withLockedValue { $0[uid] } ?? self.newRecord(pod, uid: uid)
-                    let keep = await self.sync(pod, &record)
-                    self.records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
-                }
+        // Pods are independent: each syncs in a task of its own and a pass does not wait for them
+        // (Kubelet+PodSyncs.swift), so one pod's slow start holds up no other.
+        for pod in pods {
+            guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
+            seen.insert(uid)
+            _ = podSyncs.start(uid, again: { _ = self.passRequest.withLockedValue { $0?.yield() } }) {
+                var record = self.records.withLockedValue { $0[uid] } ?? self.newRecord(pod, uid: uid)
+                let keep = await self.sync(pod, &record)
+                self.records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
             }
         }
         // Pods gone from the API (deleted with grace 0, or their namespace went): stop what is left.
-        let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) } }
+        let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) && !podSyncs.isRunning($0.key) } }
         for (uid, var record) in orphans {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await removeLogs(record)  // (kstate)
             await releaseSandbox(&record)  // (podnet)
             await teardownVolumes(uid)  // n-volumes
             records.withLockedValue { _ = $0.removeValue(forKey: uid) }
@@ -145,6 +136,7 @@ extension Kubelet {
         }
         if restarting { c.restartCount += 1 }
         let id = "\(record.uid)-\(c.name)-\(c.restartCount)"
+        await removeOlderLog(of: c, uid: record.uid)  // (kstate) only the previous attempt's log is kept
         do {
             let image = try await pullImage(pod, container: c.name, isInit: c.isInit, image: c.image)  // Kubelet+Images.swift
             var config: ContainerConfig
@@ -159,6 +151,7 @@ extension Kubelet {
                 return
             }
             attachSandbox(&config, record, pod: pod)  // (podnet)
+            config.annotations = adoptionAnnotations(record, c, now: now)  // (kstate) Kubelet+Adopt.swift
             do {
                 try await runtime.create(config)
                 try await runtime.start(id)

@@ -104,6 +104,7 @@ extension Kubelet {
             try? await runtime.delete(id)
             hooks.forget(id)
         }
+        await removeLogs(record)  // (kstate)
         await releaseSandbox(&record)  // (podnet)
         await teardownVolumes(record.uid)  // n-volumes
         let options: Value = .map(["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,

@@ -235,7 +235,7 @@ extension Kubelet {
 
     /// In a task of its own: the work must happen even when the caller was cancelled (a kubelet
     /// stopped by cancellation still unmounts), and the thread pool drops work of cancelled tasks.
-    private static func unmountAndRemove(_ dir: String) async {
+    static func unmountAndRemove(_ dir: String) async {
         await Task.detached {
             _ = try? await RuntimeThreads.pool.runIfActive {
                 VolumeFiles.unmountAll(under: dir)

@@ -47,6 +47,11 @@ public final class Kubelet: Service, Sendable {
     let hooks = LifecycleHooks()
     /// Completed sync passes, for tests.
     let passes = NIOLockedValueBox<Int>(0)
+    /// (kstate) Set by ``leaveContainersRunning()``: stopping leaves containers, sandboxes and volumes.
+    let keepsContainers = NIOLockedValueBox<Bool>(false)
+    /// (kstate) Pod syncs in flight (Kubelet+PodSyncs.swift) and the way they ask for another pass.
+    let podSyncs = PodSyncs(limit: 16)
+    let passRequest = NIOLockedValueBox<AsyncStream<Void>.Continuation?>(nil)
 
     init(handler: APIHandler, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init(),
          clock: any APIClock = SystemAPIClock(), network: NodeNetwork? = nil)
@@ -73,15 +78,16 @@ public final class Kubelet: Service, Sendable {
     public func run() async throws {
         agents.register(nodeName, self)
         defer { agents.unregister(nodeName) }
-        // Containers left from an earlier run of this data directory (our own runc root): their
-        // pods are started afresh.
-        for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
+        // (kstate) Containers left from an earlier run of this node whose pods still exist are taken
+        // over (Kubelet+Adopt.swift); the rest are removed, with their sandboxes and volumes.
+        let adopted = await adoptContainers()
         // (podnet) The bridge, after removing sandboxes an earlier run of this node left.
-        try await network?.setUp()
-        await removeStaleVolumes()  // n-volumes
+        try await network?.setUp(keeping: adopted)
+        await removeStaleVolumes(keeping: adopted)  // n-volumes
         try await registerNode()
         let store = api.handler.store
         let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        passRequest.withLockedValue { $0 = poke }
         let interval = configuration.syncInterval
         // A pass on every pod change (binding, deletion) and at least every `syncInterval`
         // (container exits are not store events).
@@ -107,7 +113,11 @@ public final class Kubelet: Service, Sendable {
         await cancelWhenGracefulShutdown {
             var lastBeat = self.clock.now()
             for await _ in pokes {
+                let started = ContinuousClock.now
                 await self.syncPods()
+                // (kstate) A pass no longer waits for pod starts, so events could chain passes
+                // back to back, each listing every pod: at most one pass per 20 ms.
+                try? await Task.sleep(until: started + .milliseconds(20))
                 self.passes.withLockedValue { $0 += 1 }
                 if self.clock.now() - lastBeat >= self.configuration.heartbeatSeconds {
                     lastBeat = self.clock.now()
@@ -118,9 +128,10 @@ public final class Kubelet: Service, Sendable {
         watcher.cancel()
         ticker.cancel()
         poke.finish()
+        await podSyncs.waitAll()
         // In a task of its own: a kubelet stopped by cancelling its task must still remove its
         // containers, mounts and sandboxes (the blocking pool refuses work of cancelled tasks).
-        await Task { await self.stopAll() }.value
+        if !keepsContainers.withLockedValue({ $0 }) { await Task { await self.stopAll() }.value }
     }
 
     /// Kills and removes every container of every pod (shutdown).
@@ -131,6 +142,7 @@ public final class Kubelet: Service, Sendable {
         }
         for record in all {
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
+            await removeLogs(record)  // (kstate)
             await teardownVolumes(record.uid)  // n-volumes
         }
         // (podnet) Every sandbox, the bridge and its rules.

@@ -23,26 +23,32 @@ extension LocalCluster {
     static func networkDirectory(_ directory: ClusterDataDirectory) -> String { directory.path + "/network" }
 
     static func clusterNetwork(_ directory: ClusterDataDirectory) -> ClusterNetwork {
-        ClusterNetwork(configuration: .init(stateDirectory: networkDirectory(directory)))
+        var configuration = ClusterNetworkConfiguration(stateDirectory: networkDirectory(directory))
+        configuration.sandboxPool = 8  // (kstate) sandboxes made ahead of pods: shorter pod starts
+        return ClusterNetwork(configuration: configuration)
     }
 
     /// Removes what nodes of a cluster that is not running left behind (after SIGKILL, or a crash):
     /// every runc container of every node's runtime root, then every network namespace, veth,
     /// bridge, policy rule and route recorded in the network ledger. Returns a line per object removed.
-    public static func removeNodeLeftovers(directory: ClusterDataDirectory) async -> [String] {
+    /// (kstate) With `keepingNodes` N (a cluster starting again with N nodes), nodes 1…N keep their
+    /// containers, namespaces and bridges: their kubelets re-adopt what still runs and remove the rest.
+    public static func removeNodeLeftovers(directory: ClusterDataDirectory, keepingNodes: Int = 0) async -> [String] {
+        let kept = Set((0..<max(0, keepingNodes)).map { runtimeRoot(directory, node: $0 + 1) })
+        let keptBridges = Set((0..<max(0, keepingNodes)).compactMap { try? clusterNetwork(directory).node($0 + 1).bridge })
         var removed: [String] = []
         let roots = ((try? await RuntimeThreads.pool.runIfActive { FileTree.entries(directory.path) }) ?? [])
             .filter { $0 == "runtime" || ($0.hasPrefix("runtime-") && Int($0.dropFirst("runtime-".count)) != nil) }
             .sorted()
         if !roots.isEmpty && RuncRuntime.problem() == nil {
-            for root in roots {
+            for root in roots where !kept.contains(directory.path + "/" + root) {
                 let runtime = RuncRuntime(root: directory.path + "/" + root)
                 for id in (try? await runtime.list()) ?? [] {
                     if (try? await runtime.delete(id)) != nil { removed.append("container " + id) }
                 }
             }
         }
-        removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory))
+        removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory), keepingBridges: keptBridges)
         // The Service interface of a cluster killed with SIGKILL (its lock died with it).
         let serviceInterface = ServiceNetworkConfiguration().interfaceName
         if ServiceInterface.problem(name: serviceInterface) == nil, await ServiceInterface(name: serviceInterface).removeAbandoned() {

@@ -77,10 +77,12 @@ public enum LocalCluster {
         var network: ClusterNetwork?
         if settings.nodes > 0 {
             // What an earlier run killed with SIGKILL left (containers of every node, the pod network), then the cluster route.
-            for line in await removeNodeLeftovers(directory: directory) { log("removed leftover " + line) }
+            // (kstate) The nodes that run again keep theirs: their kubelets re-adopt running containers.
+            for line in await removeNodeLeftovers(directory: directory, keepingNodes: settings.nodes) { log("removed leftover " + line) }
+            let keptBridges = Set((1...settings.nodes).compactMap { try? clusterNetwork(directory).node($0).bridge })
             let net = clusterNetwork(directory)
             do {
-                try await net.prepare()
+                try await net.prepare(keepingBridges: keptBridges)
                 network = net
                 for index in 1...settings.nodes {
                     // After the server in the group, so it stops first and can still reach the API while stopping containers.
@@ -88,7 +90,7 @@ public enum LocalCluster {
                     let runtime = RuncRuntime(root: runtimeRoot(directory, node: index), images: directory.imageStore)
                     let node = try net.node(index)
                     // Ours were removed above: a bridge of that name now belongs to another cluster on this host.
-                    if FileIO.exists("/sys/class/net/" + node.bridge) {
+                    if FileIO.exists("/sys/class/net/" + node.bridge), !(await node.isRecorded()) {
                         throw ClusterError("bridge \(node.bridge) already exists: another helmctl cluster with nodes runs on this host")
                     }
                     services.append(Kubelet(server: server, runtime: runtime, configuration: .init(nodeName: nodeName(index)), network: node))

@@ -15,6 +15,8 @@ public struct ClusterNetworkConfiguration: Sendable {
     /// Policy-rule priority: `iif <bridge> to <clusterCIDR> lookup main`; `priority + 1` holds
     /// `iif <bridge> unreachable`. Both below the main table's 32766.
     public var rulePriority: Int
+    /// (kstate) Pod sandboxes each node makes ahead of pods (NodeNetwork+Pool.swift); 0 = none.
+    public var sandboxPool = 0
 
     public init(clusterCIDR: IPv4CIDR = IPv4CIDR("10.42.0.0/16")!, stateDirectory: String, namePrefix: String = "helmctl",
                 cniPath: String = "/usr/lib/cni", rulePriority: Int = 20420)
@@ -56,8 +58,11 @@ public final class ClusterNetwork: Sendable {
 
     /// Removes what an earlier run left (see ``removeLeftovers(stateDirectory:)``), then adds the
     /// cluster range's `unreachable` route.
-    public func prepare() async throws {
-        _ = await Self.removeLeftovers(stateDirectory: configuration.stateDirectory, cniPath: configuration.cniPath)
+    /// (kstate) The bridges in `keepingBridges` and their pods' namespaces stay: their nodes' kubelets
+    /// re-adopt the containers still running there (a restart after a crash, as k3s keeps its pods).
+    public func prepare(keepingBridges: Set<String> = []) async throws {
+        _ = await Self.removeLeftovers(stateDirectory: configuration.stateDirectory, cniPath: configuration.cniPath,
+                                       keepingBridges: keepingBridges)
         let cidr = configuration.clusterCIDR.description
         try await RuntimeThreads.pool.runIfActive { try self.ledger.record(.route, cidr, ["route": .string("unreachable " + cidr)]) }
         do {
@@ -79,12 +84,13 @@ public final class ClusterNetwork: Sendable {
     /// directory itself (host-local leases, hosts files). Returns one line per object removed.
     /// Safe to run when nothing is recorded.
     @discardableResult
-    public static func removeLeftovers(stateDirectory: String, cniPath: String = "/usr/lib/cni") async -> [String] {
+    public static func removeLeftovers(stateDirectory: String, cniPath: String = "/usr/lib/cni",
+                                       keepingBridges: Set<String> = []) async -> [String] {
         let ledger = NetworkLedger(stateDirectory: stateDirectory)
         let cni = CNIPlugin(path: cniPath)
         var removed: [String] = []
         let namespaces = (try? await RuntimeThreads.pool.runIfActive { ledger.entries(.netns) }) ?? []
-        for entry in namespaces {
+        for entry in namespaces where !keepingBridges.contains(entry["bridge"]?.stringValue ?? "") {
             guard let name = entry["name"]?.stringValue else { continue }
             await NodeNetwork.removeSandbox(name: name, containerID: entry["containerID"]?.stringValue ?? name,
                                             config: entry["config"], cni: cni, ledger: ledger)
@@ -92,7 +98,7 @@ public final class ClusterNetwork: Sendable {
         }
         let bridges = (try? await RuntimeThreads.pool.runIfActive { ledger.entries(.bridge) }) ?? []
         for entry in bridges {
-            guard let name = entry["name"]?.stringValue else { continue }
+            guard let name = entry["name"]?.stringValue, !keepingBridges.contains(name) else { continue }
             await NodeNetwork.removeBridge(name, rules: entry["rules"]?.listValue?.compactMap(\.stringValue) ?? [], ledger: ledger)
             removed.append("bridge " + name)
         }

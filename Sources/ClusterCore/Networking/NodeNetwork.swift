@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOPosix
 import StructuredData
 #if canImport(Glibc)
@@ -35,6 +36,8 @@ public final class NodeNetwork: Sendable {
     /// The bridge's address and the pods' default gateway.
     public let gateway: String
     let cluster: ClusterNetwork
+    /// (kstate) Sandboxes made ahead of pods (NodeNetwork+Pool.swift).
+    let pool = NIOLockedValueBox(SandboxPool())
 
     init(cluster: ClusterNetwork, bridge: String, podCIDR: IPv4CIDR) {
         self.cluster = cluster
@@ -66,8 +69,6 @@ public final class NodeNetwork: Sendable {
         ])
     }
 
-    static let loopbackConfig: Value = .map(["cniVersion": "1.0.0", "name": "helmctl-loopback", "type": "loopback"])
-
     /// Creates the bridge (after removing what an earlier run of this node left): gateway address,
     /// up, forwarding on the bridge only, the two policy rules.
     public func setUp() async throws {
@@ -93,10 +94,14 @@ public final class NodeNetwork: Sendable {
         for rule in rules {
             try await HostNetworkTools.run(["rule", "add"] + rule.split(separator: " ").map(String.init))
         }
+        fillPool()  // (kstate) sandboxes ahead of pods
     }
 
     /// Removes this node's pod sandboxes, its bridge and rules (graceful shutdown).
-    public func tearDown() async { await removeLeftovers() }
+    public func tearDown() async {
+        await closePool()  // (kstate)
+        await removeLeftovers()
+    }
 
     /// Recorded sandboxes and the bridge of this node, from an earlier run or this one.
     func removeLeftovers() async {
@@ -121,7 +126,14 @@ public final class NodeNetwork: Sendable {
     /// On failure nothing of it stays behind.
     public func addPod(uid: String, hostname: String) async throws -> PodSandbox {
         guard RuncRuntime.validID(uid) else { throw RuntimeError("invalid pod uid \"\(uid)\"") }
-        let name = sandboxName(uid)
+        // (kstate) One made ahead, when there is one (the pod's start then waits for no CNI plugin).
+        if let pooled = await takePooled(uid: uid, hostname: hostname) { return pooled }
+        return try await makeSandbox(name: sandboxName(uid), containerID: uid, hostname: hostname)
+    }
+
+    /// Creates namespace `name` and wires it with CNI container id `containerID`; the hosts file is
+    /// written when the hostname is known (a pooled sandbox gets it when a pod takes it).
+    func makeSandbox(name: String, containerID uid: String, hostname: String?) async throws -> PodSandbox {
         let ledger = self.ledger
         let config = bridgeConfig
         let podDirectory = configuration.stateDirectory + "/pods/" + uid
@@ -133,27 +145,35 @@ public final class NodeNetwork: Sendable {
             // A namespace of the same name left by a crash of this very node was removed by setUp.
             try await HostNetworkTools.run(["netns", "add", name])
             let path = HostNetworkTools.netnsDirectory + "/" + name
-            try await cluster.cni.run(.add, config: Self.loopbackConfig, containerID: uid, netns: path, ifname: "lo")
+            // (kstate) lo up with `ip` rather than the loopback plugin (what it does, at a fraction of
+            // a Go program's start-up), at the same time as the bridge plugin wires eth0.
+            async let loopback = HostNetworkTools.run(["-n", name, "link", "set", "lo", "up"])
             let result = try await cluster.cni.run(.add, config: config, containerID: uid, netns: path, ifname: "eth0")
+            _ = try await loopback
             let added = CNIPlugin.parse(result)
             guard let ip = added.ip else { throw RuntimeError("CNI bridge ADD gave no IPv4 address for pod \(uid)") }
-            let hostsFile = podDirectory + "/hosts"
-            let hosts = "# Kubernetes-managed hosts file (helmctl).\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n\(ip)\t\(hostname)\n"
-            try await RuntimeThreads.pool.runIfActive {
-                try FileTree.makeDirectories(podDirectory)
-                try FileTree.writeFile(hostsFile, hosts)
-            }
-            return PodSandbox(name: name, ip: ip, hostInterface: added.hostInterface, hostsFile: hostsFile)
+            let sandbox = PodSandbox(name: name, ip: ip, hostInterface: added.hostInterface, hostsFile: podDirectory + "/hosts")
+            try await RuntimeThreads.pool.runIfActive { try FileTree.makeDirectories(podDirectory) }
+            if let hostname { try await Self.writeHosts(sandbox, hostname: hostname) }
+            return sandbox
         } catch {
             await Self.removeSandbox(name: name, containerID: uid, config: config, cni: cluster.cni, ledger: ledger)
             throw error
         }
     }
 
+    /// The pod's hosts file: hostname → its address.
+    static func writeHosts(_ sandbox: PodSandbox, hostname: String) async throws {
+        let hosts = "# Kubernetes-managed hosts file (helmctl).\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            + "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n\(sandbox.ip)\t\(hostname)\n"
+        try await RuntimeThreads.pool.runIfActive { try FileTree.writeFile(sandbox.hostsFile, hosts) }
+    }
+
     /// CNI DEL (releases the address, removes the veth), deletes the namespace and the pod's files.
     public func removePod(uid: String) async {
-        await Self.removeSandbox(name: sandboxName(uid), containerID: uid, config: bridgeConfig, cni: cluster.cni, ledger: ledger)
+        // (kstate) A pooled sandbox the pod took has the pool's name and CNI id (in the ledger).
+        let (name, containerID) = await sandboxOf(uid: uid)
+        await Self.removeSandbox(name: name, containerID: containerID, config: bridgeConfig, cni: cluster.cni, ledger: ledger)
     }
 
     static func removeSandbox(name: String, containerID: String, config: Value?, cni: CNIPlugin, ledger: NetworkLedger) async {

@@ -24,6 +24,8 @@ public struct ContainerConfig: Sendable, Equatable {
     /// `stdinOnce` closes it when the first session ends. See RuncStdin.swift.
     public var stdin = false
     public var stdinOnce = false
+    /// (kstate) OCI annotations: what the kubelet needs to re-adopt the container after a restart.
+    public var annotations: [String: String] = [:]
 
     public init(id: String, image: String, args: [String], env: [String] = [], workingDir: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, hostname: String, readOnlyRoot: Bool = false,
@@ -96,6 +98,18 @@ public protocol ContainerRuntime: Sendable {
     func logPath(_ id: String) -> String
     /// Starts `config.command` in the running container `id` (see ``ExecProcess``).
     func exec(_ id: String, _ config: ExecConfig) async throws -> any ExecProcess
+    /// (kstate) Containers an earlier process left (running or exited), with their annotations.
+    func adoptable() async -> [AdoptableContainer]
+    /// (kstate) Takes over a container from ``adoptable()``: follows its exit and its log again.
+    func adopt(_ container: AdoptableContainer) async -> ContainerStatus
+    /// (kstate) Removes a removed container's log (kept after ``delete(_:)`` for `previous` logs).
+    func removeLog(_ id: String) async
+}
+
+extension ContainerRuntime {
+    public func adoptable() async -> [AdoptableContainer] { [] }
+    public func adopt(_ container: AdoptableContainer) async -> ContainerStatus { .unknown }
+    public func removeLog(_ id: String) async {}
 }
 
 extension ContainerRuntime {

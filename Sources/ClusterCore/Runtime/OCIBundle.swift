@@ -49,6 +49,7 @@ enum OCIBundle {
             ]),
             "root": .map(["path": .string(rootfs), "readonly": .bool(c.readOnlyRoot)]),
             "hostname": .string(c.hostname),
+            "annotations": .map(c.annotations.mapValues { .string($0) }),  // (kstate) re-adoption keys
             "mounts": .list(mounts),
             "linux": .map([
                 // Our own cgroup parent keeps these containers apart from anything else on the host.

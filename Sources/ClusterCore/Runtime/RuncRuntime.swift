@@ -6,11 +6,14 @@ import StructuredData
 #endif
 
 /// Containers through the `runc` CLI, with state under our own `--root` so they never mix with
-/// anyone else's. A container runs as a child `runc run` process of this one: its stdout and stderr
-/// go to the container's log file and its exit code is runc's (128 + signal when killed).
+/// anyone else's. A container runs as `runc run` under a small shell shim, a child of this process
+/// that outlives it (a restarted kubelet re-adopts the container, see RuncRuntime+Adopt.swift): the
+/// shim keeps the container's stdout/stderr FIFOs open and writes runc's exit code (128 + signal
+/// when killed) to `exit-code` in the bundle; ``ContainerLogCopier`` turns the FIFOs into the log.
 ///
 /// Layout under `root`: `runc-state/` (runc's `--root`), `containers/<id>/` (bundle: `config.json`,
-/// `rootfs/`, `container.log`), `images/` (the ``ImageStore``).
+/// `rootfs/`, `stdout.fifo`, `stderr.fifo`, `exit-code`), `logs/<id>.log` (kept after the container
+/// is removed, for `previous` logs), `images/` (the ``ImageStore``).
 public final class RuncRuntime: ContainerRuntime {
     public let root: String
     public let runc: String
@@ -21,7 +24,12 @@ public final class RuncRuntime: ContainerRuntime {
         var exitCode: Int32?
     }
 
-    private let started = NIOLockedValueBox<[String: Started]>([:])
+    /// Shims this process started, by bundle path: process-wide, so a second runtime on the same
+    /// root (a restarted kubelet in the same process) reaps them too.
+    private static let shims = NIOLockedValueBox<[String: Started]>([:])
+    private var started: NIOLockedValueBox<[String: Started]> { Self.shims }
+    /// Containers re-adopted from an earlier process (not our children): RuncRuntime+Adopt.swift.
+    let adopted = NIOLockedValueBox<[String: AdoptedProcess]>([:])
     /// (ksec) OOM kills noticed in containers' memory cgroups while they ran.
     let ooms = OOMWatch()
 
@@ -41,7 +49,7 @@ public final class RuncRuntime: ContainerRuntime {
 
     var stateRoot: String { root + "/runc-state" }
     func bundle(_ id: String) -> String { root + "/containers/" + id }
-    public func logPath(_ id: String) -> String { bundle(id) + "/container.log" }
+    public func logPath(_ id: String) -> String { root + "/logs/" + id + ".log" }
 
     public var version: String {
         get async {
@@ -88,7 +96,11 @@ public final class RuncRuntime: ContainerRuntime {
             try FileTree.writeFile(dir + "/rootfs/etc/hostname", config.hostname + "\n")
             try FileTree.writeFile(dir + "/rootfs/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t\(config.hostname)\n")
             try FileTree.writeFile(dir + "/config.json", JSON.encode(OCIBundle.config(config, rootfs: dir + "/rootfs"), escapeHTML: false))
-            try FileTree.writeFile(dir + "/container.log", "", mode: 0o640)
+            try FileTree.makeDirectories(self.root + "/logs")
+            try FileTree.writeFile(self.logPath(config.id), "", mode: 0o640)
+            for fifo in ["/stdout.fifo", "/stderr.fifo"] where mkfifo(dir + fifo, 0o600) != 0 {
+                throw RuntimeError("mkfifo \(dir + fifo): \(String(cString: strerror(errno)))")
+            }
             if let stdin = ContainerStdin.markerText(config) { try FileTree.writeFile(ContainerStdin.marker(dir), stdin) }
         }
     }
@@ -98,31 +110,33 @@ public final class RuncRuntime: ContainerRuntime {
         let dir = bundle(id)
         guard access(dir + "/config.json", F_OK) == 0 else { throw RuntimeError("container \(id) was not created") }
         try FileTree.makeDirectories(stateRoot)
-        // `runc run` (not create+start): it stays our child and exits with the container's code.
-        // With `stdin: true`, runc's stdin (and so the process') is a pipe attach sessions write into.
+        // The log copier reads the FIFOs (opened read-write: no end-of-file while the shim is
+        // being started), then the shim runs `runc run` (not create+start: it exits with the container's code).
+        // With `stdin: true`, the shim's stdin (and so runc's and the process') is a pipe attach sessions write into.
+        try followLog(id)
         let stdin = try ContainerStdin.openPipe(bundle: dir)
         defer { if let stdin { close(stdin) } }
-        let pid = try ProcessRunner.spawnLogging([runc, "--root", stateRoot, "run", "--bundle", dir, "--no-new-keyring", id],
-                                                 log: logPath(id), stdin: stdin)
-        started.withLockedValue { $0[id] = Started(pid: pid, exitCode: nil) }
-        // Started means the container's process runs (or already ended), not merely that runc was spawned.
+        let pid = try ProcessRunner.spawnLogging(Self.shim(runc: runc, stateRoot: stateRoot, bundle: dir, id: id), log: "/dev/null", stdin: stdin)
+        started.withLockedValue { $0[dir] = Started(pid: pid, exitCode: nil) }
+        // Started means the container's process exists (or already ended), not merely that runc was
+        // spawned: runc writes the pid file once it created the process (in its cgroup), and starts it right after.
+        // Watching the file (no runc process forked per look) keeps the start short.
         let deadline = ClusterProcess.monotonicSeconds() + 10
         while ClusterProcess.monotonicSeconds() < deadline {
             if reap(id)?.exitCode != nil { return }
-            if let state = try? await runc(["state", id]), state.status == 0,
-               let v = try? JSON.decode(state.stdout), v["status"]?.stringValue == "running"
-            {
+            if access(dir + "/pid", F_OK) == 0 {
                 ooms.watch(id)  // (ksec)
                 return
             }
-            try await Task.sleep(for: .milliseconds(10))
+            try await Task.sleep(for: .milliseconds(2))
         }
     }
 
     /// Reaps `runc run` for `id` if it ended (never blocks).
     private func reap(_ id: String) -> Started? {
-        started.withLockedValue { all -> Started? in
-            guard var s = all[id] else { return nil }
+        let key = bundle(id)
+        let reaped = started.withLockedValue { all -> Started? in
+            guard var s = all[key] else { return nil }
             if s.exitCode == nil {
                 var status: Int32 = 0
                 let r = waitpid(s.pid, &status, WNOHANG)
@@ -131,15 +145,19 @@ public final class RuncRuntime: ContainerRuntime {
                 } else if r < 0 && errno == ECHILD {
                     s.exitCode = 255  // reaped by someone else: the code is lost
                 }
-                all[id] = s
+                all[key] = s
             }
             return s
         }
+        // The shim is gone, so the container is: what it wrote last goes into the log.
+        if reaped?.exitCode != nil { ContainerLogCopier.shared.finish(id) }
+        return reaped
     }
 
     /// For containers this runtime started: the reaped exit of `runc run` (no runc process forked).
     public func exitCode(_ id: String) async -> Int32? {
         if let s = reap(id) { return s.exitCode }
+        if let adopted = adoptedExit(id) { return adopted }
         if case .exited(let code) = await status(id) { return code }
         return nil
     }
@@ -160,6 +178,8 @@ public final class RuncRuntime: ContainerRuntime {
             if let s = reap(id), let code = s.exitCode { return .exited(code: code) }
             return .running(pid: 0)
         }
+        if let code = adoptedExit(id) { return .exited(code: code) }
+        if let process = adopted.withLockedValue({ $0[id] }) { return .running(pid: process.pid) }
         return access(bundle(id) + "/config.json", F_OK) == 0 ? .created : .unknown
     }
 
@@ -190,10 +210,12 @@ public final class RuncRuntime: ContainerRuntime {
         }
         // Wait for `runc run` to go so its exit is reaped and no zombie stays.
         if let s = reap(id), s.exitCode == nil { _ = await wait(id, timeout: 10) }
-        started.withLockedValue { _ = $0.removeValue(forKey: id) }
-        ooms.forget(id)  // (ksec)
         let dir = bundle(id)
+        started.withLockedValue { _ = $0.removeValue(forKey: dir) }
+        ooms.forget(id)  // (ksec)
         ContainerStdin.remove(bundle: dir)
+        ContainerLogCopier.shared.finish(id)
+        forgetAdopted(id)
         try await RuntimeThreads.pool.runIfActive {
             ContainerRootfs.release(bundle: dir)
             FileTree.remove(dir)
@@ -201,7 +223,8 @@ public final class RuncRuntime: ContainerRuntime {
     }
 
     public func list() async throws -> [String] {
-        var ids = Set(started.withLockedValue { Array($0.keys) })
+        let prefix = root + "/containers/"
+        var ids = Set(started.withLockedValue { $0.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } })
         let out = try await runc(["list", "--format", "json"])
         if out.status == 0, let v = try? JSON.decode(out.stdout), let l = v.listValue {
             for c in l { if let id = c["id"]?.stringValue { ids.insert(id) } }
