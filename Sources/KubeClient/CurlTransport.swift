@@ -12,7 +12,8 @@ struct TransportFailure: Error {
 /// TLS sessions stay alive across requests.
 final class CurlTransport {
     private let handle: UnsafeMutableRawPointer
-    private let config: KubeConfig
+    /// Settings of every request (credentials change when an exec plugin runs).
+    var config: KubeConfig
     private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     init(config: KubeConfig) throws(KubeError) {

@@ -37,6 +37,9 @@ public enum InstallAction {
             throw ChartEngineError(.io, "cannot re-use a name that is still in use")
         }
         let clientOnly = o.dryRun == "client"
+        // Helm installs crds/ before it reads the server's capabilities, so the templates see the new
+        // kinds; dry runs only render.
+        if o.dryRun == "none" && !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         var render = RenderOptions(releaseName: o.releaseName, namespace: o.namespace, revision: 1,
                                    isInstall: true, isUpgrade: false)
         render.skipSchemaValidation = o.skipSchemaValidation
@@ -53,7 +56,7 @@ public enum InstallAction {
         r.manifest = rendered.manifest
         r.hooks = ReleaseContext.hookRecords(rendered.hooks)
         r.labels = o.labels
-        r.applyMethod = "ssa"
+        r.applyMethod = ctx.applyMethod
         let now = ReleaseTime.now()
         r.info.firstDeployed = now
         r.info.lastDeployed = now
@@ -64,7 +67,6 @@ public enum InstallAction {
             return r
         }
         if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
-        if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         let objs = try ctx.objects(r.manifest, namespace: o.namespace)
         if !o.takeOwnership { try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install") }
         r.info.status = .pendingInstall

@@ -27,6 +27,12 @@ public struct ReleaseContext {
     public var forceConflicts = false
     /// `--wait`, `--wait-for-jobs` and the progress reporter.
     public var wait = WaitSettings()
+    /// `--server-side`: server-side apply (Helm v4's default); false = Helm 3's client-side
+    /// three-way merge (see ``ClientSidePatch``).
+    public var serverSide = true
+
+    /// The `apply_method` a release record gets for this context (`ssa` or `csa`, as Helm v4).
+    public var applyMethod: String { serverSide ? "ssa" : "csa" }
 
     public init(client: KubeClient, store: ReleaseStore) {
         self.client = client
@@ -108,20 +114,6 @@ public struct ReleaseContext {
         }
     }
 
-    /// Server-side applies each object (already in install order), stamped for the release.
-    func apply(_ objs: [ReleaseObject], release: String, namespace: String, checkOwners: Bool) throws {
-        for o in objs {
-            if checkOwners { try checkOwnership(o, release: release, namespace: namespace) }
-            let obj = ReleaseContext.applyBody(o, release: release, namespace: namespace)
-            do {
-                _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: forceConflicts)
-            } catch {
-                throw ChartEngineError(.io, "failed to apply \(o.kind) \"\(o.name)\": \(error.message)")
-            }
-            if o.kind == "CustomResourceDefinition" { client.invalidateDiscovery() }
-        }
-    }
-
     /// Deletes objects in Helm's uninstall order, skipping `helm.sh/resource-policy: keep`; returns the
     /// kept ones' descriptions.
     @discardableResult
@@ -197,21 +189,6 @@ public struct ReleaseContext {
         let v = try client.serverVersion()
         let git = v["gitVersion"]?.stringValue ?? KubeVersion.default.version
         return (git, try client.apiVersions())
-    }
-
-    /// The `crds/` objects of a chart and its subcharts as one manifest stream.
-    static func crdManifest(_ chart: Chart) -> String {
-        TemplateAction.crdObjects(chart).map { "---\n# Source: \($0.path)\n\($0.text)\n" }.joined()
-    }
-
-    /// Creates the CRDs of `chart` that do not exist yet (Helm never updates CRDs).
-    func installCRDs(_ chart: Chart, namespace: String) throws {
-        let objs = try objects(ReleaseContext.crdManifest(chart), namespace: namespace)
-        for o in objs {
-            if try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) != nil { continue }
-            _ = try client.create(o.resource, namespace: o.namespace, o.object)
-        }
-        if !objs.isEmpty { client.invalidateDiscovery() }
     }
 }
 
