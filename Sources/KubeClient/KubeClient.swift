@@ -31,12 +31,8 @@ public final class KubeClient {
                         contentType: String = "application/json", accept: String = "application/json")
         throws(KubeError) -> [UInt8]
     {
-        var url = config.server + path
-        if !query.isEmpty {
-            url += "?" + query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-        }
-        var headers = ["Accept: \(accept)"]
-        if body != nil { headers.append("Content-Type: \(contentType)") }
+        let url = self.url(path, query: query)
+        let headers = self.headers(accept: accept, contentType: body == nil ? nil : contentType)
         var attempt = 0
         var renewedCredential = false
         while true {
@@ -87,6 +83,11 @@ public final class KubeClient {
             config.clientKey = c.clientKey
         }
         transport.config = config
+    }
+
+    /// The transport's concurrent exchanges (for ``requestAll(_:)``).
+    func transportPerformAll(_ exchanges: [CurlTransport.Exchange]) -> [CurlTransport.Outcome] {
+        transport.performAll(exchanges)
     }
 
     /// Attempts per request for transient failures (1 = no retry).

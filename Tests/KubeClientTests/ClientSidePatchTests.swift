@@ -29,10 +29,12 @@ import StructuredData
     @Test func aLiveChangeTheChartDoesNotTouchSurvives() throws {
         let original = try yaml(deployment(replicas: 1, image: "nginx:1"))
         let modified = try yaml(deployment(replicas: 1, image: "nginx:2"))
-        // Someone scaled to 3 and the server defaulted fields the chart never set.
-        var current = try yaml(deployment(replicas: 3, image: "nginx:1"))
+        // Someone set a field the chart never sets, and the server defaulted another.
+        var current = try yaml(deployment(replicas: 1, image: "nginx:1")
+            .replacingOccurrences(of: "  replicas: 1\n", with: "  replicas: 1\n  minReadySeconds: 9\n"))
         current = try yaml(JSON.encode(current).replacingOccurrences(of: #""image":"nginx:1""#,
                                                                       with: #""image":"nginx:1","imagePullPolicy":"IfNotPresent""#))
+        #expect(current["spec"]?["minReadySeconds"] == 9)
         let p = ClientSidePatch.patch(for: Self.deployments, original: original, modified: modified, current: current)
         #expect(p.contentType == "application/strategic-merge-patch+json")
         #expect(p.body == ["spec": ["template": ["spec": ["containers": [["name": "web", "image": "nginx:2"]]]]]])
