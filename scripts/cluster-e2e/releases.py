@@ -492,6 +492,29 @@ def main():
               f"rollback --server-side=auto follows the revision rolled back to: {p.stderr.strip()[:200]}")
         p = hc("install", "cs2", cs, "-n", ns, "--server-side=maybe", ok=False)
         check(p.returncode != 0 and 'invalid server-side value (maybe)' in p.stderr, "bad --server-side value refused")
+
+        # 14. a kubeconfig whose user is an exec credential plugin (a shell script printing the token)
+        plugin = os.path.join(work, "token-plugin.sh")
+        open(plugin, "w").write("#!/bin/sh\necho run >> \"$(dirname \"$0\")/plugin-runs\"\n"
+                                "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",'\n"
+                                "printf '\"status\":{\"token\":\"%s\"}}' \"$(cat " + os.path.join(d, "pki", "admin.token") + ")\"\n")
+        os.chmod(plugin, 0o755)
+        ekc = os.path.join(work, "exec-kubeconfig")
+        open(ekc, "w").write(json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "x",
+            "clusters": [{"name": "k", "cluster": {"server": f"https://127.0.0.1:{port}",
+                                                   "certificate-authority": os.path.join(d, "pki", "ca.crt")}}],
+            "contexts": [{"name": "x", "context": {"cluster": "k", "user": "u", "namespace": ns}}],
+            "users": [{"name": "u", "user": {"exec": {"apiVersion": "client.authentication.k8s.io/v1",
+                                                      "command": "./token-plugin.sh", "interactiveMode": "Never"}}}]}))
+        p = hc("list", "--kubeconfig", ekc, "-o", "json")
+        runs = open(os.path.join(work, "plugin-runs")).read().count("run") if os.path.exists(os.path.join(work, "plugin-runs")) else 0
+        check(p.returncode == 0 and '"name":"cs"' in p.stdout.replace(" ", "") and runs == 1,
+              f"exec credential plugin: list through a token from the plugin, run once: {runs} {p.stderr.strip()[:200]}")
+        open(plugin, "w").write("#!/bin/sh\nexit 4\n")
+        p = hc("list", "--kubeconfig", ekc, ok=False)
+        check(p.returncode != 0 and "executable ./token-plugin.sh failed with exit code 4" in p.stderr,
+              f"a failing plugin is a clear error: {p.stderr.strip()[:200]}")
     finally:
         subprocess.run([helmctl, "cluster", "down", "--data-dir", d], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
