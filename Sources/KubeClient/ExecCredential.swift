@@ -1,4 +1,4 @@
-public import StructuredData
+import StructuredData
 
 #if canImport(Glibc)
     import Glibc
