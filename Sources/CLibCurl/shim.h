@@ -15,3 +15,5 @@ static inline CURLcode curl_easy_setopt_blob(CURL *h, CURLoption o, const void *
     struct curl_blob b; b.data = (void *)data; b.len = len; b.flags = CURL_BLOB_COPY;
     return curl_easy_setopt(h, o, &b);
 }
+/* curl_multi_setopt is variadic too (KubeClient: connection limits of its request pool). */
+static inline CURLMcode curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }

@@ -7,22 +7,38 @@ struct TransportFailure: Error {
     var notSent: Bool
 }
 
-/// One HTTP exchange with the API server through libcurl. Blocking: call it from a plain thread (a
-/// command's `run()`), never from Swift's cooperative pool. The handle is reused so connections and
-/// TLS sessions stay alive across requests.
+/// HTTP exchanges with the API server through libcurl. Blocking: call it from a plain thread (a
+/// command's `run()`), never from Swift's cooperative pool. Every request runs on one multi handle, so
+/// its connection pool (and the TLS sessions on it) is shared by sequential and concurrent requests.
 final class CurlTransport {
-    private let handle: UnsafeMutableRawPointer
-    private let config: KubeConfig
+    private let multi: UnsafeMutableRawPointer
+    /// Settings of every request (credentials change when an exec plugin runs).
+    var config: KubeConfig
     private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    /// Connections opened to the server at once (HTTP/1.1: one request each); more requests queue.
+    static let maxConnections = 8
 
     init(config: KubeConfig) throws(KubeError) {
         _ = CurlTransport.globalInit
-        guard let h = curl_easy_init() else { throw KubeError(message: "cannot initialise libcurl") }
-        handle = h
+        guard let m = curl_multi_init() else { throw KubeError(message: "cannot initialise libcurl") }
+        multi = m
+        _ = curl_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, CurlTransport.maxConnections)
+        _ = curl_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, CurlTransport.maxConnections)
         self.config = config
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { curl_multi_cleanup(multi) }
+
+    /// One request of a batch.
+    struct Exchange {
+        var method: String
+        var url: String
+        var headers: [String]
+        var body: [UInt8]?
+    }
+
+    /// What one exchange produced: status code, body and `Retry-After` seconds.
+    typealias Outcome = Result<(Int, [UInt8], Int?), TransportFailure>
 
     /// Sets the options every request shares (URL, TLS, credentials, method); the caller owns `list`.
     static func configure(_ h: UnsafeMutableRawPointer, config: KubeConfig, method: String, url: String,
@@ -78,64 +94,113 @@ final class CurlTransport {
     func perform(method: String, url: String, headers: [String], body: [UInt8]?)
         throws(TransportFailure) -> (Int, [UInt8], Int?)
     {
-        let h = handle
-        curl_easy_reset(h)
-        let sink = BodySink()
-        var list: UnsafeMutablePointer<curl_slist>? = nil
-        defer { if let list { curl_slist_free_all(list) } }
-        CurlTransport.configure(h, config: config, method: method, url: url, headers: headers, list: &list)
-        _ = curl_easy_setopt_long(h, CURLOPT_TIMEOUT, 120)
-        if let body {
-            _ = curl_easy_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
-            body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
-        }
-        let write: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<BodySink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+        try performAll([Exchange(method: method, url: url, headers: headers, body: body)])[0].get()
+    }
+
+    /// Runs the exchanges concurrently (at most ``maxConnections`` on the wire) and returns their
+    /// outcomes in order.
+    func performAll(_ exchanges: [Exchange]) -> [Outcome] {
+        var slots: [Slot] = []
+        for x in exchanges {
+            guard let h = curl_easy_init() else {
+                slots.append(Slot(handle: nil, exchange: x))
+                continue
             }
-            return n
-        }
-        // Header lines, only to read Retry-After (same callback shape as the body writer).
-        let header: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<BodySink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+            let slot = Slot(handle: h, exchange: x)
+            CurlTransport.configure(h, config: config, method: x.method, url: x.url, headers: x.headers, list: &slot.headerList)
+            _ = curl_easy_setopt_long(h, CURLOPT_TIMEOUT, 120)
+            if let body = x.body {
+                _ = curl_easy_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
+                body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
             }
-            if let seconds = CurlTransport.retryAfter(headerLine: line) { sink.retryAfter = seconds }
-            return n
+            let write: clibcurl_write_cb = { ptr, size, count, ud in
+                guard let ud, let ptr else { return 0 }
+                let slot = Unmanaged<Slot>.fromOpaque(ud).takeUnretainedValue()
+                let n = size * count
+                ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+                    slot.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+                }
+                return n
+            }
+            // Header lines, only to read Retry-After (same callback shape as the body writer).
+            let header: clibcurl_write_cb = { ptr, size, count, ud in
+                guard let ud, let ptr else { return 0 }
+                let slot = Unmanaged<Slot>.fromOpaque(ud).takeUnretainedValue()
+                let n = size * count
+                let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+                }
+                if let seconds = CurlTransport.retryAfter(headerLine: line) { slot.retryAfter = seconds }
+                return n
+            }
+            let me = Unmanaged.passUnretained(slot).toOpaque()
+            _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
+            _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, me)
+            _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
+            _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, me)
+            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, slot.errorBuffer)
+            _ = curl_multi_add_handle(multi, h)
+            slots.append(slot)
         }
-        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque())
-        _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, Unmanaged.passUnretained(sink).toOpaque())
-        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
-            let rc = withExtendedLifetime(sink) { curl_easy_perform(h) }
-            _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
-            return rc
+        withExtendedLifetime(slots) {
+            var running: Int32 = 1
+            while running > 0 {
+                if curl_multi_perform(multi, &running) != CURLM_OK { break }
+                if running > 0 { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
+            }
+            var left: Int32 = 0
+            while let msg = curl_multi_info_read(multi, &left) {
+                guard msg.pointee.msg == CURLMSG_DONE, let h = msg.pointee.easy_handle,
+                      let slot = slots.first(where: { $0.handle == h })
+                else { continue }
+                slot.result = msg.pointee.data.result
+            }
         }
-        if rc != CURLE_OK {
-            var text = String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.isEmpty { text = String(cString: curl_easy_strerror(rc)) }
-            // Refused or unresolvable connections never carried the request.
-            let notSent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST
-            throw TransportFailure(
-                error: KubeError(message: "Kubernetes cluster unreachable: \(method) \"\(url)\": \(text)"),
-                notSent: notSent)
+        return slots.map { slot in
+            guard let h = slot.handle else {
+                return .failure(TransportFailure(error: KubeError(message: "cannot initialise libcurl"), notSent: true))
+            }
+            defer {
+                curl_multi_remove_handle(multi, h)
+                curl_easy_cleanup(h)
+            }
+            let x = slot.exchange
+            let rc = slot.result ?? CURLE_RECV_ERROR
+            if rc != CURLE_OK {
+                var text = String(cString: slot.errorBuffer)
+                if text.isEmpty { text = String(cString: curl_easy_strerror(rc)) }
+                // Refused or unresolvable connections never carried the request.
+                let notSent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST
+                return .failure(TransportFailure(
+                    error: KubeError(message: "Kubernetes cluster unreachable: \(x.method) \"\(x.url)\": \(text)"),
+                    notSent: notSent))
+            }
+            var code = 0
+            _ = curl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
+            return .success((code, slot.bytes, slot.retryAfter))
         }
-        var code = 0
-        _ = curl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
-        return (code, sink.bytes, sink.retryAfter)
     }
 }
 
-private final class BodySink {
+/// One exchange in flight: its handle, what came back, and memory libcurl writes into.
+private final class Slot {
+    let handle: UnsafeMutableRawPointer?
+    let exchange: CurlTransport.Exchange
+    var headerList: UnsafeMutablePointer<curl_slist>?
     var bytes: [UInt8] = []
     var retryAfter: Int?
+    var result: CURLcode?
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(handle: UnsafeMutableRawPointer?, exchange: CurlTransport.Exchange) {
+        self.handle = handle
+        self.exchange = exchange
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        if let headerList { curl_slist_free_all(headerList) }
+        errorBuffer.deallocate()
+    }
 }

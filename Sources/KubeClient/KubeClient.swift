@@ -10,8 +10,11 @@ public import StructuredData
 ///
 /// Not thread-safe and blocking: use one client per command, from an ordinary thread.
 public final class KubeClient {
-    public let config: KubeConfig
+    /// The context's settings; a credential plugin's token or certificate is filled in once it ran.
+    public private(set) var config: KubeConfig
     private let transport: CurlTransport
+    /// The exec plugin's credential, reused until it expires (client-go caches it per process).
+    private var execCredential: ExecCredential?
     /// Discovery results: `apiVersion` → kind → resource.
     private var discovery: [String: [String: APIResource]]?
 
@@ -28,15 +31,13 @@ public final class KubeClient {
                         contentType: String = "application/json", accept: String = "application/json")
         throws(KubeError) -> [UInt8]
     {
-        var url = config.server + path
-        if !query.isEmpty {
-            url += "?" + query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-        }
-        var headers = ["Accept: \(accept)"]
-        if body != nil { headers.append("Content-Type: \(contentType)") }
+        let url = self.url(path, query: query)
+        let headers = self.headers(accept: accept, contentType: body == nil ? nil : contentType)
         var attempt = 0
+        var renewedCredential = false
         while true {
             attempt += 1
+            try ensureCredentials()
             let code: Int, bytes: [UInt8], retryAfter: Int?
             do {
                 (code, bytes, retryAfter) = try transport.perform(method: method, url: url, headers: headers, body: body)
@@ -48,12 +49,45 @@ public final class KubeClient {
                 throw error.error
             }
             if (200..<300).contains(code) { return bytes }
+            // A plugin credential the server rejects is fetched again once (client-go does the same).
+            if code == 401 && config.exec != nil && !renewedCredential {
+                renewedCredential = true
+                execCredential = nil
+                attempt -= 1
+                continue
+            }
             if RetryPolicy.retriesStatus(code, method: method) && attempt < retryAttempts {
                 sleeper(RetryPolicy.delayMicroseconds(attempt: attempt, retryAfter: retryAfter))
                 continue
             }
             throw statusError(code: code, body: bytes)
         }
+    }
+
+    /// Runs the kubeconfig's exec credential plugin when there is one and its last credential is
+    /// missing or expired, and uses what it returned.
+    public func ensureCredentials() throws(KubeError) {
+        guard let exec = config.exec else { return }
+        if let c = execCredential, !c.expired(now: DiscoveryCache.unixNow()) { return }
+        let c: ExecCredential
+        do {
+            c = try exec.run(server: config.server, certificateAuthority: config.certificateAuthority,
+                             insecure: config.insecureSkipTLSVerify)
+        } catch {
+            throw KubeError(message: "Kubernetes cluster unreachable: \(error.message)")
+        }
+        execCredential = c
+        config.token = c.token
+        if !c.clientCertificate.isEmpty {
+            config.clientCertificate = c.clientCertificate
+            config.clientKey = c.clientKey
+        }
+        transport.config = config
+    }
+
+    /// The transport's concurrent exchanges (for ``requestAll(_:)``).
+    func transportPerformAll(_ exchanges: [CurlTransport.Exchange]) -> [CurlTransport.Outcome] {
+        transport.performAll(exchanges)
     }
 
     /// Attempts per request for transient failures (1 = no retry).

@@ -23,6 +23,8 @@ public struct KubeConfig: Sendable, Equatable {
     public var insecureSkipTLSVerify: Bool
     /// `tls-server-name`: the name the server certificate is checked against, when not the URL's host.
     public var tlsServerName: String
+    /// `user.exec`: a credential plugin run on first use (see ``ExecConfig``).
+    public var exec: ExecConfig?
 
     public init(server: String, namespace: String = "default", contextName: String = "", token: String = "",
                 clientCertificate: [UInt8] = [], clientKey: [UInt8] = [], certificateAuthority: [UInt8] = [],
@@ -120,6 +122,11 @@ public struct KubeConfig: Sendable, Equatable {
                 throw KubeError(message: "open \(f): no such file or directory")
             }
             cfg.token = t.trimmingCharacters(in: " \t\r\n")
+        }
+        if let e = user["exec"], case .map = e {
+            cfg.exec = try ExecConfig.parse(e, directory: udir)
+        } else if let a = user["auth-provider"], case .map = a {
+            throw ExecConfig.authProviderError(a)
         }
         return cfg
     }

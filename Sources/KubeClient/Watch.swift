@@ -123,6 +123,7 @@ public final class KubeWatchSet {
         s.watchList = watchList
         s.buffer = []
         let q = query(s, watchList: watchList)
+        try client.ensureCredentials()
         let url = client.config.server + collectionPath(s) + "?"
             + q.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
         guard let h = curl_easy_init() else { throw KubeError(message: "cannot initialise libcurl") }

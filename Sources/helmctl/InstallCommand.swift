@@ -33,6 +33,8 @@ struct InstallCommand: ParsableCommand {
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts
+        // Install has no previous release: `auto` is server-side, Helm v4's install default.
+        ctx.serverSide = try ServerSideFlag.resolve(common.serverSide, previousApplyMethod: "ssa")
         try common.wait.configure(&ctx, rollbackOnFailure: common.rollbackOnFailure)
         var o = InstallOptions(releaseName: name, namespace: ns)
         o.createNamespace = createNamespace
@@ -80,14 +82,9 @@ struct ReleaseWriteFlags: ParsableArguments {
     /// Checks the flags helmctl accepts but cannot honour yet.
     func checkSupported() throws {
         try wait.check()
-        switch serverSide {
-        case "true", "auto": break
-        case "false":
-            throw ChartEngineError(.usage, "--server-side=false (client-side three-way merge) is not supported by helmctl yet")
-        default:
-            throw ChartEngineError(.usage, "invalid server-side value (\(serverSide)). Must be \"true\", \"false\" or \"auto\"")
-        }
+        _ = try ServerSideFlag.resolve(serverSide, previousApplyMethod: "ssa")
     }
+
     @Option(name: .customLong("dry-run"), help: "simulate an install: none, client or server")
     var dryRun: String?
 
@@ -193,3 +190,4 @@ struct WaitFlags: ParsableArguments {
         }
     }
 }
+

@@ -23,6 +23,9 @@ struct RollbackCommand: ParsableCommand {
     @Flag(name: .customLong("force-conflicts"), help: "if set server-side apply will force changes against conflicts")
     var forceConflicts = false
 
+    @Option(name: .customLong("server-side"), help: "object updates run in the server instead of the client (true, false, auto: as the revision rolled back to)")
+    var serverSide = "auto"
+
     @Option(name: .customLong("history-max"), help: "limit the maximum number of revisions saved per release")
     var historyMax: Int?
 
@@ -36,6 +39,8 @@ struct RollbackCommand: ParsableCommand {
         o.noHooks = noHooks
         o.dryRun = dryRun
         o.historyMax = historyMax ?? defaultHistoryMax()
+        o.serverSide = serverSide
+        _ = try ServerSideFlag.resolve(serverSide, previousApplyMethod: "")
         var (ctx, _) = try cluster.context()
         ctx.timeoutSeconds = try parseDuration(timeout)
         try wait.configure(&ctx)

@@ -43,6 +43,8 @@ struct UpgradeCommand: ParsableCommand {
         ctx.forceConflicts = common.forceConflicts
         try common.wait.configure(&ctx, rollbackOnFailure: common.rollbackOnFailure)
         let history = try ctx.store.history(name)
+        let previousMethod = history.last(where: { $0.info.status == .deployed })?.applyMethod ?? history.last?.applyMethod
+        ctx.serverSide = try ServerSideFlag.resolve(common.serverSide, previousApplyMethod: previousMethod ?? "ssa")
         if install && (history.isEmpty || history.last?.info.status == .uninstalled) {
             var o = InstallOptions(releaseName: name, namespace: ns)
             o.createNamespace = createNamespace
@@ -54,6 +56,7 @@ struct UpgradeCommand: ParsableCommand {
             o.skipSchemaValidation = common.skipSchemaValidation
             o.replace = true
             o.takeOwnership = common.takeOwnership
+            ctx.serverSide = try ServerSideFlag.resolve(common.serverSide, previousApplyMethod: "ssa")
             let r: Release
             r = try common.install(ctx, chart: chart, values: values, options: o)
             let head = common.output == .table ? "Release \"\(name)\" does not exist. Installing it now.\n" : ""

@@ -83,6 +83,14 @@ final class WaitProgressPrinter {
             lastLines["p:" + pod.namespace + "/" + pod.name] = pod.summary.detail
             s += "\(prefix): pod \(pod.namespace)/\(pod.name): \(pod.summary.detail)\n"
         }
+        if p.deleting {
+            // Pods that left the snapshot are gone.
+            let present = Set(p.pods.map { "p:" + $0.namespace + "/" + $0.name })
+            for key in lastLines.keys.sorted() where key.hasPrefix("p:") && !present.contains(key) && lastLines[key] != "gone" {
+                lastLines[key] = "gone"
+                s += "\(prefix): pod \(key.dropFirst(2)): gone\n"
+            }
+        }
         for w in p.warnings where !lastWarnings.contains(w) {
             lastWarnings.insert(w)
             s += "\(prefix): warning: \(w)\n"

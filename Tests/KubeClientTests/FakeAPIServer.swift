@@ -12,6 +12,7 @@ final class FakeAPIServer: @unchecked Sendable {
     private var responses: [(Int, String)]
     private(set) var requests: [String] = []
     private(set) var bodies: [String] = []
+    private(set) var heads: [String] = []
 
     init(responses: [(Int, String)]) throws {
         self.responses = responses
@@ -59,6 +60,7 @@ final class FakeAPIServer: @unchecked Sendable {
                 lock.lock()
                 requests.append(String(text[..<headEnd.lowerBound].split(separator: "\r\n").first ?? ""))
                 bodies.append(String(decoding: data[bodyStart...], as: UTF8.self))
+                heads.append(String(text[..<headEnd.lowerBound]))
                 let (status, body) = responses.isEmpty ? (500, "") : responses.removeFirst()
                 lock.unlock()
                 let resp = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
@@ -70,4 +72,6 @@ final class FakeAPIServer: @unchecked Sendable {
 
     var recorded: [String] { lock.lock(); defer { lock.unlock() }; return requests }
     var recordedBodies: [String] { lock.lock(); defer { lock.unlock() }; return bodies }
+    /// Request lines and headers of each request.
+    var recordedHeads: [String] { lock.lock(); defer { lock.unlock() }; return heads }
 }

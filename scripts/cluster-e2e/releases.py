@@ -8,7 +8,7 @@ the pending-operation lock and its recovery by rollback. Objects are checked thr
 Usage: releases.py [--helmctl .build/debug/helmctl] [--sdk-python /tmp/hv/bin/python]
 Only 127.0.0.1; the cluster is stopped with `cluster down` and every temp dir removed in `finally`.
 """
-import argparse, base64, gzip, http.client, json, os, shutil, socket, ssl, subprocess, sys, tempfile, textwrap
+import argparse, base64, gzip, http.client, json, os, shutil, socket, ssl, subprocess, sys, tempfile, textwrap, time
 
 FAILS = []
 PASSES = [0]
@@ -400,6 +400,121 @@ def main():
         p = hc("install", "w", webapp, "-n", ns, "--wait", "--timeout", "3s", ok=False)
         check(p.returncode == 1 and "INSTALLATION FAILED: resource not ready, name: w-webapp, kind: Deployment" in p.stderr
               and "context deadline exceeded" in p.stderr, f"--wait without nodes times out naming the Deployment: {p.stderr[-300:]}")
+
+        # 12. the umbrella chart's crds/ CRD is created and Established before rendering: the templates see
+        # the new kind in .Capabilities and a custom resource of it applies in the same install
+        status, _ = api.call("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+        for _ in range(100):
+            if api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com") is None: break
+            time.sleep(0.1)
+        umb = os.path.join(work, "umbrella")
+        shutil.copytree(os.path.abspath(os.path.join(args.charts, "umbrella")), umb)
+        open(os.path.join(umb, "templates", "widget.yaml"), "w").write(
+            '{{- if .Capabilities.APIVersions.Has "example.com/v1/Widget" }}\n'
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-w\nspec:\n  size: 1\n{{- end }}\n")
+        p = hc("install", "umb", umb, "-n", ns, "--no-hooks")
+        crd = api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+        conds = {c["type"]: c["status"] for c in ((crd or {}).get("status") or {}).get("conditions", [])}
+        check(p.returncode == 0 and conds.get("Established") == "True", f"umbrella: crds/ CRD created and Established: {p.stderr.strip()[:200]}")
+        check(api.get(f"/apis/example.com/v1/namespaces/{ns}/widgets/umb-w") is not None,
+              "umbrella: the templates saw the new kind in .Capabilities and its custom resource applied")
+        p = hc("uninstall", "umb", "-n", ns, "--no-hooks")
+        check(p.returncode == 0, "umbrella uninstalled")
+
+        # 13. --server-side=false: Helm 3's client-side three-way merge
+        cs = os.path.join(work, "csa")
+        os.makedirs(os.path.join(cs, "templates"))
+        open(os.path.join(cs, "Chart.yaml"), "w").write("apiVersion: v2\nname: csa\nversion: 0.1.0\n")
+        open(os.path.join(cs, "values.yaml"), "w").write("image: busybox:1\nextraKey: true\nextraEnv: true\n")
+        open(os.path.join(cs, "templates", "all.yaml"), "w").write(textwrap.dedent("""\
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{ .Release.Name }}-cfg
+            data:
+              a: "1"
+              {{- if .Values.extraKey }}
+              b: "2"
+              {{- end }}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: {{ .Release.Name }}-web
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: csa}}
+              template:
+                metadata: {labels: {app: csa}}
+                spec:
+                  containers:
+                  - name: web
+                    image: {{ .Values.image }}
+                    env:
+                    - {name: A, value: "1"}
+                    {{- if .Values.extraEnv }}
+                    - {name: B, value: "2"}
+                    {{- end }}
+            """))
+        p = hc("install", "cs", cs, "-n", ns, "--server-side=false")
+        _, rel = release_secret(api, ns, "cs", 1)
+        check(p.returncode == 0 and rel is not None and rel.get("apply_method") == "csa",
+              f"install --server-side=false records apply_method csa: {p.stderr.strip()[:200]}")
+        # Someone else changes the live objects: fields the chart never sets, and one it does.
+        def merge_patch(path, body):
+            c = http.client.HTTPSConnection("127.0.0.1", api.port, context=api.ctx, timeout=30)
+            c.request("PATCH", path, body=json.dumps(body),
+                      headers=dict(api.headers, **{"Content-Type": "application/merge-patch+json"}))
+            r = c.getresponse(); r.read(); c.close(); return r.status
+        s1 = merge_patch(f"/apis/apps/v1/namespaces/{ns}/deployments/cs-web",
+                         {"spec": {"minReadySeconds": 7, "replicas": 3}, "metadata": {"labels": {"owner": "ops"}}})
+        s2 = merge_patch(f"/api/v1/namespaces/{ns}/configmaps/cs-cfg", {"data": {"c": "live"}})
+        check(s1 == 200 and s2 == 200, "live objects changed by another client")
+        p = hc("upgrade", "cs", cs, "-n", ns, "--set", "image=busybox:2", "--set", "extraKey=false", "--set", "extraEnv=false")
+        _, rel = release_secret(api, ns, "cs", 2)
+        dep = api.get(f"/apis/apps/v1/namespaces/{ns}/deployments/cs-web") or {}
+        cm = api.get(f"/api/v1/namespaces/{ns}/configmaps/cs-cfg") or {}
+        ctr = ((dep.get("spec", {}).get("template", {}).get("spec", {}).get("containers")) or [{}])[0]
+        check(p.returncode == 0 and rel is not None and rel.get("apply_method") == "csa",
+              f"upgrade --server-side=auto follows the release's csa: {p.stderr.strip()[:200]}")
+        check(dep.get("spec", {}).get("minReadySeconds") == 7 and dep.get("metadata", {}).get("labels", {}).get("owner") == "ops"
+              and cm.get("data", {}).get("c") == "live", "fields changed live by someone else survive the upgrade")
+        check(ctr.get("image") == "busybox:2" and [e["name"] for e in ctr.get("env", [])] == ["A"]
+              and cm.get("data") == {"a": "1", "c": "live"}, f"fields removed from the chart are removed live: {ctr.get('env')} {cm.get('data')}")
+        check(dep.get("spec", {}).get("replicas") == 1,
+              "a field the chart sets, changed live, is reset to the chart's value (Helm 3's overwrite)")
+        p = hc("upgrade", "cs", cs, "-n", ns, "--server-side=true", "--force-conflicts", "--set", "image=busybox:3")
+        _, rel = release_secret(api, ns, "cs", 3)
+        check(p.returncode == 0 and rel is not None and rel.get("apply_method") == "ssa", f"--server-side=true switches to ssa: {p.stderr.strip()[:200]}")
+        p = hc("rollback", "cs", "2", "-n", ns)
+        _, rel = release_secret(api, ns, "cs", 4)
+        check(p.returncode == 0 and rel is not None and rel.get("apply_method") == "csa",
+              f"rollback --server-side=auto follows the revision rolled back to: {p.stderr.strip()[:200]}")
+        p = hc("install", "cs2", cs, "-n", ns, "--server-side=maybe", ok=False)
+        check(p.returncode != 0 and 'invalid server-side value (maybe)' in p.stderr, "bad --server-side value refused")
+
+        # 14. a kubeconfig whose user is an exec credential plugin (a shell script printing the token)
+        plugin = os.path.join(work, "token-plugin.sh")
+        open(plugin, "w").write("#!/bin/sh\necho run >> \"$(dirname \"$0\")/plugin-runs\"\n"
+                                "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",'\n"
+                                "printf '\"status\":{\"token\":\"%s\"}}' \"$(cat " + os.path.join(d, "pki", "admin.token") + ")\"\n")
+        os.chmod(plugin, 0o755)
+        ekc = os.path.join(work, "exec-kubeconfig")
+        open(ekc, "w").write(json.dumps({
+            "apiVersion": "v1", "kind": "Config", "current-context": "x",
+            "clusters": [{"name": "k", "cluster": {"server": f"https://127.0.0.1:{port}",
+                                                   "certificate-authority": os.path.join(d, "pki", "ca.crt")}}],
+            "contexts": [{"name": "x", "context": {"cluster": "k", "user": "u", "namespace": ns}}],
+            "users": [{"name": "u", "user": {"exec": {"apiVersion": "client.authentication.k8s.io/v1",
+                                                      "command": "./token-plugin.sh", "interactiveMode": "Never"}}}]}))
+        p = hc("list", "--kubeconfig", ekc, "-o", "json")
+        runs = open(os.path.join(work, "plugin-runs")).read().count("run") if os.path.exists(os.path.join(work, "plugin-runs")) else 0
+        check(p.returncode == 0 and '"name":"cs"' in p.stdout.replace(" ", "") and runs == 1,
+              f"exec credential plugin: list through a token from the plugin, run once: {runs} {p.stderr.strip()[:200]}")
+        open(plugin, "w").write("#!/bin/sh\nexit 4\n")
+        p = hc("list", "--kubeconfig", ekc, ok=False)
+        check(p.returncode != 0 and "executable ./token-plugin.sh failed with exit code 4" in p.stderr,
+              f"a failing plugin is a clear error: {p.stderr.strip()[:200]}")
     finally:
         subprocess.run([helmctl, "cluster", "down", "--data-dir", d], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)

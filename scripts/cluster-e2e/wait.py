@@ -138,6 +138,11 @@ def main():
         gone = api.get(f"/apis/apps/v1/namespaces/{ns}/deployments/w1-web") is None \
             and api.get(f"/api/v1/namespaces/{ns}/services/w1-svc") is None
         check(p.returncode == 0 and gone, f"uninstall --wait: objects gone on return: {p.stderr.strip()[-300:]}")
+        pods = (api.get(f"/api/v1/namespaces/{ns}/pods") or {}).get("items", [])
+        check(not [x for x in pods if x["metadata"]["name"].startswith("w1-web-")],
+              "uninstall --wait: the Deployment's pods are gone on return too")
+        check("wait: pod default/w1-web-" in p.stderr and ": gone" in p.stderr,
+              f"uninstall --wait shows the pods going away: {p.stderr.strip()[-400:]!r}")
     finally:
         subprocess.run([helmctl, "cluster", "down", "--data-dir", data], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)

@@ -32,11 +32,20 @@ public enum InstallAction {
     {
         try TemplateAction.checkInstallable(chart)
         try ReleaseName.validate(o.releaseName)
-        let history = (try? ctx.store.history(o.releaseName)) ?? []
-        if let last = history.last, !(o.replace && (last.info.status == .uninstalled || last.info.status == .failed)) {
-            throw ChartEngineError(.io, "cannot re-use a name that is still in use")
+        // Without --replace a new release is revision 1 whatever its history, so the history lookup can
+        // go to the server together with the ownership checks (one round trip fewer); charts with crds/
+        // check the name first, as Helm does before creating CRDs.
+        let driver = ctx.store.driver as? KubeReleaseDriver
+        let combined = driver != nil && !o.replace && o.dryRun == "none" && (o.skipCRDs || TemplateAction.crdObjects(chart).isEmpty)
+        var history: [Release] = []
+        if !combined {
+            history = (try? ctx.store.history(o.releaseName)) ?? []
+            try checkNameAvailable(history, o)
         }
         let clientOnly = o.dryRun == "client"
+        // Helm installs crds/ before it reads the server's capabilities, so the templates see the new
+        // kinds; dry runs only render.
+        if o.dryRun == "none" && !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         var render = RenderOptions(releaseName: o.releaseName, namespace: o.namespace, revision: 1,
                                    isInstall: true, isUpgrade: false)
         render.skipSchemaValidation = o.skipSchemaValidation
@@ -53,7 +62,7 @@ public enum InstallAction {
         r.manifest = rendered.manifest
         r.hooks = ReleaseContext.hookRecords(rendered.hooks)
         r.labels = o.labels
-        r.applyMethod = "ssa"
+        r.applyMethod = ctx.applyMethod
         let now = ReleaseTime.now()
         r.info.firstDeployed = now
         r.info.lastDeployed = now
@@ -63,10 +72,17 @@ public enum InstallAction {
             r.info.description = "Dry run complete"
             return r
         }
-        if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
-        if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
         let objs = try ctx.objects(r.manifest, namespace: o.namespace)
-        if !o.takeOwnership { try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install") }
+        if let driver, combined {
+            let owners = o.takeOwnership ? [] : objs
+            let (h, ownership) = ctx.historyAndLiveObjects(driver, release: r.name, objs: owners)
+            try checkNameAvailable((try? h.get()) ?? [], o)
+            try ctx.checkOwnership(owners, lives: ownership, release: r.name, namespace: r.namespace, verb: "install")
+            if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
+        } else {
+            if o.createNamespace { try ensureNamespace(ctx, o.namespace) }
+            if !o.takeOwnership { try ctx.checkOwnership(objs, release: r.name, namespace: r.namespace, verb: "install") }
+        }
         r.info.status = .pendingInstall
         r.info.description = "Initial install underway"
         try ctx.store.create(r)
@@ -85,6 +101,14 @@ public enum InstallAction {
         r.info.description = o.description.isEmpty ? "Install complete" : o.description
         try ctx.store.update(r)
         return r
+    }
+
+    /// Helm's `availableName`: a name with history can only be reused by `--replace` after an
+    /// uninstall (with `--keep-history`) or a failure.
+    static func checkNameAvailable(_ history: [Release], _ o: InstallOptions) throws {
+        if let last = history.last, !(o.replace && (last.info.status == .uninstalled || last.info.status == .failed)) {
+            throw ChartEngineError(.io, "cannot re-use a name that is still in use")
+        }
     }
 
     /// `--create-namespace`: create the namespace when it is missing.

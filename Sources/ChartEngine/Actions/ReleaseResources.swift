@@ -27,6 +27,12 @@ public struct ReleaseContext {
     public var forceConflicts = false
     /// `--wait`, `--wait-for-jobs` and the progress reporter.
     public var wait = WaitSettings()
+    /// `--server-side`: server-side apply (Helm v4's default); false = Helm 3's client-side
+    /// three-way merge (see ``ClientSidePatch``).
+    public var serverSide = true
+
+    /// The `apply_method` a release record gets for this context (`ssa` or `csa`, as Helm v4).
+    public var applyMethod: String { serverSide ? "ssa" : "csa" }
 
     public init(client: KubeClient, store: ReleaseStore) {
         self.client = client
@@ -79,61 +85,65 @@ public struct ReleaseContext {
         return obj
     }
 
-    /// Helm's ownership check: an existing object must carry this release's annotations.
-    func checkOwnership(_ o: ReleaseObject, release: String, namespace: String) throws {
-        guard let live = try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) else { return }
+    /// Helm's ownership check of one live object: it must carry this release's annotations.
+    static func ownershipProblem(_ o: ReleaseObject, live: Value, release: String, namespace: String) -> String? {
         let ann = live["metadata"]?["annotations"]
         let where_ = o.namespace.map { " in namespace \"\($0)\"" } ?? ""
         let prefix = "\(o.kind) \"\(o.name)\"\(where_) exists and cannot be imported into the current release: "
             + "invalid ownership metadata; "
         for (key, want) in [("meta.helm.sh/release-name", release), ("meta.helm.sh/release-namespace", namespace)] {
             let have = ann?[key]?.stringValue
-            if have == nil {
-                throw ChartEngineError(.io, prefix + "missing key \"\(key)\": must be set to \"\(want)\"")
-            }
+            if have == nil { return prefix + "missing key \"\(key)\": must be set to \"\(want)\"" }
             if have != want {
-                throw ChartEngineError(.io, prefix + "annotation validation error: key \"\(key)\" must equal "
-                    + "\"\(want)\": current value is \"\(have ?? "")\"")
+                return prefix + "annotation validation error: key \"\(key)\" must equal \"\(want)\": current value is \"\(have ?? "")\""
             }
         }
+        return nil
     }
 
     /// Helm's pre-flight adoption check: every object that already exists must belong to this release,
     /// else the operation stops before any record is written (`Unable to continue with install: …`).
+    /// The objects are fetched concurrently.
     func checkOwnership(_ objs: [ReleaseObject], release: String, namespace: String, verb: String) throws {
-        for o in objs {
-            do { try checkOwnership(o, release: release, namespace: namespace) } catch let e as ChartEngineError {
-                throw ChartEngineError(e.code, "Unable to continue with \(verb): " + e.message)
+        let lives = client.requestAll(objs.map(getRequest))
+        try checkOwnership(objs, lives: lives, release: release, namespace: namespace, verb: verb)
+    }
+
+    /// `GET` of an object.
+    func getRequest(_ o: ReleaseObject) -> KubeRequest {
+        KubeRequest("GET", client.path(o.resource, namespace: o.namespace, name: o.name))
+    }
+
+    /// The ownership check over objects already fetched.
+    func checkOwnership(_ objs: [ReleaseObject], lives: [Result<Value, KubeError>], release: String, namespace: String,
+                        verb: String) throws
+    {
+        for (o, result) in zip(objs, lives) {
+            switch result {
+            case .failure(let e) where e.isNotFound: continue
+            case .failure(let e): throw ChartEngineError(.io, "Unable to continue with \(verb): " + e.message)
+            case .success(let live):
+                if let problem = ReleaseContext.ownershipProblem(o, live: live, release: release, namespace: namespace) {
+                    throw ChartEngineError(.io, "Unable to continue with \(verb): " + problem)
+                }
             }
         }
     }
 
-    /// Server-side applies each object (already in install order), stamped for the release.
-    func apply(_ objs: [ReleaseObject], release: String, namespace: String, checkOwners: Bool) throws {
-        for o in objs {
-            if checkOwners { try checkOwnership(o, release: release, namespace: namespace) }
-            let obj = ReleaseContext.applyBody(o, release: release, namespace: namespace)
-            do {
-                _ = try client.apply(o.resource, namespace: o.namespace, name: o.name, obj, force: forceConflicts)
-            } catch {
-                throw ChartEngineError(.io, "failed to apply \(o.kind) \"\(o.name)\": \(error.message)")
-            }
-            if o.kind == "CustomResourceDefinition" { client.invalidateDiscovery() }
-        }
-    }
-
-    /// Deletes objects in Helm's uninstall order, skipping `helm.sh/resource-policy: keep`; returns the
-    /// kept ones' descriptions.
+    /// Deletes objects in Helm's uninstall order (one kind at a time, its objects at once), skipping
+    /// `helm.sh/resource-policy: keep`; returns the kept ones' descriptions.
     @discardableResult
     func delete(_ objs: [ReleaseObject], propagation: String = "Background") throws -> [String] {
-        var kept: [String] = []
         let ordered = KindOrder.sorted(objs, by: KindOrder.uninstall) { $0.kind }
-        for o in ordered {
-            if o.keep {
-                kept.append("\(o.resource.name)/\(o.name)")
-                continue
+        let kept = ordered.filter(\.keep).map { "\($0.resource.name)/\($0.name)" }
+        let body: Value = ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": .string(propagation)]
+        for batch in ReleaseContext.kindBatches(ordered.filter { !$0.keep }) {
+            let results = client.requestAll(batch.map {
+                KubeRequest("DELETE", client.path($0.resource, namespace: $0.namespace, name: $0.name), body: body)
+            })
+            for r in results {
+                if case .failure(let e) = r, !e.isNotFound { throw e }
             }
-            _ = try client.deleteIfExists(o.resource, namespace: o.namespace, name: o.name, propagationPolicy: propagation)
         }
         return kept
     }
@@ -197,21 +207,6 @@ public struct ReleaseContext {
         let v = try client.serverVersion()
         let git = v["gitVersion"]?.stringValue ?? KubeVersion.default.version
         return (git, try client.apiVersions())
-    }
-
-    /// The `crds/` objects of a chart and its subcharts as one manifest stream.
-    static func crdManifest(_ chart: Chart) -> String {
-        TemplateAction.crdObjects(chart).map { "---\n# Source: \($0.path)\n\($0.text)\n" }.joined()
-    }
-
-    /// Creates the CRDs of `chart` that do not exist yet (Helm never updates CRDs).
-    func installCRDs(_ chart: Chart, namespace: String) throws {
-        let objs = try objects(ReleaseContext.crdManifest(chart), namespace: namespace)
-        for o in objs {
-            if try client.getIfExists(o.resource, namespace: o.namespace, name: o.name) != nil { continue }
-            _ = try client.create(o.resource, namespace: o.namespace, o.object)
-        }
-        if !objs.isEmpty { client.invalidateDiscovery() }
     }
 }
 

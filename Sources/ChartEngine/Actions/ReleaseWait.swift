@@ -27,6 +27,9 @@ final class ReleaseWaiter {
     /// Stream → `namespace/name` → object.
     private var cache: [Int: [String: Value]] = [:]
     private var synced = false
+    /// Deleting: UIDs of the release's workloads and of their ReplicaSets seen so far, so their pods
+    /// are still shown (and awaited) after the owners are gone.
+    private var trackedOwners: Set<String> = []
 
     /// The resources watched besides the objects' own, to explain what blocks.
     struct Related {
@@ -68,7 +71,7 @@ final class ReleaseWaiter {
                 objectStream.append(i)
             }
         }
-        guard !deleting, let related else { return }
+        guard let related else { return }
         for ns in Set(objects.compactMap(\.namespace)).sorted() {
             podStreams.append(try source.add(related.pods, namespace: ns, labelSelector: ""))
             if let rs = related.replicaSets { replicaSetStreams.append(try source.add(rs, namespace: ns, labelSelector: "")) }
@@ -87,6 +90,14 @@ final class ReleaseWaiter {
             if elapsed >= Double(timeoutSeconds) { throw ChartEngineError(.io, p.timeoutMessage) }
             return false
         }
+    }
+
+    /// Deleting: pumps until the watches delivered the initial state (at most `seconds`) and records
+    /// which pods belong to the release's workloads, before anything is deleted.
+    func prime(seconds: Double = 10) throws {
+        let start = settings.clock()
+        while !synced && settings.clock() - start < seconds { try pump(milliseconds: 100) }
+        _ = progress(elapsed: 0, timeout: 0)
     }
 
     /// Reports every change until `stop` says so (`status --watch`).
@@ -156,6 +167,7 @@ final class ReleaseWaiter {
             var readiness: Readiness
             var owned: [Value] = []
             if deleting {
+                if let uid = obj?["metadata"]?["uid"]?.stringValue { trackedOwners.insert(uid) }
                 if obj == nil {
                     readiness = synced ? Readiness(.current) : Readiness(.inProgress, "waiting for the watch")
                 } else if obj?["metadata"]?["deletionTimestamp"]?.stringValue != nil {
@@ -181,6 +193,20 @@ final class ReleaseWaiter {
             }
             resources.append(WaitProgress.Resource(kind: o.kind, namespace: o.namespace, name: o.name,
                                                    readiness: readiness, podProblems: o.kind == "Pod" ? [] : problems))
+        }
+        if deleting {
+            // ReplicaSets of a deleted Deployment outlive it for a moment; their pods longer.
+            for rs in replicaSets {
+                let owners = (rs["metadata"]?["ownerReferences"]?.listValue ?? []).compactMap { $0["uid"]?.stringValue }
+                if owners.contains(where: trackedOwners.contains), let uid = rs["metadata"]?["uid"]?.stringValue {
+                    trackedOwners.insert(uid)
+                }
+            }
+            related += pods.filter { p in
+                (p["metadata"]?["ownerReferences"]?.listValue ?? []).contains {
+                    trackedOwners.contains($0["uid"]?.stringValue ?? "")
+                }
+            }
         }
         var podLines: [WaitProgress.Pod] = []
         var seen: Set<String> = []
@@ -239,13 +265,16 @@ extension ReleaseContext {
         try waiter.wait(timeoutSeconds: timeoutSeconds)
     }
 
-    /// Waits until `objs` are gone (uninstall `--wait`).
-    func waitDeleted(_ objs: [ReleaseObject], release: String) throws {
-        guard wait.strategy != .hookOnly, !objs.isEmpty else { return }
+    /// Uninstall `--wait`: a waiter watching `objs` and the pods of the workloads among them, primed
+    /// before anything is deleted; nil without `--wait`.
+    func deletionWaiter(_ objs: [ReleaseObject], release: String) throws -> ReleaseWaiter? {
+        guard wait.strategy != .hookOnly, !objs.isEmpty else { return nil }
         let source = try KubeWatchSet(client: client)
-        let waiter = try ReleaseWaiter(objects: objs, release: release, source: source, related: nil,
+        let waiter = try ReleaseWaiter(objects: objs, release: release, source: source,
+                                       related: try ReleaseWaiter.Related.discover(objs, client: client),
                                        settings: wait, strategy: wait.strategy, deleting: true)
-        try waiter.wait(timeoutSeconds: timeoutSeconds)
+        try waiter.prime()
+        return waiter
     }
 
     /// `status --watch`: reports the release's resources, pods and warnings until `stop` is true.

@@ -6,13 +6,16 @@ public struct RollbackOptions {
     public var noHooks = false
     public var dryRun = false
     public var historyMax = 10
+    /// `--server-side=auto|true|false`; nil keeps the context's choice (a rollback after a failed upgrade).
+    public var serverSide: String?
 
     public init(releaseName: String) { self.releaseName = releaseName }
 }
 
 /// `helm rollback`: a new revision with the target revision's chart, config and manifest.
 public enum RollbackAction {
-    public static func run(_ ctx: ReleaseContext, options o: RollbackOptions) throws -> Release {
+    public static func run(_ ctx0: ReleaseContext, options o: RollbackOptions) throws -> Release {
+        var ctx = ctx0
         try ReleaseName.validate(o.releaseName)
         let history = try ctx.store.history(o.releaseName)
         guard let last = history.last else { throw ChartEngineError(.io, "release: not found") }
@@ -25,13 +28,17 @@ public enum RollbackAction {
             throw ChartEngineError(.io, "release has no \(target) version")
         }
         let current = base(history) ?? last
+        // `auto` follows the revision rolled back to, as Helm v4.
+        if let flag = o.serverSide {
+            ctx.serverSide = try ServerSideFlag.resolve(flag, previousApplyMethod: previous.applyMethod)
+        }
         var r = Release(name: o.releaseName, namespace: last.namespace, version: last.version + 1)
         r.chart = previous.chart
         r.config = previous.config
         r.manifest = previous.manifest
         r.hooks = previous.hooks
         r.labels = previous.labels
-        r.applyMethod = "ssa"
+        r.applyMethod = ctx.applyMethod
         r.info.firstDeployed = previous.info.firstDeployed
         r.info.lastDeployed = ReleaseTime.now()
         r.info.notes = previous.info.notes
@@ -44,7 +51,8 @@ public enum RollbackAction {
         try ctx.store.create(r)
         do {
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-rollback", release: r.name, namespace: ns) }
-            try ctx.apply(newObjs, release: r.name, namespace: ns, checkOwners: false)
+            try ctx.apply(newObjs, release: r.name, namespace: ns, checkOwners: false,
+                          originals: ReleaseContext.originals(oldObjs))
             let keep = Set(newObjs.map(\.identity))
             try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
             try ctx.waitReady(newObjs, release: r.name)

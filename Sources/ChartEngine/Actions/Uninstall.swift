@@ -43,8 +43,9 @@ public enum UninstallAction {
         if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-delete", release: r.name, namespace: r.namespace) }
         let objs = try ctx.objects(r.manifest, namespace: r.namespace)
         let policy = ["foreground": "Foreground", "orphan": "Orphan"][o.cascade] ?? "Background"
+        let waiter = try ctx.deletionWaiter(objs.filter { !$0.keep }, release: r.name)
         let kept = try ctx.delete(objs, propagation: policy)
-        try ctx.waitDeleted(objs.filter { !$0.keep }, release: r.name)
+        try waiter?.wait(timeoutSeconds: ctx.timeoutSeconds)
         if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-delete", release: r.name, namespace: r.namespace) }
         r.info.status = .uninstalled
         r.info.description = o.description.isEmpty ? "Uninstallation complete" : o.description

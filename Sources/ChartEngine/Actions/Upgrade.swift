@@ -57,7 +57,7 @@ public enum UpgradeAction {
         r.manifest = rendered.manifest
         r.hooks = ReleaseContext.hookRecords(rendered.hooks)
         r.labels = o.labels.isEmpty ? current.labels : o.labels
-        r.applyMethod = "ssa"
+        r.applyMethod = ctx.applyMethod
         r.info.firstDeployed = current.info.firstDeployed
         r.info.lastDeployed = ReleaseTime.now()
         r.info.notes = rendered.notes
@@ -76,9 +76,9 @@ public enum UpgradeAction {
         }
         try ctx.store.create(r)
         do {
-            if !o.skipCRDs { try ctx.installCRDs(chart, namespace: o.namespace) }
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "pre-upgrade", release: r.name, namespace: r.namespace) }
-            try ctx.apply(newObjs, release: r.name, namespace: r.namespace, checkOwners: false)
+            try ctx.apply(newObjs, release: r.name, namespace: r.namespace, checkOwners: false,
+                          originals: ReleaseContext.originals(oldObjs))
             let keep = Set(newObjs.map(\.identity))
             try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
             try ctx.waitReady(newObjs, release: r.name)

@@ -67,7 +67,8 @@ public struct WaitProgress: Sendable, Equatable {
     public var synced: Bool
 
     public var readyCount: Int { resources.filter(\.readiness.isReady).count }
-    public var isComplete: Bool { synced && readyCount == resources.count }
+    /// Every resource ready (gone when deleting, and then their pods gone too).
+    public var isComplete: Bool { synced && readyCount == resources.count && (!deleting || pods.isEmpty) }
 
     /// The resources still blocking, explained.
     public var blocking: [String] { resources.filter { !$0.readiness.isReady }.map(\.explanation) }
@@ -79,6 +80,9 @@ public struct WaitProgress: Sendable, Equatable {
         for r in resources where !r.readiness.isReady {
             let status = deleting ? "Terminating" : r.readiness.status.rawValue
             lines.append("resource not ready, name: \(r.name), kind: \(r.kind), status: \(status): \(r.explanation)")
+        }
+        if deleting {
+            for p in pods.prefix(5) { lines.append("pod \(p.namespace)/\(p.name) still exists: \(p.summary.detail)") }
         }
         if let w = warnings.last { lines.append("last warning event: \(w)") }
         lines.append(strategy == .legacy ? "timed out waiting for the condition" : "context deadline exceeded")

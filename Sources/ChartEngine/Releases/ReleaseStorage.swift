@@ -66,11 +66,43 @@ public final class KubeReleaseDriver: ReleaseDriver {
 
     public static func key(_ name: String, _ version: Int) -> String { "sh.helm.release.v1.\(name).v\(version)" }
 
+    /// Each release's records as this process last read or wrote them: a command asks for a history
+    /// several times (upgrade: the pending check, the deployed base, pruning) and only the first asks
+    /// the server. Writes keep it current; a concurrent writer is still caught by `create` failing.
+    private var historyCache: [String: [Release]] = [:]
+
     public func list(releaseName: String?) throws -> [Release] {
+        if let n = releaseName, let cached = historyCache[n] { return cached }
         var selector = "owner=helm"
         if let n = releaseName { selector = "name=\(n),owner=helm" }
         let items = try client.list(resource, namespace: namespace, allNamespaces: namespace == nil,
                                     labelSelector: selector)
+        let out = decode(items)
+        if let n = releaseName { historyCache[n] = out }
+        return out
+    }
+
+    /// The `LIST` request of `releaseName`'s records (to send along with others).
+    func listRequest(releaseName: String) -> KubeRequest {
+        let path = client.path(resource, namespace: namespace)
+        return KubeRequest("GET", path, query: [("labelSelector", "name=\(releaseName),owner=helm")])
+    }
+
+    /// Takes the answer of ``listRequest(releaseName:)`` into the cache.
+    func received(_ list: Value, releaseName: String) -> [Release] {
+        let out = decode(list["items"]?.listValue ?? [])
+        historyCache[releaseName] = out
+        return out
+    }
+
+    private func remember(_ r: Release) {
+        guard var cached = historyCache[r.name] else { return }
+        cached.removeAll { $0.version == r.version }
+        cached.append(r)
+        historyCache[r.name] = cached
+    }
+
+    func decode(_ items: [Value]) -> [Release] {
         var out: [Release] = []
         for item in items {
             guard let text = item["data"]?["release"]?.stringValue else { continue }
@@ -118,18 +150,22 @@ public final class KubeReleaseDriver: ReleaseDriver {
         do {
             _ = try client.create(resource, namespace: r.namespace, object(r, timeKey: "createdAt"))
         } catch let e as KubeError where e.isAlreadyExists {
+            historyCache[r.name] = nil
             throw ChartEngineError(.io, "create: failed to create: \(e.message)")
         }
+        remember(r)
     }
 
     public func update(_ r: Release) throws {
         _ = try client.update(resource, namespace: r.namespace, name: Self.key(r.name, r.version),
                               object(r, timeKey: "modifiedAt"))
+        remember(r)
     }
 
     public func delete(name: String, version: Int) throws {
         let ns = namespace ?? client.config.namespace
         try client.delete(resource, namespace: ns, name: Self.key(name, version))
+        historyCache[name]?.removeAll { $0.version == version }
     }
 }
 

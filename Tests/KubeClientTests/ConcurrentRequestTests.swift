@@ -1,0 +1,55 @@
+import Testing
+import StructuredData
+@testable import ChartEngine
+@testable import KubeClient
+
+/// Concurrent requests (Helm's per-kind batches) over the client's connection pool.
+@Suite(.serialized) struct ConcurrentRequestTests {
+    static let cm = APIResource(group: "", version: "v1", name: "configmaps", kind: "ConfigMap", namespaced: true)
+    static let svc = APIResource(group: "", version: "v1", name: "services", kind: "Service", namespaced: true)
+
+    @Test func aBatchSendsEveryRequestAndKeepsTheOrderOfResults() throws {
+        let server = try FakeAPIServer(responses: Array(repeating: (200, #"{"kind":"ConfigMap"}"#), count: 5))
+        let c = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)", namespace: "team"))
+        let paths = (0..<5).map { "/api/v1/namespaces/team/configmaps/c\($0)" }
+        let results = c.requestAll(paths.map { KubeRequest("GET", $0) })
+        #expect(results.count == 5)
+        #expect(results.allSatisfy { (try? $0.get())?["kind"] == "ConfigMap" })
+        #expect(Set(server.recorded) == Set(paths.map { "GET \($0) HTTP/1.1" }))
+    }
+
+    @Test func statusErrorsComeBackPerRequest() throws {
+        let notFound = #"{"kind":"Status","reason":"NotFound","message":"not found","code":404}"#
+        let server = try FakeAPIServer(responses: [(404, notFound), (404, notFound)])
+        let c = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
+        let results = c.requestAll([KubeRequest("GET", "/a"), KubeRequest("GET", "/b")])
+        #expect(results.allSatisfy { if case .failure(let e) = $0 { return e.isNotFound } else { return false } })
+    }
+
+    @Test func anUnreachableServerIsAnErrorPerRequest() throws {
+        let c = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:1"))
+        c.retryAttempts = 1
+        let results = c.requestAll([KubeRequest("GET", "/a"), KubeRequest("GET", "/b")])
+        #expect(results.allSatisfy { if case .failure(let e) = $0 { return e.message.contains("unreachable") } else { return false } })
+    }
+
+    @Test func batchesAreRunsOfOneKind() {
+        func o(_ r: APIResource, _ n: String) -> ReleaseObject { ReleaseObject(object: [:], resource: r, namespace: "a", name: n) }
+        let batches = ReleaseContext.kindBatches([o(Self.cm, "a"), o(Self.cm, "b"), o(Self.svc, "s"), o(Self.cm, "c")])
+        #expect(batches.map { $0.map(\.name) } == [["a", "b"], ["s"], ["c"]])
+    }
+
+    @Test func ownershipIsCheckedForEveryObject() throws {
+        let notFound = #"{"kind":"Status","reason":"NotFound","message":"not found","code":404}"#
+        let foreign = #"{"kind":"ConfigMap","metadata":{"name":"b","annotations":{"meta.helm.sh/release-name":"other","meta.helm.sh/release-namespace":"a"}}}"#
+        let server = try FakeAPIServer(responses: [(404, notFound), (200, foreign)])
+        let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
+        let ctx = ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: "a")))
+        let objs = ["a", "b"].map { ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: $0) }
+        #expect { try ctx.checkOwnership(objs, release: "web", namespace: "a", verb: "install") } throws: { e in
+            // Either object may have drawn the foreign answer: the error names the one that did.
+            let m = ReleaseContext.message(e)
+            return m.hasPrefix("Unable to continue with install: ConfigMap \"") && m.contains("current value is \"other\"")
+        }
+    }
+}
