@@ -67,7 +67,6 @@ public enum LocalCluster {
         let url = "https://\(advertised):\(server.port)"
         try FileIO.write(directory.kubeconfig, ClusterDataDirectory.kubeconfig(server: url, pki: pki), mode: 0o600)
         try FileIO.write(directory.pidFile, "\(getpid())\n")
-        try FileIO.write(directory.readyFile, "\(getpid()) \(url)\n")
         log("helmctl cluster serving on \(url) (store: \(settings.store))")
         defer {
             FileIO.remove(directory.readyFile)
@@ -111,6 +110,12 @@ public enum LocalCluster {
         var serviceNetwork = ServiceNetworkConfiguration()
         try serviceNetwork.setIngressListen(settings.ingressListen)
         services.append(ServiceNetwork(server: server, configuration: serviceNetwork, log: log))
+        // The ready file `cluster up` waits for: written once the local nodes registered (ReadinessAnnouncer.swift).
+        let readyFile = directory.readyFile
+        let announce = "\(getpid()) \(url)\n"
+        services.append(ReadinessAnnouncer(api: KubeletAPI(handler: server.handler, user: "helmctl-admin"),
+                                           nodeNames: settings.nodes > 0 ? (1...settings.nodes).map(nodeName) : [],
+                                           write: { try FileIO.write(readyFile, announce) }, log: log))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigint, .sigterm])
         do {
             try await group.run()
