@@ -16,14 +16,18 @@ enum ChartVerification {
     static func verifyDownloaded(_ archive: [UInt8], url: String, http: HTTPOptions, keyring: String)
         throws(ChartEngineError) -> Provenance.Verification
     {
+        let prov = try fetchProvenance(of: url, http: http)
+        return try verify(archive, provenance: prov, fileName: fileName(ofURL: url), keyring: keyring)
+    }
+
+    /// `<url>.prov`, fetched with the options the archive was fetched with (Helm's error when it can't be).
+    static func fetchProvenance(of url: String, http: HTTPOptions) throws(ChartEngineError) -> [UInt8] {
         let provURL = url + ".prov"
-        let prov: [UInt8]
         do {
-            prov = try HTTPClient.get(provURL, options: http)
+            return try HTTPClient.get(provURL, options: http)
         } catch {
             throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo(provURL))")
         }
-        return try verify(archive, provenance: prov, fileName: fileName(ofURL: url), keyring: keyring)
     }
 
     /// Verifies archive bytes against provenance bytes as Helm's `DownloadToCache` does: both are

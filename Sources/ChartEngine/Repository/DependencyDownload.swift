@@ -104,13 +104,7 @@ extension DependencyManager {
     /// fetched next to the saved archive (where it stays, as in Helm, for `safeMoveDeps` to skip) and
     /// the archive verified against `keyring`.
     func verifyDownloaded(_ saved: String, url: String, http: HTTPOptions) throws(ChartEngineError) {
-        let provURL = url + ".prov"
-        let prov: [UInt8]
-        do {
-            prov = try HTTPClient.get(provURL, options: http)
-        } catch {
-            throw ChartEngineError(.io, "failed to fetch provenance \(quoteGo(provURL))")
-        }
+        let prov = try ChartVerification.fetchProvenance(of: url, http: http)
         try AtomicFile.write(saved + ".prov", prov)
         _ = try Provenance.verifyChart(saved, provenance: saved + ".prov", keyring: keyring)
     }

@@ -184,7 +184,8 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
     }
 
     /// Writes queued stdin until the queue closes, then closes `fd` (a terminal gets ^D first).
-    private static func pumpStdin(_ queue: BlockingByteQueue, to fd: Int32, tty: Bool) {
+    /// Also feeds attach sessions' input into a container's stdin pipe (RuncStdin.swift).
+    static func pumpStdin(_ queue: BlockingByteQueue, to fd: Int32, tty: Bool) {
         guard fd >= 0 else {
             queue.discard()
             return

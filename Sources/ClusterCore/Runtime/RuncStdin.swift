@@ -15,7 +15,7 @@ final class ContainerStdin: Sendable {
     private init(fd: Int32, once: Bool) {
         self.once = once
         let queue = self.queue
-        if !DedicatedThread.start({ Self.pump(queue, to: fd) }) {
+        if !DedicatedThread.start({ RuncExecProcess.pumpStdin(queue, to: fd, tty: false) }) {
             queue.discard()
             Glibc.close(fd)
         }
@@ -25,24 +25,6 @@ final class ContainerStdin: Sendable {
 
     /// Closes stdin once what was written is delivered (the process reads end-of-file).
     func close() { queue.close() }
-
-    private static func pump(_ queue: BlockingByteQueue, to fd: Int32) {
-        // A process that stops reading must give EPIPE here, not a process-wide SIGPIPE.
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGPIPE)
-        pthread_sigmask(SIG_BLOCK, &blocked, nil)
-        var healthy = true
-        while let chunk = queue.pop() {
-            var offset = 0
-            while healthy && offset < chunk.count {
-                let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, chunk.count - offset) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { healthy = false } else { offset += n }
-            }
-        }
-        Glibc.close(fd)
-    }
 
     /// Open stdins by container bundle directory (a bundle belongs to one runtime and container).
     private static let open = NIOLockedValueBox<[String: ContainerStdin]>([:])
