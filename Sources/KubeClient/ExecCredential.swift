@@ -184,6 +184,7 @@ extension ExecConfig {
     static func spawn(_ argv: [String], environment: [String], inheritStdin: Bool) throws(KubeError) -> SpawnResult {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw KubeError(message: "getting credentials: cannot create a pipe") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -198,7 +199,15 @@ extension ExecConfig {
             for p in cEnv { free(p) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        var rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        // ETXTBSY: a plugin written moments ago can still be open for writing in a child another
+        // thread forked before its exec closed the descriptor; that passes within milliseconds.
+        var attempt = 0
+        while rc == ETXTBSY && attempt < 8 {
+            attempt += 1
+            usleep(UInt32(5_000 * attempt))
+            rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        }
         close(fds[1])
         if rc != 0 {
             close(fds[0])
