@@ -71,6 +71,10 @@ extension Kubelet {
         let snapshot = record
         records.withLockedValue { $0[snapshot.uid] = snapshot }
         await publish(pod, &record, now: clock.now())
+        if let failure = record.volumes.unreportedFailure {  // n-volumes: after the status it explains
+            record.volumes.unreportedFailure = nil
+            await recordPodEvent(pod, reason: "FailedMount", message: failure, now: now)
+        }
         return true
     }
 
