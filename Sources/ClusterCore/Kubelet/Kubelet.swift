@@ -6,7 +6,8 @@ import StructuredData
 /// How a ``Kubelet`` runs.
 public struct KubeletConfiguration: Sendable {
     public var nodeName: String
-    /// Pause between pod sync passes (container exits are noticed on the next pass).
+    /// Pause between periodic re-syncs of every pod (container exits, probes, back-offs and
+    /// referenced ConfigMaps/Secrets are noticed then; pod changes sync their pod at once).
     public var syncInterval: Duration
     /// Seconds between Node status and Lease heartbeats.
     public var heartbeatSeconds: Int64
