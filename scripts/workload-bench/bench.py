@@ -8,6 +8,7 @@
    created one every 100 ms; create→Running p50/p99. Targets: p50 < 150 ms, p99 < 500 ms.
 
 Usage: bench.py [--helmctl .build/release/helmctl] [--pods 1000] [--nodes 50] [--real-pods 100] [--skip-real]
+                [--skip-simulated] [--explain N]  (N: print the status timeline of the N slowest real pods)
 Only 127.0.0.1 is contacted; every process started here is stopped by pid and temp dirs removed.
 """
 import argparse, http.client, json, os, shutil, sys, threading, time
@@ -46,6 +47,8 @@ class RunningWatch:
 
     def __init__(self, cluster, ns, label):
         self.cluster, self.seen, self.lock = cluster, {}, threading.Lock()
+        # Per pod: (time, phase, container state) at each change, for --explain.
+        self.timeline = {}
         c = cluster.conn()
         st, body = cluster.request(c, "GET", f"/api/v1/namespaces/{ns}/pods?limit=1")
         rv = json.loads(body)["metadata"]["resourceVersion"]
@@ -65,6 +68,14 @@ class RunningWatch:
             except ValueError:
                 continue
             pod = ev.get("object", {})
+            name = pod.get("metadata", {}).get("name", "")
+            st = pod.get("status", {})
+            states = [list(c.get("state", {}).items()) for c in st.get("containerStatuses", [])]
+            summary = (ev.get("type"), pod.get("spec", {}).get("nodeName"), st.get("phase"),
+                       ",".join(k + ("(" + v.get("reason", "") + ")" if v.get("reason") else "") for s in states for k, v in s))
+            with self.lock:
+                tl = self.timeline.setdefault(name, [])
+                if not tl or tl[-1][1] != summary: tl.append((time.perf_counter(), summary))
             if ev.get("type") in ("ADDED", "MODIFIED") and running(pod):
                 name = pod["metadata"]["name"]
                 with self.lock:
@@ -128,7 +139,7 @@ def simulated(helmctl, pods, nodes, workers=8):
         cluster.cleanup()
 
 
-def real(helmctl, pods, interval=0.1):
+def real(helmctl, pods, interval=0.1, explain=0):
     cluster = Cluster(helmctl, ["--nodes", "1"])
     try:
         cluster.up()
@@ -151,6 +162,12 @@ def real(helmctl, pods, interval=0.1):
         ok = watch.wait(pods + 1, timeout=300)
         with watch.lock: seen = dict(watch.seen)
         latencies = [(seen[n] - created[n]) * 1000 for n in created if n in seen]
+        if explain:
+            slow = sorted(created, key=lambda n: seen.get(n, float("inf")) - created[n], reverse=True)[:explain]
+            with watch.lock:
+                for n in slow:
+                    steps = " | ".join(f"+{(t - created[n]) * 1000:.0f}ms {s}" for t, s in watch.timeline.get(n, []))
+                    print(f"  slow {n}: {steps}", file=sys.stderr)
         return {"pods": pods, "running": len(latencies), "complete": ok, "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
     finally:
         cluster.cleanup()
@@ -167,17 +184,21 @@ def main():
     ap.add_argument("--nodes", type=int, default=50)
     ap.add_argument("--real-pods", type=int, default=100)
     ap.add_argument("--skip-real", action="store_true")
+    ap.add_argument("--skip-simulated", action="store_true")
+    ap.add_argument("--explain", type=int, default=0, help="print the status timeline of the N slowest real pods")
     a = ap.parse_args()
-    r = simulated(a.helmctl, a.pods, a.nodes)
-    print(f"simulated: {r['running']}/{r['pods']} pods Running on {r['nodes']} nodes in {r['wall_s']:.2f} s: "
-          f"{r['pods_per_s']:.0f} pods/s to Running (target >= 200), creates {r['creates_per_s']:.0f}/s, "
-          f"create->Running p50 {r['p50_ms']:.0f} ms p99 {r['p99_ms']:.0f} ms")
+    r = {"complete": True}
+    if not a.skip_simulated:
+        r = simulated(a.helmctl, a.pods, a.nodes)
+        print(f"simulated: {r['running']}/{r['pods']} pods Running on {r['nodes']} nodes in {r['wall_s']:.2f} s: "
+              f"{r['pods_per_s']:.0f} pods/s to Running (target >= 200), creates {r['creates_per_s']:.0f}/s, "
+              f"create->Running p50 {r['p50_ms']:.0f} ms p99 {r['p99_ms']:.0f} ms")
     if a.skip_real:
         return 0 if r["complete"] else 1
     if not runc_usable():
         print("real pods: skipped (runc needs root and a runc binary)")
         return 0 if r["complete"] else 1
-    q = real(a.helmctl, a.real_pods)
+    q = real(a.helmctl, a.real_pods, explain=a.explain)
     print(f"real (runc, --nodes 1): {q['running']}/{q['pods']} busybox pods Running, one created every 100 ms: "
           f"create->Running p50 {q['p50_ms']:.0f} ms p99 {q['p99_ms']:.0f} ms (targets p50 < 150, p99 < 500)")
     return 0 if r["complete"] and q["complete"] else 1

@@ -8,31 +8,32 @@ import StructuredData
 /// Pod sync: start containers (init containers first, one at a time, in order), follow their exits,
 /// restart them per `restartPolicy` with back-off, publish status, and carry out graceful deletion.
 extension Kubelet {
-    func syncPods() async {
-        let listed = await api.call(.GET, "/api/v1/pods")
-        guard listed.ok else { return }
-        let pods = (listed.body["items"]?.listValue ?? []).filter { $0["spec"]?["nodeName"]?.stringValue == nodeName }
-        var seen = Set<String>()
-        // Pods are independent: each syncs in a task of its own and a pass does not wait for them
-        // (Kubelet+PodSyncs.swift), so one pod's slow start holds up no other.
-        for pod in pods {
-            guard let uid = pod.metaString("uid"), !uid.isEmpty else { continue }
-            seen.insert(uid)
-            _ = podSyncs.start(uid, again: { _ = self.passRequest.withLockedValue { $0?.yield() } }) {
-                var record = self.records.withLockedValue { $0[uid] } ?? self.newRecord(pod, uid: uid)
-                let keep = await self.sync(pod, &record)
-                self.records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
-            }
-        }
-        // Pods gone from the API (deleted with grace 0, or their namespace went): stop what is left.
-        let orphans = records.withLockedValue { r in r.filter { !seen.contains($0.key) && !podSyncs.isRunning($0.key) } }
-        for (uid, var record) in orphans {
+    /// The periodic re-sync: every pod of the node and every record whose pod is gone.
+    func resyncAll() {
+        var uids = Set(podCache.uids)
+        uids.formUnion(records.withLockedValue { Array($0.keys) })
+        for uid in uids { workers.request(uid, urgent: false) }
+    }
+
+    /// One sync of pod `uid` (PodWorkers runs one per pod at a time); false once the pod is gone and
+    /// everything of it removed.
+    func syncPod(_ uid: String) async -> Bool {
+        guard let pod = podCache.pod(uid: uid) else {
+            // Gone from the API (deleted with grace 0, or its namespace went): stop what is left.
+            guard var record = records.withLockedValue({ $0[uid] }) else { return false }
             for c in record.containers { if let id = c.id { try? await runtime.delete(id) } }
             await removeLogs(record)  // (kstate)
             await releaseSandbox(&record)  // (podnet)
             await teardownVolumes(uid)  // n-volumes
             records.withLockedValue { _ = $0.removeValue(forKey: uid) }
+            return false
         }
+        var record = records.withLockedValue { $0[uid] } ?? newRecord(pod, uid: uid)
+        let keep = await sync(pod, &record)
+        records.withLockedValue { if keep { $0[uid] = record } else { $0.removeValue(forKey: uid) } }
+        // Deleted by this sync: its deletion event may still be on its way.
+        if !keep { podCache.forget(uid: uid) }
+        return keep
     }
 
     func newRecord(_ pod: Value, uid: String) -> PodRecord {
@@ -70,6 +71,10 @@ extension Kubelet {
         let snapshot = record
         records.withLockedValue { $0[snapshot.uid] = snapshot }
         await publish(pod, &record, now: clock.now())
+        if let failure = record.volumes.unreportedFailure {  // n-volumes: after the status it explains
+            record.volumes.unreportedFailure = nil
+            await recordPodEvent(pod, reason: "FailedMount", message: failure, now: now)
+        }
         return true
     }
 
@@ -214,6 +219,11 @@ extension Kubelet {
         next.set(path: ["status"], to: status)
         next.set(path: ["metadata", "resourceVersion"], to: nil)
         let reply = await api.call(.PUT, KubeletAPI.podPath(record.namespace, record.name) + "/status", next)
-        if reply.ok { record.lastPublished = status }
+        guard reply.ok else { return }
+        record.lastPublished = status
+        // Its watch event is this write: it asks for no sync.
+        if let revision = reply.body["metadata"]?["resourceVersion"]?.stringValue.flatMap({ Int64($0) }) {
+            workers.wrote(record.uid, revision: revision)
+        }
     }
 }

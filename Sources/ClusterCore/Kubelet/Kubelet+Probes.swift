@@ -138,10 +138,12 @@ extension Kubelet {
                     counter.inFlight = true
                     counter.nextAt = now + p.period
                     c.probes.counters[kind] = counter
-                    let (runtime, results) = (self.runtime, probeResults)
+                    let (runtime, results, workers, uid) = (self.runtime, probeResults, self.workers, record.uid)
                     Task {
                         let outcome = await Self.run(p, id: id, container: spec, runtime: runtime)
                         results.put(id, kind, outcome)
+                        // Acted on by the pod's next sync: now, not at the next periodic one.
+                        workers.request(uid)
                     }
                 }
             }

@@ -19,6 +19,9 @@ struct PodVolumeState: Sendable {
     var payloads: [String: [VolumeFile]] = [:]
     /// The last FailedMount message (an Event is recorded when it changes).
     var lastFailure: String?
+    /// A FailedMount message whose Event waits until the pod's status was published (whoever sees
+    /// the Event then sees the status it explains).
+    var unreportedFailure: String?
     /// Every volume was set up at least once: containers may start.
     var ready = false
 }
@@ -64,7 +67,7 @@ extension Kubelet {
         }
         if record.volumes.lastFailure != failure {
             record.volumes.lastFailure = failure
-            await recordPodEvent(pod, reason: "FailedMount", message: failure, now: now)
+            record.volumes.unreportedFailure = failure
         }
         // Once running, a failed refresh keeps the last contents (as Kubernetes does).
         return record.volumes.ready

@@ -6,7 +6,8 @@ import StructuredData
 /// How a ``Kubelet`` runs.
 public struct KubeletConfiguration: Sendable {
     public var nodeName: String
-    /// Pause between pod sync passes (container exits are noticed on the next pass).
+    /// Pause between periodic re-syncs of every pod (container exits, probes, back-offs and
+    /// referenced ConfigMaps/Secrets are noticed then; pod changes sync their pod at once).
     public var syncInterval: Duration
     /// Seconds between Node status and Lease heartbeats.
     public var heartbeatSeconds: Int64
@@ -45,13 +46,14 @@ public final class Kubelet: Service, Sendable {
     let probeResults = ProbeResults()
     /// (ksec) postStart/preStop hook runs (Kubelet+Termination.swift).
     let hooks = LifecycleHooks()
-    /// Completed sync passes, for tests.
+    /// Periodic re-sync rounds started, for tests.
     let passes = NIOLockedValueBox<Int>(0)
     /// (kstate) Set by ``leaveContainersRunning()``: stopping leaves containers, sandboxes and volumes.
     let keepsContainers = NIOLockedValueBox<Bool>(false)
-    /// (kstate) Pod syncs in flight (Kubelet+PodSyncs.swift) and the way they ask for another pass.
-    let podSyncs = PodSyncs(limit: 16)
-    let passRequest = NIOLockedValueBox<AsyncStream<Void>.Continuation?>(nil)
+    /// The node's pods as the watch delivered them (Kubelet+PodWatch.swift).
+    let podCache: NodePodCache
+    /// One sync at a time per pod, a pod's change syncs that pod alone (PodWorkers.swift).
+    let workers = PodWorkers(limit: 16)
 
     init(handler: APIHandler, runtime: any ContainerRuntime, configuration: KubeletConfiguration = .init(),
          clock: any APIClock = SystemAPIClock(), network: NodeNetwork? = nil)
@@ -62,6 +64,7 @@ public final class Kubelet: Service, Sendable {
         self.configuration = configuration
         self.clock = clock
         self.agents = handler.config.nodeAgents
+        self.podCache = NodePodCache(nodeName: configuration.nodeName)
     }
 
     /// Serves `server`'s API as this node.
@@ -85,50 +88,29 @@ public final class Kubelet: Service, Sendable {
         try await network?.setUp(keeping: adopted)
         await removeStaleVolumes(keeping: adopted)  // n-volumes
         try await registerNode()
-        let store = api.handler.store
-        let (pokes, poke) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        passRequest.withLockedValue { $0 = poke }
+        workers.setSync { uid in await self.syncPod(uid) }
+        // Nothing syncs before the first listing: an adopted pod missing from the cache would count as deleted.
+        let listed = await listPods() ?? 0
+        // Pod changes (bindings, updates, deletions) sync the pod concerned as they arrive; every
+        // `syncInterval` each pod syncs anyway (container exits, probes, back-offs and referenced
+        // ConfigMaps/Secrets are not pod changes).
+        let follower = Task { await self.followPods(from: listed) }
         let interval = configuration.syncInterval
-        // A pass on every pod change (binding, deletion) and at least every `syncInterval`
-        // (container exits are not store events).
-        let watcher = Task {
-            var from = (try? await store.currentRevision()) ?? 0
-            while !Task.isCancelled {
-                do {
-                    for try await event in try await store.watch(prefix: ObjectKeys.prefix(group: "", plural: "pods"), afterRevision: from) {
-                        from = event.revision
-                        poke.yield()
-                    }
-                } catch {
-                    try? await Task.sleep(for: interval)
-                }
-            }
-        }
-        let ticker = Task {
-            while !Task.isCancelled {
-                poke.yield()
-                try? await Task.sleep(for: interval)
-            }
-        }
         await cancelWhenGracefulShutdown {
             var lastBeat = self.clock.now()
-            for await _ in pokes {
-                let started = ContinuousClock.now
-                await self.syncPods()
-                // (kstate) A pass no longer waits for pod starts, so events could chain passes
-                // back to back, each listing every pod: at most one pass per 20 ms.
-                try? await Task.sleep(until: started + .milliseconds(20))
+            while !Task.isCancelled {
+                self.resyncAll()
                 self.passes.withLockedValue { $0 += 1 }
                 if self.clock.now() - lastBeat >= self.configuration.heartbeatSeconds {
                     lastBeat = self.clock.now()
                     await self.heartbeat()
                 }
+                try? await Task.sleep(for: interval)
             }
         }
-        watcher.cancel()
-        ticker.cancel()
-        poke.finish()
-        await podSyncs.waitAll()
+        follower.cancel()
+        await follower.value
+        await workers.close()
         // In a task of its own: a kubelet stopped by cancelling its task must still remove its
         // containers, mounts and sandboxes (the blocking pool refuses work of cancelled tasks).
         if !keepsContainers.withLockedValue({ $0 }) { await Task { await self.stopAll() }.value }
