@@ -54,7 +54,11 @@ struct ChartSource {
         guard depth < 64 else {
             throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
         }
-        for entry in try SourceFileReading.list(joinPath(top, relative)) {
+        let directoryPath = joinPath(top, relative)
+        let entries = try SourceFileReading.list(directoryPath)
+        let directory = SourceFileReading.openDirectory(directoryPath)
+        defer { if let directory { close(directory) } }
+        for entry in entries {
             let name = entry.name
             let rel = joinPath(relative, name)
             let full = joinPath(top, rel)
@@ -64,7 +68,8 @@ struct ChartSource {
                 try walk(top: top, relative: rel, rules: rules, depth: depth + 1)
             case .file:
                 if rules.ignores(rel, isDirectory: false) { continue }
-                if var (data, modTime) = SourceFileReading.readRegular(full, maxSize: ChartLoader.maxFileSize) {
+                if var (data, modTime) = SourceFileReading.readRegular(full, name: name, in: directory,
+                                                                                     maxSize: ChartLoader.maxFileSize) {
                     if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
                     files.append(ChartFile(name: rel, data: data))
                     modTimes[rel] = modTime

@@ -41,10 +41,25 @@ enum SourceFileReading {
         return entries
     }
 
-    /// The contents and modification time of the regular file at `path` when it is at most
+    /// A directory opened for ``readRegular(_:name:in:maxSize:)`` (nil when it cannot be opened: the
+    /// full paths are used then).
+    static func openDirectory(_ path: String) -> Int32? {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// The contents and modification time of the regular file at `path` (or `name` inside the open
+    /// directory `directory`, sparing the kernel the lookup of every parent) when it is at most
     /// `maxSize` bytes and reads cleanly; nil otherwise (the caller then takes the slow path).
-    static func readRegular(_ path: String, maxSize: Int) -> (data: [UInt8], modTime: FileTime)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    static func readRegular(_ path: String, name: String? = nil, in directory: Int32? = nil, maxSize: Int)
+        -> (data: [UInt8], modTime: FileTime)?
+    {
+        let fd: Int32
+        if let directory, let name {
+            fd = openat(directory, name, O_RDONLY | O_CLOEXEC)
+        } else {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -56,14 +71,16 @@ enum SourceFileReading {
         let data = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, count in
             var total = 0
             while total < size + 1 {
-                let n = read(fd, buf.baseAddress.map { $0 + total }, size + 1 - total)
+                let want = size + 1 - total
+                let n = read(fd, buf.baseAddress.map { $0 + total }, want)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failed = true
                     break
                 }
-                if n == 0 { break }
                 total += n
+                // A regular file returns less than asked only at its end: no extra read to see it.
+                if n < want { break }
             }
             count = total
         }
