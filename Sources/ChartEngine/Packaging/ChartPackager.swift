@@ -42,8 +42,47 @@ public enum ChartPackager {
                                    "unable to detect chart at \(chartfile): open \(chartfile): \(FileSystem.errorText(errno))")
         }
         close(fd)
+        // Parsing values.yaml (Helm's LoadFiles only checks it here; the archive keeps its bytes) is
+        // the largest single step, so it runs on a second thread while this one walks the chart and
+        // builds the archive with the parse left out. The result is used only when both sides
+        // succeeded on the same bytes; anything else (an error anywhere, values.yaml changed or
+        // ignored) is redone the plain sequential way, so results and errors are exactly its.
+        let check = ValuesCheck(chartDirectory: path)
+        let speculative = SpeculativeBuild()
+        LargeStack.forEach(count: 2, workers: 2) { i in
+            if i == 0 {
+                check.run()
+            } else {
+                speculative.result = Result { () throws(ChartEngineError) in
+                    try build(directory: path, options: options, valuesCheckedElsewhere: true)
+                }
+            }
+        }
+        if case .success(let built)? = speculative.result, built.valuesData == nil || check.passed(for: built.valuesData) {
+            return (built.fileName, built.bytes)
+        }
+        let built = try build(directory: path, options: options, valuesCheckedElsewhere: false)
+        return (built.fileName, built.bytes)
+    }
+
+    /// An archive and the top-level `values.yaml` bytes its chart was loaded with.
+    struct Built {
+        var fileName: String
+        var bytes: [UInt8]
+        var valuesData: [UInt8]?
+    }
+
+    /// Loads, checks and archives the chart; with `valuesCheckedElsewhere` the loader is handed an
+    /// empty `values.yaml` in place of the real one (whose bytes still go into the archive).
+    static func build(directory path: String, options: Options, valuesCheckedElsewhere: Bool)
+        throws(ChartEngineError) -> Built
+    {
         let source = try ChartSource.directory(path)
-        var chart = try ChartLoader.loadFiles(source.files)
+        var files = source.files
+        let valuesIndex = files.lastIndex { $0.name == "values.yaml" }
+        let valuesData = valuesIndex.map { files[$0].data }
+        if valuesCheckedElsewhere, let i = valuesIndex { files[i].data = [] }
+        var chart = try ChartLoader.loadFiles(files)
         if let v = options.version, !v.isEmpty { chart.metadata.version = v }
         // Helm's validateVersion (Masterminds NewVersion) runs on the final version.
         if SemVer(chart.metadata.version) == nil {
@@ -51,7 +90,8 @@ public enum ChartPackager {
         }
         if let a = options.appVersion, !a.isEmpty { chart.metadata.appVersion = a }
         try checkDependencies(chart)
-        return try archive(chart: chart, source: source)
+        let (fileName, bytes) = try archive(chart: chart, source: source)
+        return Built(fileName: fileName, bytes: bytes, valuesData: valuesData)
     }
 
     /// Helm's `action.CheckDependencies`: every `dependencies:` entry needs a loaded subchart of
@@ -75,6 +115,7 @@ public enum ChartPackager {
         }
         let name = chart.metadata.name
         var tar = TarWriter()
+        tar.reserve(source.archiveSizeEstimate)
         try write(chart: chart, source: source, prefix: "", into: &tar)
         tar.finish()
         return ("\(name)-\(md.version).tgz", try GzipWriter.helmArchive(tar.bytes))

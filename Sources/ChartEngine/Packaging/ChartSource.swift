@@ -54,15 +54,27 @@ struct ChartSource {
         guard depth < 64 else {
             throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
         }
-        for name in try FileSystem.list(joinPath(top, relative)) {
+        let directoryPath = joinPath(top, relative)
+        let entries = try SourceFileReading.list(directoryPath)
+        let directory = SourceFileReading.openDirectory(directoryPath)
+        defer { if let directory { close(directory) } }
+        for entry in entries {
+            let name = entry.name
             let rel = joinPath(relative, name)
             let full = joinPath(top, rel)
-            switch FileSystem.kind(of: full) {
+            switch entry.kind ?? FileSystem.kind(of: full) {
             case .directory:
                 if rules.ignores(rel, isDirectory: true) { continue }
                 try walk(top: top, relative: rel, rules: rules, depth: depth + 1)
             case .file:
                 if rules.ignores(rel, isDirectory: false) { continue }
+                if var (data, modTime) = SourceFileReading.readRegular(full, name: name, in: directory,
+                                                                                     maxSize: ChartLoader.maxFileSize) {
+                    if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
+                    files.append(ChartFile(name: rel, data: data))
+                    modTimes[rel] = modTime
+                    continue
+                }
                 if let size = FileSystem.size(of: full), size > ChartLoader.maxFileSize {
                     throw ChartEngineError(.invalidChart,
                                            "chart file \"\(name)\" is larger than the maximum file size \(ChartLoader.maxFileSize)")
@@ -140,5 +152,14 @@ extension FileSystem {
         var st = stat()
         guard stat(path, &st) == 0 else { return FileTime(seconds: 0) }
         return FileTime(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int32(st.st_mtim.tv_nsec))
+    }
+}
+
+extension ChartSource {
+    /// About how many bytes the tar stream of this source takes (data plus a header and padding
+    /// per file; `charts/` directories are among `files`, nested archives grow when unpacked), to
+    /// reserve the stream's buffer once.
+    var archiveSizeEstimate: Int {
+        files.reduce(1024) { $0 + $1.data.count + 1024 }
     }
 }

@@ -11,17 +11,40 @@ struct TarWriter {
     private static let nameSize = 100
     private static let prefixSize = 155
 
+    /// Reserves room for `capacity` bytes of output, so a large chart is not copied as the stream grows.
+    mutating func reserve(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     /// Appends a regular file (mode 0644, uid/gid 0).
     mutating func addFile(name: String, data: [UInt8], modTime: Int64) throws(ChartEngineError) {
-        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
-        let nameBytes = Array(name.utf8)
         guard fitsOctal(12, Int64(data.count)) else {
             throw ChartEngineError(.io, "archive/tar: header field too long: \(name)")
         }
+        let fitsTime = fitsOctal(12, modTime)
+        let done: Bool = name.utf8.withContiguousStorageIfAvailable { nameBytes in
+            // The common case, a short ASCII name: no copies of the name at all.
+            guard fitsTime, nameBytes.count <= Self.nameSize,
+                  !nameBytes.contains(where: { $0 >= 0x80 || $0 == 0 })
+            else { return false }
+            appendHeader(name: nameBytes, prefix: UnsafeBufferPointer(start: nil, count: 0),
+                         size: Int64(data.count), modTime: modTime, flag: 0x30)
+            return true
+        } ?? false
+        if !done {
+            try addFileSlow(name: name, size: Int64(data.count), modTime: modTime)
+        }
+        appendPadded(data)
+    }
+
+    /// The USTAR-with-prefix and PAX cases (and names whose UTF-8 is not contiguous).
+    private mutating func addFileSlow(name: String, size: Int64, modTime: Int64) throws(ChartEngineError) {
+        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let nameBytes = Array(name.utf8)
         if ascii && nameBytes.count <= Self.nameSize && !nameBytes.contains(0) && fitsOctal(12, modTime) {
-            bytes += header(name: nameBytes, prefix: [], size: Int64(data.count), modTime: modTime, flag: 0x30)
+            appendHeader(name: nameBytes, prefix: [], size: size, modTime: modTime, flag: 0x30)
         } else if ascii, let (prefix, suffix) = Self.splitUSTARPath(nameBytes), fitsOctal(12, modTime) {
-            bytes += header(name: suffix, prefix: prefix, size: Int64(data.count), modTime: modTime, flag: 0x30)
+            appendHeader(name: suffix, prefix: prefix, size: size, modTime: modTime, flag: 0x30)
         } else {
             // PAX: the real name travels in an extended header; the main header keeps an ASCII-only,
             // truncated copy.
@@ -35,61 +58,84 @@ struct TarWriter {
             var paxName = Array(Self.toASCII(GoPath.clean(dir + "PaxHeaders.0/" + file)).utf8)
             if paxName.count > Self.nameSize { paxName = Array(paxName.prefix(Self.nameSize)) }
             while paxName.last == 0x2F { paxName.removeLast() }
-            bytes += header(name: paxName, prefix: [], size: Int64(paxData.count), modTime: 0, flag: 0x78,
-                            paxRecordHeader: true)
+            appendHeader(name: paxName, prefix: [], size: Int64(paxData.count), modTime: 0, flag: 0x78,
+                         paxRecordHeader: true)
             appendPadded(paxData)
             let mainName = Array(Self.toASCII(name).utf8.prefix(Self.nameSize))
             let mt = fitsOctal(12, modTime) ? modTime : 0
-            bytes += header(name: mainName, prefix: [], size: Int64(data.count), modTime: mt, flag: 0x30)
+            appendHeader(name: mainName, prefix: [], size: size, modTime: mt, flag: 0x30)
         }
-        appendPadded(data)
     }
 
     /// Ends the archive with two zero blocks.
     mutating func finish() {
-        bytes += [UInt8](repeating: 0, count: 1024)
+        bytes.append(contentsOf: repeatElement(0, count: 1024))
     }
 
     private mutating func appendPadded(_ data: [UInt8]) {
-        bytes += data
+        bytes.append(contentsOf: data)
         let rem = data.count % 512
-        if rem != 0 { bytes += [UInt8](repeating: 0, count: 512 - rem) }
+        if rem != 0 { bytes.append(contentsOf: repeatElement(0, count: 512 - rem)) }
     }
 
-    private func header(name: [UInt8], prefix: [UInt8], size: Int64, modTime: Int64, flag: UInt8,
-                        paxRecordHeader: Bool = false) -> [UInt8]
+    private mutating func appendHeader(name: [UInt8], prefix: [UInt8], size: Int64, modTime: Int64, flag: UInt8,
+                                       paxRecordHeader: Bool = false)
     {
-        var b = [UInt8](repeating: 0, count: 512)
-        func put(_ s: [UInt8], at off: Int, len: Int) {
-            for (i, c) in s.prefix(len).enumerated() { b[off + i] = c }
+        name.withUnsafeBufferPointer { n in
+            prefix.withUnsafeBufferPointer { p in
+                appendHeader(name: n, prefix: p, size: size, modTime: modTime, flag: flag,
+                             paxRecordHeader: paxRecordHeader)
+            }
         }
-        func octal(_ v: Int64, at off: Int, len: Int) {
-            var s = String(v, radix: 8)
-            while s.utf8.count + 1 < len { s = "0" + s }
-            put(Array(s.utf8), at: off, len: len)
-            if s.utf8.count < len { b[off + s.utf8.count] = 0 }
+    }
+
+    /// Writes one 512-byte header in place at the end of the stream.
+    private mutating func appendHeader(name: UnsafeBufferPointer<UInt8>, prefix: UnsafeBufferPointer<UInt8>,
+                                       size: Int64, modTime: Int64, flag: UInt8, paxRecordHeader: Bool = false)
+    {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 512))
+        bytes.withUnsafeMutableBufferPointer { all in
+            let b = UnsafeMutableBufferPointer(rebasing: all[start..<(start + 512)])
+            func put(_ s: UnsafeBufferPointer<UInt8>, at off: Int, len: Int) {
+                for i in 0..<min(len, s.count) { b[off + i] = s[i] }
+            }
+            func putASCII(_ s: StaticString, at off: Int) {
+                s.withUTF8Buffer { put($0, at: off, len: $0.count) }
+            }
+            // Go's formatOctal: zero-padded to len-1 digits, NUL-terminated (the field is zeroed).
+            func octal(_ v: Int64, at off: Int, len: Int) {
+                var x = UInt64(v)
+                var i = len - 2
+                while i >= 0 {
+                    b[off + i] = 0x30 + UInt8(x & 7)
+                    x >>= 3
+                    i -= 1
+                }
+            }
+            put(name, at: 0, len: 100)
+            octal(paxRecordHeader ? 0 : 0o644, at: 100, len: 8)
+            octal(0, at: 108, len: 8)
+            octal(0, at: 116, len: 8)
+            octal(size, at: 124, len: 12)
+            octal(modTime, at: 136, len: 12)
+            b[156] = flag
+            putASCII("ustar\0", at: 257)
+            putASCII("00", at: 263)
+            if !paxRecordHeader {
+                // Go's writeRawFile (PAX record files) leaves the device numbers zeroed.
+                octal(0, at: 329, len: 8)
+                octal(0, at: 337, len: 8)
+            }
+            put(prefix, at: 345, len: 155)
+            // Checksum: the header summed with the checksum field as spaces; six octal digits, NUL, space.
+            for i in 148..<156 { b[i] = 0x20 }
+            var sum: Int64 = 0
+            for i in 0..<512 { sum += Int64(b[i]) }
+            octal(sum, at: 148, len: 7)
+            b[154] = 0
+            b[155] = 0x20
         }
-        put(name, at: 0, len: 100)
-        octal(paxRecordHeader ? 0 : 0o644, at: 100, len: 8)
-        octal(0, at: 108, len: 8)
-        octal(0, at: 116, len: 8)
-        octal(size, at: 124, len: 12)
-        octal(modTime, at: 136, len: 12)
-        b[156] = flag
-        put(Array("ustar\0".utf8), at: 257, len: 6)
-        put(Array("00".utf8), at: 263, len: 2)
-        if !paxRecordHeader {
-            // Go's writeRawFile (PAX record files) leaves the device numbers zeroed.
-            octal(0, at: 329, len: 8)
-            octal(0, at: 337, len: 8)
-        }
-        put(prefix, at: 345, len: 155)
-        // Checksum: the header summed with the checksum field as spaces; six octal digits, NUL, space.
-        for i in 148..<156 { b[i] = 0x20 }
-        let sum = b.reduce(0) { $0 + Int64($1) }
-        octal(sum, at: 148, len: 7)
-        b[155] = 0x20
-        return b
     }
 
     private func fitsOctal(_ len: Int, _ v: Int64) -> Bool {

@@ -92,30 +92,36 @@ public enum LargeStack {
         pthread_attr_init(&attr)
         defer { pthread_attr_destroy(&attr) }
         pthread_attr_setstacksize(&attr, size)
-        let ctx = Unmanaged.passRetained(box as AnyObject).toOpaque()
+        // A concrete, non-generic class crosses the C boundary: casting an `AnyObject` back to a
+        // protocol would make the runtime scan every conformance in the binary (about half a
+        // millisecond per Box<T> type, at start-up of every command).
+        let ctx = Unmanaged.passRetained(Start(size: size, run: box.runBody)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, &attr, { raw in
-            let obj = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue()
-            let runnable = obj as! any LargeStackRunnable
-            pthread_setspecific(LargeStack.stackKey, UnsafeRawPointer(bitPattern: runnable.stackSize))
-            runnable.runBody()
+            let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+            pthread_setspecific(LargeStack.stackKey, UnsafeRawPointer(bitPattern: start.size))
+            start.run()
             return nil
         }, ctx)
         if rc != 0 {
-            Unmanaged<AnyObject>.fromOpaque(ctx).release()
+            Unmanaged<Start>.fromOpaque(ctx).release()
             return nil
         }
         return thread
     }
+
+    /// What a new thread runs, and its stack size.
+    private final class Start {
+        let size: Int
+        let run: () -> Void
+        init(size: Int, run: @escaping () -> Void) {
+            self.size = size
+            self.run = run
+        }
+    }
 }
 
-protocol LargeStackRunnable {
-    var stackSize: Int { get }
-    func runBody()
-}
-
-extension LargeStack.Box: LargeStackRunnable {
-    var stackSize: Int { size }
+extension LargeStack.Box {
     func runBody() {
         if let body {
             result = Result { try body() }
