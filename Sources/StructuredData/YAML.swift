@@ -102,6 +102,8 @@ public enum YAML {
 
     static func roundTripFloat(_ d: Double) -> String {
         guard d.isFinite else { return goYAMLFloat(d) }
+        // Integral values below 2^53 print as their integer digits (what the JSON spelling resolves to).
+        if d.rounded(.towardZero) == d && abs(d) < 9_007_199_254_740_992 { return String(Int64(d)) }
         switch YAMLResolve.resolvePlain(JSON.formatFloat(d)) {
         case .int(let i): return String(i)
         case .uint(let u): return String(u)
