@@ -69,13 +69,13 @@ import Testing
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 'single'\ndata:\n  a: \"x: y # z\"\n  b: plain, with [brackets]\n",
         "kind: A\nmetadata:\n",
         "kind: A\nmetadata: {}\n",
-        "kind: A\nmetadata:\n  annotations:\n  name: n\n",
-        "kind: A\nmetadata:\n  name: n\n  annotations: {}\n",
-        "# leading comment\nkind: A\n\n# between\nmetadata:\n  name: n   \n",
+        "kind: A\nmetadata:\n  annotations:\n  name: web\n",
+        "kind: A\nmetadata:\n  name: web\n  annotations: {}\n",
+        "# leading comment\nkind: A\n\n# between\nmetadata:\n  name: web   \n",
         "kind: A\nspec:\n  list:\n    -\n    - x\n    -\n      - nested\n",
         "kind: A\nspec:\n  - a\n",
         "kind: A\nspec:\n  items:\n  - a: 1\n    b:\n      c: 2\n  - d\nnext: 1\n",
-        "kind: A\nmetadata:\n  name: n\n  annotations:\n    a/b: yes-ish\n    c: \"true\"\n",
+        "kind: A\nmetadata:\n  name: web\n  annotations:\n    a/b: yes-ish\n    c: \"true\"\n",
     ]
 
     /// Documents outside the subset (nil), whatever a full decode makes of them.
