@@ -35,7 +35,10 @@ let package = Package(
         // glibc calls that Swift's Glibc module leaves out (pipe2, closefrom for posix_spawn, setns).
         .systemLibrary(name: "CLinux"),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
-        .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"], swiftSettings: strict),
+        // The executor keeps its state in class properties; dynamic exclusivity checks on each access
+        // cost ~2% of rendering (measured with callgrind), so they are compiled out for this target.
+        .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"],
+                swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A blocking Kubernetes REST client (kubeconfig, discovery, CRUD, server-side apply) for releases.
         .target(name: "KubeClient", dependencies: ["StructuredData", "CLibCurl"], swiftSettings: strict),
         .target(name: "ChartEngine",

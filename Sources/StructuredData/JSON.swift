@@ -76,7 +76,7 @@ public enum JSON {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            for (n, key) in m.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (n, key) in m.keys.sorted(by: utf8Less).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
                 writeString(key, into: &out, escapeHTML: escapeHTML)

@@ -29,6 +29,14 @@ public enum YAML {
         return docs.first ?? .null
     }
 
+    /// The head of a Kubernetes manifest (`apiVersion`, `kind`, `metadata.name`,
+    /// `metadata.annotations`; absent keys left out) read without libyaml, for documents in the plain
+    /// block YAML subset templates usually produce; nil otherwise (use ``decodeHead(_:keys:)`` then).
+    /// When not nil, the document is valid YAML and those fields are what a full decode gives.
+    public static func scanManifestHead(_ text: String) -> Value? {
+        YAMLHeadScan.scan(text)
+    }
+
     /// Decodes every document of a multi-document stream (`---` separated), in order.
     public static func decodeAll(_ text: String, numbersAsFloat: Bool = true) throws(StructuredDataError) -> [Value] {
         try decodeAll(Array(text.utf8), numbersAsFloat: numbersAsFloat)
@@ -94,6 +102,8 @@ public enum YAML {
 
     static func roundTripFloat(_ d: Double) -> String {
         guard d.isFinite else { return goYAMLFloat(d) }
+        // Integral values below 2^53 print as their integer digits (what the JSON spelling resolves to).
+        if d.rounded(.towardZero) == d && abs(d) < 9_007_199_254_740_992 { return String(Int64(d)) }
         switch YAMLResolve.resolvePlain(JSON.formatFloat(d)) {
         case .int(let i): return String(i)
         case .uint(let u): return String(u)

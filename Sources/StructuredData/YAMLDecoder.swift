@@ -228,7 +228,7 @@ struct YAMLDecoder {
                 throw StructuredDataError("json: unsupported value: \(GoFloat.formatV(d))")
             case .list(let items): pending += items.reversed()
             case .map(let m):
-                for k in m.keys.sorted(by: { $1.utf8.lexicographicallyPrecedes($0.utf8) }) {
+                for k in m.keys.sorted(by: { utf8Less($1, $0) }) {
                     if let v = m[k] { pending.append(v) }
                 }
             default: break
@@ -498,7 +498,7 @@ struct YAMLDecoder {
         case .list(let items):
             return "[]interface {}{" + items.map { goSyntax($0, depth: depth + 1) }.joined(separator: ", ") + "}"
         case .map(let m):
-            let body = m.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            let body = m.keys.sorted(by: utf8Less)
                 .map { goQuote($0) + ":" + goSyntax(m[$0] ?? .null, depth: depth + 1) }.joined(separator: ", ")
             return "map[interface {}]interface {}{" + body + "}"
         }

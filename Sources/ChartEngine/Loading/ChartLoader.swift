@@ -197,7 +197,9 @@ public enum ValuesFile {
                 throw ChartEngineError(.invalidValues,
                                        "cannot unmarshal yaml document: error converting YAML to JSON: \(error)")
             }
-            switch doc.helmNumbers {
+            // YAML.decode already makes every number a float64 (numbersAsFloat), so the document
+            // is what `helmNumbers` would return; skipping that deep copy keeps large values cheap.
+            switch doc {
             case .null:
                 continue
             case .map(let m):

@@ -1,3 +1,4 @@
+import Templating
 import StructuredData
 
 /// One rendered Kubernetes document with the head fields Helm reads (`releaseutil.SimpleHead`).
@@ -48,7 +49,7 @@ public enum ManifestSorter {
     {
         var hooks: [Hook] = []
         var generic: [Manifest] = []
-        for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for path in files.keys.sorted(by: goStringLess) {
             guard let content = files[path] else { continue }
             let base = path.split(separator: "/").last.map(String.init) ?? path
             if base.hasPrefix("_") { continue }
@@ -87,7 +88,9 @@ public enum ManifestSorter {
         let value: Value
         do {
             // Only the head fields are read; the rest of the document is parsed, not built.
-            value = try YAML.decodeHead(doc, keys: headKeys) ?? YAML.decode(doc)
+            // Plain block documents (most rendered manifests) are read by a byte scanner; the rest
+            // go through libyaml.
+            value = try YAML.scanManifestHead(doc) ?? YAML.decodeHead(doc, keys: headKeys) ?? YAML.decode(doc)
         } catch {
             throw ChartEngineError(.manifestParse,
                                    "YAML parse error on \(path): error converting YAML to JSON: \(error)")

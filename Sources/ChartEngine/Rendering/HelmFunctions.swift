@@ -84,7 +84,31 @@ extension TemplateValue {
 extension String {
     /// Go's `strings.ReplaceAll` (non-overlapping, left to right).
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, range(of: target) != nil else { return self }
+        guard !target.isEmpty, containsBytes(target) else { return self }
         return components(separatedBy: target).joined(separator: replacement)
+    }
+
+    /// Whether `target`'s UTF-8 occurs in this string's (over the contiguous bytes, no copies: this
+    /// runs over every rendered file).
+    func containsBytes(_ target: String) -> Bool {
+        var s = self
+        var t = target
+        return s.withUTF8 { sb in
+            t.withUTF8 { tb in
+                guard let first = tb.first else { return true }
+                guard sb.count >= tb.count else { return false }
+                var i = 0
+                let last = sb.count - tb.count
+                while i <= last {
+                    if sb[i] == first {
+                        var k = 1
+                        while k < tb.count && sb[i + k] == tb[k] { k += 1 }
+                        if k == tb.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }

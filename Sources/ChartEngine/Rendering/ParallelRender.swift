@@ -44,22 +44,26 @@ enum ParallelRender {
             guard isWordByte(c) else { i += 1; continue }
             let start = i
             while i < n && isWordByte(b[i]) { i += 1 }
-            // Only words that can be a listed name: first letter in {s,u,m,t,l,g,r,b,h,e}.
-            switch c {
-            case UInt8(ascii: "s"), UInt8(ascii: "u"), UInt8(ascii: "m"), UInt8(ascii: "t"), UInt8(ascii: "l"),
-                 UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "h"), UInt8(ascii: "e"):
-                let len = i - start
-                if len >= 3 && len <= 24,
-                   orderSensitive.contains(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
-                {
-                    return true
+            // Compared as bytes against the listed names of that first letter and length (no String
+            // per word: this runs over every word of every template).
+            let len = i - start
+            if len < candidates.count {
+                for name in candidates[len] where name[0] == c {
+                    var k = 1
+                    while k < len && name[k] == b[start + k] { k += 1 }
+                    if k == len { return true }
                 }
-            default:
-                break
             }
         }
         return false
     }
+
+    /// ``orderSensitive`` as bytes, indexed by length.
+    private static let candidates: [[[UInt8]]] = {
+        var byLength = [[[UInt8]]](repeating: [], count: (orderSensitive.map(\.utf8.count).max() ?? 0) + 1)
+        for name in orderSensitive { byLength[name.utf8.count].append(Array(name.utf8)) }
+        return byLength
+    }()
 
     @inline(__always)
     private static func isWordByte(_ c: UInt8) -> Bool {

@@ -48,7 +48,7 @@ public enum Renderer {
         names.map { ($0, $0.utf8.count(where: { $0 == UInt8(ascii: "/") })) }
             .sorted { a, b in
                 if a.1 != b.1 { return a.1 > b.1 }
-                return b.0.utf8.lexicographicallyPrecedes(a.0.utf8)
+                return goStringLess(b.0, a.0)
             }
             .map(\.0)
     }

@@ -167,15 +167,30 @@ public struct Coalescer {
 
     /// Removes null entries recursively (maps only, as Helm's `cleanNilValues`).
     static func cleanNils(_ m: inout [String: Value]) {
+        // Rewriting a map copies it: leave maps without nulls (the usual case) untouched.
+        guard hasNils(m) else { return }
         for (key, val) in m {
             switch val {
             case .null: m[key] = nil
             case .map(var sub):
+                guard hasNils(sub) else { continue }
                 cleanNils(&sub)
                 m[key] = .map(sub)
             default: break
             }
         }
+    }
+
+    /// Whether `m` or a map nested in it (through maps only) holds a null.
+    static func hasNils(_ m: [String: Value]) -> Bool {
+        for val in m.values {
+            switch val {
+            case .null: return true
+            case .map(let sub): if hasNils(sub) { return true }
+            default: break
+            }
+        }
+        return false
     }
 
     func concat(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }

@@ -108,7 +108,8 @@ extension ExecState {
     /// elements are), which decides how a later nil or type error is worded.
     func evalField(_ dot: TemplateValue, _ name: String, node: Arg, args: [Arg]?, final: TemplateValue?,
                    receiver: TemplateValue, boxed: Bool) throws -> (TemplateValue, Bool) {
-        let typeName = boxed ? "interface {}" : receiver.goTypeName
+        // Only error messages name the type: not computed on the way through.
+        var typeName: String { boxed ? "interface {}" : receiver.goTypeName }
         switch receiver {
         case .invalid:
             if options.missingKeyError { throw error("nil data; no entry for key \(goQuote(name))") }

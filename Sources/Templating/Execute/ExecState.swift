@@ -40,6 +40,9 @@ final class ExecState: FunctionEnvironment {
     var tree: Tree
     /// Variables; `boxed` marks values whose static Go type is `interface{}` (range elements).
     var vars: [(name: String, value: TemplateValue, boxed: Bool)]
+    /// First variable of the template being executed: a nested `{{template}}`/`include` runs on this
+    /// same state with its variables stacked above the caller's, which it must not see.
+    var varBase = 0
     /// Whether dot's static Go type is `interface{}` (inside `range` over `[]interface{}`/maps),
     /// which decides the type named in "can't evaluate field X in type T".
     var dotBoxed = false
@@ -80,14 +83,14 @@ final class ExecState: FunctionEnvironment {
     // MARK: variables
 
     func varValue(_ name: String) throws -> (TemplateValue, Bool) {
-        for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
+        for i in stride(from: vars.count - 1, through: varBase, by: -1) where vars[i].name == name {
             return (vars[i].value, vars[i].boxed)
         }
         throw error("undefined variable: \(name)")
     }
 
     func setVar(_ name: String, _ value: TemplateValue) throws {
-        for i in stride(from: vars.count - 1, through: 0, by: -1) where vars[i].name == name {
+        for i in stride(from: vars.count - 1, through: varBase, by: -1) where vars[i].name == name {
             vars[i].value = value
             vars[i].boxed = false
             return
@@ -255,19 +258,34 @@ final class ExecState: FunctionEnvironment {
         guard let tmpl = set.trees[name] else { throw error("template \(goQuote(name)) not defined") }
         if depth >= maxExecDepth { throw error("exceeded maximum template depth (\(maxExecDepth))") }
         let newDot = try pipe.map { try evalPipeline(dot, $0) } ?? .invalid
-        let inner = ExecState(set: set, tree: tmpl, dot: newDot, options: options, depth: depth + 1)
-        // Hand the output buffer over (no copy: only one owner at a time).
-        inner.out = out
-        out = ""
-        inner.userState = userState
-        inner.iterationBudget = iterationBudget
+        // The callee writes straight into this state's output.
+        try runNested(tmpl, dot: newDot)
+    }
+
+    /// Executes `tmpl` with `dot` on this state as Go's fresh `state` for a nested template would: its
+    /// own tree, error position, dot typing and variables (`$` = dot), sharing output, user state and
+    /// the iteration budget; everything is restored afterwards, also when it throws.
+    func runNested(_ tmpl: Tree, dot: TemplateValue) throws {
+        let savedTree = tree
+        let savedAt = at
+        let savedBoxed = dotBoxed
+        let savedBase = varBase
+        let mark = vars.count
+        tree = tmpl
+        at = nil
+        dotBoxed = false
+        depth += 1
+        varBase = mark
+        vars.append(("$", dot, false))
         defer {
-            out = inner.out
-            inner.out = ""
-            userState = inner.userState
-            iterationBudget = inner.iterationBudget
+            vars.removeLast(vars.count - mark)
+            varBase = savedBase
+            depth -= 1
+            dotBoxed = savedBoxed
+            at = savedAt
+            tree = savedTree
         }
-        _ = try inner.walk(newDot, tmpl.root)
+        _ = try walk(dot, tmpl.root)
     }
 
     // MARK: FunctionEnvironment
@@ -278,15 +296,12 @@ final class ExecState: FunctionEnvironment {
                                 message: "template: no template \(goQuote(name)) associated with template \(goQuote(tree.name))")
         }
         if depth >= maxExecDepth { throw error("exceeded maximum template depth (\(maxExecDepth))") }
-        let inner = ExecState(set: set, tree: tmpl, dot: data, options: options, depth: depth + 1)
-        inner.userState = userState
-        inner.iterationBudget = iterationBudget
-        defer {
-            userState = inner.userState
-            iterationBudget = inner.iterationBudget
-        }
-        _ = try inner.walk(data, tmpl.root)
-        return inner.out
+        // The callee's output is returned, not written: give it an empty buffer for the duration.
+        let savedOut = out
+        out = ""
+        defer { out = savedOut }
+        try runNested(tmpl, dot: data)
+        return out
     }
 
     func executeText(_ text: String, name: String, data: TemplateValue) throws -> String {

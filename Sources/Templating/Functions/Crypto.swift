@@ -62,14 +62,17 @@ enum CryptoSupport {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var s = ""
-        s.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            s.append(digits[Int(b >> 4)])
-            s.append(digits[Int(b & 15)])
+        // Built as bytes: appending Characters one by one costs far more (sha256sum is common).
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { buf in
+            digits.withUTF8Buffer { d in
+                for (i, b) in bytes.enumerated() {
+                    buf[2 * i] = d[Int(b >> 4)]
+                    buf[2 * i + 1] = d[Int(b & 15)]
+                }
+            }
+            return bytes.count * 2
         }
-        return s
     }
 
     /// Adler-32 (RFC 1950), as Go's `hash/adler32`.

@@ -135,6 +135,8 @@ enum GoStrings {
             return out
         }
         let sb = Array(s.utf8), ob = Array(old.utf8), nb = Array(new.utf8)
+        // Nothing to replace (the usual case for `replace "+" "_"` on versions): s as it is.
+        if index(sb, ob, from: 0) == nil { return s }
         var out: [UInt8] = []
         out.reserveCapacity(sb.count)
         var i = 0

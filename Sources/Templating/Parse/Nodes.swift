@@ -1,6 +1,6 @@
 /// The parse tree of Go's template language. Positions are byte offsets into the source of the file
 /// the node was parsed from (``Tree/source``), from which error messages derive line and column.
-indirect enum Node: Sendable {
+enum Node: Sendable {
     case text(String)
     case action(Pipe)
     case ifNode(Branch)
@@ -13,20 +13,38 @@ indirect enum Node: Sendable {
 }
 
 /// `{{if}}`/`{{with}}`/`{{range}}`: pipeline, body and optional else.
-struct Branch: Sendable {
-    var pos: Int
-    var pipe: Pipe
-    var list: [Node]
-    var elseList: [Node]?
+///
+/// Tree nodes are classes, built once by the parser and never changed afterwards: the executor
+/// passes and marks (``ExecState/at``) them by reference, one retain instead of one per array inside.
+final class Branch: @unchecked Sendable {
+    let pos: Int
+    let pipe: Pipe
+    let list: [Node]
+    let elseList: [Node]?
+
+    init(pos: Int, pipe: Pipe, list: [Node], elseList: [Node]?) {
+        self.pos = pos
+        self.pipe = pipe
+        self.list = list
+        self.elseList = elseList
+    }
 }
 
-/// A pipeline with optional variable declarations: `$x := a | b c`.
-struct Pipe: Sendable {
-    var pos: Int
+/// A pipeline with optional variable declarations: `$x := a | b c`. Filled in by the parser only.
+final class Pipe: @unchecked Sendable {
+    let pos: Int
     var isAssign: Bool
     var decl: [String]
     var declPos: [Int]
     var cmds: [Command]
+
+    init(pos: Int, isAssign: Bool, decl: [String], declPos: [Int], cmds: [Command]) {
+        self.pos = pos
+        self.isAssign = isAssign
+        self.decl = decl
+        self.declPos = declPos
+        self.cmds = cmds
+    }
 
     var goString: String {
         var s = ""
@@ -37,10 +55,15 @@ struct Pipe: Sendable {
     }
 }
 
-/// One command of a pipeline: a function or value followed by arguments.
-struct Command: Sendable {
-    var pos: Int
+/// One command of a pipeline: a function or value followed by arguments. Filled in by the parser only.
+final class Command: @unchecked Sendable {
+    let pos: Int
     var args: [Arg]
+
+    init(pos: Int, args: [Arg]) {
+        self.pos = pos
+        self.args = args
+    }
 
     var goString: String {
         args.map { arg in

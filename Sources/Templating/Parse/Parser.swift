@@ -28,7 +28,8 @@ struct Parser {
     static func parse(name: String, text: String, functions: FunctionRegistry) throws -> [(String, Tree)] {
         // Deeply nested input recurses deeply; give such files a large stack.
         var openers = 0
-        for b in text.utf8 where b == UInt8(ascii: "(") || b == UInt8(ascii: "{") { openers += 1 }
+        var t = text
+        t.withUTF8 { for b in $0 where b == UInt8(ascii: "(") || b == UInt8(ascii: "{") { openers += 1 } }
         if openers > 128 {
             return try LargeStack.run { try parseOnCurrentStack(name: name, text: text, functions: functions) }
         }
@@ -42,7 +43,7 @@ struct Parser {
         let top = Tree(name: name, parseName: name, root: root, source: p.source)
         // A define of the file's own name in the same file collides with its top level (Go `add`).
         try p.addTree(top, into: &result, topLevel: true)
-        for (n, t) in p.defined { try p.addTree(t, into: &result, topLevel: false) }
+        for (_, t) in p.defined { try p.addTree(t, into: &result, topLevel: false) }
         return result
     }
 
@@ -277,7 +278,7 @@ struct Parser {
 
     mutating func pipeline(_ context: String, end: Token.Kind) throws -> Pipe {
         let first = peekNonSpace()
-        var pipe = Pipe(pos: first.pos, isAssign: false, decl: [], declPos: [], cmds: [])
+        let pipe = Pipe(pos: first.pos, isAssign: false, decl: [], declPos: [], cmds: [])
         decls: while true {
             let v = peekNonSpace()
             guard v.kind == .variable else { break }
@@ -339,7 +340,7 @@ struct Parser {
     }
 
     mutating func command() throws -> Command {
-        var cmd = Command(pos: peekNonSpace().pos, args: [])
+        let cmd = Command(pos: peekNonSpace().pos, args: [])
         while true {
             _ = peekNonSpace()
             if let operand = try operand() { cmd.args.append(operand) }

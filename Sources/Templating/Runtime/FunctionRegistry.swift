@@ -37,8 +37,9 @@ public enum ParamType: Sendable, Equatable {
     }
 }
 
-/// One callable template function: its Go signature and its body.
-public struct TemplateFunction: Sendable {
+/// One callable template function: its Go signature and its body. A class: parse trees and calls pass
+/// it around by reference (one retain instead of one per field).
+public final class TemplateFunction: Sendable {
     public typealias Body = @Sendable ([TemplateValue], any FunctionEnvironment) throws -> TemplateValue
 
     public let name: String

@@ -69,8 +69,9 @@ public final class MapRef: @unchecked Sendable {
 /// which for UTF-8 agrees with byte order; it is spelt out here because it is load-bearing).
 @inline(__always)
 public func goStringLess(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
+    utf8Compare(a, b) < 0
 }
+
 
 /// A host object visible to templates: fields and methods reached with `.Name`, and how it prints.
 public protocol TemplateObject: Sendable {
