@@ -23,6 +23,7 @@ enum ProcessTuning {
             _ = mallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD: never trim
             _ = mallopt(-2, 64 << 20)  // M_TOP_PAD: grow the heap in large steps
             _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD: large blocks from the heap, not mmap
+            _ = mallopt(1, 0)  // M_MXFAST: no fastbins, so no malloc_consolidate passes (~5% of a render)
         #endif
     }
 }
