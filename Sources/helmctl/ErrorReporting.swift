@@ -16,7 +16,8 @@ import KubeClient
 enum ErrorReporting {
     static func run(_ root: HelmCtl.Type) -> Never {
         do {
-            var command = try root.parseAsRoot(GlobalFlagOrder.reordered(Array(CommandLine.arguments.dropFirst())))
+            let arguments = GlobalFlagOrder.reordered(Array(CommandLine.arguments.dropFirst()))
+            var command = try directlyParsed(arguments) ?? root.parseAsRoot(arguments)
             try command.run()
             exit(0)
         } catch let e as ChartEngineError {
@@ -33,6 +34,25 @@ enum ErrorReporting {
             }
             fail(cobraWording(root.message(for: error)))
         }
+    }
+
+    /// The command line parsed by the named subcommand alone, or nil when that is not possible.
+    ///
+    /// Parsing from the root makes ArgumentParser reflect over every command's arguments (type
+    /// metadata and protocol-conformance lookups: ~4 ms of each start). A successful parse by the
+    /// subcommand gives the same command value; anything else (help, a usage error, an unknown name)
+    /// returns nil and is parsed again from the root, so messages keep the full `helmctl …` path.
+    static func directlyParsed(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard let name = arguments.first, !name.hasPrefix("-") else { return nil }
+        for sub in HelmCtl.configuration.subcommands {
+            let config = sub.configuration
+            guard config.commandName == name || config.aliases.contains(name) else { continue }
+            // A help request parses into ArgumentParser's own help command: not ours to print.
+            guard let parsed = try? sub.parseAsRoot(Array(arguments.dropFirst())), type(of: parsed) == sub
+            else { return nil }
+            return parsed
+        }
+        return nil
     }
 
     /// ArgumentParser's usage messages in the words Helm's cobra/pflag use for the same mistakes.

@@ -3,6 +3,7 @@ command runner whose checks print one line each and stop the run on the first fa
 
 Python 3 standard library only. Only 127.0.0.1 is ever used."""
 
+import argparse
 import json
 import os
 import shutil
@@ -227,3 +228,29 @@ def main_wrapper(body):
         print("FAIL interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def root_cluster_main(doc, check, nodes=1, need="running pods", options=None):
+    """The frame of the checks that run real containers: a --helmctl flag (plus what `options(parser)`
+    adds), root required, one cluster started for `check(cluster, args)` and always stopped. `nodes` is a
+    count or a function of the parsed args. `check` may return a callable, run once the cluster is down
+    (checks of what `cluster down` removed, final messages). Returns the process exit code."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--helmctl", default=".build/debug/helmctl")
+    if options:
+        options(parser)
+    args = parser.parse_args()
+
+    def body():
+        if os.geteuid() != 0:
+            raise CheckFailed(f"{need} needs root")
+        cluster = Cluster(args.helmctl, nodes=nodes(args) if callable(nodes) else nodes)
+        try:
+            cluster.start()
+            after = check(cluster, args)
+        finally:
+            cluster.stop()
+        if after:
+            after()
+
+    return main_wrapper(body)

@@ -7,14 +7,13 @@ removes every container, network namespace, bridge, policy rule and route it had
 Usage: scripts/cluster-e2e/podnet.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)
 Bridges are named helmctl-1 and helmctl-2, pod CIDRs 10.42.0.0/24 and 10.42.1.0/24: do not run two at once."""
 
-import argparse
 import os
 import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, Cluster, main_wrapper, ok, run, wait_until  # noqa: E402
+from common import ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 
@@ -32,64 +31,55 @@ def pod_on(name, node, script):
             "--command", "--", "sh", "-c", script]
 
 
+def check(cluster, args):
+    s = Session(cluster)
+    nodes = s.get_json("nodes")["items"]
+    cidrs = {n["metadata"]["name"]: n["spec"].get("podCIDR") for n in nodes}
+    s.expect_equal(cidrs, {"helmctl-node-1": "10.42.0.0/24", "helmctl-node-2": "10.42.1.0/24"}, "nodes and pod CIDRs")
+    ok("two nodes, each with its own pod CIDR")
+    s.must(*pod_on("web", "helmctl-node-2",
+                   "mkdir -p /www && echo hello-from-node-2 > /www/index.html && exec httpd -f -p 8080 -h /www"))
+    web_ip = wait_until("pod web Running with an IP", lambda: (lambda p: p["status"].get("podIP")
+                      if p["status"].get("phase") == "Running" else None)(s.get_json("pod", "web")), timeout=90)
+    s.expect(web_ip.startswith("10.42.1."), f"web's IP {web_ip} is in node 2's CIDR")
+    s.must(*pod_on("client", "helmctl-node-1",
+                   f"until wget -q -O - http://{web_ip}:8080/; do sleep 0.3; done; sleep 3600"))
+    wait_until("client fetching from web", lambda: "hello-from-node-2" in s.kubectl("logs", "client").out, timeout=90)
+    ok(f"a pod on node 1 fetched from a pod on node 2 ({web_ip})")
+    wide = s.must("get", "pods", "-o", "wide")
+    rows = {line.split()[0]: line.split() for line in wide.out.splitlines()[1:]}
+    header = wide.out.splitlines()[0].split()
+    s.expect("IP" in header and "NODE" in header, "get pods -o wide has IP and NODE columns", wide)
+    s.expect_equal((rows["web"][header.index("IP")], rows["web"][header.index("NODE")]), (web_ip, "helmctl-node-2"),
+                   "web's IP and node in get pods -o wide")
+    s.expect(rows["client"][header.index("IP")].startswith("10.42.0.") and rows["client"][header.index("NODE")] == "helmctl-node-1",
+             "client's IP and node in get pods -o wide", wide)
+    ok("get pods -o wide shows each pod's IP and node")
+    links, netns, rules, routes = host_network()
+    s.expect("helmctl-1" in links and "helmctl-2" in links and netns.count("helmctl-pod-") + netns.count("helmctl-pool-") >= 2,
+             "bridges and namespaces exist (pods' own or taken from the sandbox pool)")
+
+    # kill -9: nothing is torn down by the cluster; `cluster down` must do it from the data directory.
+    with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
+        os.kill(int(f.read().strip()), signal.SIGKILL)
+    time.sleep(0.5)
+    down = run([cluster.helmctl, "cluster", "down", "--data-dir", cluster.data_dir], timeout=120)
+    s.expect(down.rc == 0 and "removed leftover bridge helmctl-1" in down.out, "cluster down removes the leftovers", down)
+    links, netns, rules, routes = host_network()
+    s.expect("helmctl-" not in links, f"no helmctl link left:\n{links}")
+    s.expect("helmctl-pod-" not in netns, f"no helmctl network namespace left:\n{netns}")
+    s.expect("iif helmctl-" not in rules, f"no helmctl policy rule left:\n{rules}")
+    s.expect("10.42.0.0/16" not in routes, f"no cluster route left:\n{routes}")
+    left = [c for root in ("runtime", "runtime-2")
+            for c in run(["runc", "--root", os.path.join(cluster.data_dir, root, "runc-state"), "list", "-q"]).out.split()]
+    s.expect(not left, f"no container left: {left}")
+    ok("after kill -9, cluster down removed every container, namespace, veth, bridge, rule and route")
+
+    return lambda: print("pod network: all checks passed", flush=True)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--helmctl", default=".build/debug/helmctl")
-    args = parser.parse_args()
-
-    def body():
-        if os.geteuid() != 0:
-            raise CheckFailed("pod networking needs root")
-        cluster = Cluster(args.helmctl, nodes=2)
-        try:
-            cluster.start()
-            s = Session(cluster)
-            nodes = s.get_json("nodes")["items"]
-            cidrs = {n["metadata"]["name"]: n["spec"].get("podCIDR") for n in nodes}
-            s.expect_equal(cidrs, {"helmctl-node-1": "10.42.0.0/24", "helmctl-node-2": "10.42.1.0/24"}, "nodes and pod CIDRs")
-            ok("two nodes, each with its own pod CIDR")
-            s.must(*pod_on("web", "helmctl-node-2",
-                           "mkdir -p /www && echo hello-from-node-2 > /www/index.html && exec httpd -f -p 8080 -h /www"))
-            web_ip = wait_until("pod web Running with an IP", lambda: (lambda p: p["status"].get("podIP")
-                              if p["status"].get("phase") == "Running" else None)(s.get_json("pod", "web")), timeout=90)
-            s.expect(web_ip.startswith("10.42.1."), f"web's IP {web_ip} is in node 2's CIDR")
-            s.must(*pod_on("client", "helmctl-node-1",
-                           f"until wget -q -O - http://{web_ip}:8080/; do sleep 0.3; done; sleep 3600"))
-            wait_until("client fetching from web", lambda: "hello-from-node-2" in s.kubectl("logs", "client").out, timeout=90)
-            ok(f"a pod on node 1 fetched from a pod on node 2 ({web_ip})")
-            wide = s.must("get", "pods", "-o", "wide")
-            rows = {line.split()[0]: line.split() for line in wide.out.splitlines()[1:]}
-            header = wide.out.splitlines()[0].split()
-            s.expect("IP" in header and "NODE" in header, "get pods -o wide has IP and NODE columns", wide)
-            s.expect_equal((rows["web"][header.index("IP")], rows["web"][header.index("NODE")]), (web_ip, "helmctl-node-2"),
-                           "web's IP and node in get pods -o wide")
-            s.expect(rows["client"][header.index("IP")].startswith("10.42.0.") and rows["client"][header.index("NODE")] == "helmctl-node-1",
-                     "client's IP and node in get pods -o wide", wide)
-            ok("get pods -o wide shows each pod's IP and node")
-            links, netns, rules, routes = host_network()
-            s.expect("helmctl-1" in links and "helmctl-2" in links and netns.count("helmctl-pod-") + netns.count("helmctl-pool-") >= 2,
-                     "bridges and namespaces exist (pods' own or taken from the sandbox pool)")
-
-            # kill -9: nothing is torn down by the cluster; `cluster down` must do it from the data directory.
-            with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
-                os.kill(int(f.read().strip()), signal.SIGKILL)
-            time.sleep(0.5)
-            down = run([cluster.helmctl, "cluster", "down", "--data-dir", cluster.data_dir], timeout=120)
-            s.expect(down.rc == 0 and "removed leftover bridge helmctl-1" in down.out, "cluster down removes the leftovers", down)
-            links, netns, rules, routes = host_network()
-            s.expect("helmctl-" not in links, f"no helmctl link left:\n{links}")
-            s.expect("helmctl-pod-" not in netns, f"no helmctl network namespace left:\n{netns}")
-            s.expect("iif helmctl-" not in rules, f"no helmctl policy rule left:\n{rules}")
-            s.expect("10.42.0.0/16" not in routes, f"no cluster route left:\n{routes}")
-            left = [c for root in ("runtime", "runtime-2")
-                    for c in run(["runc", "--root", os.path.join(cluster.data_dir, root, "runc-state"), "list", "-q"]).out.split()]
-            s.expect(not left, f"no container left: {left}")
-            ok("after kill -9, cluster down removed every container, namespace, veth, bridge, rule and route")
-        finally:
-            cluster.stop()
-        print("pod network: all checks passed", flush=True)
-
-    return main_wrapper(body)
+    return root_cluster_main(__doc__, check, nodes=2, need="pod networking")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ everything.
 Usage: scripts/cluster-e2e/restart.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)
 Uses bridge helmctl-1 and pod CIDR 10.42.0.0/24: do not run it beside another cluster with nodes."""
 
-import argparse
 import os
 import re
 import signal
@@ -17,79 +16,69 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, Cluster, main_wrapper, ok, run, wait_until  # noqa: E402
+from common import CheckFailed, ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--helmctl", default=".build/debug/helmctl")
-    args = parser.parse_args()
+def check(cluster, args):
+    s = Session(cluster)
+    s.must("run", "ticker", "--image=busybox", "--restart=Always", "--command", "--",
+           "sh", "-c", "i=0; while true; i=$((i+1)); do echo tick $i; sleep 0.2; done")
 
-    def body():
-        if os.geteuid() != 0:
-            raise CheckFailed("running pods needs root")
-        cluster = Cluster(args.helmctl, nodes=1)
-        try:
-            cluster.start()
-            s = Session(cluster)
-            s.must("run", "ticker", "--image=busybox", "--restart=Always", "--command", "--",
-                   "sh", "-c", "i=0; while true; i=$((i+1)); do echo tick $i; sleep 0.2; done")
+    def running():
+        p = s.get_json("pod", "ticker")
+        st = (p["status"].get("containerStatuses") or [{}])[0]
+        return p if p["status"].get("phase") == "Running" and "running" in st.get("state", {}) else None
 
-            def running():
-                p = s.get_json("pod", "ticker")
-                st = (p["status"].get("containerStatuses") or [{}])[0]
-                return p if p["status"].get("phase") == "Running" and "running" in st.get("state", {}) else None
+    before = wait_until("pod ticker Running", running, timeout=90)
+    cs = before["status"]["containerStatuses"][0]
+    container_id = cs["containerID"].split("//", 1)[1]
+    runc_state = os.path.join(cluster.data_dir, "runtime", "runc-state")
+    state = run(["runc", "--root", runc_state, "state", container_id]).json()
+    wait_until("a few ticks in the log", lambda: "tick 3\n" in s.kubectl("logs", "ticker").out, timeout=30)
 
-            before = wait_until("pod ticker Running", running, timeout=90)
-            cs = before["status"]["containerStatuses"][0]
-            container_id = cs["containerID"].split("//", 1)[1]
-            runc_state = os.path.join(cluster.data_dir, "runtime", "runc-state")
-            state = run(["runc", "--root", runc_state, "state", container_id]).json()
-            wait_until("a few ticks in the log", lambda: "tick 3\n" in s.kubectl("logs", "ticker").out, timeout=30)
+    with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
+        pid = int(f.read().strip())
+    os.kill(pid, signal.SIGKILL)
+    wait_until("the cluster process gone", lambda: not os.path.exists(f"/proc/{pid}") or
+               open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0] == "Z", timeout=30)
+    still = run(["runc", "--root", runc_state, "state", container_id]).json()
+    s.expect(still.get("status") == "running" and still.get("pid") == state.get("pid"),
+             "the container runs on while the cluster process is down")
+    up = run([args.helmctl, "cluster", "up", "--data-dir", cluster.data_dir, "--listen", f"127.0.0.1:{cluster.port}",
+              "--ingress-listen", f"127.0.0.1:{cluster.ingress_port}", "--nodes", "1"], timeout=120)
+    s.expect(up.rc == 0, "cluster up again on the same data directory", up)
 
-            with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
-                pid = int(f.read().strip())
-            os.kill(pid, signal.SIGKILL)
-            wait_until("the cluster process gone", lambda: not os.path.exists(f"/proc/{pid}") or
-                       open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0] == "Z", timeout=30)
-            still = run(["runc", "--root", runc_state, "state", container_id]).json()
-            s.expect(still.get("status") == "running" and still.get("pid") == state.get("pid"),
-                     "the container runs on while the cluster process is down")
-            up = run([args.helmctl, "cluster", "up", "--data-dir", cluster.data_dir, "--listen", f"127.0.0.1:{cluster.port}",
-                      "--ingress-listen", f"127.0.0.1:{cluster.ingress_port}", "--nodes", "1"], timeout=120)
-            s.expect(up.rc == 0, "cluster up again on the same data directory", up)
+    def settled():
+        p = running()
+        return p if p and p["status"].get("conditions") and all(
+            c["status"] == "True" for c in p["status"]["conditions"] if c["type"] in ("Ready", "ContainersReady")) else None
 
-            def settled():
-                p = running()
-                return p if p and p["status"].get("conditions") and all(
-                    c["status"] == "True" for c in p["status"]["conditions"] if c["type"] in ("Ready", "ContainersReady")) else None
+    after = wait_until("pod ticker Running and Ready after the restart", settled, timeout=90)
+    time.sleep(2)  # several kubelet sync passes: a kubelet that restarts containers would have done so
+    after = s.get_json("pod", "ticker")
+    acs = after["status"]["containerStatuses"][0]
+    s.expect_equal((acs["containerID"], acs["restartCount"], acs["state"]["running"]["startedAt"], after["status"].get("podIP")),
+                   (cs["containerID"], 0, cs["state"]["running"]["startedAt"], before["status"].get("podIP")),
+                   "same container id, restart count, start time and pod IP")
+    again = run(["runc", "--root", runc_state, "state", container_id]).json()
+    s.expect(again.get("pid") == state.get("pid"), "the same container process runs")
+    listed = run(["runc", "--root", runc_state, "list", "-q"]).out.split()
+    s.expect_equal(listed, [container_id], "one container on the node, no duplicate")
+    ok("after kill -9 and cluster up, the kubelet re-adopted the running container")
 
-            after = wait_until("pod ticker Running and Ready after the restart", settled, timeout=90)
-            time.sleep(2)  # several kubelet sync passes: a kubelet that restarts containers would have done so
-            after = s.get_json("pod", "ticker")
-            acs = after["status"]["containerStatuses"][0]
-            s.expect_equal((acs["containerID"], acs["restartCount"], acs["state"]["running"]["startedAt"], after["status"].get("podIP")),
-                           (cs["containerID"], 0, cs["state"]["running"]["startedAt"], before["status"].get("podIP")),
-                           "same container id, restart count, start time and pod IP")
-            again = run(["runc", "--root", runc_state, "state", container_id]).json()
-            s.expect(again.get("pid") == state.get("pid"), "the same container process runs")
-            listed = run(["runc", "--root", runc_state, "list", "-q"]).out.split()
-            s.expect_equal(listed, [container_id], "one container on the node, no duplicate")
-            ok("after kill -9 and cluster up, the kubelet re-adopted the running container")
+    first = s.kubectl("logs", "ticker").out
+    s.expect(first.startswith("tick 1\n"), f"the log starts at the first line: {first[:200]!r}")
+    wait_until("the log goes on", lambda: (lambda t: len(t) > len(first) and t.startswith(first))(s.kubectl("logs", "ticker").out),
+               timeout=30)
+    stamped = s.must("logs", "ticker", "--timestamps", "--tail=3").out.splitlines()
+    s.expect(len(stamped) == 3 and all(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z tick \d+$", l) for l in stamped),
+             "kubectl logs --timestamps --tail=3:\n" + "\n".join(stamped))
+    recent = s.must("logs", "ticker", "--since=2s").out.splitlines()
+    s.expect(0 < len(recent) < 20, f"kubectl logs --since=2s gives the last seconds only ({len(recent)} lines)")
+    ok("kubectl logs goes on in the same log; --timestamps and --since work")
 
-            first = s.kubectl("logs", "ticker").out
-            s.expect(first.startswith("tick 1\n"), f"the log starts at the first line: {first[:200]!r}")
-            wait_until("the log goes on", lambda: (lambda t: len(t) > len(first) and t.startswith(first))(s.kubectl("logs", "ticker").out),
-                       timeout=30)
-            stamped = s.must("logs", "ticker", "--timestamps", "--tail=3").out.splitlines()
-            s.expect(len(stamped) == 3 and all(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z tick \d+$", l) for l in stamped),
-                     "kubectl logs --timestamps --tail=3:\n" + "\n".join(stamped))
-            recent = s.must("logs", "ticker", "--since=2s").out.splitlines()
-            s.expect(0 < len(recent) < 20, f"kubectl logs --since=2s gives the last seconds only ({len(recent)} lines)")
-            ok("kubectl logs goes on in the same log; --timestamps and --since work")
-        finally:
-            cluster.stop()
+    def when_down():
         links = run(["ip", "-o", "link", "show"]).out
         netns = run(["ip", "netns", "list"]).out
         left = run(["runc", "--root", os.path.join(cluster.data_dir, "runtime", "runc-state"), "list", "-q"]).out.split()
@@ -98,7 +87,11 @@ def main():
         ok("cluster down removed the container, namespaces and bridge")
         print("kubelet restart: all checks passed", flush=True)
 
-    return main_wrapper(body)
+    return when_down
+
+
+def main():
+    return root_cluster_main(__doc__, check)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Usage: scripts/cluster-e2e/workloads_real.py [--helmctl .build/debug/helmctl] [-
 (E2E_ONLY=check1,check2 runs only those methods of Checks after the objects are created, for debugging.)
 Needs root, runc and the CNI plugins; uses bridges helmctl-1..N: do not run next to podnet.py/hello.py."""
 
-import argparse
 import ipaddress
 import os
 import pty
@@ -29,7 +28,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, Cluster, main_wrapper, ok, run, wait_until  # noqa: E402
+from common import CheckFailed, ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 # SIGTERM ends these at once (PID 1 in a container ignores signals it has no handler for).
@@ -419,40 +418,30 @@ class Checks:
            f"cluster's own interfaces: {', '.join(f'{a} on {n}: {k}' for (n, a), k in seen.items() if k)}")
 
 
+def check(cluster, args):
+    started = time.monotonic()
+    c = Checks(cluster, args.nodes)
+    c.create_everything()
+    if os.environ.get("E2E_ONLY"):
+        for name in os.environ["E2E_ONLY"].split(","):
+            getattr(c, name)()
+        return None
+    c.exec_checks()
+    c.deployment()
+    c.daemonset()
+    c.statefulset()
+    c.jobs()
+    c.config_updates()
+    c.namespace_isolation()
+    c.service_dns_ingress()
+    c.logs_follow()
+    c.nothing_leaves()
+    return lambda: print(f"workloads on real nodes: all checks passed in {time.monotonic() - started:.0f}s", flush=True)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--helmctl", default=".build/debug/helmctl")
-    parser.add_argument("--nodes", type=int, default=3)
-    args = parser.parse_args()
-
-    def body():
-        if os.geteuid() != 0:
-            raise CheckFailed("running pods needs root")
-        started = time.monotonic()
-        cluster = Cluster(args.helmctl, nodes=args.nodes)
-        try:
-            cluster.start()
-            c = Checks(cluster, args.nodes)
-            c.create_everything()
-            if os.environ.get("E2E_ONLY"):
-                for name in os.environ["E2E_ONLY"].split(","):
-                    getattr(c, name)()
-                return
-            c.exec_checks()
-            c.deployment()
-            c.daemonset()
-            c.statefulset()
-            c.jobs()
-            c.config_updates()
-            c.namespace_isolation()
-            c.service_dns_ingress()
-            c.logs_follow()
-            c.nothing_leaves()
-        finally:
-            cluster.stop()
-        print(f"workloads on real nodes: all checks passed in {time.monotonic() - started:.0f}s", flush=True)
-
-    return main_wrapper(body)
+    return root_cluster_main(__doc__, check, nodes=lambda args: args.nodes,
+                             options=lambda parser: parser.add_argument("--nodes", type=int, default=3))
 
 
 if __name__ == "__main__":

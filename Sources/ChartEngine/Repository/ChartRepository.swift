@@ -117,7 +117,7 @@ public enum ChartRepository {
     /// Helm names the temporary index after 20 random bytes in base64 with `/` replaced by `-`.
     static func randomName() -> String {
         var bytes = [UInt8](repeating: 0, count: 20)
-        if RAND_bytes(&bytes, 20) != 1 {
+        if helmctl_random_bytes(&bytes, 20) != 1 {
             for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
         }
         return Base64.encode(bytes).map { $0 == "/" ? "-" : $0 }.reduce(into: "") { $0.append($1) }

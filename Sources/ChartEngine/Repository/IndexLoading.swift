@@ -198,12 +198,12 @@ public enum RepoTime {
     static func normalize(_ s: String) -> String { ChartfileEncoding.normalizeRFC3339(s) }
 }
 
-/// SHA-256 through OpenSSL.
+/// SHA-256 through OpenSSL (its direct implementation: no provider start-up).
 enum SHA256 {
     static func hex(_ bytes: [UInt8]) -> String {
         var md = [UInt8](repeating: 0, count: 32)
         bytes.withUnsafeBufferPointer { buf in
-            _ = CLibCrypto.SHA256(buf.baseAddress, buf.count, &md)
+            helmctl_sha256(buf.baseAddress, buf.count, &md)
         }
         let digits = Array("0123456789abcdef")
         return String(md.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })

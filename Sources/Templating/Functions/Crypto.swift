@@ -4,9 +4,9 @@ internal import CLibCrypto
 /// Every primitive comes from the system's OpenSSL libcrypto or libxcrypt (bcrypt).
 extension FunctionRegistry {
     mutating func registerCrypto() {
-        register("sha1sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], EVP_sha1()))) }
-        register("sha256sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], EVP_sha256()))) }
-        register("sha512sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], EVP_sha512()))) }
+        register("sha1sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], .sha1))) }
+        register("sha256sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], .sha256))) }
+        register("sha512sum", [.string]) { args, _ in .string(CryptoSupport.hex(CryptoSupport.digest(args[0], .sha512))) }
         register("adler32sum", [.string]) { args, _ in
             .string(String(CryptoSupport.adler32(Array(RegexSupport.str(args[0]).utf8))))
         }
@@ -41,12 +41,24 @@ extension FunctionRegistry {
 }
 
 enum CryptoSupport {
-    static func digest(_ v: TemplateValue, _ md: OpaquePointer?) -> [UInt8] {
+    enum Digest { case sha1, sha256, sha512 }
+
+    static func digest(_ v: TemplateValue, _ kind: Digest) -> [UInt8] {
         let data = v.goStringBytes ?? Array(RegexSupport.str(v).utf8)
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var len: UInt32 = 0
-        _ = data.withUnsafeBytes { d in EVP_Digest(d.baseAddress, d.count, &out, &len, md, nil) }
-        return Array(out.prefix(Int(len)))
+        return data.withUnsafeBytes { d in
+            switch kind {
+            case .sha1: digestBytes(20) { helmctl_sha1(d.baseAddress, d.count, $0) }
+            case .sha256: digestBytes(32) { helmctl_sha256(d.baseAddress, d.count, $0) }
+            case .sha512: digestBytes(64) { helmctl_sha512(d.baseAddress, d.count, $0) }
+            }
+        }
+    }
+
+    private static func digestBytes(_ size: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            body(buf.baseAddress!)
+            count = size
+        }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

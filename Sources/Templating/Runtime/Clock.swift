@@ -69,7 +69,7 @@ public final class RandomSource: @unchecked Sendable {
     public init() {
         var s: UInt64 = 0
         withUnsafeMutableBytes(of: &s) { buf in
-            _ = RAND_bytes(buf.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(buf.count))
+            _ = helmctl_random_bytes(buf.baseAddress, buf.count)
         }
         state = s
         seeded = false
@@ -108,7 +108,7 @@ public final class RandomSource: @unchecked Sendable {
         if seeded {
             for i in buf.indices { buf[i] = UInt8(truncatingIfNeeded: next()) }
         } else {
-            buf.withUnsafeMutableBufferPointer { _ = RAND_bytes($0.baseAddress, Int32($0.count)) }
+            buf.withUnsafeMutableBufferPointer { _ = helmctl_random_bytes($0.baseAddress, $0.count) }
         }
     }
 }

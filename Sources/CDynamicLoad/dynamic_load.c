@@ -1,0 +1,40 @@
+#include "CDynamicLoad.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void fail(const helmctl_lazy_library *library, const char *what, const char *detail) {
+    fprintf(stderr,
+            "Error: cannot load %s (%s)\n"
+            "This command needs the shared library %s; install it with: apt-get install %s\n",
+            what, detail ? detail : "unknown error", library->soname, library->package);
+    fflush(stderr);
+    _exit(127);
+}
+
+void *helmctl_lazy_symbol(helmctl_lazy_library *library, const char *symbol) {
+    void *handle = __atomic_load_n(&library->handle, __ATOMIC_ACQUIRE);
+    if (!handle) {
+        pthread_mutex_lock(&load_lock);
+        handle = __atomic_load_n(&library->handle, __ATOMIC_ACQUIRE);
+        if (!handle) {
+            /* RTLD_LOCAL: the library's symbols stay out of the global scope, so they never
+             * compete with the trampolines that carry the same names. */
+            handle = dlopen(library->soname, RTLD_NOW | RTLD_LOCAL);
+            if (!handle) {
+                pthread_mutex_unlock(&load_lock);
+                fail(library, library->soname, dlerror());
+            }
+            __atomic_store_n(&library->handle, handle, __ATOMIC_RELEASE);
+        }
+        pthread_mutex_unlock(&load_lock);
+    }
+    void *address = dlsym(handle, symbol);
+    if (!address) fail(library, symbol, dlerror());
+    return address;
+}

@@ -1,0 +1,68 @@
+@testable import ChartEngine
+import Foundation
+import Testing
+
+/// libcurl and libarchive are loaded only by commands that use them (CDynamicLoad), observed through
+/// the dynamic loader's own trace (LD_DEBUG=files) of the built `helmctl` binary.
+struct LazyLibraryLoadingTests {
+    static let binary = RepositoryCLITests.binary
+
+    static func run(_ args: [String], cwd: String) throws -> (status: Int32, stdout: String, trace: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["LD_DEBUG"] = "files"
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func renderingALocalChartLoadsNeitherLibrary() throws {
+        let r = try Self.run(["template", "demo", Fixtures.repoRoot + "/charts/hello"], cwd: NSTemporaryDirectory())
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("# Source: hello/templates/"))
+        #expect(!r.trace.contains("libcurl"))
+        #expect(!r.trace.contains("libarchive"))
+        #expect(!r.trace.contains("libgnutls"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func anArchiveLoadsLibarchiveOnFirstUseAndStillRenders() throws {
+        let dir = NSTemporaryDirectory() + "lazy-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let packed = try Self.run(["package", Fixtures.repoRoot + "/charts/hello"], cwd: dir)
+        #expect(packed.status == 0)
+        let archive = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".tgz") })
+        let r = try Self.run(["template", "demo", archive], cwd: dir)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("# Source: hello/templates/"))
+        #expect(r.trace.contains("file=libarchive.so.13"))
+        #expect(!r.trace.contains("libcurl"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func aNetworkCommandLoadsLibcurlAndReportsItsError() throws {
+        let r = try Self.run(["pull", "http://127.0.0.1:1/chart-1.0.0.tgz"], cwd: NSTemporaryDirectory())
+        #expect(r.status == 1)
+        #expect(r.trace.contains("file=libcurl.so.4"))
+        #expect(r.trace.contains("Error: Get \"http://127.0.0.1:1/chart-1.0.0.tgz\": Failed to connect to 127.0.0.1 port 1"))
+    }
+
+    /// A subcommand parsed on its own (the start-up fast path) must not change help output.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func subcommandHelpKeepsTheFullCommandPath() throws {
+        let r = try Self.run(["template", "--help"], cwd: NSTemporaryDirectory())
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE: helmctl template"))
+    }
+}
