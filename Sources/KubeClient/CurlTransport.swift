@@ -1,4 +1,11 @@
 import CLibCurl
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A transport failure, with whether the request surely never reached the server (so that any verb
 /// may be retried).
@@ -11,26 +18,30 @@ struct TransportFailure: Error {
 /// command's `run()`), never from Swift's cooperative pool. Every request runs on one multi handle, so
 /// its connection pool (and the TLS sessions on it) is shared by sequential and concurrent requests.
 final class CurlTransport {
-    private let multi: UnsafeMutableRawPointer
+    let pool: ConnectionPool
     /// Settings of every request (credentials change when an exec plugin runs).
-    var config: KubeConfig
-    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-    /// Connections opened to the server at once (HTTP/1.1: one request each); more requests queue.
-    static let maxConnections = 8
+    var config: KubeConfig {
+        willSet { settle() }
+    }
+    static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    /// The read sent ahead (CurlTransport+Ahead.swift), until a request takes its answer.
+    var ahead: AheadRead?
 
     init(config: KubeConfig) throws(KubeError) {
         _ = CurlTransport.globalInit
-        guard let m = curl_multi_init() else { throw KubeError(message: "cannot initialise libcurl") }
-        multi = m
-        _ = curl_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, CurlTransport.maxConnections)
-        _ = curl_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, CurlTransport.maxConnections)
+        pool = try ConnectionPool()
         self.config = config
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit {
+        // A command that fails before it needs the early read (a chart that does not load) does
+        // not wait for its answer: the read stops within a poll interval.
+        ahead?.cancelled.store(true, ordering: .relaxed)
+        settle()
+    }
 
     /// One request of a batch.
-    struct Exchange {
+    struct Exchange: Equatable {
         var method: String
         var url: String
         var headers: [String]
@@ -97,9 +108,62 @@ final class CurlTransport {
         try performAll([Exchange(method: method, url: url, headers: headers, body: body)])[0].get()
     }
 
-    /// Runs the exchanges concurrently (at most ``maxConnections`` on the wire) and returns their
-    /// outcomes in order.
+    /// Runs the exchanges concurrently (at most ``ConnectionPool/connections(forBatchOf:)`` on the wire) and returns their
+    /// outcomes in order. An exchange identical to the one sent ahead (``sendAhead(_:)``) takes that
+    /// one's outcome instead of going out again.
     func performAll(_ exchanges: [Exchange]) -> [Outcome] {
+        settle()
+        guard let early = ahead else { return pool.send(exchanges, config: config) }
+        guard let i = exchanges.firstIndex(of: early.exchange) else {
+            // A write may change what the early read saw: from then on it is stale.
+            if exchanges.contains(where: { $0.method != "GET" }) { ahead = nil }
+            return pool.send(exchanges, config: config)
+        }
+        ahead = nil
+        var rest = exchanges
+        rest.remove(at: i)
+        var out = pool.send(rest, config: config)
+        out.insert(early.outcome ?? .failure(TransportFailure(error: KubeError(message: "request not sent"), notSent: true)), at: i)
+        return out
+    }
+}
+
+/// The multi handle every request of a client runs on: its connections stay open between requests.
+final class ConnectionPool: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    /// Connections opened to the server at once (HTTP/1.1: one request each); more requests queue.
+    static let maxConnections = 8
+    /// Requests of a batch per connection: a new TLS connection costs each side more CPU (context,
+    /// key exchange, certificate checks: about 2 ms here) than a few more requests queued on one.
+    static let requestsPerConnection = 4
+    /// The connection limit so far; it only grows, as connections stay open in the pool.
+    private var connectionLimit = 1
+
+    init() throws(KubeError) {
+        guard let m = curl_multi_init() else { throw KubeError(message: "cannot initialise libcurl") }
+        multi = m
+        _ = curl_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, 1)
+        _ = curl_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, ConnectionPool.maxConnections)
+    }
+
+    deinit { curl_multi_cleanup(multi) }
+
+    /// Connections a batch of `count` requests may use: one per ``requestsPerConnection``, at most
+    /// ``maxConnections``.
+    static func connections(forBatchOf count: Int) -> Int {
+        min(maxConnections, max(1, (count + requestsPerConnection - 1) / requestsPerConnection))
+    }
+
+    /// Sends the exchanges and waits for every outcome (or until `cancelled` is set).
+    func send(_ exchanges: [CurlTransport.Exchange], config: KubeConfig, cancelled: AheadRead? = nil)
+        -> [CurlTransport.Outcome]
+    {
+        if exchanges.isEmpty { return [] }
+        let wanted = ConnectionPool.connections(forBatchOf: exchanges.count)
+        if wanted > connectionLimit {
+            connectionLimit = wanted
+            _ = curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, wanted)
+        }
         var slots: [Slot] = []
         for x in exchanges {
             guard let h = curl_easy_init() else {
@@ -145,8 +209,9 @@ final class CurlTransport {
         withExtendedLifetime(slots) {
             var running: Int32 = 1
             while running > 0 {
+                if cancelled?.cancelled.load(ordering: .relaxed) == true { break }
                 if curl_multi_perform(multi, &running) != CURLM_OK { break }
-                if running > 0 { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
+                if running > 0 { _ = curl_multi_poll(multi, nil, 0, cancelled == nil ? 1000 : 50, nil) }
             }
             var left: Int32 = 0
             while let msg = curl_multi_info_read(multi, &left) {

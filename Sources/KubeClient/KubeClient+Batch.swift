@@ -47,6 +47,18 @@ extension KubeClient {
         }
     }
 
+    /// Sends the read `r` (a GET) now on a background thread, while the caller goes on with work of
+    /// its own: the first later request identical to it (through ``request(_:_:query:body:contentType:accept:)``
+    /// or ``requestAll(_:)``) takes its answer instead of asking again. Any other use of the client
+    /// waits for it first; a write before it is used drops it. Not with exec credential plugins,
+    /// which run (and may prompt) when a request first needs them.
+    public func sendAhead(_ r: KubeRequest) {
+        guard r.method == "GET", r.body == nil, config.exec == nil else { return }
+        transportSendAhead(CurlTransport.Exchange(method: r.method, url: url(r.path, query: r.query),
+                                                  headers: headers(accept: "application/json", contentType: nil),
+                                                  body: nil))
+    }
+
     func requestResult(_ r: KubeRequest) -> Result<Value, KubeError> {
         do {
             return .success(try requestJSON(r.method, r.path, query: r.query, body: r.body, contentType: r.contentType))

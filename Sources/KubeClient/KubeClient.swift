@@ -90,6 +90,11 @@ public final class KubeClient {
         transport.performAll(exchanges)
     }
 
+    /// The transport's early read (for ``sendAhead(_:)``).
+    func transportSendAhead(_ exchange: CurlTransport.Exchange) {
+        transport.sendAhead(exchange)
+    }
+
     /// Attempts per request for transient failures (1 = no retry).
     public var retryAttempts = 5
 

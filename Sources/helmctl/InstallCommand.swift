@@ -27,9 +27,10 @@ struct InstallCommand: ParsableCommand {
         let (name, chartRef) = try nameAndChart()
         try common.checkSupported()
         let location = try ChartReference.locate(chartRef, options: chartFlags.reference, paths: GlobalPaths.current())
+        let early = cluster.earlyContext(release: name, offline: (try? common.dryRunMode()) == "client")
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)
-        let (ctx0, ns) = try common.dryRunMode() == "client" ? cluster.offlineContext() : cluster.context()
+        let (ctx0, ns) = try early.get()
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts

@@ -77,6 +77,16 @@ struct ClusterFlags: ParsableArguments {
         return nil
     }
 
+    /// The context of an install or upgrade of `release`, made before the chart is loaded so that
+    /// the release's history is already being read (``ReleaseStore/readHistoryAhead(_:)``) while the
+    /// chart loads and renders; its errors are thrown where the caller takes the result, after the
+    /// chart's, as before.
+    func earlyContext(release: String, offline: Bool) -> Result<(ReleaseContext, String), any Error> {
+        let made = Result { () throws -> (ReleaseContext, String) in offline ? try offlineContext() : try context() }
+        if !offline, case .success(let (ctx, _)) = made { ctx.store.readHistoryAhead(release) }
+        return made
+    }
+
     /// The client and release store for `namespace` (nil = all namespaces, for listing).
     func context(allNamespaces: Bool = false) throws -> (ReleaseContext, String) {
         let cfg = try config()

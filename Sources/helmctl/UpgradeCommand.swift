@@ -35,9 +35,10 @@ struct UpgradeCommand: ParsableCommand {
         let name = arguments[0]
         try common.checkSupported()
         let location = try ChartReference.locate(arguments[1], options: chartFlags.reference, paths: GlobalPaths.current())
+        let early = cluster.earlyContext(release: name, offline: false)
         let values = try valueFlags.valueOptions.merged()
         let chart = try ChartReference.load(location)
-        let (ctx0, ns) = try cluster.context()
+        let (ctx0, ns) = try early.get()
         var ctx = ctx0
         ctx.timeoutSeconds = try parseDuration(common.timeout)
         ctx.forceConflicts = common.forceConflicts

@@ -88,6 +88,12 @@ public final class KubeReleaseDriver: ReleaseDriver {
         return KubeRequest("GET", path, query: [("labelSelector", "name=\(releaseName),owner=helm")])
     }
 
+    /// Sends ``listRequest(releaseName:)`` ahead (``KubeClient/sendAhead(_:)``): the history read
+    /// that comes later takes its answer.
+    func readAhead(releaseName: String) {
+        if historyCache[releaseName] == nil { client.sendAhead(listRequest(releaseName: releaseName)) }
+    }
+
     /// Takes the answer of ``listRequest(releaseName:)`` into the cache.
     func received(_ list: Value, releaseName: String) -> [Release] {
         let out = decode(list["items"]?.listValue ?? [])
@@ -248,6 +254,12 @@ public struct ReleaseStore {
     /// The newest `deployed` revision, if any.
     public func deployed(_ name: String) throws -> Release? {
         try history(name).last { $0.info.status == .deployed }
+    }
+
+    /// Starts reading `name`'s history in the background while the caller loads and renders a chart
+    /// (cluster drivers only); the next ``history(_:)`` takes that answer.
+    public func readHistoryAhead(_ name: String) {
+        (driver as? KubeReleaseDriver)?.readAhead(releaseName: name)
     }
 
     public func create(_ r: Release) throws { try driver.create(r) }
