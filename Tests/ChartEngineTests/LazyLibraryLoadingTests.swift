@@ -7,22 +7,12 @@ import Testing
 struct LazyLibraryLoadingTests {
     static let binary = RepositoryCLITests.binary
 
+    /// The binary's run with the dynamic loader's trace of the files it maps (on stderr).
     static func run(_ args: [String], cwd: String) throws -> (status: Int32, stdout: String, trace: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["LD_DEBUG"] = "files"
-        p.environment = env
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try RepositoryCLITests.run(args, environment: env, cwd: cwd)
+        return (r.status, r.stdout, r.stderr)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))

@@ -14,16 +14,21 @@ struct RepositoryCLITests {
     }
 
     static func run(_ args: [String], home: RepoFixtures.Home, cwd: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["HELM_CONFIG_HOME"] = home.dir + "/cfg"
         env["HELM_CACHE_HOME"] = home.dir + "/cache-home"
         env["HELM_DATA_HOME"] = home.dir + "/data"
         env["HELM_REPOSITORY_CONFIG"] = nil
         env["HELM_REPOSITORY_CACHE"] = nil
-        p.environment = env
+        return try run(args, environment: env, cwd: cwd)
+    }
+
+    /// Runs the built binary with exactly `environment`, collecting its output and exit status.
+    static func run(_ args: [String], environment: [String: String], cwd: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.environment = environment
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -83,7 +83,7 @@ import StructuredData
 
     @Test func aClientDroppedBeforeTheAnswerDoesNotWaitForIt() throws {
         // The server accepts the connection but never answers (a stalled cluster).
-        let server = try KeepAliveServer(answerAfterMilliseconds: 60_000)
+        let server = try KeepAliveServer(answers: false)
         var c: KubeClient? = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)", namespace: "a"))
         c?.sendAhead(KubeRequest("GET", "/h"))
         let start = Date()
@@ -93,17 +93,20 @@ import StructuredData
 }
 
 /// A plain-HTTP server on 127.0.0.1 that keeps connections open (a thread each), answers every
-/// request with `{"path": <request target>}` and counts the connections it accepted.
+/// request with `{"path": <request target>}` (after a simulated server latency, or never) and counts
+/// the connections it accepted.
 final class KeepAliveServer: @unchecked Sendable {
     let port: Int
     private let fd: Int32
     private let lock = NSLock()
     private let delay: Int
+    private let answers: Bool
     private var accepted = 0
     private var requests: [String] = []
 
-    init(answerAfterMilliseconds delay: Int = 0) throws {
+    init(answerAfterMilliseconds delay: Int = 0, answers: Bool = true) throws {
         self.delay = delay
+        self.answers = answers
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         fd = sock
         var addr = sockaddr_in()
@@ -155,6 +158,9 @@ final class KeepAliveServer: @unchecked Sendable {
                 lock.lock()
                 requests.append("\(parts[0]) \(parts[1])")
                 lock.unlock()
+                // A stalled server reads on until the client hangs up.
+                if !answers { continue }
+                // The server's processing time, so a batch finds its first connection busy.
                 if delay > 0 { usleep(useconds_t(delay * 1000)) }
                 let body = JSON.encode(["path": .string(String(parts[1]))])
                 let resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"

@@ -254,3 +254,15 @@ def root_cluster_main(doc, check, nodes=1, need="running pods", options=None):
             after()
 
     return main_wrapper(body)
+
+
+def fetch(url, host=None, timeout=5):
+    """(status, body) of a GET; status 0 when the connection fails."""
+    req = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except (urllib.error.URLError, OSError) as e:
+        return 0, str(e)

@@ -8,25 +8,12 @@ Usage: scripts/cluster-e2e/hello.py [--helmctl .build/debug/helmctl]   (needs ro
 
 import os
 import sys
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, ok, root_cluster_main, run, wait_until  # noqa: E402
+from common import CheckFailed, fetch, ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def fetch(url, timeout=5):
-    """(status, body) of a GET; status 0 when the connection fails."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            return r.status, r.read().decode(errors="replace")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-    except (urllib.error.URLError, OSError) as e:
-        return 0, str(e)
 
 
 def page_with(url, text):

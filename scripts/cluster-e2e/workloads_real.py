@@ -24,11 +24,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, ok, root_cluster_main, run, wait_until  # noqa: E402
+from common import CheckFailed, fetch, ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 # SIGTERM ends these at once (PID 1 in a container ignores signals it has no handler for).
@@ -47,18 +45,6 @@ WEB_COMMAND = ("mkdir -p /www && echo web-$(hostname) > /www/index.html && httpd
 UNUSED_SERVICE_IP = "10.111.255.250"
 UNUSED_POD_IPS = ["10.42.200.9", "10.42.0.250"]
 CLUSTER_NETS = [ipaddress.ip_network("10.96.0.0/12"), ipaddress.ip_network("10.42.0.0/16")]
-
-
-def fetch(url, host=None, timeout=5):
-    """(status, body) of a GET; status 0 when the connection fails."""
-    req = urllib.request.Request(url, headers={"Host": host} if host else {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode(errors="replace")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-    except (urllib.error.URLError, OSError) as e:
-        return 0, str(e)
 
 
 class Capture:

@@ -6,10 +6,10 @@ machine: every round runs A, B and the SDK back to back, so load drifts hit all 
 Usage: ab.py A_HELMCTL B_HELMCTL [--runs 15] [--no-sdk]   (run with the venv's python)
 Only 127.0.0.1 is contacted; the cluster started here is stopped and its data dir removed.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import CHART, free_port  # noqa: E402
+from bench import free_port, workspace  # noqa: E402
 
 
 def main():
@@ -19,12 +19,7 @@ def main():
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--no-sdk", action="store_true")
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="helmctl-release-ab-")
-    data = os.path.join(work, "cluster")
-    chart = os.path.join(work, "three")
-    for rel, text in CHART.items():
-        os.makedirs(os.path.dirname(os.path.join(chart, rel)), exist_ok=True)
-        open(os.path.join(chart, rel), "w").write(text)
+    work, data, chart = workspace("helmctl-release-ab-")
     try:
         subprocess.run([args.a, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}"],
                        check=True, capture_output=True)

@@ -39,6 +39,16 @@ def fifty():
         "        command: [sleep, \"3600\"]\n{{- end }}\n")
     return files
 
+def workspace(prefix):
+    """A temporary directory with the cluster's data dir path and the 3-object chart written out."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    chart = os.path.join(work, "three")
+    for rel, text in CHART.items():
+        os.makedirs(os.path.dirname(os.path.join(chart, rel)), exist_ok=True)
+        open(os.path.join(chart, rel), "w").write(text)
+    return work, os.path.join(work, "cluster"), chart
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--helmctl", default=".build/release/helmctl")
@@ -46,12 +56,7 @@ def main():
     ap.add_argument("--wait-runs", type=int, default=3)
     args = ap.parse_args()
     from helm_python import Config
-    work = tempfile.mkdtemp(prefix="helmctl-release-bench-")
-    data = os.path.join(work, "cluster")
-    chart = os.path.join(work, "three")
-    for rel, text in CHART.items():
-        os.makedirs(os.path.dirname(os.path.join(chart, rel)), exist_ok=True)
-        open(os.path.join(chart, rel), "w").write(text)
+    work, data, chart = workspace("helmctl-release-bench-")
     try:
         subprocess.run([args.helmctl, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}"], check=True, capture_output=True)
         kubeconfig = os.path.join(data, "kubeconfig")
