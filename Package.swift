@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "CDynamicLoad"),
         .target(name: "CLibArchive", dependencies: ["CDynamicLoad"]),
         .target(name: "CLibCurl", dependencies: ["CDynamicLoad"]),
+        // The one pair of libcurl body/header callbacks every HTTP client here shares.
+        .target(name: "CurlSupport", dependencies: ["CLibCurl"], swiftSettings: strict),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // glibc calls that Swift's Glibc module leaves out (pipe2, closefrom for posix_spawn, setns).
@@ -40,10 +42,10 @@ let package = Package(
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A blocking Kubernetes REST client (kubeconfig, discovery, CRUD, server-side apply) for releases.
-        .target(name: "KubeClient", dependencies: ["StructuredData", "CLibCurl"], swiftSettings: strict),
+        .target(name: "KubeClient", dependencies: ["StructuredData", "CLibCurl", "CurlSupport"], swiftSettings: strict),
         .target(name: "ChartEngine",
                 dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl",
-                               "KubeClient"],
+                               "CurlSupport", "KubeClient"],
                 swiftSettings: strict),
         .target(name: "RepoServer",
                 dependencies: [
@@ -62,7 +64,7 @@ let package = Package(
         // ClusterCore = the API server, controllers and the local-cluster assembly.
         .target(name: "ClusterStore",
                 dependencies: [
-                    "CSQLite3", "CLibCurl", "StructuredData",
+                    "CSQLite3", "CLibCurl", "CurlSupport", "StructuredData",
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                 ],
@@ -72,7 +74,7 @@ let package = Package(
         .target(name: "LayerArchive", dependencies: ["CLibArchive"], swiftSettings: strict),  // image layers for ClusterCore
         .target(name: "ClusterCore",
                 dependencies: [
-                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux", "CLibCurl", "LayerArchive",
+                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux", "CLibCurl", "CurlSupport", "LayerArchive",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import CLibCurl
+import CurlSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -177,31 +178,7 @@ final class ConnectionPool: @unchecked Sendable {
                 _ = curl_easy_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
                 body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
             }
-            let write: clibcurl_write_cb = { ptr, size, count, ud in
-                guard let ud, let ptr else { return 0 }
-                let slot = Unmanaged<Slot>.fromOpaque(ud).takeUnretainedValue()
-                let n = size * count
-                ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                    slot.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
-                }
-                return n
-            }
-            // Header lines, only to read Retry-After (same callback shape as the body writer).
-            let header: clibcurl_write_cb = { ptr, size, count, ud in
-                guard let ud, let ptr else { return 0 }
-                let slot = Unmanaged<Slot>.fromOpaque(ud).takeUnretainedValue()
-                let n = size * count
-                let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
-                }
-                if let seconds = CurlTransport.retryAfter(headerLine: line) { slot.retryAfter = seconds }
-                return n
-            }
-            let me = Unmanaged.passUnretained(slot).toOpaque()
-            _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
-            _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, me)
-            _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
-            _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, me)
+            slot.attach(to: h)
             _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, slot.errorBuffer)
             _ = curl_multi_add_handle(multi, h)
             slots.append(slot)
@@ -248,7 +225,7 @@ final class ConnectionPool: @unchecked Sendable {
 }
 
 /// One exchange in flight: its handle, what came back, and memory libcurl writes into.
-private final class Slot {
+private final class Slot: CurlReceiver {
     let handle: UnsafeMutableRawPointer?
     let exchange: CurlTransport.Exchange
     var headerList: UnsafeMutablePointer<curl_slist>?
@@ -267,5 +244,14 @@ private final class Slot {
     deinit {
         if let headerList { curl_slist_free_all(headerList) }
         errorBuffer.deallocate()
+    }
+    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.append(contentsOf: chunk)
+        return true
+    }
+
+    /// Header lines are read only for Retry-After.
+    override func receiveHeader(_ line: String) {
+        if let seconds = CurlTransport.retryAfter(headerLine: line) { retryAfter = seconds }
     }
 }

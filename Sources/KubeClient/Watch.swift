@@ -1,4 +1,5 @@
 import CLibCurl
+import CurlSupport
 public import StructuredData
 
 #if canImport(Glibc)
@@ -129,17 +130,7 @@ public final class KubeWatchSet {
         guard let h = curl_easy_init() else { throw KubeError(message: "cannot initialise libcurl") }
         CurlTransport.configure(h, config: client.config, method: "GET", url: url, headers: ["Accept: application/json"],
                                 list: &s.headerList)
-        let write: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let s = Unmanaged<WatchStream>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                s.buffer.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
-            }
-            return n
-        }
-        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, Unmanaged.passUnretained(s).toOpaque())
+        s.attach(to: h, headers: false)
         s.handle = h
         _ = curl_multi_add_handle(multi, h)
     }
@@ -239,7 +230,7 @@ public final class KubeWatchSet {
 }
 
 /// One watch: what it targets, its curl handle and the bytes not yet split into lines.
-private final class WatchStream {
+private final class WatchStream: CurlReceiver {
     let index: Int
     let resource: APIResource
     let namespace: String?
@@ -259,5 +250,10 @@ private final class WatchStream {
         self.resource = resource
         self.namespace = namespace
         self.labelSelector = labelSelector
+    }
+
+    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        buffer.append(contentsOf: chunk)
+        return true
     }
 }

@@ -1,4 +1,5 @@
 import CLibCurl
+import CurlSupport
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -20,7 +21,7 @@ enum RegistryTransport {
     private static let curlReady: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     /// Where a body goes: memory (bounded), or a file descriptor with a running digest and a size limit.
-    final class Sink {
+    final class Sink: CurlReceiver {
         var reply = RegistryReply()
         let fd: Int32?
         let hash: SHA256Stream?
@@ -36,7 +37,8 @@ enum RegistryTransport {
             self.progress = progress
         }
 
-        func take(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+            let bytes = UnsafeRawBufferPointer(chunk)
             received += Int64(bytes.count)
             if received > limit {
                 failure = "response is larger than the \(limit) bytes expected"
@@ -60,6 +62,19 @@ enum RegistryTransport {
                 reply.body.append(contentsOf: bytes)
             }
             return true
+        }
+
+        override func receiveHeader(_ raw: String) {
+            let line = raw.trimmingSpaces
+            if line.hasPrefix("HTTP/") {
+                // A new response (after a redirect or 100): its own status and headers.
+                reply.headers = [:]
+                reply.body = []
+                received = 0
+                reply.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            } else if let colon = line.firstIndex(of: ":") {
+                reply.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingSpaces
+            }
         }
     }
 
@@ -95,31 +110,7 @@ enum RegistryTransport {
             _ = curl_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
         }
-        let onBody: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(ud).takeUnretainedValue()
-            return sink.take(UnsafeRawBufferPointer(start: ptr, count: size * count)) ? size * count : 0
-        }
-        let onHeader: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(ud).takeUnretainedValue()
-            let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: size * count), as: UTF8.self).trimmingSpaces
-            if line.hasPrefix("HTTP/") {
-                // A new response (after a redirect or 100): its own status and headers.
-                sink.reply.headers = [:]
-                sink.reply.body = []
-                sink.received = 0
-                sink.reply.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-            } else if let colon = line.firstIndex(of: ":") {
-                sink.reply.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingSpaces
-            }
-            return size * count
-        }
-        let opaque = Unmanaged.passUnretained(sink).toOpaque()
-        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, onBody)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
-        _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, onHeader)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
+        sink.attach(to: h)
         var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let rc = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
             _ = curl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, buf.baseAddress)

@@ -1,8 +1,9 @@
 import CLibCurl
+import CurlSupport
 
 /// A streaming POST (etcd's `/v3/watch`): the gateway sends one JSON object per line, for as long as
 /// the watch lives. Runs blocking on the calling thread — a dedicated watch thread.
-final class EtcdStream {
+final class EtcdStream: CurlReceiver {
     private var buffer: [UInt8] = []
     private let onLine: ([UInt8]) -> Bool
     private let shouldStop: () -> Bool
@@ -15,7 +16,7 @@ final class EtcdStream {
         self.shouldStop = shouldStop
     }
 
-    private func receive(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         buffer.append(contentsOf: chunk)
         var start = 0
         while let nl = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -62,13 +63,6 @@ final class EtcdStream {
             _ = curl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
             _ = curl_easy_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
             _ = curl_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
-            let write: clibcurl_write_cb = { ptr, size, count, ud in
-                guard let ud, let ptr else { return 0 }
-                let s = Unmanaged<EtcdStream>.fromOpaque(ud).takeUnretainedValue()
-                let n = size * count
-                let ok = ptr.withMemoryRebound(to: UInt8.self, capacity: n) { s.receive(UnsafeBufferPointer(start: $0, count: n)) }
-                return ok ? n : 0
-            }
             let progress: clibcurl_xferinfo_cb = { ud, _, _, _, _ in
                 guard let ud else { return 0 }
                 let s = Unmanaged<EtcdStream>.fromOpaque(ud).takeUnretainedValue()
@@ -79,8 +73,7 @@ final class EtcdStream {
                 return 0
             }
             let opaque = Unmanaged.passUnretained(stream).toOpaque()
-            _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
-            _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
+            stream.attach(to: h, headers: false)
             _ = curl_easy_setopt_xferinfo(h, CURLOPT_XFERINFOFUNCTION, progress)
             _ = curl_easy_setopt_ptr(h, CURLOPT_XFERINFODATA, opaque)
             _ = curl_easy_setopt_long(h, CURLOPT_NOPROGRESS, 0)

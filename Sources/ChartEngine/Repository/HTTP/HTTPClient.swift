@@ -1,4 +1,5 @@
 import CLibCurl
+import CurlSupport
 import Templating
 
 /// What a chart-repository request needs besides its URL: Helm's getter options (`WithURL`,
@@ -90,44 +91,7 @@ public enum HTTPClient {
             _ = curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
         }
 
-        let body: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            if sink.bytes.count + n > sink.limit {
-                sink.overflow = true
-                return 0
-            }
-            ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
-            }
-            return n
-        }
-        let header: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
-            }
-            // Each response of a redirect chain starts with its status line; keep the last one.
-            if line.hasPrefix("HTTP/") {
-                // Split on scalars: "\r\n" is a single Character.
-                let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
-                let trimmed = String(String.UnicodeScalarView(scalars))
-                if let space = trimmed.firstIndex(of: " ") {
-                    sink.status = String(trimmed[trimmed.index(after: space)...])
-                }
-                // A redirect's body must not count towards the final one.
-                sink.bytes.removeAll(keepingCapacity: true)
-            }
-            return n
-        }
-        let opaque = Unmanaged.passUnretained(sink).toOpaque()
-        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, body)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
-        _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
+        sink.attach(to: h)
 
         let (rc, curlMessage) = HTTPClient.perform(h, keepingAlive: sink)
         if sink.overflow || rc == CURLE_FILESIZE_EXCEEDED {
@@ -155,12 +119,34 @@ public enum HTTPClient {
 }
 
 /// The body and status line collected by the libcurl callbacks.
-private final class ResponseSink {
+private final class ResponseSink: CurlReceiver {
     var bytes: [UInt8] = []
     var status = ""
     var overflow = false
     let limit: Int
     init(limit: Int) { self.limit = limit > 0 ? limit : Int.max }
+
+    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count + chunk.count > limit {
+            overflow = true
+            return false
+        }
+        bytes.append(contentsOf: chunk)
+        return true
+    }
+
+    override func receiveHeader(_ line: String) {
+        // Each response of a redirect chain starts with its status line; keep the last one.
+        guard line.hasPrefix("HTTP/") else { return }
+        // Split on scalars: "\r\n" is a single Character.
+        let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
+        let trimmed = String(String.UnicodeScalarView(scalars))
+        if let space = trimmed.firstIndex(of: " ") {
+            status = String(trimmed[trimmed.index(after: space)...])
+        }
+        // A redirect's body must not count towards the final one.
+        bytes.removeAll(keepingCapacity: true)
+    }
 }
 
 /// The parts of an absolute URL Helm compares: scheme (lower-cased), `host[:port]`, path, query.

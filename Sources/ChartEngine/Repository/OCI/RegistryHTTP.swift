@@ -1,4 +1,5 @@
 import CLibCurl
+import CurlSupport
 
 /// One HTTP exchange with an OCI registry (the distribution API needs methods, request bodies and
 /// response headers, which the chart-repository GET in ``HTTPClient`` does not expose).
@@ -56,40 +57,7 @@ enum RegistryHTTP {
             body.withUnsafeBytes { _ = curl_easy_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
         }
 
-        let write: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<RegistrySink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            if sink.body.count + n > RegistryHTTP.maxBody { return 0 }
-            ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
-            }
-            return n
-        }
-        let header: clibcurl_write_cb = { ptr, size, count, ud in
-            guard let ud, let ptr else { return 0 }
-            let sink = Unmanaged<RegistrySink>.fromOpaque(ud).takeUnretainedValue()
-            let n = size * count
-            let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
-            }
-            let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
-            let text = String(String.UnicodeScalarView(scalars))
-            if text.hasPrefix("HTTP/") {
-                sink.headers = [:]
-                sink.body.removeAll(keepingCapacity: true)
-            } else if let colon = text.firstIndex(of: ":") {
-                let name = text[..<colon].lowercased()
-                let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t")
-                sink.headers[name] = value
-            }
-            return n
-        }
-        let opaque = Unmanaged.passUnretained(sink).toOpaque()
-        _ = curl_easy_setopt_write(h, CURLOPT_WRITEFUNCTION, write)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
-        _ = curl_easy_setopt_write(h, CURLOPT_HEADERFUNCTION, header)
-        _ = curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
+        sink.attach(to: h)
         let (rc, curlMessage) = HTTPClient.perform(h, keepingAlive: sink)
         if rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR {
             throw ChartEngineError(.io, "\(method) \"\(url)\": response body exceeds the limit of \(maxBody) bytes")
@@ -103,7 +71,26 @@ enum RegistryHTTP {
     }
 }
 
-private final class RegistrySink {
+private final class RegistrySink: CurlReceiver {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+
+    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        if body.count + chunk.count > RegistryHTTP.maxBody { return false }
+        body.append(contentsOf: chunk)
+        return true
+    }
+
+    override func receiveHeader(_ line: String) {
+        let scalars = line.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }
+        let text = String(String.UnicodeScalarView(scalars))
+        if text.hasPrefix("HTTP/") {
+            headers = [:]
+            body.removeAll(keepingCapacity: true)
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = text[..<colon].lowercased()
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t")
+            headers[name] = value
+        }
+    }
 }
