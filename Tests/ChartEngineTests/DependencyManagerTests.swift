@@ -169,17 +169,8 @@ struct DependencyManagerTests {
     }
 
     static func helmBlocking(_ code: String, env: [String: String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python ?? "/bin/false")
-        p.arguments = ["-c", code]
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try TestSupport.runChild(python ?? "/bin/false", ["-c", code],
+                                 environment: ProcessInfo.processInfo.environment.merging(env) { $1 }, discardingStderr: true).stdoutText
     }
 
     @Test(.enabled(if: python != nil)) func helmAgreesOnLocksStatusesAndDownloads() async throws {

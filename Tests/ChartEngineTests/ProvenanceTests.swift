@@ -233,21 +233,13 @@ enum ProvenanceFixtures {
 
     @discardableResult
     static func runBlocking(_ argv: [String], gnupgHome: String? = nil, stdoutTo file: String? = nil) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
         var env = ProcessInfo.processInfo.environment
         if let gnupgHome { env["GNUPGHOME"] = gnupgHome }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw ChartEngineError(.io, "\(argv.joined(separator: " ")) exited \(p.terminationStatus)")
+        let r = try TestSupport.runChild(argv[0], Array(argv.dropFirst()), environment: env, discardingStderr: true)
+        guard r.status == 0 else {
+            throw ChartEngineError(.io, "\(argv.joined(separator: " ")) exited \(r.status)")
         }
+        let data = r.stdout
         if let file { try data.write(to: URL(fileURLWithPath: file)) }
         return String(decoding: data, as: UTF8.self)
     }

@@ -105,18 +105,10 @@ print(json.dumps({"status": p.returncode, "stdout": (out + rest).decode(), "stde
     static func loginOnTerminal(_ host: String, home: RepoFixtures.Home) throws -> TerminalRun {
         let script = home.dir + "/pty-driver.py"
         try driver.write(toFile: script, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [script, RepositoryCLITests.binary, host]
         var env = ProcessInfo.processInfo.environment
         env["HELM_REGISTRY_CONFIG"] = home.dir + "/registry.json"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let data = try TestSupport.runChild("/usr/bin/python3", [script, RepositoryCLITests.binary, host], environment: env,
+                                            discardingStderr: true).stdout
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         return TerminalRun(status: Int32(json["status"] as? Int ?? -1), stdout: json["stdout"] as? String ?? "",
                            stderr: json["stderr"] as? String ?? "", echoed: json["echoed"] as? String ?? "")

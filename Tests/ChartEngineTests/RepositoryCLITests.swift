@@ -1,6 +1,7 @@
 @testable import ChartEngine
 import Foundation
 import Testing
+import TestSupport
 
 /// The repository commands through the built `helmctl` binary: messages, exit codes and the
 /// `HELM_*` locations (skipped when the binary has not been built).
@@ -25,20 +26,8 @@ struct RepositoryCLITests {
 
     /// Runs the built binary with exactly `environment`, collecting its output and exit status.
     static func run(_ args: [String], environment: [String: String], cwd: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.environment = environment
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        let r = try TestSupport.runChild(binary, args, environment: environment, cwd: cwd)
+        return Result(status: r.status, stdout: r.stdoutText, stderr: r.stderrText)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
