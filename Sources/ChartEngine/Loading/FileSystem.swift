@@ -30,21 +30,39 @@ enum FileSystem {
         return Int(st.st_size)
     }
 
+    /// A directory entry and what `readdir` already says it is (nil: a symlink or an unknown type,
+    /// so `stat` must decide).
+    struct Entry {
+        var name: String
+        var kind: EntryKind?
+    }
+
     /// The entries of a directory (without `.` and `..`), sorted byte-wise as Go's `os.ReadDir`.
-    static func list(_ path: String) throws(ChartEngineError) -> [String] {
+    static func entries(_ path: String) throws(ChartEngineError) -> [Entry] {
         guard let dir = opendir(path) else {
             throw ChartEngineError(.io, "open \(path): \(errorText(errno))")
         }
         defer { closedir(dir) }
-        var names: [String] = []
+        var entries: [Entry] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            let kind: EntryKind?
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            default: kind = nil
+            }
+            entries.append(Entry(name: name, kind: kind))
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// The names of a directory's entries, sorted as ``entries(_:)``.
+    static func list(_ path: String) throws(ChartEngineError) -> [String] {
+        try entries(path).map(\.name)
     }
 
     /// The whole file. Errors read like Go's `os.ReadFile`: `open PATH: no such file or directory`.

@@ -55,7 +55,7 @@ struct ChartSource {
             throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
         }
         let directoryPath = joinPath(top, relative)
-        let entries = try SourceFileReading.list(directoryPath)
+        let entries = try FileSystem.entries(directoryPath)
         let directory = SourceFileReading.openDirectory(directoryPath)
         defer { if let directory { close(directory) } }
         for entry in entries {

@@ -9,38 +9,6 @@
 /// the ordinary (not a regular file, too large, unreadable, changed while read), the callers fall back
 /// to ``FileSystem``'s calls, so errors and their wording stay exactly those of the loader.
 enum SourceFileReading {
-    /// A directory entry and what `readdir` already says it is (nil: a symlink or unknown, so `stat`
-    /// must decide).
-    struct Entry {
-        var name: String
-        var kind: FileSystem.EntryKind?
-    }
-
-    /// The entries of `path` (without `.` and `..`), sorted byte-wise as ``FileSystem/list(_:)`` sorts.
-    static func list(_ path: String) throws(ChartEngineError) -> [Entry] {
-        guard let dir = opendir(path) else {
-            // The loader's call, for its error text.
-            return try FileSystem.list(path).map { Entry(name: $0, kind: nil) }
-        }
-        defer { closedir(dir) }
-        var entries: [Entry] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            let kind: FileSystem.EntryKind?
-            switch Int32(entry.pointee.d_type) {
-            case Int32(DT_REG): kind = .file
-            case Int32(DT_DIR): kind = .directory
-            default: kind = nil
-            }
-            entries.append(Entry(name: name, kind: kind))
-        }
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        return entries
-    }
-
     /// A directory opened for ``readRegular(_:name:in:maxSize:)`` (nil when it cannot be opened: the
     /// full paths are used then).
     static func openDirectory(_ path: String) -> Int32? {
