@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"],
                 swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // A blocking Kubernetes REST client (kubeconfig, discovery, CRUD, server-side apply) for releases.
-        .target(name: "KubeClient", dependencies: ["StructuredData", "CLibCurl", "CurlSupport"], swiftSettings: strict),
+        .target(name: "KubeClient", dependencies: ["StructuredData", "CLibYAML", "CLibCurl", "CurlSupport"], swiftSettings: strict),
         .target(name: "ChartEngine",
                 dependencies: ["Templating", "StructuredData", "CLibArchive", "CZlib", "CLibCrypto", "CLibCurl",
                                "CurlSupport", "KubeClient"],

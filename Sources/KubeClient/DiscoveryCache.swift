@@ -1,3 +1,6 @@
+// `timespec` (stat's st_mtim) is declared, for Swift's member-import check, by the first C module that
+// textually included its glibc header — in a clean build that is CLibYAML.
+import CLibYAML
 import StructuredData
 
 #if canImport(Glibc)
