@@ -35,6 +35,8 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         var terminal: Int32 = -1
         /// Whether runc started the process (known once its pid file appears or runc exits).
         var start: Result<Void, RuntimeError>?
+        /// terminate() was called; a process runc starts afterwards is killed as soon as it shows up.
+        var terminateRequested = false
         var startWaiters: [CheckedContinuation<Result<Void, RuntimeError>, Never>] = []
     }
 
@@ -224,6 +226,7 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         func checkStarted() {
             guard !started, access(pidFile, F_OK) == 0 else { return }
             started = true
+            if state.withLockedValue({ $0.terminateRequested }) { killStarted() }
             for chunk in held { continuation.yield(chunk) }
             held = []
             resolveStart(.success(()))
@@ -363,9 +366,18 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
     }
 
     func terminate() {
-        // The process first (from runc's pid file), so it does not outlive runc; then runc.
-        let running = state.withLockedValue { $0.exitCode == nil }
+        let running = state.withLockedValue { s -> Bool in
+            s.terminateRequested = true
+            return s.exitCode == nil
+        }
         guard running else { return }
+        killStarted()
+    }
+
+    /// The process first (from runc's pid file), so it does not outlive runc; then runc. Before the pid
+    /// file exists only runc can be killed, and a process it was about to start would run on: the
+    /// output pump calls this again once the pid file appears (see `terminateRequested`).
+    private func killStarted() {
         if let text = try? FileIO.read(pidFile), let target = Int32(text.trimmingSpaces), target > 0 {
             kill(target, SIGKILL)
         }
