@@ -40,10 +40,20 @@ final class EtcdServer: @unchecked Sendable {
     }
 
     /// Starts etcd and returns once it logs that it serves clients. Fails (never skips) when etcd is missing.
+    /// A port picked free can be taken by someone else before etcd binds it (parallel tests open many
+    /// connections from the same ephemeral range), so a start that fails is retried on fresh ports.
     static func start() async throws -> EtcdServer {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw EtcdTestError(description: "etcd is not installed (\(binary) missing): run `apt-get install etcd-server`")
         }
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do { return try await startOnce() } catch { lastError = error }
+        }
+        throw lastError!
+    }
+
+    private static func startOnce() async throws -> EtcdServer {
         let client = try freePort(), peer = try freePort()
         let dir = try Fixtures.tempDir()
         let p = Process()
@@ -60,7 +70,7 @@ final class EtcdServer: @unchecked Sendable {
         try p.run()
         let server = EtcdServer(endpoint: "http://127.0.0.1:\(client)", process: p, dir: dir)
         // Readiness is a log line, read as it arrives (no polling); a dead process ends the pipe.
-        let ready: Bool = await withCheckedContinuation { c in
+        let (ready, log): (Bool, String) = await withCheckedContinuation { c in
             Thread.detachNewThread {
                 let fh = pipe.fileHandleForReading
                 var text = ""
@@ -72,17 +82,17 @@ final class EtcdServer: @unchecked Sendable {
                     text += String(decoding: chunk, as: UTF8.self)
                     if text.contains("ready to serve client requests") {
                         resumed = true
-                        c.resume(returning: true)
+                        c.resume(returning: (true, ""))
                     } else if text.count > 1_000_000 {
                         text = String(text.suffix(1000))
                     }
                 }
-                if !resumed { c.resume(returning: false) }
+                if !resumed { c.resume(returning: (false, String(text.suffix(2000)))) }
             }
         }
         guard ready else {
             server.stop()
-            throw EtcdTestError(description: "etcd did not start (port clash or bad flags?)")
+            throw EtcdTestError(description: "etcd did not start (port clash or bad flags?); its log ends:\n\(log)")
         }
         return server
     }
