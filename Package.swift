@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "LayerArchive", dependencies: ["CLibArchive"], swiftSettings: strict),  // image layers for ClusterCore
         .target(name: "ClusterCore",
                 dependencies: [
-                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibCrypto", "CLinux", "CLibCurl", "CurlSupport", "LayerArchive",
+                    "ClusterAPI", "ClusterStore", "StructuredData", "CLibYAML", "CLibCrypto", "CLinux", "CLibCurl", "CurlSupport", "LayerArchive",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

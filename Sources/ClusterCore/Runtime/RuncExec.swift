@@ -1,3 +1,6 @@
+// `sigset_t` is declared, for Swift's member-import check, by the first C module that textually
+// included its glibc header; in a release build of this target that is CLibYAML (yaml.h).
+import CLibYAML
 import NIOConcurrencyHelpers
 import StructuredData
 #if canImport(Glibc)

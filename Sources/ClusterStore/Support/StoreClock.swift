@@ -1,3 +1,6 @@
+// `timespec` is declared, for Swift's member-import check, by the first C module that textually
+// included its glibc header; in a release build of this target that is CLibCurl (curl.h).
+import CLibCurl
 import Glibc
 import NIOConcurrencyHelpers
 
