@@ -26,48 +26,24 @@ public enum ChartLoader {
         case .directory:
             break
         }
-        var top = path
-        while top.count > 1 && top.hasSuffix("/") { top.removeLast() }
-        var rules = HelmIgnore()
-        let ignorePath = joinPath(top, ".helmignore")
-        if FileSystem.kind(of: ignorePath) == .file {
-            rules = try HelmIgnore(parsing: String(decoding: try FileSystem.read(ignorePath), as: UTF8.self))
-        }
-        rules.addDefaults()
+        let walk = try ChartDirectoryWalk(directory: path)
         var files: [ChartFile] = []
-        try walk(top: top, relative: "", rules: rules, into: &files, depth: 0)
-        return try loadFiles(files)
-    }
-
-    private static func walk(top: String, relative: String, rules: HelmIgnore, into files: inout [ChartFile],
-                             depth: Int) throws(ChartEngineError)
-    {
-        // A symlink loop would otherwise recurse forever.
-        guard depth < 64 else {
-            throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
+        guard let prefetch = ValuesPrefetch(chartTop: walk.top) else {
+            try walk.run { rel, data, _, _ in files.append(ChartFile(name: rel, data: data)) }
+            return try loadFiles(files)
         }
-        for name in try FileSystem.list(joinPath(top, relative)) {
-            let rel = joinPath(relative, name)
-            let full = joinPath(top, rel)
-            switch FileSystem.kind(of: full) {
-            case .directory:
-                if rules.ignores(rel, isDirectory: true) { continue }
-                try walk(top: top, relative: rel, rules: rules, into: &files, depth: depth + 1)
-            case .file:
-                if rules.ignores(rel, isDirectory: false) { continue }
-                if let size = FileSystem.size(of: full), size > maxFileSize {
-                    throw ChartEngineError(.invalidChart,
-                                           "chart file \"\(name)\" is larger than the maximum file size \(maxFileSize)")
-                }
-                var data = try FileSystem.read(full)
-                if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-                files.append(ChartFile(name: rel, data: data))
-            case .other, .missing:
-                if rules.ignores(rel, isDirectory: false) { continue }
-                throw ChartEngineError(.invalidChart,
-                                       "cannot load irregular file \(full) as it has file mode type bits set")
+        // The walk and the values decode run side by side (one after the other if no thread starts).
+        var walkError: ChartEngineError?
+        LargeStack.forEach(count: 2, workers: 2) { i in
+            if i == 1 { return prefetch.decode() }
+            do throws(ChartEngineError) {
+                try walk.run { rel, data, _, _ in files.append(ChartFile(name: rel, data: data)) }
+            } catch {
+                walkError = error
             }
         }
+        if let walkError { throw walkError }
+        return try loadFiles(files, prefetched: prefetch)
     }
 
     /// Builds a chart from its files (names relative to the chart root, `/`-separated), as Helm's
@@ -76,7 +52,8 @@ public enum ChartLoader {
         try LargeStack.run { try loadFiles(files) }
     }
 
-    static func loadFiles(_ files: [ChartFile]) throws(ChartEngineError) -> Chart {
+    /// `prefetched`: the top-level `values.yaml` already decoded (see ``ValuesPrefetch``).
+    static func loadFiles(_ files: [ChartFile], prefetched: ValuesPrefetch? = nil) throws(ChartEngineError) -> Chart {
         var metadata: ChartMetadata?
         var values: [String: Value] = [:]
         var rawValues: String?
@@ -105,7 +82,11 @@ public enum ChartLoader {
             case "values.yaml":
                 rawValues = f.text
                 do {
-                    values = try ValuesFile.parse(f.text)
+                    if let decoded = prefetched?.decoded(for: f.data) {
+                        values = try decoded.get()
+                    } else {
+                        values = try ValuesFile.parse(f.text)
+                    }
                 } catch {
                     throw ChartEngineError(.invalidValues, "cannot load values.yaml: \(error.message)")
                 }

@@ -20,16 +20,11 @@ struct ChartSource {
     /// Walks a chart directory as ``ChartLoader`` does (`.helmignore` plus `templates/.?*`, symlinks
     /// followed, irregular files and files over 5 MiB refused, BOMs stripped).
     static func directory(_ path: String) throws(ChartEngineError) -> ChartSource {
-        var top = path
-        while top.count > 1 && top.hasSuffix("/") { top.removeLast() }
-        var rules = HelmIgnore()
-        let ignorePath = joinPath(top, ".helmignore")
-        if FileSystem.kind(of: ignorePath) == .file {
-            rules = try HelmIgnore(parsing: String(decoding: try FileSystem.read(ignorePath), as: UTF8.self))
-        }
-        rules.addDefaults()
         var src = ChartSource()
-        try src.walk(top: top, relative: "", rules: rules, depth: 0)
+        try ChartDirectoryWalk(directory: path).run { rel, data, full, modTime in
+            src.files.append(ChartFile(name: rel, data: data))
+            src.modTimes[rel] = modTime ?? FileSystem.modificationTime(of: full)
+        }
         try src.resolveSubcharts()
         return src
     }
@@ -48,47 +43,6 @@ struct ChartSource {
         }
         try src.resolveSubcharts()
         return src
-    }
-
-    private mutating func walk(top: String, relative: String, rules: HelmIgnore, depth: Int) throws(ChartEngineError) {
-        guard depth < 64 else {
-            throw ChartEngineError(.invalidChart, "directory nesting too deep at \(joinPath(top, relative))")
-        }
-        let directoryPath = joinPath(top, relative)
-        let entries = try FileSystem.entries(directoryPath)
-        let directory = SourceFileReading.openDirectory(directoryPath)
-        defer { if let directory { close(directory) } }
-        for entry in entries {
-            let name = entry.name
-            let rel = joinPath(relative, name)
-            let full = joinPath(top, rel)
-            switch entry.kind ?? FileSystem.kind(of: full) {
-            case .directory:
-                if rules.ignores(rel, isDirectory: true) { continue }
-                try walk(top: top, relative: rel, rules: rules, depth: depth + 1)
-            case .file:
-                if rules.ignores(rel, isDirectory: false) { continue }
-                if var (data, modTime) = SourceFileReading.readRegular(full, name: name, in: directory,
-                                                                                     maxSize: ChartLoader.maxFileSize) {
-                    if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-                    files.append(ChartFile(name: rel, data: data))
-                    modTimes[rel] = modTime
-                    continue
-                }
-                if let size = FileSystem.size(of: full), size > ChartLoader.maxFileSize {
-                    throw ChartEngineError(.invalidChart,
-                                           "chart file \"\(name)\" is larger than the maximum file size \(ChartLoader.maxFileSize)")
-                }
-                var data = try FileSystem.read(full)
-                if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-                files.append(ChartFile(name: rel, data: data))
-                modTimes[rel] = FileSystem.modificationTime(of: full)
-            case .other, .missing:
-                if rules.ignores(rel, isDirectory: false) { continue }
-                throw ChartEngineError(.invalidChart,
-                                       "cannot load irregular file \(full) as it has file mode type bits set")
-            }
-        }
     }
 
     /// Splits the `charts/` files into subchart sources the way Helm's `LoadFiles` groups them.
