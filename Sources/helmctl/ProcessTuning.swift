@@ -1,3 +1,5 @@
+import Templating
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -13,9 +15,11 @@ enum ProcessTuning {
     static let longRunning: Set<String> = ["cluster", "serve"]
 
     static func apply(arguments: [String]) {
+        guard let command = arguments.first(where: { !$0.hasPrefix("-") }), !longRunning.contains(command)
+        else { return }
+        // One-shot commands also skip freeing what they built before exiting (see ProcessLifetime).
+        ProcessLifetime.markShortLived()
         #if canImport(Glibc)
-            guard let command = arguments.first(where: { !$0.hasPrefix("-") }), !longRunning.contains(command)
-            else { return }
             // `mallopt` is not in Swift's Glibc module; RTLD_DEFAULT is a null handle on glibc.
             guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChartEngine
+import Templating
 
 #if canImport(Glibc)
     import Glibc
@@ -94,6 +95,7 @@ struct TemplateCommand: ParsableCommand {
                                       useReleaseName: useReleaseName, includeCRDs: includeCRDs,
                                       skipTests: skipTests, disableHooks: noHooks, hideSecret: hideSecret)
         let out = try TemplateAction.run(chart: chart, values: userValues, options: options)
+        ProcessLifetime.keep((chart, userValues))
         ErrorReporting.writeStdout(out)
     }
 

@@ -60,6 +60,7 @@ public enum TemplateAction {
         }
         do {
             release = try renderResources(prepared: prepared, options: options, written: &written)
+            ProcessLifetime.keep((prepared, release))
         } catch let e as ChartEngineError {
             // Helm returns the partially built release with render errors, so `helm template` adds a hint.
             throw ChartEngineError(e.code, e.message + "\n\nUse --debug flag to render out invalid YAML")
@@ -160,6 +161,7 @@ public enum TemplateAction {
             }
         }
         var files = try Renderer.render(prepared: prepared.chart, coalesced: prepared.values, options: options.render)
+        defer { ProcessLifetime.keep(files) }
         var notes = ""
         let rootNotes = prepared.chart.name + "/templates/NOTES.txt"
         for key in files.keys where key.hasSuffix("NOTES.txt") {
@@ -167,6 +169,7 @@ public enum TemplateAction {
             files[key] = nil
         }
         let (hooks, manifests) = try ManifestSorter.sortTyped(files, order: KindOrder.install)
+        ProcessLifetime.keep(manifests)
         var b = ""
         var fileWritten: Set<String> = []
         let newDir = options.outputDir.map { options.useReleaseName ? joinPath($0, options.render.releaseName) : $0 }

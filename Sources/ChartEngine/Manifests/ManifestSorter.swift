@@ -44,18 +44,30 @@ public enum ManifestSorter {
         try sortTyped(files, order: order)
     }
 
-    static func sortTyped(_ files: [String: String], order: [String]) throws(ChartEngineError)
-        -> (hooks: [Hook], manifests: [Manifest])
+    /// Below this many files the per-file work runs on the calling thread.
+    static let parallelMinimumFiles = 16
+
+    /// `parallelMinimum`: from how many files the per-file work uses two threads (tests vary it).
+    static func sortTyped(_ files: [String: String], order: [String], parallelMinimum: Int = parallelMinimumFiles)
+        throws(ChartEngineError) -> (hooks: [Hook], manifests: [Manifest])
     {
+        let paths = files.keys.sorted(by: goStringLess)
+        // Splitting and reading the heads is independent per file, so large renders do it on two
+        // threads; results are consumed in path order, so the first error is the sequential one.
+        var perFile: [Result<[Manifest], ChartEngineError>] = []
+        if paths.count >= parallelMinimum {
+            let slots = ResultSlots<[Manifest]>(count: paths.count)
+            LargeStack.forEach(count: paths.count, workers: 2) { i in
+                slots.set(i, Result { try documents(of: files[paths[i]] ?? "", path: paths[i]) })
+            }
+            perFile = slots.results().map { r in r.mapError { $0 as? ChartEngineError ?? ChartEngineError(.manifestParse, "\($0)") } }
+        } else {
+            perFile = paths.map { p in Result { () throws(ChartEngineError) in try documents(of: files[p] ?? "", path: p) } }
+        }
         var hooks: [Hook] = []
         var generic: [Manifest] = []
-        for path in files.keys.sorted(by: goStringLess) {
-            guard let content = files[path] else { continue }
-            let base = path.split(separator: "/").last.map(String.init) ?? path
-            if base.hasPrefix("_") { continue }
-            if content.trimmingGoSpace().isEmpty { continue }
-            for doc in ManifestSplitter.split(content) {
-                let m = try head(of: doc, path: path)
+        for result in perFile {
+            for m in try result.get() {
                 guard let hookSpec = m.annotations["helm.sh/hook"] else {
                     generic.append(m)
                     continue
@@ -77,6 +89,16 @@ public enum ManifestSorter {
         }
         return (KindOrder.sorted(hooks, by: order) { $0.manifest.kind },
                 KindOrder.sorted(generic, by: order) { $0.kind })
+    }
+
+    /// The documents of one rendered file with their heads (none for partials and blank output).
+    static func documents(of content: String, path: String) throws(ChartEngineError) -> [Manifest] {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        if base.hasPrefix("_") { return [] }
+        if content.trimmingGoSpace().isEmpty { return [] }
+        var out: [Manifest] = []
+        for doc in ManifestSplitter.split(content) { out.append(try head(of: doc, path: path)) }
+        return out
     }
 
     /// The top-level fields of `releaseutil.SimpleHead`.

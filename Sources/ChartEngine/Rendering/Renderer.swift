@@ -70,6 +70,8 @@ public enum Renderer {
             let file = (error as? TemplateError)?.parseName ?? ""
             throw ErrorRewording.parse(error, file: file)
         }
+        // A one-shot command exits without freeing the parse trees and contexts (ProcessLifetime).
+        defer { ProcessLifetime.keep((set, renderables)) }
         let execOptions = ExecutionOptions(clock: options.clock, random: options.random)
         // Partials are parsed but never output.
         let items = order.compactMap { name in renderables[name].map { (name, $0) } }
@@ -87,6 +89,7 @@ public enum Renderer {
         }
         if items.count >= ParallelRender.minimumFiles && ParallelRender.isSafe(sources) {
             let roots = ParallelRender.snapshots(items.map { (context: $0.1.context, template: templateValue($0.0, $0.1)) })
+            ProcessLifetime.keep(roots)
             let slots = ResultSlots<String>(count: items.count)
             LargeStack.forEach(count: items.count, workers: 2) { i in
                 slots.set(i, Result { try execute(items[i].0, roots[i]) })
