@@ -89,7 +89,8 @@ struct YAMLEmitter {
         for (key, value) in pairs {
             writeIndent()
             // go-yaml `check_simple_key`: multi-line or longer than 128 bytes → `? key` form.
-            let multiline = key.unicodeScalars.contains { [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) }
+            let multiline = key.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }
+                && key.unicodeScalars.contains { [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) }
             let simple = !multiline && key.utf8.count <= 128
             if simple {
                 emitNode(.string(key), root: false, sequence: false, mapping: true, simpleKey: true)

@@ -45,7 +45,8 @@ enum YAMLResolve {
 
     /// Implicit resolution of a plain scalar (go-yaml v2 `resolve("", in)`); `<<` is handled by the
     /// caller as a merge key.
-    static func resolvePlain(_ s: String) -> Scalar {
+    /// `fastReject: false` skips the byte pre-check (tests compare both ways).
+    static func resolvePlain(_ s: String, fastReject: Bool = true) -> Scalar {
         guard let first = s.utf8.first else { return .null }
         let hint: UInt8
         switch first {
@@ -60,6 +61,9 @@ enum YAMLResolve {
         }
         if hint == UInt8(ascii: "D"), let i = plainDecimal(s) { return .int(i) }
         if let fixed = lookup(s) { return fixed }
+        // Quantities such as `500m` or `256Mi` start like numbers: a byte no number or timestamp
+        // can hold settles them as strings before the parsers below run.
+        if fastReject, hint != UInt8(ascii: "."), !onlyNumberOrTimestampBytes(s) { return .string(s) }
         switch hint {
         case UInt8(ascii: "."):
             if let d = goParseFloat(s) { return .float(d) }
@@ -79,6 +83,23 @@ enum YAMLResolve {
         default: break
         }
         return .string(s)
+    }
+
+    /// Whether every byte of `s` can occur in what the `D`/`S` rules of ``resolvePlain(_:)`` accept:
+    /// decimal, hex, octal and binary integers with `_`, YAML-style floats and timestamps.
+    static func onlyNumberOrTimestampBytes(_ s: String) -> Bool {
+        s.utf8.allSatisfy { c in
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+                UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "o"),
+                UInt8(ascii: "O"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
+                UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"),
+                UInt8(ascii: " "), UInt8(ascii: "\t"):
+                return true
+            default:
+                return false
+            }
+        }
     }
 
     /// Fast path for the commonest plain scalar that is not a string: a short run of decimal digits
@@ -180,6 +201,9 @@ enum YAMLResolve {
 
     /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` (go-yaml `isBase60Float`).
     static func isBase60Float(_ s: String) -> Bool {
+        // Most strings start with a letter: no copy of their bytes for those.
+        guard let f = s.utf8.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || (f >= 48 && f <= 57)
+        else { return false }
         let b = Array(s.utf8)
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         var i = 0

@@ -84,8 +84,9 @@ enum SerializationFunctions {
         }
     }
 
+    /// Go's `strings.TrimSuffix(s, "\n")` (bytes, so a final `\r\n` keeps its `\r`).
     static func trimNewline(_ s: String) -> String {
-        s.hasSuffix("\n") ? String(s.dropLast()) : s
+        s.utf8.last == 0x0A ? String(Substring(s.utf8.dropLast())) : s
     }
 
     /// Helm `fromYAML`: a map; on any error `{"Error": msg}` (sigs.k8s.io/yaml's wording).
