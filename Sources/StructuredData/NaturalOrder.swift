@@ -5,53 +5,63 @@
 public enum NaturalOrder {
     /// True when `a` sorts before `b`.
     public static func less(_ a: String, _ b: String) -> Bool {
-        less(Array(a.unicodeScalars), Array(b.unicodeScalars))
+        less(a.unicodeScalars, b.unicodeScalars)
     }
 
-    /// Sorts map keys in this order (each key is decoded to scalars once).
+    /// Sorts map keys in this order.
     public static func sorted(_ keys: some Collection<String>) -> [String] {
-        keys.map { ($0, Array($0.unicodeScalars)) }.sorted { less($0.1, $1.1) }.map(\.0)
+        keys.count < 2 ? Array(keys) : keys.sorted { less($0.unicodeScalars, $1.unicodeScalars) }
     }
 
-    static func less(_ ar: [Unicode.Scalar], _ br: [Unicode.Scalar]) -> Bool {
-        var i = 0
-        while i < ar.count && i < br.count {
-            if ar[i] == br[i] {
-                i += 1
+    /// Compares scalar by scalar without copying either string. go-yaml looks back over the digit
+    /// run that ends at the first difference (a leading-zero tie-break); the run is tracked while
+    /// scanning the common prefix instead.
+    static func less(_ a: String.UnicodeScalarView, _ b: String.UnicodeScalarView) -> Bool {
+        var ia = a.makeIterator()
+        var ib = b.makeIterator()
+        var inDigitRun = false
+        var runHasNonZero = false
+        while true {
+            guard let ca = ia.next() else { return ib.next() != nil }
+            guard let cb = ib.next() else { return false }
+            if ca == cb {
+                if isDigit(ca) {
+                    if !inDigitRun { runHasNonZero = false }
+                    inDigitRun = true
+                    if ca != "0" { runHasNonZero = true }
+                } else {
+                    inDigitRun = false
+                }
                 continue
             }
-            let al = isLetter(ar[i])
-            let bl = isLetter(br[i])
-            if al && bl { return ar[i].value < br[i].value }
+            let al = isLetter(ca)
+            let bl = isLetter(cb)
+            if al && bl { return ca.value < cb.value }
             if al || bl { return bl }
             var an: Int64 = 0
             var bn: Int64 = 0
-            if ar[i] == "0" || br[i] == "0" {
-                var j = i - 1
-                while j >= 0 && isDigit(ar[j]) {
-                    if ar[j] != "0" {
-                        an = 1
-                        bn = 1
-                        break
-                    }
-                    j -= 1
-                }
+            if (ca == "0" || cb == "0") && inDigitRun && runHasNonZero {
+                an = 1
+                bn = 1
             }
-            var ai = i
-            while ai < ar.count && isDigit(ar[ai]) {
-                an = an &* 10 &+ (Int64(ar[ai].value) &- 48)
-                ai += 1
+            var lengthA = 0
+            var next: Unicode.Scalar? = ca
+            while let c = next, isDigit(c) {
+                an = an &* 10 &+ (Int64(c.value) &- 48)
+                lengthA += 1
+                next = ia.next()
             }
-            var bi = i
-            while bi < br.count && isDigit(br[bi]) {
-                bn = bn &* 10 &+ (Int64(br[bi].value) &- 48)
-                bi += 1
+            var lengthB = 0
+            next = cb
+            while let c = next, isDigit(c) {
+                bn = bn &* 10 &+ (Int64(c.value) &- 48)
+                lengthB += 1
+                next = ib.next()
             }
             if an != bn { return an < bn }
-            if ai != bi { return ai < bi }
-            return ar[i].value < br[i].value
+            if lengthA != lengthB { return lengthA < lengthB }
+            return ca.value < cb.value
         }
-        return ar.count < br.count
     }
 
     /// Go `unicode.IsLetter`: general categories Lu, Ll, Lt, Lm, Lo.

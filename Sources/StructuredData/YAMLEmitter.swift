@@ -141,6 +141,19 @@ struct YAMLEmitter {
 
     private mutating func writePlain(_ v: [UInt8], allowBreaks: Bool) {
         if !whitespace && !v.isEmpty { put(UInt8(ascii: " ")) }
+        // No space (no folding point) and nothing that can start a line break: the loop below would
+        // copy character by character; copy at once and count the characters as it would.
+        if !v.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0xC2 || $0 == 0xE2 }) {
+            out.append(contentsOf: v)
+            var i = 0
+            while i < v.count {
+                i += max(ScalarAnalysis.width(v[i]), 1)
+                column += 1
+            }
+            whitespace = false
+            indention = false
+            return
+        }
         var spaces = false
         var breaks = false
         var i = 0
@@ -330,6 +343,12 @@ struct YAMLEmitter {
 
     /// Copies one UTF-8 character.
     private mutating func write(_ v: [UInt8], _ i: inout Int) {
+        if v[i] < 0x80 {
+            out.append(v[i])
+            column += 1
+            i += 1
+            return
+        }
         let w = max(ScalarAnalysis.width(v[i]), 1)
         let end = min(i + w, v.count)
         out.append(contentsOf: v[i..<end])

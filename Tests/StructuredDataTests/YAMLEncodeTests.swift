@@ -1,4 +1,4 @@
-import StructuredData
+@testable import StructuredData
 import Testing
 
 /// `toYaml` (go-yaml v2 via sigs.k8s.io/yaml) and `toYamlPretty` (go-yaml v3) output rules of
@@ -98,5 +98,65 @@ import Testing
         let long = String(repeating: "k", count: 130)
         #expect(Self.toYaml(.map([long: 1])) == "? " + long + "\n: 1")
         #expect(Self.toYaml(["a\nb": 1]) == "? |-\n  a\n  b\n: 1")
+    }
+}
+
+/// ``NaturalOrder`` compares without copying; this is the straightforward reading of go-yaml's
+/// `keyList.Less` over scalar arrays, kept here as the reference it must agree with.
+struct NaturalOrderReferenceTests {
+    static func reference(_ a: String, _ b: String) -> Bool {
+        let ar = Array(a.unicodeScalars)
+        let br = Array(b.unicodeScalars)
+        var i = 0
+        while i < ar.count && i < br.count {
+            if ar[i] == br[i] {
+                i += 1
+                continue
+            }
+            let al = NaturalOrder.isLetter(ar[i])
+            let bl = NaturalOrder.isLetter(br[i])
+            if al && bl { return ar[i].value < br[i].value }
+            if al || bl { return bl }
+            var an: Int64 = 0
+            var bn: Int64 = 0
+            if ar[i] == "0" || br[i] == "0" {
+                var j = i - 1
+                while j >= 0 && NaturalOrder.isDigit(ar[j]) {
+                    if ar[j] != "0" {
+                        an = 1
+                        bn = 1
+                        break
+                    }
+                    j -= 1
+                }
+            }
+            var ai = i
+            while ai < ar.count && NaturalOrder.isDigit(ar[ai]) {
+                an = an &* 10 &+ (Int64(ar[ai].value) &- 48)
+                ai += 1
+            }
+            var bi = i
+            while bi < br.count && NaturalOrder.isDigit(br[bi]) {
+                bn = bn &* 10 &+ (Int64(br[bi].value) &- 48)
+                bi += 1
+            }
+            if an != bn { return an < bn }
+            if ai != bi { return ai < bi }
+            return ar[i].value < br[i].value
+        }
+        return ar.count < br.count
+    }
+
+    @Test func agreesWithReferenceOnEveryPairOfShortKeys() {
+        let alphabet = ["0", "1", "9", "a", "A", "_", "é", "٣"]
+        var keys = [""]
+        for _ in 0..<3 { keys += keys.flatMap { k in alphabet.map { k + $0 } } }
+        keys = Array(Set(keys)).sorted()
+        var mismatches: [String] = []
+        for a in keys {
+            for b in keys where NaturalOrder.less(a, b) != Self.reference(a, b) { mismatches.append("\(a) vs \(b)") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+        #expect(keys.count > 500)
     }
 }
