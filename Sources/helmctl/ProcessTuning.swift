@@ -17,8 +17,14 @@ enum ProcessTuning {
     static func apply(arguments: [String]) {
         guard let command = arguments.first(where: { !$0.hasPrefix("-") }), !longRunning.contains(command)
         else { return }
-        // One-shot commands also skip freeing what they built before exiting (see ProcessLifetime).
-        ProcessLifetime.markShortLived()
+        let heapBreak = sbrk(0)
+        keepMemory()
+        // One-shot commands also skip freeing what they built before exiting, and their heap gets
+        // huge pages (see ProcessLifetime), from where the heap ended before the top pad was set.
+        ProcessLifetime.markShortLived(heapBreak: heapBreak)
+    }
+
+    private static func keepMemory() {
         #if canImport(Glibc)
             // `mallopt` is not in Swift's Glibc module; RTLD_DEFAULT is a null handle on glibc.
             guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }

@@ -100,6 +100,7 @@ public enum LargeStack {
         let rc = pthread_create(&thread, &attr, { raw in
             let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
             pthread_setspecific(LargeStack.stackKey, UnsafeRawPointer(bitPattern: start.size))
+            HugePageHeap.adviseThreadArena()
             start.run()
             return nil
         }, ctx)

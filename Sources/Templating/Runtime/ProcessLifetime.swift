@@ -9,8 +9,13 @@ public enum ProcessLifetime {
     nonisolated(unsafe) private static var kept: [Any] = []
     private static let lock = Lock()
 
-    /// Declares the process short-lived (call once, at start, before any thread exists).
-    public static func markShortLived() { shortLived = true }
+    /// Declares the process short-lived (call once, at start, before any thread exists, after the
+    /// allocator's top pad is set): its heap is also advised to use huge pages (``HugePageHeap``)
+    /// from `heapBreak` on — the program break (`sbrk(0)`) read before the top pad was set.
+    public static func markShortLived(heapBreak: UnsafeMutableRawPointer?) {
+        shortLived = true
+        if let heapBreak { HugePageHeap.adviseMainHeap(above: heapBreak) }
+    }
 
     /// Keeps `value` alive until the process exits when it is short-lived; otherwise does nothing.
     public static func keep(_ value: Any) {
