@@ -57,8 +57,11 @@ def main():
         return p
 
     try:
-        subprocess.run([helmctl, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{port}", "--nodes", "1"],
-                       check=True, capture_output=True)
+        up = subprocess.run([helmctl, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{port}", "--nodes", "1"],
+                            capture_output=True, text=True)
+        if up.returncode != 0:
+            # (Only one cluster with --nodes can run per host: the node bridge name is host-global.)
+            sys.exit(f"cluster up failed ({up.returncode}): {up.stderr.strip()[-2000:]}")
         api = API(data, port)
 
         # 1. install --wait (watcher): returns once both pods are Ready
