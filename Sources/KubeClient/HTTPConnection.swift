@@ -106,6 +106,7 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler, @un
     /// A readable text for NIO's and NIOSSL's errors.
     static func describe(_ error: any Error) -> String {
         switch error {
+        case HTTPParserError.invalidEOFState: return "connection closed before the response was complete"
         case let e as HTTPParserError: return "invalid HTTP response from the server (\(e))"
         case let e as NIOSSLError: return "TLS error: \(e)"
         case let e as BoringSSLError: return "TLS error: \(e)"
@@ -137,7 +138,7 @@ final class HTTPConnection: @unchecked Sendable {
         -> EventLoopFuture<HTTPConnection>
     {
         let handler = ExchangeHandler(endpoint: endpoint)
-        let started = DispatchFreeClock.milliseconds()
+        let started = MonotonicClock.milliseconds()
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(30))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -167,37 +168,30 @@ final class HTTPConnection: @unchecked Sendable {
         return connected.map { channel in
             HTTPConnection(channel: channel, handler: handler, generation: generation)
         }.flatMapErrorThrowing { error in
-            throw connectFailure(error, endpoint: endpoint, elapsed: DispatchFreeClock.milliseconds() - started)
+            throw connectFailure(error, endpoint: endpoint, elapsed: MonotonicClock.milliseconds() - started)
         }
     }
 
-    /// curl's wording for connection failures ("Failed to connect to H port P after N ms: …").
+    /// curl's wording for connection failures ("Failed to connect to H port P after N ms: Couldn't
+    /// connect to server"), which commands printed before; refused and unresolvable connections never
+    /// carried the request (`notSent`).
     static func connectFailure(_ error: any Error, endpoint: Endpoint, elapsed: Int) -> TransportFailure {
-        let prefix = "Failed to connect to \(endpoint.host) port \(endpoint.port) after \(elapsed) ms: "
+        let refused = "Failed to connect to \(endpoint.host) port \(endpoint.port) after \(elapsed) ms: Couldn't connect to server"
         switch error {
-        case let e as NIOConnectionError:
-            if e.connectionErrors.isEmpty {
-                return TransportFailure(error: KubeError(message: "Could not resolve host: \(endpoint.host)"), notSent: true)
-            }
-            let first = e.connectionErrors[0].error
-            return TransportFailure(error: KubeError(message: prefix + ExchangeHandler.describe(first)), notSent: true)
-        case is ChannelError:
-            if case .connectTimeout = error as? ChannelError {
-                return TransportFailure(error: KubeError(message: prefix + "Timeout was reached"), notSent: true)
-            }
-            return TransportFailure(error: KubeError(message: prefix + "\(error)"), notSent: true)
-        case let e as IOError:
-            return TransportFailure(error: KubeError(message: prefix + String(cString: strerror(e.errnoCode))), notSent: true)
+        case let e as NIOConnectionError where e.connectionErrors.isEmpty:
+            return TransportFailure(error: KubeError(message: "Could not resolve host: \(endpoint.host)"), notSent: true)
+        case ChannelError.connectTimeout:
+            return TransportFailure(error: KubeError(message: "Connection timed out after \(elapsed) milliseconds"), notSent: false)
         case let e as KubeError:
             return TransportFailure(error: e, notSent: true)
         default:
-            return TransportFailure(error: KubeError(message: prefix + ExchangeHandler.describe(error)), notSent: true)
+            return TransportFailure(error: KubeError(message: refused), notSent: true)
         }
     }
 }
 
 /// Milliseconds of the monotonic clock (for elapsed times in messages).
-enum DispatchFreeClock {
+enum MonotonicClock {
     static func milliseconds() -> Int {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
