@@ -64,7 +64,12 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler, @un
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let sink else { return }
+        guard let sink else {
+            // An answer nobody asked for (bytes past the last response): the connection cannot be
+            // trusted to pair the next request with its answer.
+            context.close(promise: nil)
+            return
+        }
         responseStarted = true
         switch unwrapInboundIn(data) {
         case .head(let h):
@@ -75,7 +80,9 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler, @un
             self.sink = nil
             timeout?.cancel()
             timeout = nil
-            sink.end()
+            // Completed after the rest of this read is handled, so that bytes past the answer retire
+            // the connection before a batch puts its next request on it.
+            context.eventLoop.assumeIsolated().execute { sink.end() }
         }
     }
 

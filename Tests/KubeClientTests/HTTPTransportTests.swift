@@ -66,6 +66,17 @@ import StructuredData
         #expect(server.recorded == ["GET /a", "POST /b"])
     }
 
+    @Test func bytesPastAnAnswerRetireTheConnection() throws {
+        let junk = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"x\":\"b\"}".utf8)
+        let good = Array("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{\"x\":\"g\"}".utf8)
+        let server = try RawHTTPServer(answers: [junk, good], keepOpen: true)
+        let c = try client(server.port)
+        #expect(try c.requestJSON("GET", "/a") == .map([:]))
+        // The stale second answer on the first connection is never taken for this request's.
+        #expect(try c.requestJSON("GET", "/b")["x"] == "g")
+        #expect(server.recorded == ["GET /a", "GET /b"])
+    }
+
     @Test func headersBodyAndBearerTokenGoOnTheWire() throws {
         let ok = Array("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}".utf8)
         let server = try RawHTTPServer(answers: [ok])
@@ -117,8 +128,12 @@ final class RawHTTPServer: @unchecked Sendable {
     private var bodiesSeen: [String] = []
     private var closed = 0
 
-    init(answers: [[UInt8]]) throws {
+    /// True: a connection stays open for further requests (each answered with the next script).
+    private let keepOpen: Bool
+
+    init(answers: [[UInt8]], keepOpen: Bool = false) throws {
         self.answers = answers
+        self.keepOpen = keepOpen
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         fd = sock
         var addr = sockaddr_in()
@@ -181,7 +196,8 @@ final class RawHTTPServer: @unchecked Sendable {
                 if w <= 0 { break }
                 sent += w
             }
-            break
+            if !keepOpen { break }
+            data.removeFirst(end + 4 + length)
         }
         close(c)
         lock.lock()
