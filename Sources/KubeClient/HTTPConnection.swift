@@ -105,6 +105,23 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler, @un
         context?.close(promise: nil)
     }
 
+    /// curl's wording for the TLS failures users meet (an untrusted or mismatched server certificate),
+    /// else BoringSSL's reason code without its source location.
+    static func describeTLS(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("failedToValidateHostname") {
+            return "SSL: no alternative certificate subject name matches target host name"
+        }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "SSL certificate problem: unable to get local issuer certificate"
+        }
+        if let r = text.firstRange(of: "OPENSSL_internal:") {
+            let reason = text[r.upperBound...].prefix { $0 != " " && $0 != "]" && $0 != ")" }
+            return "SSL connect error: \(reason)"
+        }
+        return "SSL connect error: \(text)"
+    }
+
     /// Closes the connection; an exchange in flight fails.
     func close() {
         fail("connection closed")
@@ -115,8 +132,7 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler, @un
         switch error {
         case HTTPParserError.invalidEOFState: return "connection closed before the response was complete"
         case let e as HTTPParserError: return "invalid HTTP response from the server (\(e))"
-        case let e as NIOSSLError: return "TLS error: \(e)"
-        case let e as BoringSSLError: return "TLS error: \(e)"
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError: return describeTLS(error)
         case let e as IOError: return String(cString: strerror(e.errnoCode))
         default: return "\(error)"
         }

@@ -30,7 +30,7 @@ import Testing
             _ = try c.request("GET", "/")
             Issue.record("no error")
         } catch {
-            #expect(error.message.hasPrefix("Kubernetes cluster unreachable: GET \"https://127.0.0.1:\(tls.port)/\": TLS error"), "\(error.message)")
+            #expect(error.message.hasPrefix("Kubernetes cluster unreachable: GET \"https://127.0.0.1:\(tls.port)/\": SSL certificate problem: unable to get local issuer certificate"), "\(error.message)")
         }
     }
 
