@@ -28,7 +28,7 @@ extension KubeClient {
         if requests.count == 1 { return [requestResult(requests[0])] }
         do { try ensureCredentials() } catch { return requests.map { _ in .failure(error) } }
         let exchanges = requests.map { r in
-            CurlTransport.Exchange(method: r.method, url: url(r.path, query: r.query),
+            HTTPTransport.Exchange(method: r.method, url: url(r.path, query: r.query),
                                    headers: headers(accept: "application/json", contentType: r.body == nil ? nil : r.contentType),
                                    body: r.body.map { Array(JSON.encode($0).utf8) })
         }
@@ -54,7 +54,7 @@ extension KubeClient {
     /// which run (and may prompt) when a request first needs them.
     public func sendAhead(_ r: KubeRequest) {
         guard r.method == "GET", r.body == nil, config.exec == nil else { return }
-        transportSendAhead(CurlTransport.Exchange(method: r.method, url: url(r.path, query: r.query),
+        transportSendAhead(HTTPTransport.Exchange(method: r.method, url: url(r.path, query: r.query),
                                                   headers: headers(accept: "application/json", contentType: nil),
                                                   body: nil))
     }

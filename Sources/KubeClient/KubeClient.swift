@@ -12,7 +12,7 @@ public import StructuredData
 public final class KubeClient {
     /// The context's settings; a credential plugin's token or certificate is filled in once it ran.
     public private(set) var config: KubeConfig
-    private let transport: CurlTransport
+    private let transport: HTTPTransport
     /// The exec plugin's credential, reused until it expires (client-go caches it per process).
     private var execCredential: ExecCredential?
     /// Discovery results: `apiVersion` → kind → resource.
@@ -20,7 +20,7 @@ public final class KubeClient {
 
     public init(config: KubeConfig) throws(KubeError) {
         self.config = config
-        self.transport = try CurlTransport(config: config)
+        self.transport = try HTTPTransport(config: config)
     }
 
     // MARK: REST
@@ -86,12 +86,17 @@ public final class KubeClient {
     }
 
     /// The transport's concurrent exchanges (for ``requestAll(_:)``).
-    func transportPerformAll(_ exchanges: [CurlTransport.Exchange]) -> [CurlTransport.Outcome] {
+    func transportPerformAll(_ exchanges: [HTTPTransport.Exchange]) -> [HTTPTransport.Outcome] {
         transport.performAll(exchanges)
     }
 
+    /// The connection settings of the current credentials (for watches).
+    func transportSettings() throws(KubeError) -> ConnectionSettings {
+        try transport.currentSettings().get()
+    }
+
     /// The transport's early read (for ``sendAhead(_:)``).
-    func transportSendAhead(_ exchange: CurlTransport.Exchange) {
+    func transportSendAhead(_ exchange: HTTPTransport.Exchange) {
         transport.sendAhead(exchange)
     }
 

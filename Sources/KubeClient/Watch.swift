@@ -1,5 +1,6 @@
-import CLibCurl
-import CurlSupport
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
 public import StructuredData
 
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ public struct WatchEvent: Sendable, Equatable {
     }
 }
 
-/// Several watches multiplexed on one thread (libcurl's multi interface), as client-go's informers
+/// Several watches multiplexed on the client's event loop, as client-go's informers
 /// do: WatchList first (`sendInitialEvents=true`, the initial state ends at a bookmark annotated
 /// `k8s.io/initial-events-end`); a server that refuses it gets LIST + WATCH from the list's
 /// resourceVersion. Streams the server ends are resumed from the last resourceVersion; `410 Gone`
@@ -34,21 +35,20 @@ public struct WatchEvent: Sendable, Equatable {
 /// Blocking and not thread-safe, like ``KubeClient``.
 public final class KubeWatchSet {
     private let client: KubeClient
-    private let multi: UnsafeMutableRawPointer
+    private let inbox = WatchInbox()
+    private let loop = ClientEventLoop.loop
     private var streams: [WatchStream] = []
     /// False once a server refused WatchList: later streams go straight to LIST + WATCH.
     private var watchListWorks = true
+    /// Identifies each opened stream's parts in the inbox (a stopped stream's late parts are dropped).
+    private var nextToken = 0
 
     public init(client: KubeClient) throws(KubeError) {
-        _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-        guard let m = curl_multi_init() else { throw KubeError(message: "cannot initialise libcurl (multi)") }
-        multi = m
         self.client = client
     }
 
     deinit {
         for s in streams { stop(s) }
-        curl_multi_cleanup(multi)
     }
 
     /// Starts watching `r` in `namespace` (every namespace when nil for a namespaced resource);
@@ -76,19 +76,28 @@ public final class KubeWatchSet {
             out += s.queued
             s.queued = []
         }
-        var running: Int32 = 0
-        _ = curl_multi_perform(multi, &running)
-        if out.isEmpty && streams.contains(where: { $0.handle != nil }) {
-            _ = curl_multi_poll(multi, nil, 0, Int32(max(0, timeoutMilliseconds)), nil)
-            _ = curl_multi_perform(multi, &running)
+        let wait = out.isEmpty && streams.contains(where: { $0.token != nil }) ? max(0, timeoutMilliseconds) : 0
+        for part in inbox.take(waitingMilliseconds: wait) {
+            guard let s = streams.first(where: { $0.token == part.token }) else { continue }
+            switch part.kind {
+            case .head(let code): s.code = code
+            case .bytes(let b): s.buffer += b
+            case .end: s.ended = .success(())
+            case .failed(let message): s.ended = .failure(KubeError(message: message))
+            }
         }
-        for s in streams { drainLines(s, into: &out) }
-        var left: Int32 = 0
-        while let msg = curl_multi_info_read(multi, &left) {
-            guard msg.pointee.msg == CURLMSG_DONE, let h = msg.pointee.easy_handle,
-                  let s = streams.first(where: { $0.handle == h })
-            else { continue }
-            let result = msg.pointee.data.result
+        for s in streams {
+            drainLines(s, into: &out)
+            // A line that never ends (a broken or hostile server) must not fill memory.
+            if s.buffer.count > StreamSink.maxLineBytes {
+                stop(s)
+                s.buffer = []
+                s.ended = .failure(KubeError(message: "watch event larger than \(StreamSink.maxLineBytes) bytes"))
+            }
+        }
+        for s in streams {
+            guard let result = s.ended else { continue }
+            s.ended = nil
             try finished(s, result: result, into: &out)
         }
         return out
@@ -127,12 +136,28 @@ public final class KubeWatchSet {
         try client.ensureCredentials()
         let url = client.config.server + collectionPath(s) + "?"
             + q.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-        guard let h = curl_easy_init() else { throw KubeError(message: "cannot initialise libcurl") }
-        CurlTransport.configure(h, config: client.config, method: "GET", url: url, headers: ["Accept: application/json"],
-                                list: &s.headerList)
-        s.attach(to: h, headers: false)
-        s.handle = h
-        _ = curl_multi_add_handle(multi, h)
+        let settings = try client.transportSettings()
+        guard let request = settings.request(method: "GET", url: url, headers: ["Accept: application/json"], body: nil) else {
+            throw KubeError(message: "watch \(url): URL using bad/illegal format or missing URL")
+        }
+        nextToken += 1
+        let token = nextToken
+        s.token = token
+        s.code = 0
+        s.ended = nil
+        let inbox = self.inbox
+        let loop = self.loop
+        s.connection = loop.flatSubmit {
+            HTTPConnection.connect(request.endpoint, settings: settings, on: loop).map { c -> HTTPConnection? in
+                c.handler.send(request, to: StreamSink(token: token, inbox: inbox), timeoutSeconds: 0)
+                return c
+            }.flatMapError { error in
+                let failure = error as? TransportFailure
+                    ?? HTTPConnection.connectFailure(error, endpoint: request.endpoint, elapsed: 0)
+                inbox.post(token, .failed(failure.error.message))
+                return loop.makeSucceededFuture(nil)
+            }
+        }
     }
 
     /// LIST, queueing `RESET`, ADDED per item and `SYNCED`; the watch resumes from the list's version.
@@ -150,27 +175,16 @@ public final class KubeWatchSet {
     }
 
     private func stop(_ s: WatchStream) {
-        if let h = s.handle {
-            _ = curl_multi_remove_handle(multi, h)
-            curl_easy_cleanup(h)
-            s.handle = nil
+        s.token = nil
+        if let pending = s.connection {
+            s.connection = nil
+            pending.whenSuccess { c in c?.channel.close(promise: nil) }
         }
-        if let l = s.headerList {
-            curl_slist_free_all(l)
-            s.headerList = nil
-        }
-    }
-
-    private func responseCode(_ s: WatchStream) -> Int {
-        guard let h = s.handle else { return 0 }
-        var code = 0
-        _ = curl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &code)
-        return code
     }
 
     /// Turns complete lines of a 2xx stream into events.
     private func drainLines(_ s: WatchStream, into out: inout [WatchEvent]) {
-        guard (200..<300).contains(responseCode(s)) else { return }
+        guard (200..<300).contains(s.code) else { return }
         while let nl = s.buffer.firstIndex(of: 0x0A) {
             let line = Array(s.buffer[..<nl])
             s.buffer.removeSubrange(...nl)
@@ -194,18 +208,20 @@ public final class KubeWatchSet {
     }
 
     /// A transfer ended: resume, fall back from WatchList, or give up after repeated failures.
-    private func finished(_ s: WatchStream, result: CURLcode, into out: inout [WatchEvent]) throws(KubeError) {
-        let code = responseCode(s)
-        if result == CURLE_OK && (200..<300).contains(code) {
+    private func finished(_ s: WatchStream, result: Result<Void, KubeError>, into out: inout [WatchEvent]) throws(KubeError) {
+        let code = s.code
+        let ok: Bool
+        if case .success = result { ok = true } else { ok = false }
+        if ok && (200..<300).contains(code) {
             s.buffer.append(0x0A)
             drainLines(s, into: &out)
         }
         let body = s.buffer
         stop(s)
-        if result != CURLE_OK {
+        if case .failure(let e) = result {
             s.failures += 1
             if s.failures > 5 {
-                throw KubeError(message: "watch \(collectionPath(s)): \(String(cString: curl_easy_strerror(result)))")
+                throw KubeError(message: "watch \(collectionPath(s)): \(e.message)")
             }
         } else if !(200..<300).contains(code) {
             if s.watchList && (code == 422 || code == 400) {
@@ -229,14 +245,18 @@ public final class KubeWatchSet {
     }
 }
 
-/// One watch: what it targets, its curl handle and the bytes not yet split into lines.
-private final class WatchStream: CurlReceiver {
+/// One watch: what it targets, its connection and the bytes not yet split into lines.
+private final class WatchStream {
     let index: Int
     let resource: APIResource
     let namespace: String?
     let labelSelector: String
-    var handle: UnsafeMutableRawPointer?
-    var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The inbox token of the open stream (nil when stopped).
+    var token: Int?
+    var connection: EventLoopFuture<HTTPConnection?>?
+    var code = 0
+    /// Set when the open stream ended (cleanly or not), until handled.
+    var ended: Result<Void, KubeError>?
     var buffer: [UInt8] = []
     var resourceVersion = ""
     var synced = false
@@ -251,9 +271,57 @@ private final class WatchStream: CurlReceiver {
         self.namespace = namespace
         self.labelSelector = labelSelector
     }
+}
 
-    override func receiveBody(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
-        buffer.append(contentsOf: chunk)
-        return true
+/// The parts of every watch response, posted from the event loop and taken by ``KubeWatchSet/poll(timeoutMilliseconds:)``.
+final class WatchInbox: @unchecked Sendable {
+    enum Kind {
+        case head(Int)
+        case bytes([UInt8])
+        case end
+        case failed(String)
     }
+
+    /// Value 1 while parts wait to be taken.
+    private let lock = ConditionLock(value: 0)
+    private var parts: [(token: Int, kind: Kind)] = []
+
+    func post(_ token: Int, _ kind: Kind) {
+        lock.lock()
+        parts.append((token, kind))
+        lock.unlock(withValue: 1)
+    }
+
+    /// The parts posted so far, waiting up to `waitingMilliseconds` for the first.
+    func take(waitingMilliseconds: Int) -> [(token: Int, kind: Kind)] {
+        guard lock.lock(whenValue: 1, timeoutSeconds: Double(waitingMilliseconds) / 1000) else { return [] }
+        let out = parts
+        parts = []
+        lock.unlock(withValue: 0)
+        return out
+    }
+}
+
+/// Hands one watch response's parts to the inbox (on the event loop).
+final class StreamSink: ResponseSink {
+    let token: Int
+    let inbox: WatchInbox
+    /// The longest watch event line accepted.
+    static let maxLineBytes = 64 << 20
+
+    init(token: Int, inbox: WatchInbox) {
+        self.token = token
+        self.inbox = inbox
+    }
+
+    func head(_ head: HTTPResponseHead) { inbox.post(token, .head(Int(head.status.code))) }
+
+    func body(_ bytes: ByteBuffer) -> String? {
+        inbox.post(token, .bytes(Array(bytes.readableBytesView)))
+        return nil
+    }
+
+    func end() { inbox.post(token, .end) }
+
+    func failed(_ message: String, responseStarted: Bool) { inbox.post(token, .failed(message)) }
 }

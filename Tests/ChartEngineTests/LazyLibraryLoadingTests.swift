@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// libcurl and libarchive are loaded only by commands that use them (CDynamicLoad), observed through
-/// the dynamic loader's own trace (LD_DEBUG=files) of the built `helmctl` binary.
+/// the dynamic loader's own trace (LD_DEBUG=files) of the built `helmctl` binary. Release commands talk
+/// to the API server through SwiftNIO and never load libcurl; chart-repository commands do.
 struct LazyLibraryLoadingTests {
     static let binary = RepositoryCLITests.binary
 
@@ -41,11 +42,37 @@ struct LazyLibraryLoadingTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
-    func aNetworkCommandLoadsLibcurlAndReportsItsError() throws {
+    func aChartRepositoryCommandLoadsLibcurlAndReportsItsError() throws {
         let r = try Self.run(["pull", "http://127.0.0.1:1/chart-1.0.0.tgz"], cwd: NSTemporaryDirectory())
         #expect(r.status == 1)
         #expect(r.trace.contains("file=libcurl.so.4"))
         #expect(r.trace.contains("Error: Get \"http://127.0.0.1:1/chart-1.0.0.tgz\": Failed to connect to 127.0.0.1 port 1"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)), arguments: [
+        ["install", "x", Fixtures.repoRoot + "/charts/hello"], ["upgrade", "x", Fixtures.repoRoot + "/charts/hello"],
+        ["uninstall", "x"], ["list"], ["status", "x"], ["history", "x"], ["get", "manifest", "x"],
+        ["rollback", "x", "1"], ["test", "x"],
+    ])
+    func releaseCommandsDoNotLoadLibcurl(args: [String]) throws {
+        let dir = NSTemporaryDirectory() + "lazy-kube-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Nothing listens on port 1: the command fails on its first request, after its retries.
+        let kubeconfig = dir + "/kubeconfig"
+        try """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+            contexts: [{name: c, context: {cluster: c, user: u}}]
+            users: [{name: u, user: {token: t}}]
+            current-context: c
+            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        let r = try Self.run(args + ["--kubeconfig", kubeconfig], cwd: dir)
+        #expect(r.status == 1, "\(args)")
+        #expect(r.trace.contains("Kubernetes cluster unreachable"), "\(args)")
+        #expect(!r.trace.contains("libcurl"), "\(args)")
+        #expect(!r.trace.contains("libgnutls"), "\(args)")
     }
 
     /// A subcommand parsed on its own (the start-up fast path) must not change help output.

@@ -183,7 +183,7 @@ import Foundation
         ("Content-Type: application/json\r\n", nil), ("Retry-After: \r\n", nil),
     ])
     func retryAfterHeader(_ line: String, _ seconds: Int?) {
-        #expect(CurlTransport.retryAfter(headerLine: line) == seconds)
+        #expect(HTTPTransport.retryAfter(headerLine: line) == seconds)
     }
 
     @Test func retryDelays() {

@@ -32,7 +32,7 @@ public enum UninstallAction {
         if o.dryRun { return UninstallResult(release: r, kept: []) }
         if r.info.status == .uninstalled {
             if !o.keepHistory {
-                for h in history { try ctx.store.driver.delete(name: h.name, version: h.version) }
+                try ctx.store.driver.delete(name: o.releaseName, versions: history.map(\.version))
                 return UninstallResult(release: r, kept: [])
             }
             throw ChartEngineError(.io, "the release named \"\(o.releaseName)\" is already deleted")
@@ -52,7 +52,7 @@ public enum UninstallAction {
         if o.keepHistory {
             try ctx.store.update(r)
         } else {
-            for h in history { try ctx.store.driver.delete(name: h.name, version: h.version) }
+            try ctx.store.driver.delete(name: o.releaseName, versions: history.map(\.version))
         }
         return UninstallResult(release: r, kept: kept)
     }

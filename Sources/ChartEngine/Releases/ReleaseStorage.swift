@@ -16,6 +16,14 @@ public protocol ReleaseDriver: AnyObject {
     func create(_ r: Release) throws
     func update(_ r: Release) throws
     func delete(name: String, version: Int) throws
+    /// Deletes several revisions of `name` (cluster drivers send the deletes at once).
+    func delete(name: String, versions: [Int]) throws
+}
+
+extension ReleaseDriver {
+    public func delete(name: String, versions: [Int]) throws {
+        for v in versions { try delete(name: name, version: v) }
+    }
 }
 
 /// The system labels Helm sets on a record.
@@ -172,6 +180,28 @@ public final class KubeReleaseDriver: ReleaseDriver {
         let ns = namespace ?? client.config.namespace
         try client.delete(resource, namespace: ns, name: Self.key(name, version))
         historyCache[name]?.removeAll { $0.version == version }
+    }
+
+    /// The revisions' deletes go out concurrently (one round trip instead of one per revision); the
+    /// first failure, in the order given, is thrown once all were answered.
+    public func delete(name: String, versions: [Int]) throws {
+        if versions.count < 2 {
+            for v in versions { try delete(name: name, version: v) }
+            return
+        }
+        let ns = namespace ?? client.config.namespace
+        let body: Value = ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"]
+        let results = client.requestAll(versions.map {
+            KubeRequest("DELETE", client.path(resource, namespace: ns, name: Self.key(name, $0)), body: body)
+        })
+        var firstError: KubeError?
+        for (v, r) in zip(versions, results) {
+            switch r {
+            case .success: historyCache[name]?.removeAll { $0.version == v }
+            case .failure(let e): if firstError == nil { firstError = e }
+            }
+        }
+        if let firstError { throw firstError }
     }
 }
 
