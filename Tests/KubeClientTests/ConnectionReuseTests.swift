@@ -107,17 +107,9 @@ final class KeepAliveServer: @unchecked Sendable {
     init(answerAfterMilliseconds delay: Int = 0, answers: Bool = true) throws {
         self.delay = delay
         self.answers = answers
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        fd = sock
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && getsockname(sock, $0, &len) == 0 }
-        }
-        guard bound, listen(sock, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        let listener = try LoopbackListener.open(backlog: 64)
+        fd = listener.fd
+        port = listener.port
         Thread.detachNewThread { [self] in
             while true {
                 let c = accept(fd, nil, nil)

@@ -16,20 +16,9 @@ final class FakeAPIServer: @unchecked Sendable {
 
     init(responses: [(Int, String)]) throws {
         self.responses = responses
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        fd = sock
-        var one: Int32 = 1
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && getsockname(sock, $0, &len) == 0 }
-        }
-        guard bound, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        let listener = try LoopbackListener.open()
+        fd = listener.fd
+        port = listener.port
         let count = responses.count
         Thread.detachNewThread { [self] in
             for _ in 0..<count { serveOne() }

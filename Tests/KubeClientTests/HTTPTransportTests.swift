@@ -134,17 +134,9 @@ final class RawHTTPServer: @unchecked Sendable {
     init(answers: [[UInt8]], keepOpen: Bool = false) throws {
         self.answers = answers
         self.keepOpen = keepOpen
-        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        fd = sock
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && getsockname(sock, $0, &len) == 0 }
-        }
-        guard bound, listen(sock, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        let listener = try LoopbackListener.open()
+        fd = listener.fd
+        port = listener.port
         let count = answers.count
         Thread.detachNewThread { [self] in
             for _ in 0..<count { serveOne() }
