@@ -84,3 +84,20 @@ struct ValuesPrefetchTests {
         #expect(c7["enabled"] == .bool(true))
     }
 }
+
+/// Hostile chart directories: a FIFO where values.yaml (or any file) should be is refused as an
+/// irregular file at once — neither the early values read nor the walk waits for a writer.
+struct FIFOInChartTests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["values.yaml", "templates/a.yaml"])
+    func aFIFOIsRefusedWithoutBlocking(_ name: String) throws {
+        let dir = try Fixtures.directory(["Chart.yaml": Fixtures.chartYAML("fifo"), "templates/b.yaml": "b: 1\n"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/" + name, 0o600) == 0)
+        let message = Fixtures.errorMessage { _ = try ChartLoader.load(directory: dir) }
+        #expect(message == "cannot load irregular file \(dir)/\(name) as it has file mode type bits set")
+        // `package` reads values.yaml early too (its values check).
+        let out = try Fixtures.directory([:])
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(Fixtures.errorMessage { _ = try ChartPackager.package(directory: dir, destination: out) } == message)
+    }
+}

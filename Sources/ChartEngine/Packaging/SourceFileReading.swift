@@ -22,11 +22,13 @@ enum SourceFileReading {
     static func readRegular(_ path: String, name: String? = nil, in directory: Int32? = nil, maxSize: Int)
         -> (data: [UInt8], modTime: FileTime)?
     {
+        // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; fstat then turns it
+        // away. Reads of a regular file ignore the flag.
         let fd: Int32
         if let directory, let name {
-            fd = openat(directory, name, O_RDONLY | O_CLOEXEC)
+            fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         } else {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
