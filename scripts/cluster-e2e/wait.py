@@ -105,8 +105,10 @@ def main():
               f"legacy timeout wording: {p.stderr.strip()[-300:]}")
 
         # 5. status --watch without a terminal: a line per change until interrupted
+        # Ctrl-C at a terminal: SIGINT with its default action, also when this script runs as a
+        # background job of a non-interactive shell (which starts it with SIGINT ignored, inherited).
         w = subprocess.Popen([helmctl, "status", "w1", "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=env)
+                             text=True, env=env, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(4)
         w.send_signal(signal.SIGINT)
         out, err = w.communicate(timeout=20)
