@@ -111,7 +111,12 @@ def main():
                              text=True, env=env, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(4)
         w.send_signal(signal.SIGINT)
-        out, err = w.communicate(timeout=20)
+        try:
+            out, err = w.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            w.kill()  # the check below then fails and says so
+            out, err = w.communicate()
+            err += "\n(status --watch did not end on SIGINT)"
         check("STATUS: deployed" in out and "watch: Deployment default/w1-web: ready" in err and "watch: pod default/w1-web-" in err,
               f"status --watch lists resources and pods: {err.strip()[-300:]!r}")
 
