@@ -126,9 +126,7 @@ enum ArchiveFixtures {
 
     /// A fresh empty temporary directory.
     static func tempDir() throws -> String {
-        let path = NSTemporaryDirectory() + "helmctl-archive-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectories.make("helmctl-archive")
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {

@@ -59,8 +59,7 @@ enum Fixtures {
 
     /// A temporary directory holding `files`.
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chartengine-tests-\(UUID().uuidString)")
+        let dir = URL(fileURLWithPath: try TemporaryDirectories.make("chartengine-tests"))
         for (name, text) in files {
             let url = dir.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),

@@ -220,10 +220,7 @@ enum Conformance {
     static func clip(_ s: String) -> String { s.count > 120 ? String(s.prefix(120)) + "…" : s }
 
     static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("helmctl-conformance-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        URL(fileURLWithPath: try TemporaryDirectories.make("helmctl-conformance-\(label)"))
     }
 }
 

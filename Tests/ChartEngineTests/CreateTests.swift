@@ -22,9 +22,7 @@ struct CreateTests {
     }
 
     static func temporaryDirectory() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("create-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d.path
+        try TemporaryDirectories.make("create-tests")
     }
 
     /// Compares the files `actual` with the folder `expected`; `UPDATE_GOLDEN=1` rewrites it.
