@@ -58,7 +58,7 @@ struct RepoIndexTests {
 
     @Test func mergeKeepsEntriesTheDirectoryLacks() throws {
         let repo = try Self.repository()
-        let old = repo + "/../merge-\(UUID().uuidString).yaml"
+        let old = try TemporaryDirectories.make("merge") + "/index.yaml"
         try ArchiveFixtures.write(Array("""
             apiVersion: v1
             entries:
