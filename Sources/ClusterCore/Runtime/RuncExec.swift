@@ -40,8 +40,6 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         var start: Result<Void, RuntimeError>?
         /// terminate() was called; a process runc starts afterwards is killed as soon as it shows up.
         var terminateRequested = false
-        /// When terminate() was first called (monotonic seconds).
-        var terminateRequestedAt: Double?
         var startWaiters: [CheckedContinuation<Result<Void, RuntimeError>, Never>] = []
     }
 
@@ -241,16 +239,8 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
         var exitCode: Int32?
         var drainUntil = 0.0
         var buf = [UInt8](repeating: 0, count: 32768)
-        var runcKilled = false
         while open > 0 {
             checkStarted()
-            if !started && exitCode == nil && !runcKilled,
-               let since = state.withLockedValue({ $0.terminateRequestedAt }),
-               ClusterProcess.monotonicSeconds() - since > Self.startGraceSeconds
-            {
-                kill(pid, SIGKILL)  // runc never started the process: nothing is left to outlive it
-                runcKilled = true
-            }
             if exitCode == nil {
                 var status: Int32 = 0
                 if waitpid(pid, &status, WNOHANG) == pid {
@@ -381,21 +371,15 @@ final class RuncExecProcess: ExecProcess, @unchecked Sendable {
     func terminate() {
         let running = state.withLockedValue { s -> Bool in
             s.terminateRequested = true
-            if s.terminateRequestedAt == nil { s.terminateRequestedAt = ClusterProcess.monotonicSeconds() }
             return s.exitCode == nil
         }
         guard running else { return }
-        // runc killed while it starts the process would leave that process running with no pid file
-        // to find it by (a CI run saw `sleep 30` outlive its session). So before the pid file exists
-        // nothing is killed here: the output pump kills the process and runc once it appears, and runc
-        // alone if none appears within ``startGraceSeconds``.
-        if access(pidFile, F_OK) == 0 { killStarted() }
+        killStarted()
     }
 
-    /// How long a terminated session waits for runc to start its process before killing runc alone.
-    static let startGraceSeconds = 5.0
-
-    /// The process first (from runc's pid file), so it does not outlive runc; then runc.
+    /// The process first (from runc's pid file), so it does not outlive runc; then runc. Before the pid
+    /// file exists only runc can be killed, and a process it was about to start would run on: the
+    /// output pump calls this again once the pid file appears (see `terminateRequested`).
     private func killStarted() {
         if let text = try? FileIO.read(pidFile), let target = Int32(text.trimmingSpaces), target > 0 {
             kill(target, SIGKILL)
