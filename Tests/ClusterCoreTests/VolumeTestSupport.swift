@@ -86,7 +86,7 @@ struct VolumeFixture {
     }
 
     /// Waits until the pod's log contains `text`.
-    func logContains(_ pod: String, _ text: String, seconds: Double = 30) async -> Bool {
+    func logContains(_ pod: String, _ text: String, seconds: Double = 90) async -> Bool {
         await eventually(seconds) { await log(pod).contains(text) }
     }
 
