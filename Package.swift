@@ -24,16 +24,18 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libcurl and libarchive are loaded on first use (dlopen): their dependency trees cost ~8.5 ms
         // of every process start otherwise. Headers from libcurl4-openssl-dev/libarchive-dev.
+        // libcrypto (~1 ms of loading and initialisers), libcrypt and libsqlite3 (~0.3 ms) likewise:
+        // most commands use neither. Headers from libssl-dev, libcrypt-dev, libsqlite3-dev.
         .target(name: "CDynamicLoad"),
+        .target(name: "CLibCrypto", dependencies: ["CDynamicLoad"]),
+        .target(name: "CSQLite3", dependencies: ["CDynamicLoad"]),
         .target(name: "CLibArchive", dependencies: ["CDynamicLoad"]),
         .target(name: "CLibCurl", dependencies: ["CDynamicLoad"]),
         // The one pair of libcurl body/header callbacks every HTTP client here shares.
         .target(name: "CurlSupport", dependencies: ["CLibCurl"], swiftSettings: strict),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // glibc calls that Swift's Glibc module leaves out (pipe2, closefrom for posix_spawn, setns).
         .systemLibrary(name: "CLinux"),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),

@@ -2,9 +2,10 @@
 import Foundation
 import Testing
 
-/// libcurl and libarchive are loaded only by commands that use them (CDynamicLoad), observed through
-/// the dynamic loader's own trace (LD_DEBUG=files) of the built `helmctl` binary. Release commands talk
-/// to the API server through SwiftNIO and never load libcurl; chart-repository commands do.
+/// libcurl, libarchive, libcrypto, libcrypt and libsqlite3 are loaded only by commands that use them
+/// (CDynamicLoad), observed through the dynamic loader's own trace (LD_DEBUG=files) of the built
+/// `helmctl` binary. Release commands talk to the API server through SwiftNIO and never load libcurl;
+/// chart-repository commands do; a template calling a digest or bcrypt loads libcrypto or libcrypt.
 struct LazyLibraryLoadingTests {
     static let binary = RepositoryCLITests.binary
 
@@ -24,6 +25,32 @@ struct LazyLibraryLoadingTests {
         #expect(!r.trace.contains("libcurl"))
         #expect(!r.trace.contains("libarchive"))
         #expect(!r.trace.contains("libgnutls"))
+        // libcrypto is preloaded for rendering commands (most charts call sha256sum); libcrypt (bcrypt)
+        // and libsqlite3 (the bundled cluster's store) are not.
+        #expect(!r.trace.contains("libcrypt.so"))
+        #expect(!r.trace.contains("libsqlite3"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func digestAndBcryptFunctionsLoadTheirLibrariesOnFirstUse() throws {
+        let dir = NSTemporaryDirectory() + "lazy-crypto-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/templates", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "apiVersion: v2\nname: digests\nversion: 0.1.0\n".write(toFile: dir + "/Chart.yaml", atomically: true, encoding: .utf8)
+        let template = """
+            sha256: {{ "abc" | sha256sum }}
+            sha1: {{ "abc" | sha1sum }}
+            bcrypt: {{ bcrypt "secret" | hasPrefix "$2a$10$" }}
+            """
+        try template.write(toFile: dir + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        let r = try Self.run(["template", "demo", dir], cwd: dir)
+        #expect(r.status == 0, "\(r.trace.suffix(400))")
+        #expect(r.stdout.contains("sha256: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"))
+        #expect(r.stdout.contains("sha1: a9993e364706816aba3e25717850c26c9cd0d89d"))
+        #expect(r.stdout.contains("bcrypt: true"))
+        #expect(r.trace.contains("file=libcrypto.so.3"))
+        #expect(r.trace.contains("file=libcrypt.so.1"))
+        #expect(!r.trace.contains("libsqlite3"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
@@ -39,6 +66,8 @@ struct LazyLibraryLoadingTests {
         #expect(r.stdout.contains("# Source: hello/templates/"))
         #expect(r.trace.contains("file=libarchive.so.13"))
         #expect(!r.trace.contains("libcurl"))
+        #expect(!packed.trace.contains("libcrypto"))
+        #expect(!packed.trace.contains("libsqlite3"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
@@ -73,6 +102,10 @@ struct LazyLibraryLoadingTests {
         #expect(r.trace.contains("Kubernetes cluster unreachable"), "\(args)")
         #expect(!r.trace.contains("libcurl"), "\(args)")
         #expect(!r.trace.contains("libgnutls"), "\(args)")
+        #expect(!r.trace.contains("libsqlite3"), "\(args)")
+        if !["install", "upgrade"].contains(args[0]) {  // the rendering ones preload libcrypto
+            #expect(!r.trace.contains("libcrypto"), "\(args)")
+        }
     }
 
     /// A subcommand parsed on its own (the start-up fast path) must not change help output.

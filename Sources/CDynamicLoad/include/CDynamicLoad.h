@@ -23,6 +23,11 @@ typedef struct helmctl_lazy_library {
  * the dynamic loader would have at start-up). */
 void *helmctl_lazy_symbol(helmctl_lazy_library *library, const char *symbol);
 
+/* Loads `library` on a new detached thread, so that a command likely to need it finds it loaded
+ * without waiting for it (the load runs beside the command's own start-up, on an otherwise idle core).
+ * A failure is left for the first call to report. */
+void helmctl_lazy_preload(helmctl_lazy_library *library);
+
 /* Declares a cached trampoline `ret name params` calling `name` from `library` with `args`. */
 #define HELMCTL_LAZY_FUNCTION(library, ret, name, params, args)                        \
     ret name params {                                                                 \

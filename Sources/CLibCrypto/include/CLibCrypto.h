@@ -20,6 +20,10 @@
 #include <errno.h>
 #include <sys/random.h>
 
+/* libcrypto itself is loaded on first use (lazy_crypto.c, CDynamicLoad). Starts loading it on a
+ * background thread: for commands that render templates, where most charts call a digest function. */
+void helmctl_crypto_preload(void);
+
 /* Macros and variadic helpers Swift cannot call directly. */
 static inline long helmctl_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline void helmctl_OPENSSL_free(void *p) { OPENSSL_free(p); }
