@@ -17,7 +17,6 @@ let package = Package(
         .executable(name: "helmctl-bench", targets: ["helmctl-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
@@ -39,6 +38,8 @@ let package = Package(
         // glibc calls that Swift's Glibc module leaves out (pipe2, closefrom for posix_spawn, setns).
         .systemLibrary(name: "CLinux"),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
+        // helmctl's command-line parser (pflag's rules, cobra's help), without runtime reflection.
+        .target(name: "CommandLineKit", swiftSettings: strict),
         // The executor keeps its state in class properties; dynamic exclusivity checks on each access
         // cost ~2% of rendering (measured with callgrind), so they are compiled out for this target.
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"],
@@ -98,18 +99,19 @@ let package = Package(
             name: "helmctl",
             dependencies: [
                 "ChartEngine", "Templating", "StructuredData", "RepoServer", "ClusterCore", "ClusterStore",
-                "KubeClient",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KubeClient", "CommandLineKit",
             ],
             swiftSettings: strict,
             // The Swift runtime linked in: every command starts several ms sooner without loading and
             // relocating a dozen Swift shared libraries (helmctl --help is start-up bound).
-            // ArgumentParser pulls in FoundationEssentials, whose static archive needs its two helper
-            // libraries named explicitly. Not position-independent (as Go links its binaries): the
-            // loader then has no ~93,000 relative relocations to apply and no data pages to dirty at
-            // every start (~0.5 ms of each command).
+            // FoundationEssentials, where a dependency pulls it in, needs its two helper libraries
+            // named explicitly. Not position-independent (as Go links its binaries): the loader then
+            // has no ~93,000 relative relocations to apply and no data pages to dirty at every start
+            // (~0.5 ms of each command). No exported dynamic symbols: the Swift runtime's start-up
+            // (its backtracer's dladdr) scanned all ~24,800 of them linearly in every process.
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-l_FoundationCollections",
-                                           "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-no-pie"],
+                                           "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-no-pie",
+                                           "-Xlinker", "--no-export-dynamic"],
                                           .when(platforms: [.linux]))]),
         .executableTarget(name: "helmctl-bench", dependencies: ["ChartEngine", "Templating", "StructuredData"],
                           path: "Benchmarks/RenderBench", swiftSettings: strict),
@@ -118,6 +120,7 @@ let package = Package(
                           path: "Benchmarks/StoreBench", swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["StructuredData", "Templating", "ChartEngine"],
                 path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], swiftSettings: strict),
         .testTarget(name: "StructuredDataTests", dependencies: ["StructuredData", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "StructuredData", "TestSupport"],

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ClusterCore
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 #if canImport(Glibc)
@@ -16,7 +16,7 @@ struct CreateCommand: ParsableCommand {
     @Argument(help: "NAME")
     var arguments: [String] = []
 
-    @Option(name: [.customShort("p"), .long], help: "the name or absolute path to Helm starter scaffold")
+    @Option(name: [.customShort("p"), .customLong("starter")], help: "the name or absolute path to Helm starter scaffold")
     var starter: String = ""
 
     /// Hidden unless Helm's experimental gate `HELM_EXPERIMENTAL_CHART_V3` is set, as in Helm.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl dependency list|update|build` (alias `dep`).

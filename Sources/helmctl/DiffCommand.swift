@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 #if canImport(Glibc)
@@ -41,7 +41,7 @@ struct DiffOutputFlags: ParsableArguments {
     }
 }
 
-/// Ends the process with `code` (inside commands, `exit` names ArgumentParser's static method).
+/// Ends the process with `code`.
 private func terminate(_ code: Int32) -> Never { exit(code) }
 
 /// `helmctl diff upgrade RELEASE CHART`: the changes `helmctl upgrade` with the same values would make.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -11,8 +11,8 @@ struct GetCommand: ParsableCommand {
     @Argument(help: "RELEASE_NAME") var name: String
     @OptionGroup var cluster: ClusterFlags
     @Option(name: .customLong("revision"), help: "get the named release with revision") var revision: Int?
-    @Flag(name: [.short, .long], help: "dump all (computed) values") var all = false
-    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    @Flag(name: [.customShort("a"), .customLong("all")], help: "dump all (computed) values") var all = false
+    @Option(name: [.customShort("o"), .customLong("output")], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
     func run() throws {

@@ -1,12 +1,18 @@
 /// Helm's global flags (`-n ns`, `--kubeconfig`, …) may come before the subcommand (`helm -n ns list`);
-/// ArgumentParser only accepts a subcommand's options after its name, so those leading flags are moved
-/// behind the subcommand path.
+/// the parser (CommandLineKit) reads a command's options after its name, so those leading flags are
+/// moved behind the subcommand path.
 enum GlobalFlagOrder {
-    static let withValue: Set<String> = ["-n", "--namespace", "--kubeconfig", "--kube-context", "--kube-token",
-                                         "--kube-apiserver"]
-    static let plain: Set<String> = ["--debug", "--kube-insecure-skip-tls-verify"]
+    /// (Switches, not `Set<String>`s: a set's first hashing costs runtime conformance lookups at every start.)
+    static func takesValue(_ flag: String) -> Bool {
+        switch flag {
+        case "-n", "--namespace", "--kubeconfig", "--kube-context", "--kube-token", "--kube-apiserver": return true
+        default: return false
+        }
+    }
 
-    /// Also spells pflag's optional-value flags for ArgumentParser: a bare `--dry-run` on install/upgrade
+    static func isPlain(_ flag: String) -> Bool { flag == "--debug" || flag == "--kube-insecure-skip-tls-verify" }
+
+    /// Also spells pflag's optional-value flags (NoOptDefVal), which the parser does not model: a bare `--dry-run` on install/upgrade
     /// means `--dry-run=client` (pflag never takes the next word as its value).
     static func reordered(_ args: [String]) -> [String] {
         var out = moved(args)
@@ -26,10 +32,10 @@ enum GlobalFlagOrder {
         while i < args.count {
             let a = args[i]
             let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
-            if withValue.contains(name) {
+            if takesValue(name) {
                 leading.append(a)
                 if !a.contains("="), i + 1 < args.count { leading.append(args[i + 1]); i += 1 }
-            } else if plain.contains(a) {
+            } else if isPlain(a) {
                 leading.append(a)
             } else {
                 break

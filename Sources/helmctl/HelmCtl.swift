@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 
 /// The `helmctl` command: a Helm-compatible chart tool.
 struct HelmCtl: ParsableCommand {

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -13,7 +13,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .customLong("max"), help: "maximum number of revision to include in history")
     var max = 256
 
-    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
     func run() throws {

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ClusterCore
 
 /// `helmctl image load|ls|rm|pull`: the cluster node's image store (in the cluster data directory).

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -110,7 +110,7 @@ struct ReleaseWriteFlags: ParsableArguments {
     @Option(name: .customLong("timeout"), help: "time to wait for any individual Kubernetes operation (like Jobs for hooks)")
     var timeout = "5m0s"
 
-    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
     /// Runs the install, uninstalling on failure with `--rollback-on-failure`; errors are worded as Helm's.

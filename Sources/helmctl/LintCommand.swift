@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 #if canImport(Glibc)
@@ -31,7 +31,7 @@ struct LintCommand: ParsableCommand {
     @Option(name: .customLong("kube-version"), help: "Kubernetes version used for capabilities and deprecation checks")
     var kubeVersion: String = ""
 
-    @Option(name: [.short, .long], help: "namespace scope for this request")
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "namespace scope for this request")
     var namespace: String?
 
     @OptionGroup var valueFlags: ValuesFlags

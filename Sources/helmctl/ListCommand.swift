@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -17,7 +17,7 @@ struct ListCommand: ParsableCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "list releases across all namespaces")
     var allNamespaces = false
 
-    @Flag(name: [.short, .long], help: "show all releases without any filter applied")
+    @Flag(name: [.customShort("a"), .customLong("all")], help: "show all releases without any filter applied")
     var all = false
 
     @Flag(name: .customLong("deployed")) var deployed = false
@@ -51,7 +51,7 @@ struct ListCommand: ParsableCommand {
     @Option(name: [.customShort("l"), .customLong("selector")], help: "label selector on release labels (e.g. -l key1=value1,key2!=value2)")
     var selector = ""
 
-    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
     func run() throws {

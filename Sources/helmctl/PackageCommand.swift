@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl package PATH… [-d DIR] [--version V] [--app-version V]`: Helm v4's reproducible archive.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl pull CHART…` (alias `fetch`): downloads chart archives from repositories.

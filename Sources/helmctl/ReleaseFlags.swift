@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import KubeClient
 import StructuredData
@@ -11,7 +11,7 @@ import StructuredData
 
 /// Helm's global cluster flags shared by the release commands.
 struct ClusterFlags: ParsableArguments {
-    @Option(name: [.short, .long], help: "namespace scope for this request")
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "namespace scope for this request")
     var namespace: String?
 
     @Option(name: .customLong("kubeconfig"), help: "path to the kubeconfig file")

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl rollback RELEASE [REVISION]`: roll a release back to a previous revision.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import RepoServer
 
@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let config = try makeConfiguration()
-        // ArgumentParser runs this synchronously (main.swift stays synchronous for the other commands),
+        // Commands run synchronously (main.swift stays synchronous for the other commands),
         // so the async service runs on the concurrency pool while this thread waits for it.
         let outcome = BlockingWait.run {
             try await RepoServerService.runUntilSignalled(config: config) { server in

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl show chart|values|readme|crds|all CHART` for chart directories and archives.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -12,7 +12,7 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("revision"), help: "if set, display the status of the named release with revision")
     var revision: Int?
 
-    @Option(name: [.short, .long], help: "prints the output in the specified format (table, json, yaml)")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "prints the output in the specified format (table, json, yaml)")
     var output: ReleaseOutput = .table
 
     @Flag(name: .customLong("watch"), help: "after the status, show the release's resources, pods and Warning events live until interrupted (Ctrl-C)")

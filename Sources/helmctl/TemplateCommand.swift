@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import Templating
 
@@ -17,7 +17,7 @@ struct TemplateCommand: ParsableCommand {
     @Argument(help: "[NAME] CHART")
     var arguments: [String] = []
 
-    @Option(name: [.short, .long], help: "namespace scope for this request")
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "namespace scope for this request")
     var namespace: String?
 
     @OptionGroup var valueFlags: ValuesFlags

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl test RELEASE`: run the release's test hooks.

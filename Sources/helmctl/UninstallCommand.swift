@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// `helmctl uninstall RELEASE...`: remove releases and their resources.

@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 import StructuredData
 
@@ -14,7 +14,7 @@ struct UpgradeCommand: ParsableCommand {
     @OptionGroup var chartFlags: ChartPathFlags
     @OptionGroup var common: ReleaseWriteFlags
 
-    @Flag(name: [.short, .long], help: "if a release by this name doesn't already exist, run an install")
+    @Flag(name: [.customShort("i"), .customLong("install")], help: "if a release by this name doesn't already exist, run an install")
     var install = false
 
     @Flag(name: .customLong("create-namespace"), help: "if --install is set, create the release namespace if not present")

@@ -1,9 +1,9 @@
-import ArgumentParser
+import CommandLineKit
 import ChartEngine
 
 /// Helm's values flags (`-f/--values` and the `--set` family), shared by every command that takes them.
 struct ValuesFlags: ParsableArguments {
-    @Option(name: [.customShort("f"), .long], help: "specify values in a YAML file (can specify multiple)")
+    @Option(name: [.customShort("f"), .customLong("values")], help: "specify values in a YAML file (can specify multiple)")
     var values: [String] = []
 
     @Option(name: .customLong("set"), help: "set values on the command line")

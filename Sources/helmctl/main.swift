@@ -1,4 +1,4 @@
-import ArgumentParser
+import CommandLineKit
 
 ProcessTuning.apply(arguments: Array(CommandLine.arguments.dropFirst()))
 ErrorReporting.run(HelmCtl.self)

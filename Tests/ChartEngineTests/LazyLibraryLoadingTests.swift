@@ -113,6 +113,6 @@ struct LazyLibraryLoadingTests {
     func subcommandHelpKeepsTheFullCommandPath() throws {
         let r = try Self.run(["template", "--help"], cwd: NSTemporaryDirectory())
         #expect(r.status == 0)
-        #expect(r.stdout.contains("USAGE: helmctl template"))
+        #expect(r.stdout.contains("Usage:\n  helmctl template [NAME] CHART [flags]"))
     }
 }

@@ -1,0 +1,60 @@
+/// One declared option, flag or positional argument of the command being parsed.
+final class Slot {
+    enum Kind { case flag, option, argument }
+
+    let kind: Kind
+    let names: NameSpecification
+    let help: ArgumentHelp
+    /// `string`, `int`, … for options; the usage label (`RELEASE_NAME`) for arguments.
+    let valueName: String
+    /// Takes every value given (an array), instead of the last one.
+    let repeating: Bool
+    /// Must be given (a positional without a default; an array positional without one needs one value).
+    let required: Bool
+    /// Stores one value's text; returns the conversion error's detail when it does not convert.
+    let assign: (String) -> String?
+    var given = false
+
+    init(kind: Kind, names: NameSpecification = [], help: ArgumentHelp, valueName: String, repeating: Bool,
+         required: Bool, assign: @escaping (String) -> String?)
+    {
+        self.kind = kind
+        self.names = names
+        self.help = help
+        self.valueName = valueName
+        self.repeating = repeating
+        self.required = required
+        self.assign = assign
+    }
+
+    /// pflag's name of the flag in messages: `"-o, --output"` or `"--max"`.
+    var flagLabel: String {
+        let long = names.longNames.first.map { "--" + $0 }
+        guard let short = names.shortNames.first else { return long ?? "" }
+        return long.map { "-\(short), \($0)" } ?? "-\(short)"
+    }
+}
+
+/// The slots registered while a command value is constructed: each property wrapper's initialiser
+/// appends its slot here, in declaration order (option groups' members where the group is declared).
+/// Task-local (per thread outside tasks), so commands parsed concurrently (tests) do not mix.
+final class Registry: @unchecked Sendable {
+    @TaskLocal static var current: Registry?
+
+    var slots: [Slot] = []
+
+    static func register(_ slot: Slot) { current?.slots.append(slot) }
+
+    /// `make()`'s value and the slots its construction registered.
+    static func collecting<T>(_ make: () -> T) -> (T, [Slot]) {
+        let registry = Registry()
+        let value = $current.withValue(registry) { make() }
+        return (value, registry.slots)
+    }
+}
+
+/// A property wrapper's value, shared by the copies of the command value.
+final class Storage<Value> {
+    var value: Value?
+    init(_ value: Value?) { self.value = value }
+}
