@@ -53,12 +53,11 @@ public enum CommandParser {
     }
 
     static func assign(_ args: [String], to slots: [Slot], path: [any ParsableCommand.Type]) throws {
-        var long: [String: Slot] = [:]
-        var short: [Character: Slot] = [:]
-        for s in slots where s.kind != .argument {
-            for n in s.names.longNames { long[n] = s }
-            for c in s.names.shortNames { short[c] = s }
-        }
+        // Linear lookups: a command has a few dozen flags, and a Dictionary's first use costs more
+        // (generic metadata, hashing set-up) than every lookup of a parse.
+        let flags = slots.filter { $0.kind != .argument }
+        func long(_ name: String) -> Slot? { flags.first { $0.names.longNames.contains(name) } }
+        func short(_ c: Character) -> Slot? { flags.first { $0.names.shortNames.contains(c) } }
         var positionals: [String] = []
         var i = 0
         func set(_ slot: Slot, _ text: String) throws {
@@ -77,7 +76,7 @@ public enum CommandParser {
             if a.hasPrefix("--") {
                 let parts = a.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(parts[0])
-                guard let slot = long[name] else {
+                guard let slot = long(name) else {
                     if name == "help" { throw CleanExit.helpRequest(path) }
                     throw CommandLineError("unknown flag: --\(name)")
                 }
@@ -95,7 +94,7 @@ public enum CommandParser {
                 var chars = a.dropFirst()[...]
                 while let c = chars.first {
                     chars = chars.dropFirst()
-                    guard let slot = short[c] else {
+                    guard let slot = short(c) else {
                         if c == "h" { throw CleanExit.helpRequest(path) }
                         throw CommandLineError("unknown shorthand flag: '\(c)' in \(a)")
                     }

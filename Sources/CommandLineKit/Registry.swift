@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One declared option, flag or positional argument of the command being parsed.
 final class Slot {
     enum Kind { case flag, option, argument }
@@ -37,9 +43,15 @@ final class Slot {
 
 /// The slots registered while a command value is constructed: each property wrapper's initialiser
 /// appends its slot here, in declaration order (option groups' members where the group is declared).
-/// Task-local (per thread outside tasks), so commands parsed concurrently (tests) do not mix.
-final class Registry: @unchecked Sendable {
-    @TaskLocal static var current: Registry?
+/// One construction at a time (a lock: tests parse concurrently); a plain global rather than a task
+/// local, whose generic metadata costs more at start-up than the whole parse.
+final class Registry {
+    nonisolated(unsafe) static var current: Registry?
+    nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let p = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(p, nil)
+        return p
+    }()
 
     var slots: [Slot] = []
 
@@ -47,8 +59,12 @@ final class Registry: @unchecked Sendable {
 
     /// `make()`'s value and the slots its construction registered.
     static func collecting<T>(_ make: () -> T) -> (T, [Slot]) {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
         let registry = Registry()
-        let value = $current.withValue(registry) { make() }
+        current = registry
+        defer { current = nil }
+        let value = make()
         return (value, registry.slots)
     }
 }

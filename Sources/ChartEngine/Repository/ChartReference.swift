@@ -112,12 +112,19 @@ public enum ChartReference {
 }
 
 extension String {
-    /// Go's `strings.TrimSpace` for ASCII whitespace.
+    /// Go's `strings.TrimSpace` (Unicode white space, `unicode.IsSpace`), by scalars: `\r\n` is one
+    /// Character in Swift, so a per-Character test would keep a trailing CRLF.
     func trimmingSpaces() -> String {
-        let ws: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
-        var s = Substring(self)
-        while let f = s.first, ws.contains(f) { s.removeFirst() }
-        while let l = s.last, ws.contains(l) { s.removeLast() }
-        return String(s)
+        let scalars = unicodeScalars
+        func space(_ u: Unicode.Scalar) -> Bool {
+            switch u.value {
+            case 0x20, 0x09...0x0D, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+            default: return false
+            }
+        }
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, space(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, space(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 }
