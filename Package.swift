@@ -39,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .target(name: "StructuredData", dependencies: ["CLibYAML"], swiftSettings: strict),
         // helmctl's command-line parser (pflag's rules, cobra's help), without runtime reflection.
-        .target(name: "CommandLineKit", swiftSettings: strict),
+        .target(name: "CommandLineKit", dependencies: ["StructuredData"], swiftSettings: strict),
         // The executor keeps its state in class properties; dynamic exclusivity checks on each access
         // cost ~2% of rendering (measured with callgrind), so they are compiled out for this target.
         .target(name: "Templating", dependencies: ["StructuredData", "CLibCrypto"],

@@ -1,3 +1,5 @@
+import StructuredData
+
 /// A type an option's or argument's text converts to.
 public protocol ExpressibleByArgument {
     init?(argument: String)
@@ -24,7 +26,7 @@ extension Int: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public static var typeName: String { "int" }
     public static func conversionFailure(_ text: String) -> String {
-        "strconv.ParseInt: parsing \(GoQuote.quote(text)): invalid syntax"
+        "strconv.ParseInt: parsing \(goQuote(text)): invalid syntax"
     }
 }
 
@@ -32,7 +34,7 @@ extension UInt: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public static var typeName: String { "uint" }
     public static func conversionFailure(_ text: String) -> String {
-        "strconv.ParseUint: parsing \(GoQuote.quote(text)): invalid syntax"
+        "strconv.ParseUint: parsing \(goQuote(text)): invalid syntax"
     }
 }
 
@@ -43,7 +45,7 @@ extension Double: ExpressibleByArgument {
     }
     public static var typeName: String { "float64" }
     public static func conversionFailure(_ text: String) -> String {
-        "strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax"
+        "strconv.ParseFloat: parsing \(goQuote(text)): invalid syntax"
     }
 }
 
@@ -55,28 +57,5 @@ enum GoBool {
         case "0", "f", "F", "false", "FALSE", "False": return false
         default: return nil
         }
-    }
-}
-
-/// Go's `%q` of a string (quotes, backslash escapes for `"`, `\\` and control characters).
-enum GoQuote {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7f {
-                    out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+import StructuredData
+
 /// Parses a command line into the command it names, with pflag's rules (Helm's flag library):
 /// `--name value`, `--name=value`, `-n value`, `-nvalue`, `-n=value`, combined boolean shorthands
 /// (`-qa`), `--flag=false` for booleans, flags anywhere among the positionals, `--` ending the flags.
@@ -11,7 +13,7 @@ public enum CommandParser {
             rest = rest.dropFirst()
             for word in rest {
                 guard let sub = subcommand(named: word, of: path.last!) else {
-                    throw CommandLineError("unknown help topic [\(GoQuote.quote(word))]")
+                    throw CommandLineError("unknown help topic [\(goQuote(word))]")
                 }
                 path.append(sub)
             }
@@ -23,7 +25,7 @@ public enum CommandParser {
             guard let sub = subcommand(named: word, of: path.last!) else {
                 let name = commandPath(path)
                 if word.hasPrefix("-") { throw CommandLineError(unknownFlag(word)) }
-                throw CommandLineError("unknown command \(GoQuote.quote(word)) for \(GoQuote.quote(name))\n"
+                throw CommandLineError("unknown command \(goQuote(word)) for \(goQuote(name))\n"
                     + "Run '\(name) --help' for usage.")
             }
             path.append(sub)
@@ -62,7 +64,7 @@ public enum CommandParser {
         var i = 0
         func set(_ slot: Slot, _ text: String) throws {
             if let problem = slot.assign(text) {
-                throw CommandLineError("invalid argument \(GoQuote.quote(text)) for \(GoQuote.quote(slot.flagLabel)) flag: \(problem)")
+                throw CommandLineError("invalid argument \(goQuote(text)) for \(goQuote(slot.flagLabel)) flag: \(problem)")
             }
             slot.given = true
         }
@@ -122,7 +124,7 @@ public enum CommandParser {
         }
         let unset = slots.filter { $0.kind == .option && $0.required && !$0.given }.compactMap(\.names.longNames.first)
         if !unset.isEmpty {
-            throw CommandLineError("required flag(s) " + unset.map { GoQuote.quote($0) }.joined(separator: ", ") + " not set")
+            throw CommandLineError("required flag(s) " + unset.map { goQuote($0) }.joined(separator: ", ") + " not set")
         }
         try assignPositionals(positionals, to: slots.filter { $0.kind == .argument }, path: path)
     }
@@ -150,12 +152,12 @@ public enum CommandParser {
         let noun = count == 1 ? "argument" : "arguments"
         let name = commandPath(path)
         let verb = exact ? "requires" : missing ? "requires at least" : "accepts at most"
-        throw CommandLineError("\(GoQuote.quote(name)) \(verb) \(count) \(noun)\n\nUsage:  \(Help.usageLine(path, slots: slots))")
+        throw CommandLineError("\(goQuote(name)) \(verb) \(count) \(noun)\n\nUsage:  \(Help.usageLine(path, slots: slots))")
     }
 
     static func convert(_ slot: Slot, _ word: String, path: [any ParsableCommand.Type]) throws {
         if let problem = slot.assign(word) {
-            throw CommandLineError("invalid argument \(GoQuote.quote(word)) for \(GoQuote.quote(slot.valueName)): \(problem)")
+            throw CommandLineError("invalid argument \(goQuote(word)) for \(goQuote(slot.valueName)): \(problem)")
         }
         slot.given = true
     }

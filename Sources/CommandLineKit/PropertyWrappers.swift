@@ -1,3 +1,5 @@
+import StructuredData
+
 /// `@Option(name: .customLong("timeout"), help: "…") var timeout = "5m0s"`: a flag taking a value.
 @propertyWrapper
 public struct Option<Value> {
@@ -73,7 +75,7 @@ public struct Flag {
         self.storage = storage
         Registry.register(Slot(kind: .flag, names: name, help: help, valueName: "", repeating: false, required: false,
                                assign: { text in
-                                   guard let b = GoBool.parse(text) else { return "strconv.ParseBool: parsing \(GoQuote.quote(text)): invalid syntax" }
+                                   guard let b = GoBool.parse(text) else { return "strconv.ParseBool: parsing \(goQuote(text)): invalid syntax" }
                                    storage.value = b
                                    return nil
                                }))

@@ -504,27 +504,8 @@ struct YAMLDecoder {
         }
     }
 
-    /// `strconv.Quote` for the common cases (printable text verbatim, escapes for the rest).
-    static func goQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let h = String(u.value, radix: 16)
-                    out += "\\x" + (h.count < 2 ? "0" : "") + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `strconv.Quote`.
+    static func goQuote(_ s: String) -> String { StructuredData.goQuote(s) }
 
     /// Standard base64 (with padding, whitespace ignored as YAML folds binary scalars).
     static func base64Decode(_ s: String) -> [UInt8]? {

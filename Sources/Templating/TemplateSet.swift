@@ -1,3 +1,4 @@
+import StructuredData
 /// One named template source: a file of a chart, or a string given to `tpl`.
 public struct TemplateSource: Sendable {
     /// The name the file's top-level template gets (`mychart/templates/deployment.yaml`).

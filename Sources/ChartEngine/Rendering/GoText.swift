@@ -1,3 +1,4 @@
+import StructuredData
 import Templating
 
 /// Go's `strconv.Quote` (`%q` of a string): the template engine's implementation.

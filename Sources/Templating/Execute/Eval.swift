@@ -1,3 +1,4 @@
+import StructuredData
 /// Expression evaluation, following Go's `exec.go` step by step so that results, nil handling and
 /// error messages (with the node Go would blame) match.
 extension ExecState {

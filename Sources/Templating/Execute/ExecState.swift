@@ -1,3 +1,4 @@
+import StructuredData
 /// Where an error is reported: the node Go's executor last marked with `s.at(node)`.
 enum ErrorNode {
     case arg(Arg)

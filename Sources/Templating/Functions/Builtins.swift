@@ -1,3 +1,4 @@
+import StructuredData
 extension FunctionRegistry {
     /// Go's `text/template` builtins (`and`/`or` are handled by the executor, which short-circuits;
     /// `slice` is shadowed by Sprig's, registered with the lists).

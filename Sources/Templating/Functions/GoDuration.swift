@@ -1,3 +1,4 @@
+import StructuredData
 /// Go's `time.Duration` text form and `time.ParseDuration`.
 enum GoDuration {
     static let second: Int64 = 1_000_000_000

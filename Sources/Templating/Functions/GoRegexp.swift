@@ -1,3 +1,4 @@
+import StructuredData
 /// Go's `regexp` package (RE2 syntax, leftmost-first matching, linear time): ``RE2Parser`` builds
 /// the tree with Go's error texts, ``RE2Program`` runs it. Positions are Unicode-scalar offsets, as
 /// Go's are UTF-8 rune boundaries.

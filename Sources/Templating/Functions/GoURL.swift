@@ -1,3 +1,4 @@
+import StructuredData
 /// The parts of Go's `net/url` that Sprig's `urlParse`/`urlJoin` use: `url.Parse`, `URL.String`,
 /// `Hostname` and `Userinfo.String`, with Go's escaping rules and error texts. Works on UTF-8 bytes
 /// as Go does.

@@ -1,3 +1,4 @@
+import StructuredData
 /// Masterminds/semver v3 constraints (`NewConstraint` / `Check`): `||` alternatives of
 /// comma- or space-separated comparisons; `A - B` ranges; `~`, `^`, `x`/`*` wildcards. The grammar is
 /// recognised with the same Go regular expressions the library uses (run by ``GoRegexp``), so odd

@@ -1,3 +1,4 @@
+import StructuredData
 /// Sprig's string functions (strings.go and the `genericMap` entries). The subject is the last
 /// argument ("pipeline friendly"); offsets are bytes as in Go.
 extension FunctionRegistry {

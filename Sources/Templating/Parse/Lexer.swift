@@ -1,3 +1,4 @@
+import StructuredData
 /// Go `text/template`'s lexer, producing the whole token list up front. Trim markers (`{{- `, ` -}}`)
 /// are applied to the adjacent text here, as Go's lexer does.
 struct Lexer {

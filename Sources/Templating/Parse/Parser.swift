@@ -1,3 +1,4 @@
+import StructuredData
 /// Go `text/template/parse`: turns one source file into its top-level tree plus the trees of its
 /// `define`/`block` templates. Error texts and line numbers follow Go's parser.
 struct Parser {

@@ -1,3 +1,4 @@
+import StructuredData
 /// A lexical item of Go's template language.
 struct Token: Sendable {
     enum Kind: Sendable, Equatable {

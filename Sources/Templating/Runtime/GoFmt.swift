@@ -1,3 +1,4 @@
+import StructuredData
 public import StructuredData
 
 /// Go's `fmt` package for template values: `Sprint`, `Sprintln` and `Sprintf` with Go's verbs, flags

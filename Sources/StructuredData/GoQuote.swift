@@ -62,7 +62,7 @@ private func hexPad(_ v: UInt32, _ n: Int) -> String {
 
 /// Approximates Go's `unicode.IsPrint` for non-ASCII runes: letters, marks, numbers, punctuation,
 /// symbols, and U+0020 — but not other spaces, controls, format characters or unassigned code points.
-func isGoPrintable(_ s: Unicode.Scalar) -> Bool {
+public func isGoPrintable(_ s: Unicode.Scalar) -> Bool {
     switch s.properties.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
         .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
