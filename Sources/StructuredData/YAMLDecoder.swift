@@ -14,7 +14,10 @@ struct YAMLDecoder {
     /// A node under construction.
     private enum Frame {
         case sequence(items: [Value], anchor: String?, nodes: Int)
-        case mapping(entries: [String: Value], key: PendingKey?, anchor: String?, nodes: Int)
+        /// The entries in document order (a later one overrides an earlier one with the same key),
+        /// made into a dictionary once, sized, when the mapping ends: growing it entry by entry
+        /// rehashed every key at each resize.
+        case mapping(entries: [(String, Value)], key: PendingKey?, anchor: String?, nodes: Int)
     }
 
     /// What a map key event produced: a plain key string, or a merge (`<<`) marker.
@@ -184,13 +187,13 @@ struct YAMLDecoder {
                 let anchor = Self.optionalString(isSeq ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
                 if let anchor { openAnchors.insert(anchor) }
                 stack.append(isSeq ? .sequence(items: [], anchor: anchor, nodes: 1)
-                                   : .mapping(entries: [:], key: nil, anchor: anchor, nodes: 1))
+                                   : .mapping(entries: [], key: nil, anchor: anchor, nodes: 1))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { break }
                 let (v, anchor, nodes, isMapping): (Value, String?, Int, Bool)
                 switch frame {
                 case .sequence(let items, let a, let n): (v, anchor, nodes, isMapping) = (.list(items), a, n, false)
-                case .mapping(let entries, _, let a, let n): (v, anchor, nodes, isMapping) = (.map(entries), a, n, true)
+                case .mapping(let entries, _, let a, let n): (v, anchor, nodes, isMapping) = (.map(Self.map(entries)), a, n, true)
                 }
                 if let anchor {
                     openAnchors.remove(anchor)
@@ -282,7 +285,7 @@ struct YAMLDecoder {
             items.append(v)
             top = .sequence(items: items, anchor: a, nodes: Self.grow(n, aliasNodes))
         case .mapping(var entries, let key, let a, let n):
-            top = .mapping(entries: [:], key: nil, anchor: a, nodes: 0)
+            top = .mapping(entries: [], key: nil, anchor: a, nodes: 0)
             switch key {
             case nil:
                 if isMerge {
@@ -296,10 +299,10 @@ struct YAMLDecoder {
                     top = .mapping(entries: entries, key: .key(""), anchor: a, nodes: Self.grow(n, aliasNodes))
                 }
             case .key(let k)?:
-                entries[k] = v
+                entries.append((k, v))
                 top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .unsupported(let problem)?:
-                entries[Self.unsupportedKeyMarker] = .string("\(problem), value: \(Self.goSyntax(v))")
+                entries.append((Self.unsupportedKeyMarker, .string("\(problem), value: \(Self.goSyntax(v))")))
                 top = .mapping(entries: entries, key: nil, anchor: a, nodes: Self.grow(n, aliasNodes))
             case .merge?:
                 do throws(StructuredDataError) {
@@ -312,21 +315,28 @@ struct YAMLDecoder {
         }
     }
 
+    /// A mapping's entries in document order as a map (later entries win).
+    private static func map(_ entries: [(String, Value)]) -> [String: Value] {
+        var m = [String: Value](minimumCapacity: entries.count)
+        for (k, v) in entries { m[k] = v }
+        return m
+    }
+
     /// go-yaml v2 `merge`: a map, or a list of maps where earlier maps take precedence; merged keys
     /// overwrite keys already set (go-yaml v2 applies pairs in document order). An alias must point
     /// at a mapping (an alias to a list of maps is refused, as in go-yaml).
-    private static func merge(_ v: Value, viaAlias: Bool, into entries: inout [String: Value], line: Int)
+    private static func merge(_ v: Value, viaAlias: Bool, into entries: inout [(String, Value)], line: Int)
         throws(StructuredDataError)
     {
         let fail = StructuredDataError(
             "yaml: map merge requires map or sequence of maps as the value", line: line)
         switch v {
         case .map(let m):
-            for (k, x) in m { entries[k] = x }
+            for (k, x) in m { entries.append((k, x)) }
         case .list(let items) where !viaAlias:
             for item in items.reversed() {
                 guard case .map(let m) = item else { throw fail }
-                for (k, x) in m { entries[k] = x }
+                for (k, x) in m { entries.append((k, x)) }
             }
         default:
             throw fail
