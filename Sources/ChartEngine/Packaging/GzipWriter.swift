@@ -59,7 +59,7 @@ enum GzipWriter {
             stream.avail_in = uInt(inBuf.count)
             while true {
                 let used = output.count
-                output.append(contentsOf: repeatElement(0, count: chunk))
+                output += [UInt8](repeating: 0, count: chunk)  // a memset (a repeatElement appends byte by byte)
                 let rc = output.withUnsafeMutableBufferPointer { outBuf in
                     stream.next_out = outBuf.baseAddress.map { $0 + used }
                     stream.avail_out = uInt(chunk)

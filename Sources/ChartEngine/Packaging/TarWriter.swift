@@ -69,13 +69,20 @@ struct TarWriter {
 
     /// Ends the archive with two zero blocks.
     mutating func finish() {
-        bytes.append(contentsOf: repeatElement(0, count: 1024))
+        appendZeros(1024)
+    }
+
+    private static let zeroBlock = [UInt8](repeating: 0, count: 1024)
+
+    /// `count` (≤ 1024) zero bytes, copied as one block (appending a `repeatElement` goes byte by byte).
+    private mutating func appendZeros(_ count: Int) {
+        Self.zeroBlock.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
 
     private mutating func appendPadded(_ data: [UInt8]) {
         bytes.append(contentsOf: data)
         let rem = data.count % 512
-        if rem != 0 { bytes.append(contentsOf: repeatElement(0, count: 512 - rem)) }
+        if rem != 0 { appendZeros(512 - rem) }
     }
 
     private mutating func appendHeader(name: [UInt8], prefix: [UInt8], size: Int64, modTime: Int64, flag: UInt8,
@@ -94,7 +101,7 @@ struct TarWriter {
                                        size: Int64, modTime: Int64, flag: UInt8, paxRecordHeader: Bool = false)
     {
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 512))
+        appendZeros(512)
         bytes.withUnsafeMutableBufferPointer { all in
             let b = UnsafeMutableBufferPointer(rebasing: all[start..<(start + 512)])
             func put(_ s: UnsafeBufferPointer<UInt8>, at off: Int, len: Int) {
