@@ -49,6 +49,7 @@ static void *preload_thread(void *library) {
 
 void helmctl_lazy_preload(helmctl_lazy_library *library) {
     if (__atomic_load_n(&library->handle, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_exchange_n(&library->preloading, 1, __ATOMIC_ACQ_REL)) return;
     pthread_attr_t attributes;
     if (pthread_attr_init(&attributes) != 0) return;
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);

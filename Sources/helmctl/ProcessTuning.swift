@@ -12,15 +12,11 @@ import Templating
 /// page faults and trimming. A run of a few hundred milliseconds gains nothing from giving memory
 /// back, so these commands keep it. Long-running ones (`cluster`, `serve`) keep glibc's defaults.
 enum ProcessTuning {
-    /// (A switch, not a `Set<String>`: the set's first hashing costs ~0.1 ms of runtime conformance
-    /// lookups at every start.)
+    /// (A comparison, not a `Set<String>`: the set's first hashing costs ~0.1 ms of runtime
+    /// conformance lookups at every start.)
     static func apply(arguments: [String]) {
-        guard let command = arguments.first(where: { !$0.hasPrefix("-") }) else { return }
-        switch command {
-        case "cluster", "serve": return  // long-running
-        case "template", "install", "upgrade", "lint": CryptoLibrary.preload()  // they render templates
-        default: break
-        }
+        guard let command = arguments.first(where: { !$0.hasPrefix("-") }), command != "cluster", command != "serve"
+        else { return }
         let heapBreak = sbrk(0)
         keepMemory()
         // One-shot commands also skip freeing what they built before exiting, and their heap gets

@@ -25,10 +25,24 @@ struct LazyLibraryLoadingTests {
         #expect(!r.trace.contains("libcurl"))
         #expect(!r.trace.contains("libarchive"))
         #expect(!r.trace.contains("libgnutls"))
-        // libcrypto is preloaded for rendering commands (most charts call sha256sum); libcrypt (bcrypt)
-        // and libsqlite3 (the bundled cluster's store) are not.
+        // hello calls sha256sum, so libcrypto loads while its templates are parsed; libcrypt (bcrypt)
+        // and libsqlite3 (the bundled cluster's store) do not.
         #expect(!r.trace.contains("libcrypt.so"))
         #expect(!r.trace.contains("libsqlite3"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
+    func aChartWithoutDigestFunctionsNeverLoadsLibcrypto() throws {
+        let dir = NSTemporaryDirectory() + "lazy-nocrypto-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/templates", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "apiVersion: v2\nname: plain\nversion: 0.1.0\n".write(toFile: dir + "/Chart.yaml", atomically: true, encoding: .utf8)
+        try "a: {{ \"abc\" | upper | quote }}\nb: {{ adler32sum \"abc\" }}\n"
+            .write(toFile: dir + "/templates/cm.yaml", atomically: true, encoding: .utf8)
+        let r = try Self.run(["template", "demo", dir], cwd: dir)
+        #expect(r.status == 0, "\(r.trace.suffix(400))")
+        #expect(r.stdout.contains("a: \"ABC\"\nb: 38600999"))
+        #expect(!r.trace.contains("libcrypto"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary)))
@@ -103,7 +117,7 @@ struct LazyLibraryLoadingTests {
         #expect(!r.trace.contains("libcurl"), "\(args)")
         #expect(!r.trace.contains("libgnutls"), "\(args)")
         #expect(!r.trace.contains("libsqlite3"), "\(args)")
-        if !["install", "upgrade"].contains(args[0]) {  // the rendering ones preload libcrypto
+        if !["install", "upgrade"].contains(args[0]) {  // these render hello, which calls sha256sum
             #expect(!r.trace.contains("libcrypto"), "\(args)")
         }
     }

@@ -14,16 +14,17 @@ typedef struct helmctl_lazy_library {
     const char *soname;
     const char *package;
     void *handle; /* accessed atomically */
+    int preloading; /* set once a preload was started (atomically) */
 } helmctl_lazy_library;
 
-#define HELMCTL_LAZY_LIBRARY_INIT(soname, package) { soname, package, 0 }
+#define HELMCTL_LAZY_LIBRARY_INIT(soname, package) { soname, package, 0, 0 }
 
 /* The address of `symbol` in `library`, loading the library first if needed. A library or symbol that
  * cannot be found ends the process with a message naming the package to install (exit code 127, as
  * the dynamic loader would have at start-up). */
 void *helmctl_lazy_symbol(helmctl_lazy_library *library, const char *symbol);
 
-/* Loads `library` on a new detached thread, so that a command likely to need it finds it loaded
+/* Loads `library` on a new detached thread (the first call only), so that a command likely to need it finds it loaded
  * without waiting for it (the load runs beside the command's own start-up, on an otherwise idle core).
  * A failure is left for the first call to report. */
 void helmctl_lazy_preload(helmctl_lazy_library *library);

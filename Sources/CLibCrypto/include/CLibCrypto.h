@@ -21,7 +21,7 @@
 #include <sys/random.h>
 
 /* libcrypto itself is loaded on first use (lazy_crypto.c, CDynamicLoad). Starts loading it on a
- * background thread: for commands that render templates, where most charts call a digest function. */
+ * background thread, once: the template parser calls this on meeting a function that needs it. */
 void helmctl_crypto_preload(void);
 
 /* Macros and variadic helpers Swift cannot call directly. */

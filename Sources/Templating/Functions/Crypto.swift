@@ -37,6 +37,11 @@ extension FunctionRegistry {
             return .string(user + ":" + CryptoSupport.bcrypt(RegexSupport.str(args[1]), env.random))
         }
         registerCertificates()
+        markCryptoUsers([
+            "sha1sum", "sha256sum", "sha512sum", "derivePassword", "encryptAES", "decryptAES", "genPrivateKey",
+            "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
+            "genSignedCert", "genSignedCertWithKey",
+        ])
     }
 }
 

@@ -383,6 +383,7 @@ struct Parser {
             if fn == nil && !builtinNames.contains(token.value) {
                 throw error("function \(goQuote(token.value)) not defined")
             }
+            if let fn, fn.usesCrypto { CryptoLibrary.preload() }
             return .identifier(pos: token.pos, name: token.value, fn: fn)
         case .dot: return .dot(pos: token.pos)
         case .nil: return .nilValue(pos: token.pos)

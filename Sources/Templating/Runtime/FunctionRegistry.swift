@@ -50,13 +50,20 @@ public final class TemplateFunction: Sendable {
     public let body: Body
     /// Go's `call` builtin, which receives its callee's source text first.
     let isCall: Bool
+    /// Its body calls libcrypto: parsing a call starts loading the library (``CryptoLibrary``).
+    let usesCrypto: Bool
 
-    public init(name: String, params: [ParamType], variadic: ParamType? = nil, body: @escaping Body) {
+    public convenience init(name: String, params: [ParamType], variadic: ParamType? = nil, body: @escaping Body) {
+        self.init(name: name, params: params, variadic: variadic, usesCrypto: false, body: body)
+    }
+
+    init(name: String, params: [ParamType], variadic: ParamType?, usesCrypto: Bool, body: @escaping Body) {
         self.name = name
         self.params = params
         self.variadic = variadic
         self.body = body
         self.isCall = name == "call"
+        self.usesCrypto = usesCrypto
     }
 }
 
@@ -73,6 +80,15 @@ public struct FunctionRegistry: Sendable {
         _ body: @escaping TemplateFunction.Body
     ) {
         functions[name] = TemplateFunction(name: name, params: params, variadic: variadic, body: body)
+    }
+
+    /// Marks registered functions whose bodies call libcrypto (see ``TemplateFunction/usesCrypto``).
+    mutating func markCryptoUsers(_ names: [String]) {
+        for name in names {
+            guard let f = functions[name] else { continue }
+            functions[name] = TemplateFunction(name: f.name, params: f.params, variadic: f.variadic, usesCrypto: true,
+                                               body: f.body)
+        }
     }
 
     /// Removes a function (Helm removes Sprig's `env` and `expandenv`).
