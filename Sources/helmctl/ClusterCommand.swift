@@ -71,7 +71,9 @@ struct ClusterUp: ParsableCommand {
 
     func run() throws {
         let directory = data.directory
+        let shared = ServiceNetwork.sharedInterfaceProblem()  // before this cluster could take the interface
         let result = try ClusterProcess.start(executable: SelfExecutable.path(), directory: directory, settings: storeOptions.settings())
+        if let shared, !result.alreadyRunning { ErrorReporting.writeStderr("warning: \(shared)\n") }
         let state = result.alreadyRunning ? "is already running" : "is running"
         ErrorReporting.writeStdout("""
             helmctl cluster \(state) at \(result.url) (pid \(result.pid))

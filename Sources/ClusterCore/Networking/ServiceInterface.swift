@@ -53,6 +53,17 @@ actor ServiceInterface {
         return true
     }
 
+    /// Whether another live process holds the lock of interface `name` (another cluster on this
+    /// machine owns it): the lock is taken and given back at once when it is free.
+    static func heldElsewhere(name: String) -> Bool {
+        let fd = open(lockDirectory + "/" + name + ".lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }  // no lock file: nobody has held it since boot
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
     /// Creates the interface afresh and brings it up. Call with the lock held: an interface of this
     /// name that exists then is a leftover of a crashed run, and is removed first.
     func create() async throws {

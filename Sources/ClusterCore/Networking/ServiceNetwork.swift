@@ -161,6 +161,17 @@ public final class ServiceNetwork: Service, Sendable {
 
     static func matters(_ key: String) -> Bool { watchedPrefixes.contains { key.hasPrefix($0) } }
 
+    /// Why a cluster started now would run without ClusterIPs, the Service proxy and cluster DNS
+    /// because another cluster on this machine holds the Service interface; nil when it would not.
+    /// (`cluster up` says so: the cluster itself only logs it.)
+    public static func sharedInterfaceProblem(interfaceName: String = ServiceNetworkConfiguration().interfaceName) -> String? {
+        guard ServiceInterface.problem(name: interfaceName) == nil, ServiceInterface.heldElsewhere(name: interfaceName) else {
+            return nil
+        }
+        return "another helmctl cluster on this machine holds the Service interface \(interfaceName): this one runs "
+            + "without ClusterIPs, the Service proxy and cluster DNS (stop the other cluster first to have them)"
+    }
+
     /// Creates the interface (holding the DNS address), binds the DNS and the Ingress listener, and
     /// makes sure the IngressClass and the `kube-dns` Service exist.
     func start() async throws {
