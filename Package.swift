@@ -25,8 +25,8 @@ let package = Package(
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libcurl and libarchive are loaded on first use (dlopen): their dependency trees cost ~8.5 ms
         // of every process start otherwise. Headers from libcurl4-openssl-dev/libarchive-dev.
-        // libcrypto (~1 ms of loading and initialisers), libcrypt and libsqlite3 (~0.3 ms) likewise:
-        // most commands use neither. Headers from libssl-dev, libcrypt-dev, libsqlite3-dev.
+        // libcrypto (~1.0 ms of loading and initialisers), libsqlite3 (~0.3 ms) and libcrypt (~0.2 ms)
+        // likewise: most commands use none of them. Headers from libssl-dev, libcrypt-dev, libsqlite3-dev.
         .target(name: "CDynamicLoad"),
         .target(name: "CLibCrypto", dependencies: ["CDynamicLoad"]),
         .target(name: "CSQLite3", dependencies: ["CDynamicLoad"]),

@@ -48,6 +48,7 @@ public enum Help {
             var left = slot.names.shortNames.first.map { "  -\($0), " } ?? "      "
             left += long
             if slot.kind == .option { left += " " + slot.valueName }
+            if let bare = slot.bareValue { left += "[=\"\(bare)\"]" }
             return (left, slot.help.abstract)
         }
         rows.append(("  -h, --help", "help for \(commandName)"))

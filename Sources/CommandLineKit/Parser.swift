@@ -55,8 +55,8 @@ public enum CommandParser {
     }
 
     static func assign(_ args: [String], to slots: [Slot], path: [any ParsableCommand.Type]) throws {
-        // Linear lookups: a command has a few dozen flags, and a Dictionary's first use costs more
-        // (generic metadata, hashing set-up) than every lookup of a parse.
+        // Linear lookups over a command's few dozen flags: a Dictionary's first use instantiates its
+        // generic metadata at start-up (it showed in start-up profiles).
         let flags = slots.filter { $0.kind != .argument }
         func long(_ name: String) -> Slot? { flags.first { $0.names.longNames.contains(name) } }
         func short(_ c: Character) -> Slot? { flags.first { $0.names.shortNames.contains(c) } }
@@ -86,6 +86,8 @@ public enum CommandParser {
                     try set(slot, String(parts[1]))
                 } else if slot.kind == .flag {
                     try set(slot, "true")
+                } else if let bare = slot.bareValue {
+                    try set(slot, bare)
                 } else if i < args.count {
                     try set(slot, args[i])
                     i += 1

@@ -11,19 +11,20 @@ public struct Option<Value> {
     }
 
     init(initial: Value?, name: NameSpecification, help: ArgumentHelp, typeName: String, repeating: Bool,
-         required: Bool = false, assign: @escaping (Storage<Value>, String) -> String?)
+         required: Bool = false, bareValue: String? = nil, assign: @escaping (Storage<Value>, String) -> String?)
     {
         let storage = Storage(initial)
         self.storage = storage
         Registry.register(Slot(kind: .option, names: name, help: help, valueName: typeName, repeating: repeating,
-                               required: required, assign: { assign(storage, $0) }))
+                               required: required, bareValue: bareValue, assign: { assign(storage, $0) }))
     }
 }
 
 extension Option where Value: ExpressibleByArgument {
-    public init(wrappedValue: Value, name: NameSpecification, help: ArgumentHelp = "") {
+    /// `bareValue`: the value of `--name` given alone (pflag's NoOptDefVal).
+    public init(wrappedValue: Value, name: NameSpecification, bareValue: String? = nil, help: ArgumentHelp = "") {
         self.init(initial: wrappedValue, name: name, help: help, typeName: Value.typeName, repeating: false,
-                  assign: Self.single)
+                  bareValue: bareValue, assign: Self.single)
     }
 
     /// An option that must be given (cobra's required flag).
@@ -40,8 +41,10 @@ extension Option where Value: ExpressibleByArgument {
 }
 
 extension Option {
-    public init<T: ExpressibleByArgument>(name: NameSpecification, help: ArgumentHelp = "") where Value == T? {
-        self.init(initial: .some(nil), name: name, help: help, typeName: T.typeName, repeating: false) { s, text in
+    public init<T: ExpressibleByArgument>(name: NameSpecification, bareValue: String? = nil, help: ArgumentHelp = "")
+    where Value == T? {
+        self.init(initial: .some(nil), name: name, help: help, typeName: T.typeName, repeating: false,
+                  bareValue: bareValue) { s, text in
             guard let v = T(argument: text) else { return T.conversionFailure(text) }
             s.value = .some(v)
             return nil

@@ -17,13 +17,17 @@ final class Slot {
     let repeating: Bool
     /// Must be given (a positional without a default; an array positional without one needs one value).
     let required: Bool
+    /// pflag's NoOptDefVal: the value of the long flag given without `=value` (`--wait` is
+    /// `--wait=watcher`); such a flag never takes the next word as its value.
+    let bareValue: String?
     /// Stores one value's text; returns the conversion error's detail when it does not convert.
     let assign: (String) -> String?
     var given = false
 
     init(kind: Kind, names: NameSpecification = [], help: ArgumentHelp, valueName: String, repeating: Bool,
-         required: Bool, assign: @escaping (String) -> String?)
+         required: Bool, bareValue: String? = nil, assign: @escaping (String) -> String?)
     {
+        self.bareValue = bareValue
         self.kind = kind
         self.names = names
         self.help = help
@@ -44,7 +48,7 @@ final class Slot {
 /// The slots registered while a command value is constructed: each property wrapper's initialiser
 /// appends its slot here, in declaration order (option groups' members where the group is declared).
 /// One construction at a time (a lock: tests parse concurrently); a plain global rather than a task
-/// local, whose generic metadata costs more at start-up than the whole parse.
+/// local, whose generic metadata was instantiated at every start (it showed in start-up profiles).
 final class Registry {
     nonisolated(unsafe) static var current: Registry?
     nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {

@@ -16,7 +16,7 @@ import KubeClient
 enum ErrorReporting {
     static func run(_ root: HelmCtl.Type) -> Never {
         do {
-            let arguments = GlobalFlagOrder.reordered(Array(CommandLine.arguments.dropFirst()))
+            let arguments = GlobalFlagOrder.moved(Array(CommandLine.arguments.dropFirst()))
             var command = try CommandParser.parse(root, arguments)
             try command.run()
             exit(0)

@@ -12,20 +12,6 @@ enum GlobalFlagOrder {
 
     static func isPlain(_ flag: String) -> Bool { flag == "--debug" || flag == "--kube-insecure-skip-tls-verify" }
 
-    /// Also spells pflag's optional-value flags (NoOptDefVal), which the parser does not model: a bare `--dry-run` on install/upgrade
-    /// means `--dry-run=client` (pflag never takes the next word as its value).
-    static func reordered(_ args: [String]) -> [String] {
-        var out = moved(args)
-        if let cmd = out.first(where: { !$0.hasPrefix("-") }), cmd == "install" || cmd == "upgrade" {
-            out = out.map { $0 == "--dry-run" ? "--dry-run=client" : $0 }
-        }
-        if let cmd = out.first(where: { !$0.hasPrefix("-") }), ["install", "upgrade", "rollback", "uninstall", "un", "del", "delete"].contains(cmd) {
-            // pflag's NoOptDefVal for --wait is "watcher".
-            out = out.map { $0 == "--wait" ? "--wait=watcher" : $0 }
-        }
-        return out
-    }
-
     static func moved(_ args: [String]) -> [String] {
         var leading: [String] = []
         var i = 0

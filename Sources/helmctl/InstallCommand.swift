@@ -86,7 +86,7 @@ struct ReleaseWriteFlags: ParsableArguments {
         _ = try ServerSideFlag.resolve(serverSide, previousApplyMethod: "ssa")
     }
 
-    @Option(name: .customLong("dry-run"), help: "simulate an install: none, client or server")
+    @Option(name: .customLong("dry-run"), bareValue: "client", help: "simulate an install: none, client or server")
     var dryRun: String?
 
     @Option(name: .customLong("description"), help: "add a custom description")
@@ -157,10 +157,10 @@ struct ReleaseWriteFlags: ParsableArguments {
     }
 }
 
-/// Helm v4's `--wait[=watcher|legacy|hookOnly]` (a bare `--wait` is `watcher`, see GlobalFlagOrder;
+/// Helm v4's `--wait[=watcher|legacy|hookOnly]` (a bare `--wait` is `watcher`;
 /// `true`/`false` are Helm's deprecated spellings) and `--wait-for-jobs`.
 struct WaitFlags: ParsableArguments {
-    @Option(name: .customLong("wait"), help: "wait strategy: watcher (kstatus, the default of a bare --wait), legacy (Helm 3's rules) or hookOnly (only hooks; the default)")
+    @Option(name: .customLong("wait"), bareValue: "watcher", help: "wait strategy: watcher (kstatus, the default of a bare --wait), legacy (Helm 3's rules) or hookOnly (only hooks; the default)")
     var wait = "hookOnly"
 
     @Flag(name: .customLong("wait-for-jobs"), help: "with --wait, also wait until all Jobs have completed")

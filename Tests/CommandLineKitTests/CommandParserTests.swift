@@ -22,6 +22,7 @@ struct Install: ParsableCommand {
     @Flag(name: [.customShort("a"), .customLong("all")], help: "all") var all = false
     @Flag(name: [.customShort("q"), .customLong("short")], help: "short") var short = false
     @Option(name: .customLong("hidden"), help: ArgumentHelp("secret", visibility: .hidden)) var hidden = ""
+    @Option(name: .customLong("wait"), bareValue: "watcher", help: "strategy") var wait = "hookOnly"
 }
 
 struct Status: ParsableCommand {
@@ -87,6 +88,14 @@ struct CommandParserTests {
         #expect(c.args == ["--set", "-q"] && c.set == [] && !c.short)
     }
 
+    @Test func aBareOptionalValueFlagTakesItsDefaultAndNotTheNextWord() throws {
+        let bare = try parse(["install", "--wait", "web"], as: Install.self)
+        #expect(bare.wait == "watcher" && bare.args == ["web"])
+        let given = try parse(["install", "--wait=legacy", "web"], as: Install.self)
+        #expect(given.wait == "legacy" && given.args == ["web"])
+        #expect(try parse(["install"], as: Install.self).wait == "hookOnly")
+    }
+
     @Test func lastValueWinsForSingleOptions() throws {
         let c = try parse(["install", "--max", "1", "--max", "2", "-n", "a", "--namespace", "b"], as: Install.self)
         #expect(c.max == 2 && c.common.namespace == "b")
@@ -141,15 +150,16 @@ struct CommandParserTests {
               install, i
 
             Flags:
-              -n, --namespace string   namespace scope for this request
-                  --debug              enable verbose output
-                  --set stringArray    set values
-              -o, --output string      format
-                  --max int            maximum
-                  --ratio float64      ratio
-              -a, --all                all
-              -q, --short              short
-              -h, --help               help for install
+              -n, --namespace string          namespace scope for this request
+                  --debug                     enable verbose output
+                  --set stringArray           set values
+              -o, --output string             format
+                  --max int                   maximum
+                  --ratio float64             ratio
+              -a, --all                       all
+              -q, --short                     short
+                  --wait string[="watcher"]   strategy
+              -h, --help                      help for install
 
             """)
         let root = Help.text([Root.self])
