@@ -37,6 +37,13 @@ public enum YAML {
         YAMLHeadScan.scan(text)
     }
 
+    /// True only when ``decode(_:numbersAsFloat:)-([UInt8],_)`` of `bytes` (no BOM), numbers as
+    /// float64, certainly succeeds with a map or null; checked without libyaml for values files in
+    /// plain block YAML (see `YAMLValuesScan`). False means "decode to find out", not "invalid".
+    public static func certainlyDecodesToMap(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { YAMLValuesScan.decodesToMap($0) }
+    }
+
     /// Decodes every document of a multi-document stream (`---` separated), in order.
     public static func decodeAll(_ text: String, numbersAsFloat: Bool = true) throws(StructuredDataError) -> [Value] {
         try decodeAll(Array(text.utf8), numbersAsFloat: numbersAsFloat)

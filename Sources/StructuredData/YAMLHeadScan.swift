@@ -11,7 +11,7 @@
 /// are accepted for the head fields).
 enum YAMLHeadScan {
     /// A block container open at an indentation.
-    private struct Level {
+    private struct Level: YAMLOpenBlock {
         var indent: Int
         var isSequence: Bool
         /// For the top-level mapping and `metadata`/`annotations`: which head map this is.
@@ -92,12 +92,12 @@ enum YAMLHeadScan {
             i = lineEnd + 1
             if s == e || b[s] == UInt8(ascii: "#") { continue }  // blank or comment-only line
 
-            // Close the blocks this line is not inside.
+            let lineIsDash = b[s] == UInt8(ascii: "-") && (s + 1 == e || b[s + 1] == 32)
             var opensPending = false
             if let p = pending {
-                let isDash = b[s] == UInt8(ascii: "-") && (s + 1 == e || b[s + 1] == 32)
-                // A nested block is more indented, except a sequence under a mapping key.
-                if indent > p.indent || (indent == p.indent && isDash && !p.isSequenceItem) {
+                if YAMLBlockLines.opensPending(indent: indent, isDash: lineIsDash, pendingIndent: p.indent,
+                                               pendingIsItem: p.isSequenceItem)
+                {
                     opensPending = true
                 } else {
                     // Nothing nested: the pending value is null.
@@ -105,12 +105,8 @@ enum YAMLHeadScan {
                     if p.role == .annotations { annotationsNull = true }
                 }
             }
-            let lineIsDash = b[s] == UInt8(ascii: "-") && (s + 1 == e || b[s + 1] == 32)
             if !opensPending && seenTop {
-                while let last = stack.last, last.indent > indent { stack.removeLast() }
-                // A key at the column of a sequence written under its key ends that sequence.
-                if !lineIsDash, let last = stack.last, last.isSequence, last.indent == indent { stack.removeLast() }
-                guard let last = stack.last, last.indent == indent else { return nil }
+                guard YAMLBlockLines.close(&stack, forLineAt: indent, isDash: lineIsDash) else { return nil }
             }
             if stack.count > 1000 { return nil }
             let parentRole = pending?.role ?? .none

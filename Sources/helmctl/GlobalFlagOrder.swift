@@ -17,7 +17,8 @@ enum GlobalFlagOrder {
         var i = 0
         while i < args.count {
             let a = args[i]
-            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            // (Not `split`: its [Substring] result costs a metadata instantiation at every start.)
+            let name = a.firstIndex(of: "=").map { String(a[..<$0]) } ?? a
             if takesValue(name) {
                 leading.append(a)
                 if !a.contains("="), i + 1 < args.count { leading.append(args[i + 1]); i += 1 }

@@ -138,20 +138,13 @@ import Testing
         let base = Array(Self.deployment.utf8)
         let edits: [[UInt8]] = [[], [32], [45, 32], [58], [35], [39], [34], [10], [123, 125], [91]]
         var answered = 0
-        for pos in 0...base.count {
-            for insert in edits {
-                for dropCount in 0...2 where pos + dropCount <= base.count {
-                    var bytes = Array(base[..<pos])
-                    bytes += insert
-                    bytes += base[(pos + dropCount)...]
-                    let doc = String(decoding: bytes, as: UTF8.self)
-                    guard let head = YAML.scanManifestHead(doc) else { continue }
-                    answered += 1
-                    let ref = Self.reference(doc)
-                    #expect(ref != nil, "scanner accepted a document the decoder rejects: \(doc.debugDescription)")
-                    #expect(head == ref, "\(doc.debugDescription)")
-                }
-            }
+        forEachSingleEdit(of: base, inserts: edits) { bytes in
+            let doc = String(decoding: bytes, as: UTF8.self)
+            guard let head = YAML.scanManifestHead(doc) else { return }
+            answered += 1
+            let ref = Self.reference(doc)
+            #expect(ref != nil, "scanner accepted a document the decoder rejects: \(doc.debugDescription)")
+            #expect(head == ref, "\(doc.debugDescription)")
         }
         #expect(answered > 1000)
     }

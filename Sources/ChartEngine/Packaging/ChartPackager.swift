@@ -42,15 +42,17 @@ public enum ChartPackager {
                                    "unable to detect chart at \(chartfile): open \(chartfile): \(FileSystem.errorText(errno))")
         }
         close(fd)
-        // Parsing values.yaml (Helm's LoadFiles only checks it here; the archive keeps its bytes) is
-        // the largest single step, so it runs on a second thread while this one walks the chart and
-        // builds the archive with the parse left out. The result is used only when both sides
-        // succeeded on the same bytes; anything else (an error anywhere, values.yaml changed or
-        // ignored) is redone the plain sequential way, so results and errors are exactly its.
+        // Checking values.yaml (Helm's LoadFiles only parses it here; the archive keeps its bytes)
+        // runs on a second thread while this one walks the chart and builds the archive with the
+        // parse left out. The build is index 0, which this thread takes at once: a new thread may
+        // wait a millisecond for a CPU (measured), so it gets the shorter job. The result is used
+        // only when both sides succeeded on the same bytes; anything else (an error anywhere,
+        // values.yaml changed or ignored) is redone the plain sequential way, so results and errors
+        // are exactly its.
         let check = ValuesCheck(chartDirectory: path)
         let speculative = SpeculativeBuild()
         LargeStack.forEach(count: 2, workers: 2) { i in
-            if i == 0 {
+            if i == 1 {
                 check.run()
             } else {
                 speculative.result = Result { () throws(ChartEngineError) in

@@ -19,7 +19,8 @@ final class ValuesCheck: @unchecked Sendable {
     func run() {
         guard var bytes = SourceFileReading.readRegular(path, maxSize: ChartLoader.maxFileSize)?.data else { return }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        parsed = Self.parses(String(decoding: bytes, as: UTF8.self))
+        // Most values files are plain block YAML, which a byte scan settles without libyaml.
+        parsed = YAML.certainlyDecodesToMap(bytes) || Self.parses(String(decoding: bytes, as: UTF8.self))
         data = bytes
     }
 
