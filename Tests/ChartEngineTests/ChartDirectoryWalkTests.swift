@@ -68,4 +68,15 @@ struct ChartDirectoryWalkTests {
         #expect(parallel.visits == sequential.visits)
         #expect(parallel.visits.count > 3)
     }
+
+    /// Directory entries come back in byte order (Go's `os.ReadDir`), with and without non-ASCII names.
+    @Test(arguments: [false, true])
+    func entriesAreInByteOrder(_ withNonASCII: Bool) throws {
+        var names = ["b", "B", "_x", "a-b", "a.b", "a", "Z", "e", "10", "9", "a~", "A_"]
+        if withNonASCII { names += ["é", "z\u{301}", "ß"] }
+        let dir = try Fixtures.directory(Dictionary(uniqueKeysWithValues: names.map { ($0, "x") }))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let listed = try FileSystem.entries(dir).map(\.name)
+        #expect(listed.map { Array($0.utf8) } == names.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }

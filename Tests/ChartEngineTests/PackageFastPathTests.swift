@@ -106,6 +106,34 @@ struct PackageFastPathTests {
         #expect(ArchiveFixtures.gunzip(gz) == data)
     }
 
+    /// A tar stream written straight into the gzip stream (handed over in stretches, as `package`
+    /// writes archives) is the same archive as the whole stream compressed at once: the same bytes,
+    /// with files smaller and larger than a stretch, compressible and not.
+    @Test func streamedArchiveIsTheWholeStreamCompressed() throws {
+        var state: UInt64 = 42
+        func file(_ size: Int, random: Bool) -> [UInt8] {
+            (0..<size).map { i -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return random ? UInt8(truncatingIfNeeded: state >> 33) : UInt8(ascii: "a") + UInt8(i % 26)
+            }
+        }
+        let files = [file(10, random: false), file(TarWriter.drainSize + 3, random: true), file(700_000, random: false),
+                     file(0, random: false), file(5000, random: true)]
+        var whole = TarWriter()
+        let gzip = try HelmGzipStream()
+        var streamed = TarWriter(streamingTo: gzip)
+        for (i, data) in files.enumerated() {
+            try whole.addFile(name: "c/f\(i)", data: data, modTime: 1_700_000_000 + Int64(i))
+            try streamed.addFile(name: "c/f\(i)", data: data, modTime: 1_700_000_000 + Int64(i))
+        }
+        whole.finish()
+        streamed.finish()
+        #expect(streamed.bytes.isEmpty)
+        let archive = try gzip.finish()
+        #expect(archive == (try GzipWriter.helmArchive(whole.bytes)))
+        #expect(ArchiveFixtures.gunzip(archive) == whole.bytes)
+    }
+
     /// The in-place tar header writer: every name class (plain, split ustar, PAX) and an mtime too
     /// large for the octal field, against the reference bytes of Go's writer recorded by hand.
     @Test func tarHeaderFieldsAreGos() throws {

@@ -57,6 +57,11 @@ enum FileSystem {
             }
             entries.append(Entry(name: name, kind: kind))
         }
+        // For ASCII names (nearly all) `<` is the byte order and Swift compares them with memcmp;
+        // the generic `utf8.lexicographicallyPrecedes` costs ten times as much per comparison.
+        if entries.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) {
+            return entries.sorted { $0.name < $1.name }
+        }
         return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 

@@ -116,11 +116,11 @@ public enum ChartPackager {
             throw ChartEngineError(error.code, "failed to save: chart validation: \(error.message)")
         }
         let name = chart.metadata.name
-        var tar = TarWriter()
-        tar.reserve(source.archiveSizeEstimate)
+        let gzip = try HelmGzipStream()
+        var tar = TarWriter(streamingTo: gzip)
         try write(chart: chart, source: source, prefix: "", into: &tar)
         tar.finish()
-        return ("\(name)-\(md.version).tgz", try GzipWriter.helmArchive(tar.bytes))
+        return ("\(name)-\(md.version).tgz", try gzip.finish())
     }
 
     private static func write(chart: Chart, source: ChartSource, prefix: String, into tar: inout TarWriter)

@@ -109,12 +109,3 @@ extension FileSystem {
         return FileTime(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: Int32(st.st_mtim.tv_nsec))
     }
 }
-
-extension ChartSource {
-    /// About how many bytes the tar stream of this source takes (data plus a header and padding
-    /// per file; `charts/` directories are among `files`, nested archives grow when unpacked), to
-    /// reserve the stream's buffer once.
-    var archiveSizeEstimate: Int {
-        files.reduce(1024) { $0 + $1.data.count + 1024 }
-    }
-}

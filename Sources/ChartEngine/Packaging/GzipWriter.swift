@@ -20,22 +20,23 @@ enum GzipWriter {
     /// Compresses `data` into a gzip member with Helm's header: flags FEXTRA|FCOMMENT, MTIME 0,
     /// XFL 0 (as Go's default level writes it), OS 255 (unknown).
     static func helmArchive(_ data: [UInt8]) throws(ChartEngineError) -> [UInt8] {
+        let gzip = try HelmGzipStream()
+        data.withUnsafeBufferPointer { gzip.write($0) }
+        return try gzip.finish()
+    }
+
+    /// Helm's gzip header (see ``helmArchive(_:)``).
+    static var helmHeader: [UInt8] {
         var out: [UInt8] = [0x1F, 0x8B, 0x08, 0x04 | 0x10, 0, 0, 0, 0, 0, 0xFF]
         out.append(UInt8(helmExtra.count & 0xFF))
         out.append(UInt8(helmExtra.count >> 8))
         out += helmExtra
         out += helmComment
         out.append(0)
-        out += try deflate(data, level: archiveLevel, windowBits: -15)
-        let crc = data.withUnsafeBufferPointer { buf in
-            crc32(0, buf.baseAddress, uInt(buf.count))
-        }
-        appendLE32(&out, UInt32(truncatingIfNeeded: crc))
-        appendLE32(&out, UInt32(truncatingIfNeeded: data.count))
         return out
     }
 
-    private static func appendLE32(_ out: inout [UInt8], _ v: UInt32) {
+    static func appendLE32(_ out: inout [UInt8], _ v: UInt32) {
         out += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
     }
 
@@ -74,5 +75,78 @@ enum GzipWriter {
             throw ChartEngineError(.io, "zlib deflate failed (\(rc))")
         }
         return output
+    }
+}
+
+/// A gzip member in Helm's framing (``GzipWriter/helmArchive(_:)``) deflated as its data arrives:
+/// ``TarWriter`` hands a chart's tar stream over in stretches, so the archive is compressed while it
+/// is written and the whole tar stream is never held (nor its pages faulted in).
+final class HelmGzipStream {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output = GzipWriter.helmHeader
+    private var crc: uLong = 0
+    private var size = 0
+    /// The first zlib failure, reported by ``finish()``.
+    private var failure: Int32?
+
+    init() throws(ChartEngineError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard czlib_deflate_init2(stream, GzipWriter.archiveLevel, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+            stream.deallocate()
+            throw ChartEngineError(.io, "cannot initialise zlib deflate")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Deflates `data` (the next stretch of the member's content).
+    func write(_ data: UnsafeBufferPointer<UInt8>) {
+        guard !data.isEmpty else { return }
+        crc = crc32(crc, data.baseAddress, uInt(data.count))
+        size += data.count
+        run(data, flush: Z_NO_FLUSH)
+    }
+
+    /// Ends the deflate stream and returns the whole member (header, data, CRC-32 and size).
+    func finish() throws(ChartEngineError) -> [UInt8] {
+        run(UnsafeBufferPointer(start: nil, count: 0), flush: Z_FINISH)
+        if let failure { throw ChartEngineError(.io, "zlib deflate failed (\(failure))") }
+        GzipWriter.appendLE32(&output, UInt32(truncatingIfNeeded: crc))
+        GzipWriter.appendLE32(&output, UInt32(truncatingIfNeeded: size))
+        return output
+    }
+
+    /// Deflates `input` into `output`, which grows in chunks (sizing it by `deflateBound` would
+    /// zero and fault in about the input's size for archives that compress to a few percent).
+    private func run(_ input: UnsafeBufferPointer<UInt8>, flush: Int32) {
+        guard failure == nil else { return }
+        // zlib only reads through next_in; its type lacks const without ZLIB_CONST.
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.pointee.avail_in = uInt(input.count)
+        let chunk = 32 << 10
+        while true {
+            let used = output.count
+            output += [UInt8](repeating: 0, count: chunk)  // a memset (a repeatElement appends byte by byte)
+            let rc = output.withUnsafeMutableBufferPointer { out in
+                stream.pointee.next_out = out.baseAddress.map { $0 + used }
+                stream.pointee.avail_out = uInt(chunk)
+                return CZlib.deflate(stream, flush)
+            }
+            let spare = Int(stream.pointee.avail_out)
+            output.removeSubrange((used + chunk - spare)...)
+            if flush == Z_FINISH {
+                if rc == Z_STREAM_END { return }
+            } else if spare > 0 && stream.pointee.avail_in == 0 {
+                return  // all input taken and no output pending
+            }
+            guard rc == Z_OK || rc == Z_BUF_ERROR else {
+                failure = rc
+                return
+            }
+        }
     }
 }

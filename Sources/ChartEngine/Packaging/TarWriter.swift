@@ -6,15 +6,23 @@
 /// pads each file to 512 bytes and ends with two zero blocks, without padding to a 10 KiB record as
 /// libarchive or GNU tar do — so the tar is written here rather than through libarchive.
 struct TarWriter {
+    /// The stream written so far (with a sink: what has not been handed to it yet).
     private(set) var bytes: [UInt8] = []
+    /// Where the stream goes in stretches of ``drainSize`` bytes (nil: it all stays in `bytes`).
+    private let sink: HelmGzipStream?
+    static let drainSize = 256 << 10
+
+    /// A writer keeping the whole stream in ``bytes``.
+    init() { sink = nil }
+
+    /// A writer handing its stream to `sink` as it grows, so the whole of it is never in memory.
+    init(streamingTo sink: HelmGzipStream) {
+        self.sink = sink
+        bytes.reserveCapacity(Self.drainSize + 64 << 10)
+    }
 
     private static let nameSize = 100
     private static let prefixSize = 155
-
-    /// Reserves room for `capacity` bytes of output, so a large chart is not copied as the stream grows.
-    mutating func reserve(_ capacity: Int) {
-        bytes.reserveCapacity(capacity)
-    }
 
     /// Appends a regular file (mode 0644, uid/gid 0).
     mutating func addFile(name: String, data: [UInt8], modTime: Int64) throws(ChartEngineError) {
@@ -35,6 +43,14 @@ struct TarWriter {
             try addFileSlow(name: name, size: Int64(data.count), modTime: modTime)
         }
         appendPadded(data)
+        if bytes.count >= Self.drainSize { drain() }
+    }
+
+    /// Hands what is buffered to the sink.
+    private mutating func drain() {
+        guard let sink else { return }
+        bytes.withUnsafeBufferPointer { sink.write($0) }
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// The USTAR-with-prefix and PAX cases (and names whose UTF-8 is not contiguous).
@@ -70,6 +86,7 @@ struct TarWriter {
     /// Ends the archive with two zero blocks.
     mutating func finish() {
         appendZeros(1024)
+        drain()
     }
 
     private static let zeroBlock = [UInt8](repeating: 0, count: 1024)
