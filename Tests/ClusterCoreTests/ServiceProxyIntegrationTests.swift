@@ -347,6 +347,24 @@ struct ServiceProxyIntegrationTests {
         await second.remove()
     }
 
+    @Test("several address changes go in one batch; a failing one is reported and the rest are held")
+    func interfaceSyncBatches() async throws {
+        let name = "hb" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let interface = ServiceInterface(name: name)
+        #expect(await interface.lock())
+        try await interface.create()
+        // (198.18.0.0/15 is reserved for benchmarks; on a dummy interface these stay local.)
+        #expect(await interface.sync(["198.18.77.1", "198.18.77.2", "198.18.77.3"]).isEmpty)
+        #expect(await interface.kernelAddresses() == ["198.18.77.1", "198.18.77.2", "198.18.77.3"])
+        #expect(await interface.sync(["198.18.77.3", "198.18.77.4", "198.18.77.5"]).isEmpty)
+        #expect(await interface.kernelAddresses() == ["198.18.77.3", "198.18.77.4", "198.18.77.5"])
+        let failures = await interface.sync(["198.18.77.3", "198.18.77.6", "198.18.77.300"])
+        #expect(failures.count == 1 && failures.first?.contains("198.18.77.300") == true, "\(failures)")
+        #expect(await interface.kernelAddresses() == ["198.18.77.3", "198.18.77.6"])
+        await interface.remove()
+        #expect(await !interface.exists())
+    }
+
     func endpointsJSON(b1: TestBackend, b2: TestBackend, b2Ready: Bool) -> String {
         let ip1 = b1.server.localAddress?.ipAddress ?? "", ip2 = b2.server.localAddress?.ipAddress ?? ""
         return """

@@ -17,6 +17,9 @@ public struct ClusterNetworkConfiguration: Sendable {
     public var rulePriority: Int
     /// (kstate) Pod sandboxes each node makes ahead of pods (NodeNetwork+Pool.swift); 0 = none.
     public var sandboxPool = 0
+    /// (kstate) How long no sandbox must have been taken before the pool is refilled, so a burst of
+    /// pod starts does not share the CPUs with the refills.
+    public var sandboxPoolRefillDelay: Duration = .milliseconds(300)
 
     public init(clusterCIDR: IPv4CIDR = IPv4CIDR("10.42.0.0/16")!, stateDirectory: String, namePrefix: String = "helmctl",
                 cniPath: String = "/usr/lib/cni", rulePriority: Int = 20420)

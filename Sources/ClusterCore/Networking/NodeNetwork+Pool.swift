@@ -6,13 +6,18 @@ import StructuredData
 /// bridge CNI plugins) is the slowest step of a pod's start; a few wired namespaces wait here, a pod
 /// takes one (its hosts file is written then) and a replacement is made in the background. They
 /// are in the network ledger like any sandbox, so every removal path knows them. Their namespaces
-/// are named `<prefix>-pool-<random>`, not after the pod. Off unless configured (`cluster up` uses 4).
+/// are named `<prefix>-pool-<random>`, not after the pod. Off unless configured (`cluster up` uses 8).
+/// Refills wait until no sandbox has been taken for a while: making one runs `ip` and two CNI
+/// plugins, CPU the pods of a burst (a chart's Deployments starting) need for their own start.
 struct SandboxPool: Sendable {
     var ready: [PodSandbox] = []
     /// Sandboxes being made.
     var making = 0
     var refills: [Int: Task<Void, Never>] = [:]
     var nextRefill = 0
+    /// The refill waiting for the pool to be left alone (replaced at each take).
+    var quietRefill: Task<Void, Never>?
+    var takes = 0
     /// Set by tear-down: nothing more is made, and what is made meanwhile is removed.
     var closed = false
 }
@@ -27,12 +32,17 @@ extension NodeNetwork {
     func fillPool() {
         pool.withLockedValue { p in
             p.closed = false
-            while !p.closed && p.ready.count + p.making < configuration.sandboxPool {
-                p.making += 1
-                let key = p.nextRefill
-                p.nextRefill += 1
-                p.refills[key] = Task { await self.makePooled(key) }
-            }
+            startRefills(&p)
+        }
+    }
+
+    /// Starts making sandboxes until the pool is full (under the pool's lock).
+    private func startRefills(_ p: inout SandboxPool) {
+        while !p.closed && p.ready.count + p.making < configuration.sandboxPool {
+            p.making += 1
+            let key = p.nextRefill
+            p.nextRefill += 1
+            p.refills[key] = Task { await self.makePooled(key) }
         }
     }
 
@@ -51,13 +61,30 @@ extension NodeNetwork {
         }
     }
 
+    /// Refills the pool once no sandbox has been taken for the configured delay.
+    func refillWhenQuiet() {
+        let delay = configuration.sandboxPoolRefillDelay
+        pool.withLockedValue { p in
+            guard !p.closed else { return }
+            p.takes += 1
+            let take = p.takes
+            p.quietRefill?.cancel()
+            p.quietRefill = Task {
+                try? await Task.sleep(for: delay)
+                self.pool.withLockedValue { p in
+                    // (Checked and started under one lock: a closed pool stays closed.)
+                    if !Task.isCancelled && p.takes == take { self.startRefills(&p) }
+                }
+            }
+        }
+    }
+
     /// A ready sandbox for pod `uid`, recorded as the pod's in the ledger; nil when the pool is empty.
     func takePooled(uid: String, hostname: String) async -> PodSandbox? {
+        defer { refillWhenQuiet() }
         guard let sandbox = pool.withLockedValue({ $0.ready.isEmpty ? nil : $0.ready.removeFirst() }) else {
-            fillPool()
             return nil
         }
-        fillPool()
         let ledger = self.ledger
         let (name, config, bridge) = (sandbox.name, bridgeConfig, self.bridge)
         let directory = sandbox.hostsFile.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
@@ -88,11 +115,13 @@ extension NodeNetwork {
 
     /// Stops making sandboxes and waits for those being made (tear-down then removes them all).
     func closePool() async {
-        let pending = pool.withLockedValue { p -> [Task<Void, Never>] in
+        let (waiting, pending) = pool.withLockedValue { p -> (Task<Void, Never>?, [Task<Void, Never>]) in
             p.closed = true
             p.ready.removeAll()
-            return Array(p.refills.values)
+            p.quietRefill?.cancel()
+            return (p.quietRefill, Array(p.refills.values))
         }
+        await waiting?.value
         for task in pending { await task.value }
     }
 }

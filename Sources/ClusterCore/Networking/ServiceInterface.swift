@@ -105,6 +105,20 @@ actor ServiceInterface {
     /// Makes the interface hold exactly `wanted` (/32 each); returns the failures (logged by the caller).
     func sync(_ wanted: Set<String>) async -> [String] {
         guard created else { return [] }
+        let adds = wanted.subtracting(addresses).sorted(), removals = addresses.subtracting(wanted).sorted()
+        if adds.count + removals.count > 1 {
+            // Several changes (a chart's Services created together) in one `ip` run rather than an
+            // `ip` process each, which competed for the CPUs with the chart's pods starting.
+            let script = adds.map { "addr add \($0)/32 dev \(name)\n" }.joined()
+                + removals.map { "addr del \($0)/32 dev \(name)\n" }.joined()
+            if let out = try? await ProcessRunner.run([Self.ipTool, "-force", "-batch", "-"], input: script), out.status == 0 {
+                addresses = wanted
+                return []
+            }
+            // Something failed: what the kernel holds now decides what is left, done one change at
+            // a time below so that each failure is reported with its own message.
+            addresses = await kernelAddresses().intersection(wanted.union(addresses))
+        }
         var failures: [String] = []
         for ip in wanted.subtracting(addresses).sorted() {
             do {
