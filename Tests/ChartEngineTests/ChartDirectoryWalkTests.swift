@@ -44,6 +44,19 @@ struct ChartDirectoryWalkTests {
         #expect(parallel.visits.first { $0.relative == "values.yaml" }?.data == Array("a: 1\n".utf8))
     }
 
+    /// More directories than the listed walk keeps open: the rest are read by full path, same result.
+    @Test func manyDirectoriesReadAlike() throws {
+        var files = ["Chart.yaml": Fixtures.chartYAML("dirs")]
+        for i in 0..<(ChartDirectoryWalk.maxOpenDirectories + 40) { files["files/d\(i)/f.txt"] = "file \(i)" }
+        let dir = try Fixtures.directory(files)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sequential = Self.walk(dir, readers: 1)
+        let parallel = Self.walk(dir, readers: 2)
+        #expect(sequential.error == nil && parallel.error == nil)
+        #expect(parallel.visits.count == files.count)
+        #expect(parallel.visits == sequential.visits)
+    }
+
     /// Each hostile entry, placed in the middle of the walk: both walks visit the same files before
     /// it and stop with the same error.
     @Test(arguments: ["fifo", "large", "loop", "dangling"])

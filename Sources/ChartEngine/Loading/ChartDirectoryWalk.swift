@@ -81,7 +81,9 @@ struct ChartDirectoryWalk {
             steps.append(.failure(error))
             return
         }
-        let directory = SourceFileReading.openDirectory(directoryPath)
+        // The directories stay open until the reads are done; past a few hundred (a rare tree) the
+        // files are opened by full path instead, so the walk never runs short of descriptors.
+        let directory = directories.count < Self.maxOpenDirectories ? SourceFileReading.openDirectory(directoryPath) : nil
         if let directory { directories.append(directory) }
         for entry in entries {
             let rel = joinPath(relative, entry.name)
@@ -101,6 +103,8 @@ struct ChartDirectoryWalk {
             }
         }
     }
+
+    static let maxOpenDirectories = 256
 
     /// The fast reads of the listed files, on `readers` threads in chunks (nil where the fast read
     /// declined: the visit then takes the slow path).

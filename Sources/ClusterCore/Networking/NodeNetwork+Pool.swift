@@ -64,6 +64,7 @@ extension NodeNetwork {
     /// Refills the pool once no sandbox has been taken for the configured delay.
     func refillWhenQuiet() {
         let delay = configuration.sandboxPoolRefillDelay
+        guard configuration.sandboxPool > 0 else { return }
         pool.withLockedValue { p in
             guard !p.closed else { return }
             p.takes += 1
