@@ -126,7 +126,8 @@ struct PodNetworkTests {
             #expect(!FileManager.default.fileExists(atPath: "/var/run/netns/" + netns))
             #expect(!hostCommand([ipTool, "-o", "link", "show", "master", f.nodes[0].bridge]).output.contains("veth"))
             #expect(!FileManager.default.fileExists(atPath: leases + "/" + ip))
-            #expect(!FileManager.default.fileExists(atPath: f.stateDirectory + "/pods/" + uid))
+            // The pod's files go last, just after its namespace (the same removal, a moment later).
+            #expect(await eventually(30) { !FileManager.default.fileExists(atPath: f.stateDirectory + "/pods/" + uid) })
         }
     }
 
