@@ -12,7 +12,7 @@
 /// false and the caller decodes with ``YAML/decode(_:numbersAsFloat:)-(String,_)``.
 ///
 /// Inside the subset, true means the full decode (numbers as float64) succeeds and yields a map or
-/// null: that is what the fuzz test in `YAMLValuesScanTests` checks against the decoder.
+/// null: `YAMLValuesScanTests` checks that against the decoder for every one-edit variant of a sample.
 enum YAMLValuesScan {
     /// A block container open at an indentation.
     private struct Level: YAMLOpenBlock {

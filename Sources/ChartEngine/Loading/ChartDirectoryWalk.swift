@@ -109,24 +109,21 @@ struct ChartDirectoryWalk {
     /// The fast reads of the listed files, on `readers` threads in chunks (nil where the fast read
     /// declined: the visit then takes the slow path).
     private static func read(_ steps: [Step], readers: Int) -> [(data: [UInt8], modTime: FileTime)?] {
-        typealias Read = (data: [UInt8], modTime: FileTime)?
-        let results = UnsafeMutableBufferPointer<Read>.allocate(capacity: steps.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        var results = [(data: [UInt8], modTime: FileTime)?](repeating: nil, count: steps.count)
         let chunk = 16
-        let chunks = (steps.count + chunk - 1) / chunk
-        // Each index is written by exactly one thread; the threads are joined before the copy below.
-        LargeStack.forEach(count: chunks, workers: readers, size: 1 << 20) { c in
-            for i in (c * chunk)..<min(steps.count, (c + 1) * chunk) {
-                if case .file(_, let full, let name, let directory) = steps[i] {
-                    results[i] = SourceFileReading.readRegular(full, name: name, in: directory,
-                                                              maxSize: ChartLoader.maxFileSize)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = buffer  // (a copy of the pointer: the escaping closure cannot capture the inout one)
+            // Each slot is written by exactly one thread; forEach joins them before returning.
+            LargeStack.forEach(count: (steps.count + chunk - 1) / chunk, workers: readers, size: 1 << 20) { c in
+                for i in (c * chunk)..<min(steps.count, (c + 1) * chunk) {
+                    if case .file(_, let full, let name, let directory) = steps[i] {
+                        slots[i] = SourceFileReading.readRegular(full, name: name, in: directory,
+                                                                maxSize: ChartLoader.maxFileSize)
+                    }
                 }
             }
         }
-        let out = Array(results)
-        results.deinitialize()
-        return out
+        return results
     }
 
     private static func irregular(_ full: String) -> ChartEngineError {

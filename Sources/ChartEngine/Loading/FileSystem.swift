@@ -57,8 +57,8 @@ enum FileSystem {
             }
             entries.append(Entry(name: name, kind: kind))
         }
-        // For ASCII names (nearly all) `<` is the byte order and Swift compares them with memcmp;
-        // the generic `utf8.lexicographicallyPrecedes` costs ten times as much per comparison.
+        // For ASCII names (nearly all) `<` is the byte order, and Swift compares ASCII strings with
+        // memcmp; the generic `utf8.lexicographicallyPrecedes` was 1.6% of `package`'s samples.
         if entries.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) {
             return entries.sorted { $0.name < $1.name }
         }

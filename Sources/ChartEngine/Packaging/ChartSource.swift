@@ -21,7 +21,7 @@ struct ChartSource {
     /// followed, irregular files and files over 5 MiB refused, BOMs stripped).
     static func directory(_ path: String) throws(ChartEngineError) -> ChartSource {
         var src = ChartSource()
-        // Reading the files is most of packaging's time: two threads read while this one waits.
+        // Reading the files is most of packaging's time: this thread and a helper read them.
         try ChartDirectoryWalk(directory: path).run(readers: 2) { rel, data, full, modTime in
             src.files.append(ChartFile(name: rel, data: data))
             src.modTimes[rel] = modTime ?? FileSystem.modificationTime(of: full)

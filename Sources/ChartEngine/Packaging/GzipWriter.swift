@@ -44,37 +44,10 @@ enum GzipWriter {
     static let archiveLevel: Int32 = 3
 
     /// One zlib deflate pass: `windowBits` -15 = raw deflate, 31 = with zlib's own gzip wrapper.
-    /// The output grows in chunks rather than being sized by `deflateBound` (about the input's size),
-    /// which would zero and fault in megabytes for a large chart that compresses to kilobytes.
     static func deflate(_ data: [UInt8], level: Int32, windowBits: Int32) throws(ChartEngineError) -> [UInt8] {
-        var stream = z_stream()
-        guard czlib_deflate_init2(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
-            throw ChartEngineError(.io, "cannot initialise zlib deflate")
-        }
-        defer { deflateEnd(&stream) }
-        var output: [UInt8] = []
-        var chunk = max(16384, min(data.count / 8, 1 << 20))
-        let rc: Int32 = data.withUnsafeBufferPointer { inBuf in
-            // zlib only reads through next_in; its type lacks const without ZLIB_CONST.
-            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
-            stream.avail_in = uInt(inBuf.count)
-            while true {
-                let used = output.count
-                output += [UInt8](repeating: 0, count: chunk)  // a memset (a repeatElement appends byte by byte)
-                let rc = output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress.map { $0 + used }
-                    stream.avail_out = uInt(chunk)
-                    return CZlib.deflate(&stream, Z_FINISH)
-                }
-                output.removeSubrange((used + chunk - Int(stream.avail_out))...)
-                if rc != Z_OK && rc != Z_BUF_ERROR { return rc }
-                chunk = min(chunk * 2, 1 << 24)
-            }
-        }
-        guard rc == Z_STREAM_END else {
-            throw ChartEngineError(.io, "zlib deflate failed (\(rc))")
-        }
-        return output
+        let stream = try DeflateStream(level: level, windowBits: windowBits)
+        data.withUnsafeBufferPointer { stream.write($0) }
+        return try stream.finish()
     }
 }
 
@@ -82,25 +55,12 @@ enum GzipWriter {
 /// ``TarWriter`` hands a chart's tar stream over in stretches, so the archive is compressed while it
 /// is written and the whole tar stream is never held (nor its pages faulted in).
 final class HelmGzipStream {
-    private let stream: UnsafeMutablePointer<z_stream>
-    private var output = GzipWriter.helmHeader
+    private let deflate: DeflateStream
     private var crc: uLong = 0
     private var size = 0
-    /// The first zlib failure, reported by ``finish()``.
-    private var failure: Int32?
 
     init() throws(ChartEngineError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        guard czlib_deflate_init2(stream, GzipWriter.archiveLevel, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
-            stream.deallocate()
-            throw ChartEngineError(.io, "cannot initialise zlib deflate")
-        }
-    }
-
-    deinit {
-        deflateEnd(stream)
-        stream.deallocate()
+        deflate = try DeflateStream(level: GzipWriter.archiveLevel, windowBits: -15, after: GzipWriter.helmHeader)
     }
 
     /// Deflates `data` (the next stretch of the member's content).
@@ -108,26 +68,62 @@ final class HelmGzipStream {
         guard !data.isEmpty else { return }
         crc = crc32(crc, data.baseAddress, uInt(data.count))
         size += data.count
-        run(data, flush: Z_NO_FLUSH)
+        deflate.write(data)
     }
 
     /// Ends the deflate stream and returns the whole member (header, data, CRC-32 and size).
     func finish() throws(ChartEngineError) -> [UInt8] {
-        run(UnsafeBufferPointer(start: nil, count: 0), flush: Z_FINISH)
-        if let failure { throw ChartEngineError(.io, "zlib deflate failed (\(failure))") }
+        var output = try deflate.finish()
         GzipWriter.appendLE32(&output, UInt32(truncatingIfNeeded: crc))
         GzipWriter.appendLE32(&output, UInt32(truncatingIfNeeded: size))
         return output
     }
+}
 
-    /// Deflates `input` into `output`, which grows in chunks (sizing it by `deflateBound` would
-    /// zero and fault in about the input's size for archives that compress to a few percent).
+/// A zlib deflate stream fed in pieces. Its output grows in chunks rather than being sized by
+/// `deflateBound` (about the input's size), which would zero and fault in megabytes for a large
+/// chart that compresses to kilobytes. zlib's output does not depend on how the input is split.
+final class DeflateStream {
+    /// (On the heap: zlib's state points back at its z_stream, which must not move.)
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output: [UInt8]
+    /// The first zlib failure, reported by ``finish()``.
+    private var failure: Int32?
+
+    /// A stream at zlib `level` with `windowBits` (-15 raw, 31 gzip-wrapped) whose output follows `prefix`.
+    init(level: Int32, windowBits: Int32, after prefix: [UInt8] = []) throws(ChartEngineError) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard czlib_deflate_init2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+            stream.deallocate()
+            throw ChartEngineError(.io, "cannot initialise zlib deflate")
+        }
+        output = prefix
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Deflates the next piece of input.
+    func write(_ data: UnsafeBufferPointer<UInt8>) {
+        if !data.isEmpty { run(data, flush: Z_NO_FLUSH) }
+    }
+
+    /// Ends the stream and returns all its output (after the prefix).
+    func finish() throws(ChartEngineError) -> [UInt8] {
+        run(UnsafeBufferPointer(start: nil, count: 0), flush: Z_FINISH)
+        if let failure { throw ChartEngineError(.io, "zlib deflate failed (\(failure))") }
+        return output
+    }
+
     private func run(_ input: UnsafeBufferPointer<UInt8>, flush: Int32) {
         guard failure == nil else { return }
         // zlib only reads through next_in; its type lacks const without ZLIB_CONST.
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
         stream.pointee.avail_in = uInt(input.count)
-        let chunk = 32 << 10
+        var chunk = 32 << 10
         while true {
             let used = output.count
             output += [UInt8](repeating: 0, count: chunk)  // a memset (a repeatElement appends byte by byte)
@@ -147,6 +143,7 @@ final class HelmGzipStream {
                 failure = rc
                 return
             }
+            chunk = min(chunk * 2, 1 << 24)
         }
     }
 }
