@@ -20,12 +20,16 @@ extension Reconciler {
         actions += DeploymentController.reconcile(view)
         actions += ReplicaSetController.reconcile(view)
         actions += JobController.reconcile(view)
-        actions += StatefulSetController.reconcile(view)
         actions += DaemonSetController.reconcile(view)
         actions += CronJobController.reconcile(view)
         actions += EndpointsController.reconcile(view)
-        actions += await persistentVolumes(view)  // n-volumes: PV/PVC binder and local-path provisioner
-        for action in actions where await perform(action, catalog: catalog) { result.writes += 1 }
+        var groups = Self.groupedByObject(actions)
+        // Kept in their order as a whole: a StatefulSet's claims (not owned by it) before its pods, and
+        // the PV/PVC binder's actions (a PV's claimRef, then its claim; n-volumes).
+        for ordered in [StatefulSetController.reconcile(view), await persistentVolumes(view)] where !ordered.isEmpty {
+            groups.append(ordered)
+        }
+        result.writes += await performGroups(groups, catalog: catalog)
         result.requeueAfter = [DeploymentController.requeueAfter(view), ReplicaSetController.requeueAfter(view), JobController.requeueAfter(view),
                                StatefulSetController.requeueAfter(view), CronJobController.requeueAfter(view),
                                NodeLifecycleController.requeueAfter(view)]
@@ -35,19 +39,50 @@ extension Reconciler {
 
     /// Carries out independent actions, up to `width` at a time; the number that wrote.
     func performConcurrently(_ actions: [WorkloadAction], catalog: ResourceCatalog, width: Int = 8) async -> Int {
-        await withTaskGroup(of: Bool.self) { group in
+        await performGroups(actions.map { [$0] }, catalog: catalog, width: width)
+    }
+
+    /// Carries out groups of actions, up to `width` groups at a time, each group's actions one after
+    /// another in their order; the number of actions that wrote. The actions of a pass are all planned
+    /// from one snapshot, so only those about the same object need an order (a Deployment's new
+    /// ReplicaSet, then its revision annotation, then its status): sent one at a time, the writes of a
+    /// pass with several workloads queued behind each other although the store takes them in batches.
+    func performGroups(_ groups: [[WorkloadAction]], catalog: ResourceCatalog, width: Int = 8) async -> Int {
+        await withTaskGroup(of: Int.self) { tasks in
             var writes = 0, running = 0
-            for action in actions {
-                if running >= width, let wrote = await group.next() {
+            for actions in groups {
+                if running >= width, let wrote = await tasks.next() {
                     running -= 1
-                    if wrote { writes += 1 }
+                    writes += wrote
                 }
-                group.addTask { await self.perform(action, catalog: catalog) }
+                tasks.addTask {
+                    var wrote = 0
+                    for action in actions where await self.perform(action, catalog: catalog) { wrote += 1 }
+                    return wrote
+                }
                 running += 1
             }
-            for await wrote in group where wrote { writes += 1 }
+            for await wrote in tasks { writes += wrote }
             return writes
         }
+    }
+
+    /// `actions` in groups by the object they are about — an object created for a controlling owner
+    /// counts as about that owner — keeping the order of the first action of each group and, within
+    /// a group, the actions' order.
+    static func groupedByObject(_ actions: [WorkloadAction]) -> [[WorkloadAction]] {
+        var index: [String: Int] = [:]
+        var groups: [[WorkloadAction]] = []
+        for action in actions {
+            let key = action.subjectKey
+            if let i = index[key] {
+                groups[i].append(action)
+            } else {
+                index[key] = groups.count
+                groups.append([action])
+            }
+        }
+        return groups
     }
 
     /// Carries out one action; true when something was written.

@@ -15,6 +15,21 @@ enum WorkloadAction: Sendable {
     case bind(Reconciler.Stored, node: String)
     /// Records a core/v1 Event about an object (what `kubectl describe` lists).
     case event(Reconciler.Stored, warning: Bool, reason: String, message: String, component: String)
+
+    /// What the action is about, for ordering: the uid of an existing object, the controlling owner's
+    /// uid of an object to create (else its kind, namespace and name).
+    var subjectKey: String {
+        switch self {
+        case .create(let group, let plural, let namespace, let object):
+            let owners = object.meta("ownerReferences")?.listValue ?? []
+            if let owner = owners.first(where: { $0["controller"] == .bool(true) }), let uid = owner["uid"]?.stringValue {
+                return "uid:" + uid
+            }
+            return "new:\(group)/\(plural)/\(namespace)/\(object.name)"
+        case .update(let s, _), .status(let s, _), .delete(let s), .bind(let s, _), .event(let s, _, _, _, _):
+            return "uid:" + s.object.uid
+        }
+    }
 }
 
 /// A consistent snapshot of the store as controllers see it, with the time of the pass.
