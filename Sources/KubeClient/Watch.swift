@@ -51,11 +51,12 @@ public final class KubeWatchSet {
         for s in streams { stop(s) }
     }
 
-    /// Starts watching `r` in `namespace` (every namespace when nil for a namespaced resource);
-    /// returns the stream index events carry.
+    /// Starts watching `r` in `namespace` (every namespace when nil for a namespaced resource), the
+    /// objects that match the selectors when given; returns the stream index events carry.
     @discardableResult
-    public func add(_ r: APIResource, namespace: String?, labelSelector: String = "") throws(KubeError) -> Int {
-        let s = WatchStream(index: streams.count, resource: r, namespace: namespace, labelSelector: labelSelector)
+    public func add(_ r: APIResource, namespace: String?, labelSelector: String = "", fieldSelector: String = "") throws(KubeError) -> Int {
+        let s = WatchStream(index: streams.count, resource: r, namespace: namespace, labelSelector: labelSelector,
+                            fieldSelector: fieldSelector)
         streams.append(s)
         var pending: [WatchEvent] = []
         try start(s, into: &pending)
@@ -106,8 +107,7 @@ public final class KubeWatchSet {
     // MARK: Streams
 
     private func query(_ s: WatchStream, watchList: Bool) -> [(String, String)] {
-        var q: [(String, String)] = [("allowWatchBookmarks", "true")]
-        if !s.labelSelector.isEmpty { q.append(("labelSelector", s.labelSelector)) }
+        var q: [(String, String)] = [("allowWatchBookmarks", "true")] + s.selectors
         if watchList {
             q += [("resourceVersionMatch", "NotOlderThan"), ("sendInitialEvents", "true")]
         } else {
@@ -162,8 +162,7 @@ public final class KubeWatchSet {
 
     /// LIST, queueing `RESET`, ADDED per item and `SYNCED`; the watch resumes from the list's version.
     private func relist(_ s: WatchStream, into out: inout [WatchEvent]) throws(KubeError) {
-        var q: [(String, String)] = []
-        if !s.labelSelector.isEmpty { q.append(("labelSelector", s.labelSelector)) }
+        let q = s.selectors
         let list = try client.requestJSON("GET", collectionPath(s), query: q)
         out.append(WatchEvent(type: "RESET", object: .null, stream: s.index))
         for item in list["items"]?.listValue ?? [] {
@@ -251,6 +250,7 @@ private final class WatchStream {
     let resource: APIResource
     let namespace: String?
     let labelSelector: String
+    let fieldSelector: String
     /// The inbox token of the open stream (nil when stopped).
     var token: Int?
     var connection: EventLoopFuture<HTTPConnection?>?
@@ -265,11 +265,20 @@ private final class WatchStream {
     var failures = 0
     var queued: [WatchEvent] = []
 
-    init(index: Int, resource: APIResource, namespace: String?, labelSelector: String) {
+    init(index: Int, resource: APIResource, namespace: String?, labelSelector: String, fieldSelector: String) {
         self.index = index
         self.resource = resource
         self.namespace = namespace
         self.labelSelector = labelSelector
+        self.fieldSelector = fieldSelector
+    }
+
+    /// The query parameters that narrow the stream's objects.
+    var selectors: [(String, String)] {
+        var q: [(String, String)] = []
+        if !labelSelector.isEmpty { q.append(("labelSelector", labelSelector)) }
+        if !fieldSelector.isEmpty { q.append(("fieldSelector", fieldSelector)) }
+        return q
     }
 }
 

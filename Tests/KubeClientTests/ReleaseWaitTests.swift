@@ -7,6 +7,7 @@ import Foundation
 /// A watch source fed by the test: each poll returns the next batch and advances the fake clock.
 final class ScriptedWatch: WatchSource {
     var added: [(String, String?)] = []
+    var selectors: [String] = []
     var batches: [[WatchEvent]]
     var now = 0.0
     let step: Double
@@ -17,8 +18,9 @@ final class ScriptedWatch: WatchSource {
         self.step = step
     }
 
-    func add(_ r: APIResource, namespace: String?, labelSelector: String) throws(KubeError) -> Int {
+    func add(_ r: APIResource, namespace: String?, labelSelector: String, fieldSelector: String) throws(KubeError) -> Int {
         added.append((r.name, namespace))
+        selectors.append(fieldSelector)
         return added.count - 1
     }
 
@@ -96,6 +98,8 @@ final class ScriptedWatch: WatchSource {
         #expect(seen.first?.readyCount == 1)
         #expect(seen.last?.isComplete == true)
         #expect(source.added.map(\.0) == ["services", "deployments", "pods", "replicasets", "events"])
+        // Only Warning events are asked for (the reported ones); the other streams take every object.
+        #expect(source.selectors == ["", "", "", "", "type=Warning"])
     }
 
     @Test func timeoutNamesTheResourceAndWhy() throws {

@@ -3,7 +3,7 @@ import StructuredData
 
 /// Where the waiter's object states come from: ``KubeWatchSet`` on a cluster, scripted in tests.
 protocol WatchSource: AnyObject {
-    func add(_ r: APIResource, namespace: String?, labelSelector: String) throws(KubeError) -> Int
+    func add(_ r: APIResource, namespace: String?, labelSelector: String, fieldSelector: String) throws(KubeError) -> Int
     func poll(timeoutMilliseconds: Int) throws(KubeError) -> [WatchEvent]
     var allSynced: Bool { get }
 }
@@ -66,16 +66,21 @@ final class ReleaseWaiter {
             if let i = streams[key] {
                 objectStream.append(i)
             } else {
-                let i = try source.add(o.resource, namespace: o.namespace, labelSelector: "")
+                let i = try source.add(o.resource, namespace: o.namespace, labelSelector: "", fieldSelector: "")
                 streams[key] = i
                 objectStream.append(i)
             }
         }
         guard let related else { return }
         for ns in Set(objects.compactMap(\.namespace)).sorted() {
-            podStreams.append(try source.add(related.pods, namespace: ns, labelSelector: ""))
-            if let rs = related.replicaSets { replicaSetStreams.append(try source.add(rs, namespace: ns, labelSelector: "")) }
-            if let ev = related.events { eventStreams.append(try source.add(ev, namespace: ns, labelSelector: "")) }
+            podStreams.append(try source.add(related.pods, namespace: ns, labelSelector: "", fieldSelector: ""))
+            if let rs = related.replicaSets {
+                replicaSetStreams.append(try source.add(rs, namespace: ns, labelSelector: "", fieldSelector: ""))
+            }
+            // Only Warning events are reported: the namespace's others (hundreds after a while) stay on the server.
+            if let ev = related.events {
+                eventStreams.append(try source.add(ev, namespace: ns, labelSelector: "", fieldSelector: "type=Warning"))
+            }
         }
     }
 
