@@ -21,18 +21,18 @@ import StructuredData
     }
 
     /// Runs curl off the cooperative pool (the server under test needs those threads); returns (HTTP code, body).
-    func curl(_ args: [String]) async throws -> (Int, String) {
+    func curl(_ args: [String], raw: Bool = false) async throws -> (Int, String) {
         try await withCheckedThrowingContinuation { cont in
             DispatchQueue.global().async {
-                do { cont.resume(returning: try blockingCurl(args)) } catch { cont.resume(throwing: error) }
+                do { cont.resume(returning: try blockingCurl(args, raw: raw)) } catch { cont.resume(throwing: error) }
             }
         }
     }
 
-    func blockingCurl(_ args: [String]) throws -> (Int, String) {
+    func blockingCurl(_ args: [String], raw: Bool = false) throws -> (Int, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["-s", "-o", "/dev/stdout", "-w", "\n%{http_code}"] + args
+        p.arguments = raw ? ["-s"] + args : ["-s", "-o", "/dev/stdout", "-w", "\n%{http_code}"] + args
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -59,6 +59,13 @@ import StructuredData
             #expect(try await curl(["--cacert", dir + "/ca.crt", ns]).0 == 401)
             #expect(try await curl(["--cacert", dir + "/ca.crt", "-H", "Authorization: Bearer bad-token", ns]).0 == 401)
             #expect(try await curl(["--cacert", dir + "/ca.crt", url + "/readyz"]).0 == 200)
+            // One connection (the client certificate is read once for it): a token, when sent, still decides.
+            let cert = ["--cacert", dir + "/ca.crt", "--cert", dir + "/admin.crt", "--key", dir + "/admin.key", "-o", "/dev/null",
+                        "-w", "%{http_code} %{num_connects}\\n"]
+            let sequence = try await curl(cert + ["-H", "Authorization: Bearer bad-token", ns, "--next"] + cert + [ns, "--next"]
+                + cert + ["-H", "Authorization: Bearer bad-token", ns, "--next"] + cert + ["-H", "Authorization: Bearer good-token", ns,
+                                                                                      "--next"] + cert + [ns], raw: true)
+            #expect(sequence.1.split(separator: "\n") == ["401 1", "200 0", "401 0", "200 0", "200 0"])
             // The serving certificate is valid for 127.0.0.1 (curl verifies it against the CA).
             let version = try await curl(["--cacert", dir + "/ca.crt", url + "/version"])
             #expect(version.1.contains(#""minor": "32""#))

@@ -96,6 +96,8 @@ public final class APIServer: Service, Sendable {
                 var head: HTTPRequestHead? = refused
                 var body: [UInt8] = []
                 var tooLarge = false
+                // The client certificate is the connection's: read (from the event loop) once, not per request.
+                var certificateUser: Identity?
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
@@ -112,7 +114,7 @@ public final class APIServer: Service, Sendable {
                     case .end:
                         guard let h = head else { continue }
                         head = nil
-                        let identity = await authenticate(h.headers, channel: channel)
+                        let identity = await authenticate(h.headers, channel: channel, certificateUser: &certificateUser)
                         let response: APIResponse
                         if tooLarge {
                             response = StatusError.requestEntityTooLarge(limit: config.maxBodyBytes).response
@@ -143,11 +145,11 @@ public final class APIServer: Service, Sendable {
             headers.add(name: "Content-Length", value: String(body.count))
             for (n, v) in extra { headers.add(name: n, value: v) }
             if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
-            if request.method != .HEAD && !body.isEmpty {
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-            }
-            try await outbound.write(.end(nil))
+            // One write (one hop to the event loop, one flush) for the whole response.
+            var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: request.version, status: status, headers: headers))]
+            if request.method != .HEAD && !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
             config.log("\(request.method) \(request.uri) \(status.code)")
             return request.isKeepAlive
         case .stream(let type, let chunks):
@@ -173,8 +175,11 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    private func authenticate(_ headers: HTTPHeaders, channel: any Channel) async -> Identity {
-        await Self.authenticate(headers, channel: channel, config: config)
+    private func authenticate(_ headers: HTTPHeaders, channel: any Channel, certificateUser: inout Identity?) async -> Identity {
+        if headers.first(name: "authorization") == nil, let known = certificateUser { return known }
+        let identity = await Self.authenticate(headers, channel: channel, config: config)
+        if headers.first(name: "authorization") == nil { certificateUser = identity }
+        return identity
     }
 
     /// A bearer token (valid or not decides), else a client certificate verified during the handshake.
