@@ -54,11 +54,12 @@ struct UninstallCommand: ParsableCommand {
             o.description = description
             let res = try UninstallAction.run(ctx, options: o)
             var out = ""
+            // Helm prints its Info (ending in a newline) with Println, so a blank line follows it; the
+            // last line comes also for a release --ignore-not-found skipped.
             if !res.kept.isEmpty {
-                out += "These resources were kept due to the resource policy:\n"
-                out += res.kept.map { "[\($0.split(separator: "/").first ?? "")] \($0.split(separator: "/").last ?? "")\n" }.joined()
+                out += "These resources were kept due to the resource policy:\n" + res.kept.map { $0 + "\n" }.joined() + "\n"
             }
-            if res.release != nil { out += "release \"\(name)\" uninstalled\n" }
+            out += "release \"\(name)\" uninstalled\n"
             ErrorReporting.writeStdout(out)
         }
     }

@@ -52,4 +52,37 @@ import StructuredData
             return m.hasPrefix("Unable to continue with install: ConfigMap \"") && m.contains("current value is \"other\"")
         }
     }
+
+    @Test func uninstallDeletesEveryKindWhateverFailedBefore() throws {
+        // Uninstall order: the Service batch first (its DELETE is refused), then the ConfigMaps (one already gone).
+        let forbidden = #"{"kind":"Status","reason":"Forbidden","message":"services \"s\" is forbidden","code":403}"#
+        let notFound = #"{"kind":"Status","reason":"NotFound","message":"not found","code":404}"#
+        let server = try FakeAPIServer(responses: [(403, forbidden), (200, #"{"kind":"Status"}"#), (404, notFound)])
+        let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
+        client.retryAttempts = 1
+        let ctx = ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: "a")))
+        let kept: Value = ["metadata": ["annotations": ["helm.sh/resource-policy": "keep"]]]
+        let objs = [ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "a"),
+                    ReleaseObject(object: [:], resource: Self.svc, namespace: "a", name: "s"),
+                    ReleaseObject(object: kept, resource: Self.cm, namespace: "a", name: "k"),
+                    ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "b")]
+        let result = ctx.deleteAll(objs, propagation: "Background")
+        #expect(result.kept == ["[ConfigMap] k"])
+        #expect(result.failures.map(\.message) == [#"services "s" is forbidden"#])
+        #expect(server.recorded.count == 3 && server.recorded.first == "DELETE /api/v1/namespaces/a/services/s HTTP/1.1")
+        #expect(Set(server.recorded.dropFirst()) == ["DELETE /api/v1/namespaces/a/configmaps/a HTTP/1.1",
+                                                     "DELETE /api/v1/namespaces/a/configmaps/b HTTP/1.1"])
+    }
+
+    @Test func upgradeDeletionStopsAtTheFirstFailingKind() throws {
+        let forbidden = #"{"kind":"Status","reason":"Forbidden","message":"services \"s\" is forbidden","code":403}"#
+        let server = try FakeAPIServer(responses: [(403, forbidden)])
+        let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
+        client.retryAttempts = 1
+        let ctx = ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: "a")))
+        let objs = [ReleaseObject(object: [:], resource: Self.svc, namespace: "a", name: "s"),
+                    ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "a")]
+        #expect(throws: KubeError.self) { try ctx.delete(objs) }
+        #expect(server.recorded == ["DELETE /api/v1/namespaces/a/services/s HTTP/1.1"])
+    }
 }

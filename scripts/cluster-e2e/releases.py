@@ -262,8 +262,9 @@ def main():
         check(p.returncode == 0 and cm("hooky-extra") is None and cm("shared-cm") is not None,
               "object dropped from the chart deleted on upgrade")
         p = hc("uninstall", "hooky", "-n", ns)
-        check(p.returncode == 0 and "These resources were kept due to the resource policy:" in p.stdout,
-              f"uninstall reports kept resources: {p.stdout.strip()}")
+        check(p.returncode == 0 and p.stdout == "These resources were kept due to the resource policy:\n"
+              "[ConfigMap] hooky-kept\n\nrelease \"hooky\" uninstalled\n",
+              f"uninstall reports kept resources as Helm prints them: {p.stdout!r}")
         check(cm("shared-cm") is None and cm("hooky-kept") is not None, "uninstall deletes all but keep-policy objects")
 
         # 7. --keep-history, list filters, not-found errors, dry run

@@ -131,21 +131,30 @@ public struct ReleaseContext {
     }
 
     /// Deletes objects in Helm's uninstall order (one kind at a time, its objects at once), skipping
-    /// `helm.sh/resource-policy: keep`; returns the kept ones' descriptions.
-    @discardableResult
-    func delete(_ objs: [ReleaseObject], propagation: String = "Background") throws -> [String] {
+    /// `helm.sh/resource-policy: keep`; stops at the first failure (NotFound is no failure).
+    func delete(_ objs: [ReleaseObject], propagation: String = "Background") throws {
+        if let failure = deleteAll(objs, propagation: propagation, stopAtFailure: true).failures.first { throw failure }
+    }
+
+    /// As Helm's uninstall deletes: every object but the `keep` ones is asked for, whatever failed
+    /// before (NotFound is no failure); returns the kept ones (`[Kind] name`) and the failures.
+    func deleteAll(_ objs: [ReleaseObject], propagation: String, stopAtFailure: Bool = false)
+        -> (kept: [String], failures: [KubeError])
+    {
         let ordered = KindOrder.sorted(objs, by: KindOrder.uninstall) { $0.kind }
-        let kept = ordered.filter(\.keep).map { "\($0.resource.name)/\($0.name)" }
+        let kept = ordered.filter(\.keep).map { "[\($0.kind)] \($0.name)" }
         let body: Value = ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": .string(propagation)]
+        var failures: [KubeError] = []
         for batch in ReleaseContext.kindBatches(ordered.filter { !$0.keep }) {
             let results = client.requestAll(batch.map {
                 KubeRequest("DELETE", client.path($0.resource, namespace: $0.namespace, name: $0.name), body: body)
             })
             for r in results {
-                if case .failure(let e) = r, !e.isNotFound { throw e }
+                if case .failure(let e) = r, !e.isNotFound { failures.append(e) }
             }
+            if stopAtFailure && !failures.isEmpty { break }
         }
-        return kept
+        return (kept, failures)
     }
 
     /// Helm v4 `status`'s RESOURCES section: every manifest object fetched as a server-side Table,
