@@ -74,15 +74,27 @@ import StructuredData
                                                      "DELETE /api/v1/namespaces/a/configmaps/b HTTP/1.1"])
     }
 
-    @Test func upgradeDeletionStopsAtTheFirstFailingKind() throws {
-        let forbidden = #"{"kind":"Status","reason":"Forbidden","message":"services \"s\" is forbidden","code":403}"#
-        let server = try FakeAPIServer(responses: [(403, forbidden)])
+    @Test func droppedObjectsAreReadLiveAndTheirFailuresPassedOver() throws {
+        // Upgrade/rollback: the live object decides `keep`, a gone object is skipped, a refused deletion
+        // does not fail the operation.
+        let notFound = #"{"kind":"Status","reason":"NotFound","message":"not found","code":404}"#
+        let forbidden = #"{"kind":"Status","reason":"Forbidden","message":"forbidden","code":403}"#
+        let keptLive = #"{"kind":"ConfigMap","metadata":{"name":"k","annotations":{"helm.sh/resource-policy":"keep"}}}"#
+        // One object: its GET, then its DELETE (refused).
+        let server = try FakeAPIServer(responses: [(200, #"{"kind":"Service","metadata":{"name":"s"}}"#), (403, forbidden)])
         let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server.port)"))
         client.retryAttempts = 1
         let ctx = ReleaseContext(client: client, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: "a")))
-        let objs = [ReleaseObject(object: [:], resource: Self.svc, namespace: "a", name: "s"),
-                    ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "a")]
-        #expect(throws: KubeError.self) { try ctx.delete(objs) }
-        #expect(server.recorded == ["DELETE /api/v1/namespaces/a/services/s HTTP/1.1"])
+        let objs = [ReleaseObject(object: [:], resource: Self.svc, namespace: "a", name: "s")]
+        ctx.deleteDropped(objs)
+        #expect(server.recorded == ["GET /api/v1/namespaces/a/services/s HTTP/1.1", "DELETE /api/v1/namespaces/a/services/s HTTP/1.1"])
+        // A gone object and one kept live: read, neither deleted.
+        let server2 = try FakeAPIServer(responses: [(404, notFound), (200, keptLive)])
+        let client2 = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:\(server2.port)"))
+        client2.retryAttempts = 1
+        let ctx2 = ReleaseContext(client: client2, store: ReleaseStore(driver: MemoryReleaseDriver(namespace: "a")))
+        ctx2.deleteDropped([ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "gone"),
+                            ReleaseObject(object: [:], resource: Self.cm, namespace: "a", name: "k")])
+        #expect(server2.recorded.allSatisfy { $0.hasPrefix("GET ") } && server2.recorded.count == 2)
     }
 }

@@ -130,16 +130,28 @@ public struct ReleaseContext {
         }
     }
 
-    /// Deletes objects in Helm's uninstall order (one kind at a time, its objects at once), skipping
-    /// `helm.sh/resource-policy: keep`; stops at the first failure (NotFound is no failure).
+    /// Deletes objects (as ``deleteAll(_:propagation:)``) and throws the first failure (hooks).
     func delete(_ objs: [ReleaseObject], propagation: String = "Background") throws {
-        if let failure = deleteAll(objs, propagation: propagation, stopAtFailure: true).failures.first { throw failure }
+        if let failure = deleteAll(objs, propagation: propagation).failures.first { throw failure }
     }
 
-    /// As Helm's uninstall deletes: every object but the `keep` ones is asked for, whatever failed
-    /// before (NotFound is no failure); returns the kept ones (`[Kind] name`) and the failures.
-    func deleteAll(_ objs: [ReleaseObject], propagation: String, stopAtFailure: Bool = false)
-        -> (kept: [String], failures: [KubeError])
+    /// As Helm's upgrade and rollback remove the objects the new manifest dropped: each is read live
+    /// first and left alone when it is gone or the live object says `helm.sh/resource-policy: keep`;
+    /// a deletion that fails is passed over (Helm only logs it) and does not fail the operation.
+    func deleteDropped(_ objs: [ReleaseObject]) {
+        let lives = client.requestAll(objs.map(getRequest))
+        var dropped: [ReleaseObject] = []
+        for (o, live) in zip(objs, lives) {
+            guard case .success(let object) = live else { continue }
+            dropped.append(ReleaseObject(object: object, resource: o.resource, namespace: o.namespace, name: o.name))
+        }
+        _ = deleteAll(dropped, propagation: "Background")
+    }
+
+    /// As Helm's uninstall deletes, in uninstall order (one kind at a time, its objects at once): every
+    /// object but the `helm.sh/resource-policy: keep` ones is asked for, whatever failed before
+    /// (NotFound is no failure); returns the kept ones (`[Kind] name`) and the failures.
+    func deleteAll(_ objs: [ReleaseObject], propagation: String) -> (kept: [String], failures: [KubeError])
     {
         let ordered = KindOrder.sorted(objs, by: KindOrder.uninstall) { $0.kind }
         let kept = ordered.filter(\.keep).map { "[\($0.kind)] \($0.name)" }
@@ -152,7 +164,6 @@ public struct ReleaseContext {
             for r in results {
                 if case .failure(let e) = r, !e.isNotFound { failures.append(e) }
             }
-            if stopAtFailure && !failures.isEmpty { break }
         }
         return (kept, failures)
     }

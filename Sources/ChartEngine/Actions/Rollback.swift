@@ -54,7 +54,7 @@ public enum RollbackAction {
             try ctx.apply(newObjs, release: r.name, namespace: ns, checkOwners: false,
                           originals: ReleaseContext.originals(oldObjs))
             let keep = Set(newObjs.map(\.identity))
-            try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
+            ctx.deleteDropped(oldObjs.filter { !keep.contains($0.identity) })
             try ctx.waitReady(newObjs, release: r.name)
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-rollback", release: r.name, namespace: ns) }
         } catch {

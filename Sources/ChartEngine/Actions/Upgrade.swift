@@ -80,11 +80,11 @@ public enum UpgradeAction {
             try ctx.apply(newObjs, release: r.name, namespace: r.namespace, checkOwners: false,
                           originals: ReleaseContext.originals(oldObjs))
             let keep = Set(newObjs.map(\.identity))
-            try ctx.delete(oldObjs.filter { !keep.contains($0.identity) })
+            ctx.deleteDropped(oldObjs.filter { !keep.contains($0.identity) })
             try ctx.waitReady(newObjs, release: r.name)
             if !o.noHooks { try ctx.runHooks(&r.hooks, event: "post-upgrade", release: r.name, namespace: r.namespace) }
         } catch {
-            if o.cleanupOnFail { _ = try? ctx.delete(newObjs.filter { !oldIDs.contains($0.identity) }) }
+            if o.cleanupOnFail { _ = ctx.deleteAll(newObjs.filter { !oldIDs.contains($0.identity) }, propagation: "Background") }
             r.info.status = .failed
             r.info.description = "Upgrade \"\(r.name)\" failed: \(ReleaseContext.message(error))"
             try? ctx.store.update(r)
