@@ -195,7 +195,9 @@ struct PodNetworkTests {
     @Test("a hostNetwork pod has no sandbox: it listens on the host's own network and its IP is the node's")
     func hostNetwork() async throws {
         try await PodNetworkFixture.with { f in
-            let port = Int.random(in: 20000...40000)
+            // A port the kernel just handed out and freed: a random one could be in use (the ephemeral
+            // range starts at 32768 and parallel suites hold many connections).
+            let port = try RegistryFixture.freePort()
             let json = PodNetworkFixture.serverJSON("hostnet", text: "hello-from-host-network")
                 .replacingOccurrences(of: "httpd -f -p 8080", with: "httpd -f -p 127.0.0.1:\(port)")
                 .replacingOccurrences(of: #""spec":{"#, with: #""spec":{"hostNetwork":true,"#)
