@@ -3,7 +3,8 @@ import Testing
 @testable import ClusterCore
 
 /// A runc runtime rooted in a fresh temporary directory; `cleanup` removes every container it holds
-/// (runc delete -f by id) and the directory, whatever the test did.
+/// (runc delete -f by id), the directory and, when no other container uses it, the shared `helmctl`
+/// parent cgroup, whatever the test did.
 struct RuntimeFixture {
     let root: String
     let runtime: RuncRuntime
@@ -23,6 +24,7 @@ struct RuntimeFixture {
     func cleanup() async {
         for id in (try? await runtime.list()) ?? [] { try? await runtime.delete(id) }
         try? FileManager.default.removeItem(atPath: root)
+        _ = RuncRuntime.removeUnusedCgroupParents()
     }
 
     /// Runs `body`, then cleans up even when it threw.

@@ -54,11 +54,8 @@ extension LocalCluster {
         if ServiceInterface.problem(name: serviceInterface) == nil, await ServiceInterface(name: serviceInterface).removeAbandoned() {
             removed.append("interface " + serviceInterface)
         }
-        // runc removed each container's cgroup; the shared `helmctl` parent goes once no container of any
-        // cluster uses it (rmdir fails on a cgroup that still has children, which is what keeps it then).
-        let cgroups = (try? await RuntimeThreads.pool.runIfActive { () -> [String] in
-            let hierarchies = ["/sys/fs/cgroup"] + FileTree.entries("/sys/fs/cgroup").map { "/sys/fs/cgroup/" + $0 }
-            return hierarchies.filter { rmdir($0 + "/helmctl") == 0 }.map { "cgroup " + $0 + "/helmctl" }
+        let cgroups = (try? await RuntimeThreads.pool.runIfActive {
+            RuncRuntime.removeUnusedCgroupParents().map { "cgroup " + $0 }
         }) ?? []
         return removed + cgroups
     }

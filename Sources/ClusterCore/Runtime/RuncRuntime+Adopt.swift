@@ -47,6 +47,14 @@ extension RuncRuntime {
         return ["/bin/sh", "-c", script, "helmctl-shim", bundle, runc, stateRoot, id]
     }
 
+    /// runc removes each container's cgroup; the shared `helmctl` parent of every hierarchy goes once no
+    /// container of any runtime uses it (rmdir fails on a cgroup that still has children, which is what
+    /// keeps it then). Returns the paths removed.
+    public static func removeUnusedCgroupParents() -> [String] {
+        let hierarchies = ["/sys/fs/cgroup"] + FileTree.entries("/sys/fs/cgroup").map { "/sys/fs/cgroup/" + $0 }
+        return hierarchies.filter { rmdir($0 + "/helmctl") == 0 }.map { $0 + "/helmctl" }
+    }
+
     /// Starts copying the container's FIFOs into its log (again, for an adopted container).
     func followLog(_ id: String) throws(RuntimeError) {
         let dir = bundle(id)
