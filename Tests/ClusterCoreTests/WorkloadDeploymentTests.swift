@@ -273,4 +273,17 @@ import StructuredData
         #expect(sets.count == 1 && sets[0].name != first.name && sets[0].name.hasPrefix("web-"))
         #expect(d.conditionStatus("Available") == "False")
     }
+
+    @Test func aReadyPodMakesItsDeploymentAvailableInOnePass() async throws {
+        let h = try await WorkloadHarness.make()
+        #expect(await h.create(WorkloadDeploymentTests.path, WorkloadDeploymentTests.deployment(replicas: 1)).code == 201)
+        await h.settle()
+        for p in await h.pods() { await h.run(p) }
+        // One pass writes the ReplicaSet's status and the Deployment's, computed from it.
+        await Reconciler(handler: h.api.handler).pass()
+        let d = await h.get(WorkloadDeploymentTests.path + "/web")
+        #expect(d.int("status.availableReplicas") == 1 && d.conditionStatus("Available") == "True")
+        let rs = try #require(await WorkloadDeploymentTests().replicaSets(h).first)
+        #expect(rs.int("status.availableReplicas") == 1)
+    }
 }

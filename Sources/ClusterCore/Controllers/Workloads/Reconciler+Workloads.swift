@@ -17,8 +17,11 @@ extension Reconciler {
         // pending pods is not bound one store round trip at a time.
         var result = PassResult()
         result.writes += await performConcurrently(Scheduler.reconcile(view), catalog: catalog)
-        actions += DeploymentController.reconcile(view)
-        actions += ReplicaSetController.reconcile(view)
+        // The Deployments see the ReplicaSet statuses this pass writes: a rollout's next step and its
+        // status come a pass sooner (Kubernetes' two controllers would take a round trip each).
+        let replicaSetActions = ReplicaSetController.reconcile(view)
+        actions += DeploymentController.reconcile(view.withStatuses(of: replicaSetActions))
+        actions += replicaSetActions
         actions += JobController.reconcile(view)
         actions += DaemonSetController.reconcile(view)
         actions += CronJobController.reconcile(view)

@@ -38,6 +38,19 @@ struct WorkloadView: Sendable {
     let objects: [Reconciler.Stored]
     private let byKind: [String: [Reconciler.Stored]]
 
+    /// This view with the statuses that `actions` write already in place.
+    func withStatuses(of actions: [WorkloadAction]) -> WorkloadView {
+        var statuses: [String: Value] = [:]
+        for case .status(let s, let status) in actions { statuses[s.object.uid] = status }
+        if statuses.isEmpty { return self }
+        return WorkloadView(now: now, objects: objects.map { s in
+            guard let status = statuses[s.object.uid] else { return s }
+            var updated = s
+            updated.object.setField("status", status)
+            return updated
+        })
+    }
+
     init(now: Int64, objects: [Reconciler.Stored]) {
         self.now = now
         self.objects = objects
