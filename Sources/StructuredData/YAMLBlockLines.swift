@@ -14,6 +14,20 @@ enum YAMLBlockLines {
         indent > pendingIndent || (indent == pendingIndent && isDash && !pendingIsItem)
     }
 
+    /// Nesting deeper than this is left to the full decoder.
+    static let maxDepth = 1000
+
+    /// Where a content line at `indent` goes: into the pending entry's new block when it opens it,
+    /// else into the open block of its indentation (closing those it is not inside; nothing to
+    /// close before the first line). False when no open block has its indentation or the nesting
+    /// is deeper than ``maxDepth``.
+    static func place<Block: YAMLOpenBlock>(_ stack: inout [Block], lineAt indent: Int, isDash: Bool, opensPending: Bool,
+                                            seenTop: Bool) -> Bool
+    {
+        if !opensPending && seenTop && !close(&stack, forLineAt: indent, isDash: isDash) { return false }
+        return stack.count <= maxDepth
+    }
+
     /// Closes the blocks a line at `indent` is not inside; false when no open block has its
     /// indentation (invalid YAML, or outside the subsets).
     static func close<Block: YAMLOpenBlock>(_ stack: inout [Block], forLineAt indent: Int, isDash: Bool) -> Bool {

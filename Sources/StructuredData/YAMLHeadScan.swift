@@ -105,10 +105,8 @@ enum YAMLHeadScan {
                     if p.role == .annotations { annotationsNull = true }
                 }
             }
-            if !opensPending && seenTop {
-                guard YAMLBlockLines.close(&stack, forLineAt: indent, isDash: lineIsDash) else { return nil }
-            }
-            if stack.count > 1000 { return nil }
+            guard YAMLBlockLines.place(&stack, lineAt: indent, isDash: lineIsDash, opensPending: opensPending,
+                                         seenTop: seenTop) else { return nil }
             let parentRole = pending?.role ?? .none
             let pendingWasItem = pending?.isSequenceItem ?? false
             pending = nil

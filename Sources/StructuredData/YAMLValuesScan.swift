@@ -72,10 +72,8 @@ enum YAMLValuesScan {
                     opensPending = YAMLBlockLines.opensPending(indent: indent, isDash: lineIsDash, pendingIndent: p.indent,
                                                                pendingIsItem: p.isSequenceItem)
                 }
-                if !opensPending && seenTop {
-                    guard YAMLBlockLines.close(&stack, forLineAt: indent, isDash: lineIsDash) else { return false }
-                }
-                if stack.count > 1000 { return false }
+                guard YAMLBlockLines.place(&stack, lineAt: indent, isDash: lineIsDash, opensPending: opensPending,
+                                             seenTop: seenTop) else { return false }
                 let pendingWasItem = pending?.isSequenceItem ?? false
                 pending = nil
 

@@ -176,9 +176,10 @@ public final class APIServer: Service, Sendable {
     }
 
     private func authenticate(_ headers: HTTPHeaders, channel: any Channel, certificateUser: inout Identity?) async -> Identity {
-        if headers.first(name: "authorization") == nil, let known = certificateUser { return known }
+        let byCertificate = !headers.contains(name: "authorization")
+        if byCertificate, let known = certificateUser { return known }
         let identity = await Self.authenticate(headers, channel: channel, config: config)
-        if headers.first(name: "authorization") == nil { certificateUser = identity }
+        if byCertificate { certificateUser = identity }
         return identity
     }
 

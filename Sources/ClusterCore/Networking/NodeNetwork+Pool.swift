@@ -15,9 +15,8 @@ struct SandboxPool: Sendable {
     var making = 0
     var refills: [Int: Task<Void, Never>] = [:]
     var nextRefill = 0
-    /// The refill waiting for the pool to be left alone (replaced at each take).
+    /// The refill waiting for the pool to be left alone (cancelled and replaced at each take).
     var quietRefill: Task<Void, Never>?
-    var takes = 0
     /// Set by tear-down: nothing more is made, and what is made meanwhile is removed.
     var closed = false
 }
@@ -67,14 +66,13 @@ extension NodeNetwork {
         guard configuration.sandboxPool > 0 else { return }
         pool.withLockedValue { p in
             guard !p.closed else { return }
-            p.takes += 1
-            let take = p.takes
             p.quietRefill?.cancel()
             p.quietRefill = Task {
                 try? await Task.sleep(for: delay)
                 self.pool.withLockedValue { p in
-                    // (Checked and started under one lock: a closed pool stays closed.)
-                    if !Task.isCancelled && p.takes == take { self.startRefills(&p) }
+                    // Checked and started under the lock the next take cancels under (and a closed
+                    // pool stays closed): a refill that lost the race sees its cancellation here.
+                    if !Task.isCancelled { self.startRefills(&p) }
                 }
             }
         }
