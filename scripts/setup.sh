@@ -22,6 +22,8 @@ fi
 if [ "${1:-}" = "--with-oracle" ]; then
   if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import helm_python' 2>/dev/null; then
     echo "setup: creating .venv with helm-python-sdk==0.2.2"
+    # A broken venv (or a link to one that is gone) would make `venv` refuse the path.
+    if [ -L .venv ] || { [ -e .venv ] && [ ! -x .venv/bin/python ]; }; then rm -rf .venv; fi
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check helm-python-sdk==0.2.2
   fi
