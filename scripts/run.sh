@@ -13,8 +13,8 @@ echo "+ helmctl template demo charts/webapp"
 $H template demo charts/webapp
 DATA="${HELMCTL_DEMO_DIR:-$PWD/.demo-cluster}"
 $H cluster down --data-dir "$DATA" >/dev/null 2>&1 || true
-echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443 --nodes 1"
-$H cluster up --data-dir "$DATA" --listen 127.0.0.1:6443 --nodes 1 --ingress-listen 127.0.0.1:8080
+echo "+ helmctl cluster up --data-dir $DATA --listen 127.0.0.1:6443   (one node runs the pods by default)"
+$H cluster up --data-dir "$DATA" --listen 127.0.0.1:6443 --ingress-listen 127.0.0.1:8080
 export KUBECONFIG="$DATA/kubeconfig"
 echo "+ helmctl upgrade --install hello charts/hello --wait --timeout 3m"
 $H upgrade --install hello charts/hello --wait --timeout 3m

@@ -34,7 +34,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("etcd-endpoints"), help: "etcd client URLs for --store etcd, comma-separated")
     var etcdEndpoints: String?
 
-    @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc, each with its own pod network (helmctl-node-1…N; default 0: control plane only)")
+    @Option(name: .customLong("nodes"), help: "nodes with a kubelet running pods through runc, each with its own pod network (helmctl-node-1…N; default 1, or 0 with --simulated-nodes or where containers cannot run here; 0: control plane only)")
     var nodes: Int?
 
     @Option(name: .customLong("ingress-listen"), help: "Ingress controller address HOST:PORT, or off (default 127.0.0.1:8080)")
@@ -53,7 +53,8 @@ struct StoreOptions: ParsableArguments {
         if kind == "etcd" && endpoints.isEmpty { throw ClusterError("--store etcd needs --etcd-endpoints http://HOST:PORT[,…]") }
         guard ["sqlite", "etcd"].contains(kind) else { throw ClusterError("--store must be sqlite or etcd, not \"\(kind)\"") }
         if kind == "sqlite" && !endpoints.isEmpty { throw ClusterError("--etcd-endpoints needs --store etcd") }
-        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints, nodes: nodes ?? 0,
+        let s = ClusterSettings(listen: listen ?? "127.0.0.1:6443", store: kind, etcdEndpoints: endpoints,
+                                nodes: nodes ?? ClusterSettings.defaultNodes(simulatedNodes: simulatedNodes ?? 0).count,
                                 ingressListen: ingressListen ?? ClusterSettings.defaultIngressListen,
                                 simulatedNodes: simulatedNodes ?? 0)
         _ = try s.hostPort()
@@ -72,8 +73,16 @@ struct ClusterUp: ParsableCommand {
     func run() throws {
         let directory = data.directory
         let shared = ServiceNetwork.sharedInterfaceProblem()  // before this cluster could take the interface
-        let result = try ClusterProcess.start(executable: SelfExecutable.path(), directory: directory, settings: storeOptions.settings())
+        let settings = try storeOptions.settings()
+        let fresh = access(directory.settingsFile, F_OK) != 0  // no earlier start's settings to reuse
+        let result = try ClusterProcess.start(executable: SelfExecutable.path(), directory: directory, settings: settings)
         if let shared, !result.alreadyRunning { ErrorReporting.writeStderr("warning: \(shared)\n") }
+        // The default node could not be had: say why pods will stay Pending.
+        if !result.alreadyRunning, storeOptions.nodes == nil, (settings?.nodes ?? 0) == 0, (settings?.simulatedNodes ?? 0) == 0,
+           settings != nil || fresh, let why = ClusterSettings.defaultNodes(simulatedNodes: 0).whyNone
+        {
+            ErrorReporting.writeStderr("note: control plane only, no node runs pods: \(why)\n")
+        }
         let state = result.alreadyRunning ? "is already running" : "is running"
         ErrorReporting.writeStdout("""
             helmctl cluster \(state) at \(result.url) (pid \(result.pid))

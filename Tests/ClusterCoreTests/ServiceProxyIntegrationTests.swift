@@ -224,11 +224,18 @@ struct ServiceProxyIntegrationTests {
         let kubernetes = ProxyListenerKey(ip: "10.96.0.1", port: 443, proto: "TCP")
         #expect(await network.waitUntil { $0.listeners[kubernetes]?.backends == [ServiceBackend(ip: "127.0.0.1", port: 6443)] })
 
-        // The interface holds exactly the ClusterIP and the DNS address, and an address of the range
+        // kube-system/helmctl-ingress leads to the Ingress controller's listener.
+        let ingressPort = try #require(network.ingressPort)
+        let ingressService = await api.call(.GET, "/api/v1/namespaces/kube-system/services/helmctl-ingress")
+        let ingressIP = try #require(ingressService.body[path: "spec.clusterIP"]?.stringValue, "\(ingressService.text)")
+        let ingressKey = ProxyListenerKey(ip: ingressIP, port: 80, proto: "TCP")
+        #expect(await network.waitUntil { $0.listeners[ingressKey]?.backends == [ServiceBackend(ip: "127.0.0.1", port: ingressPort)] })
+
+        // The interface holds exactly the ClusterIPs and the DNS address, and an address of the range
         // nobody holds is routed into it (dropped), not out by the default route.
         // (10.96.0.1 is default/kubernetes, made by the API server.)
         let held = await network.interface.kernelAddresses()
-        #expect(held == [webIP, dnsIP, "10.96.0.1"], "\(held)")
+        #expect(held == [webIP, dnsIP, "10.96.0.1", ingressIP], "\(held)")
         let unheld = webIP.split(separator: ".").prefix(3).joined(separator: ".") + ".254"
         let route = try await ProcessRunner.run([ServiceInterface.ipTool, "-o", "route", "get", unheld])
         #expect(route.stdout.contains("dev \(network.configuration.interfaceName) "), "\(route.stdout)")
@@ -285,6 +292,9 @@ struct ServiceProxyIntegrationTests {
         let routed = try await NetClient.get("127.0.0.1", port, path: "/api/items?x=1", host: "app.test")
         #expect(routed.hasPrefix("HTTP/1.1 200"), "\(routed)")
         #expect(NetClient.body(routed).hasSuffix("GET /api/items?x=1 HTTP/1.1"))
+        // Pods reach the same routes through the controller's Service (ClusterIP port 80).
+        let viaService = try await NetClient.get(ingressIP, 80, path: "/api/items", host: "app.test")
+        #expect(viaService.hasPrefix("HTTP/1.1 200") && NetClient.body(viaService).hasSuffix("GET /api/items HTTP/1.1"), "\(viaService)")
         #expect(try await NetClient.get("127.0.0.1", port, path: "/other", host: "app.test").hasPrefix("HTTP/1.1 404"))
         #expect(try await NetClient.get("127.0.0.1", port, path: "/api", host: "elsewhere.test").hasPrefix("HTTP/1.1 404"))
         #expect(try await NetClient.get("127.0.0.1", port, path: "/empty", host: "app.test").hasPrefix("HTTP/1.1 503"))
@@ -328,7 +338,7 @@ struct ServiceProxyIntegrationTests {
         #expect(deleted.code == 200, "\(deleted.text)")
         #expect(await network.waitUntil { $0.listeners[web] == nil && $0.listeners[node] == nil })
         let after = await network.interface.kernelAddresses()
-        #expect(after == [udpIP, dnsIP, emptyIP, "10.96.0.1"], "\(after)")
+        #expect(after == [udpIP, dnsIP, emptyIP, "10.96.0.1", ingressIP], "\(after)")
         await #expect(throws: (any Error).self) { try await NetClient.get("127.0.0.1", nodePort) }
     }
 

@@ -15,7 +15,7 @@ class Cluster:
     def __init__(self, helmctl, store, etcd=None):
         self.helmctl, self.dir = helmctl, tempfile.mkdtemp(prefix="helmctl-bench-")
         self.port = free_port()
-        self.args = ["--data-dir", self.dir, "--listen", f"127.0.0.1:{self.port}", "--store", store]
+        self.args = ["--data-dir", self.dir, "--listen", f"127.0.0.1:{self.port}", "--store", store, "--nodes", "0"]
         if etcd: self.args += ["--etcd-endpoints", etcd]
 
     def up(self):

@@ -143,7 +143,7 @@ class Cluster:
                 "--ingress-listen", f"127.0.0.1:{self.ingress_port}"]
         if self.etcd:
             argv += ["--store", "etcd", "--etcd-endpoints", self.etcd.url]
-        if self.nodes:
+        if self.nodes is not None:  # None: cluster up's default (one node where containers can run)
             argv += ["--nodes", str(self.nodes)]
         self.started = True
         r = run(argv, timeout=120)
@@ -266,3 +266,36 @@ def fetch(url, host=None, timeout=5):
         return e.code, e.read().decode(errors="replace")
     except (urllib.error.URLError, OSError) as e:
         return 0, str(e)
+
+
+def dns_a(server, name, timeout=3):
+    """The IPv4 addresses in the answer of one A query for `name` sent over UDP to `server`:53 (a
+    cluster DNS address held on this machine); [] when the name does not exist or nothing answers."""
+    import random, socket, struct
+    ident = random.randrange(1 << 16)
+    question = b"".join(bytes([len(label)]) + label.encode() for label in name.rstrip(".").split(".")) + b"\0"
+    query = struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + question + struct.pack("!HH", 1, 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        try:
+            s.sendto(query, (server, 53))
+            reply = s.recv(4096)
+        except OSError:
+            return []
+    rid, flags, qd, an, _, _ = struct.unpack("!HHHHHH", reply[:12])
+    if rid != ident or flags & 0x000F:
+        return []
+    pos = 12 + len(question) + 4  # the question echoed back
+    addresses = []
+    for _ in range(an):
+        if reply[pos] & 0xC0 == 0xC0:  # a compressed name
+            pos += 2
+        else:
+            while reply[pos]: pos += reply[pos] + 1
+            pos += 1
+        rtype, _, _, length = struct.unpack("!HHIH", reply[pos:pos + 10])
+        pos += 10
+        if rtype == 1 and length == 4:
+            addresses.append(".".join(str(b) for b in reply[pos:pos + 4]))
+        pos += length
+    return addresses

@@ -95,7 +95,7 @@ def main():
         return f"exit {p.returncode}\n--- stdout ---\n{p.stdout}\n--- stderr ---\n{p.stderr}"
 
     try:
-        subprocess.run([helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}"], check=True,
+        subprocess.run([helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}", "--nodes", "0"], check=True,
                        capture_output=True)
         api = API(d, port)
         p = hc("install", "demo", webapp)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The main job as a test (issue 5 item 6, issue 6 item 5): `cluster up --nodes 1`, `helmctl install hello
+"""The main job as a test (issue 5 item 6, issue 6 item 5): `cluster up` (one node by default), `helmctl install hello
 charts/hello --wait` (busybox httpd pods serving a page from a ConfigMap volume behind a Service and an
 Ingress), then the page is fetched through the Ingress controller, through the Service's ClusterIP from the
 host, and by name (cluster DNS) from another pod; an upgrade changes the page; uninstall removes the route.
@@ -32,6 +32,9 @@ def check(cluster, args):
             raise CheckFailed(f"helmctl {' '.join(argv)} failed\n{r.describe()}\n--- cluster.log ---\n{cluster.log_tail()}")
         return r
 
+    nodes = [n["metadata"]["name"] for n in s.get_json("nodes")["items"]]
+    s.expect_equal(nodes, ["helmctl-node-1"], "the nodes of a cluster started without --nodes")
+    ok("cluster up without --nodes runs one node, helmctl-node-1")
     helmctl("install", "hello", os.path.join(ROOT, "charts/hello"), "--wait", "--timeout", "3m")
     pods = s.get_json("pods", "-l", "app.kubernetes.io/instance=hello")["items"]
     s.expect_equal(len(pods), 2, "hello pods")
@@ -65,7 +68,7 @@ def check(cluster, args):
 
 
 def main():
-    return root_cluster_main(__doc__, check)
+    return root_cluster_main(__doc__, check, nodes=None)
 
 
 if __name__ == "__main__":

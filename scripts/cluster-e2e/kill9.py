@@ -19,7 +19,7 @@ def main():
     d = tempfile.mkdtemp(prefix="helmctl-kill9-")
     port = free_port()
     try:
-        subprocess.run([args.helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}"], check=True, capture_output=True)
+        subprocess.run([args.helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}", "--nodes", "0"], check=True, capture_output=True)
         pid = int(open(os.path.join(d, "cluster.pid")).read())
         token = open(os.path.join(d, "pki", "admin.token")).read().strip()
         ctx = ssl.create_default_context(cafile=os.path.join(d, "pki", "ca.crt"))

@@ -2,7 +2,7 @@
 """Pod networking with the real kubectl (issue 5 items 5-6): `cluster up --nodes 2` runs two kubelets,
 each with its own bridge and pod CIDR; `kubectl get pods -o wide` shows every pod's IP and node; a pod on
 node 1 fetches from a busybox httpd on node 2 by pod IP; after `kill -9` of the cluster, `cluster down`
-removes every container, network namespace, bridge, policy rule and route it had made.
+removes every container, volume mount, network namespace, bridge, policy rule and route it had made.
 
 Usage: scripts/cluster-e2e/podnet.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)
 Bridges are named helmctl-1 and helmctl-2, pod CIDRs 10.42.0.0/24 and 10.42.1.0/24: do not run two at once."""
@@ -23,6 +23,31 @@ def host_network():
     rules = run(["ip", "rule", "list"]).out
     routes = run(["ip", "route", "show", "type", "unreachable"]).out
     return links, netns, rules, routes
+
+
+VOLUME_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: vols}
+spec:
+  nodeName: helmctl-node-1
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 0.5; done"]
+    volumeMounts: [{name: creds, mountPath: /creds}, {name: scratch, mountPath: /scratch}]
+  volumes:
+  - {name: creds, secret: {secretName: creds}}
+  - {name: scratch, emptyDir: {medium: Memory}}
+"""
+
+
+def data_dir_mounts(cluster):
+    """Mount points under the cluster's data directory other than containers' root file systems."""
+    root = os.path.realpath(cluster.data_dir) + "/"
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    return [p for p in points if p.startswith(root) and "/kubelet-pods/" in p]
 
 
 def pod_on(name, node, script):
@@ -55,6 +80,11 @@ def check(cluster, args):
     s.expect(rows["client"][header.index("IP")].startswith("10.42.0.") and rows["client"][header.index("NODE")] == "helmctl-node-1",
              "client's IP and node in get pods -o wide", wide)
     ok("get pods -o wide shows each pod's IP and node")
+    # A pod with tmpfs volumes (a Secret and a memory emptyDir): its mounts must go with `cluster down` too.
+    s.must("create", "secret", "generic", "creds", "--from-literal=token=t0")
+    s.must("apply", "-f", "-", stdin=VOLUME_POD)
+    wait_until("pod vols Running", lambda: s.get_json("pod", "vols")["status"].get("phase") == "Running", timeout=90)
+    s.expect(len(data_dir_mounts(cluster)) >= 2, f"the volume pod's tmpfs mounts exist: {data_dir_mounts(cluster)}")
     links, netns, rules, routes = host_network()
     s.expect("helmctl-1" in links and "helmctl-2" in links and netns.count("helmctl-pod-") + netns.count("helmctl-pool-") >= 2,
              "bridges and namespaces exist (pods' own or taken from the sandbox pool)")
@@ -73,7 +103,9 @@ def check(cluster, args):
     left = [c for root in ("runtime", "runtime-2")
             for c in run(["runc", "--root", os.path.join(cluster.data_dir, root, "runc-state"), "list", "-q"]).out.split()]
     s.expect(not left, f"no container left: {left}")
-    ok("after kill -9, cluster down removed every container, namespace, veth, bridge, rule and route")
+    s.expect(not data_dir_mounts(cluster), f"no mount left under the data directory: {data_dir_mounts(cluster)}")
+    s.expect("removed leftover mount " in down.out, "cluster down names the mounts it removed", down)
+    ok("after kill -9, cluster down removed every container, volume mount, namespace, veth, bridge, rule and route")
 
     return lambda: print("pod network: all checks passed", flush=True)
 

@@ -94,7 +94,7 @@ def main():
             return {"ok": False, "error": p.stderr.strip()[-500:]}
 
     try:
-        subprocess.run([helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}"], check=True,
+        subprocess.run([helmctl, "cluster", "up", "--data-dir", d, "--listen", f"127.0.0.1:{port}", "--nodes", "0"], check=True,
                        capture_output=True)
         api = API(d, port)
         ns = "e2e"

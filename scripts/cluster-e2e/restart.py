@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Kubelet restart mid-flight with the real kubectl (issue 5 item 7): the cluster process (API server and
-kubelet) is killed with SIGKILL while a pod runs and `cluster up` starts it again on the same data
-directory. As with k3s, whose pods keep running across a restart, the kubelet re-adopts the running
-container: same container id and process, restartCount 0, same pod IP, and `kubectl logs` goes on in the
-same log; `kubectl logs --timestamps` prefixes each line with its time. `cluster down` then removes
-everything.
+kubelet) is killed with SIGKILL while a pod runs and a Deployment's pods are being started, and `cluster
+up` starts it again on the same data directory. As with k3s, whose pods keep running across a restart,
+the kubelet re-adopts the running container: same container id and process, restartCount 0, same pod IP,
+and `kubectl logs` goes on in the same log; `kubectl logs --timestamps` prefixes each line with its time.
+The interrupted rollout completes with one container per pod: no duplicate, no orphan. `cluster down`
+then removes everything.
 
 Usage: scripts/cluster-e2e/restart.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)
 Uses bridge helmctl-1 and pod CIDR 10.42.0.0/24: do not run it beside another cluster with nodes."""
@@ -37,6 +38,10 @@ def check(cluster, args):
     state = run(["runc", "--root", runc_state, "state", container_id]).json()
     wait_until("a few ticks in the log", lambda: "tick 3\n" in s.kubectl("logs", "ticker").out, timeout=30)
 
+    # A rollout in flight: killed once its pods exist, before they all run.
+    s.must("create", "deployment", "burst", "--image=busybox", "--replicas=4", "--", "sh", "-c",
+           "trap 'exit 0' TERM; while true; do sleep 0.5; done")
+    wait_until("burst's pods created", lambda: len(s.get_json("pods", "-l", "app=burst")["items"]) >= 1, timeout=30, interval=0.05)
     with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
         pid = int(f.read().strip())
     os.kill(pid, signal.SIGKILL)
@@ -63,9 +68,14 @@ def check(cluster, args):
                    "same container id, restart count, start time and pod IP")
     again = run(["runc", "--root", runc_state, "state", container_id]).json()
     s.expect(again.get("pid") == state.get("pid"), "the same container process runs")
-    listed = run(["runc", "--root", runc_state, "list", "-q"]).out.split()
-    s.expect_equal(listed, [container_id], "one container on the node, no duplicate")
     ok("after kill -9 and cluster up, the kubelet re-adopted the running container")
+    s.must("rollout", "status", "deployment/burst", "--timeout=90s", timeout=100)
+    burst = s.get_json("pods", "-l", "app=burst")["items"]
+    s.expect(len(burst) == 4 and all(p["status"].get("phase") == "Running" for p in burst), "burst: 4 Running pods after the restart")
+    ids = {container_id} | {p["status"]["containerStatuses"][0]["containerID"].split("//", 1)[1] for p in burst}
+    listed = run(["runc", "--root", runc_state, "list", "-q"]).out.split()
+    s.expect_equal(sorted(listed), sorted(ids), "the node's containers: exactly one per pod container, no duplicate, no orphan")
+    ok("the rollout killed mid-flight completed: 4 Running pods, one container each, nothing else on the node")
 
     first = s.kubectl("logs", "ticker").out
     s.expect(first.startswith("tick 1\n"), f"the log starts at the first line: {first[:200]!r}")
@@ -84,7 +94,7 @@ def check(cluster, args):
         left = run(["runc", "--root", os.path.join(cluster.data_dir, "runtime", "runc-state"), "list", "-q"]).out.split()
         if "helmctl-1" in links or "helmctl-po" in netns or left:
             raise CheckFailed(f"cluster down left something: links={'helmctl-1' in links} netns={netns!r} containers={left}")
-        ok("cluster down removed the container, namespaces and bridge")
+        ok("cluster down removed the containers, namespaces and bridge")
         print("kubelet restart: all checks passed", flush=True)
 
     return when_down

@@ -8,7 +8,7 @@ for a pod or Service address leaves through the default-route interface (an AF_P
 
 hello.py already covers a chart's Service through the Ingress, ClusterIP from the host and DNS from a pod;
 here the same paths are checked for objects made by kubectl alone. The Ingress controller listens on the
-host's 127.0.0.1, so pods reach Services by ClusterIP and DNS, not through the Ingress.
+host's 127.0.0.1; pods reach it through its Service kube-system/helmctl-ingress (as k3s exposes Traefik).
 
 Usage: scripts/cluster-e2e/workloads_real.py [--helmctl .build/debug/helmctl] [--nodes 3]
 (E2E_ONLY=check1,check2 runs only those methods of Checks after the objects are created, for debugging.)
@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CheckFailed, fetch, ok, root_cluster_main, run, wait_until  # noqa: E402
+from common import CheckFailed, dns_a, fetch, ok, root_cluster_main, run, wait_until  # noqa: E402
 from kubectl_session import Session  # noqa: E402
 
 # SIGTERM ends these at once (PID 1 in a container ignores signals it has no handler for).
@@ -344,11 +344,22 @@ class Checks:
                 resolv = s.kubectl("exec", "toolbox", "--", "cat", "/etc/resolv.conf").out
                 s.fail(f"{e}\n/etc/resolv.conf:\n{resolv}", last[0])
         ok(f"from another pod: Service web by short name, by FQDN (cluster DNS) and by ClusterIP {ip}")
+        # The Ingress from a pod: through the controller's Service, by its DNS name.
+        def through_ingress(host):
+            return s.kubectl("exec", "toolbox", "--", "timeout", "5", "wget", "-q", "-O-", "--header", f"Host: {host}",
+                             "http://helmctl-ingress.kube-system.svc.cluster.local/")
+        wait_until("toolbox fetching web through the Ingress", lambda: "web-web-" in through_ingress("web.e2e.test").out, timeout=60)
+        r = through_ingress("other.e2e.test")
+        s.expect(r.rc != 0 and "404" in r.err, "a host without a rule is 404 through the Ingress from a pod too", r)
+        ok("from another pod: the Ingress through kube-system/helmctl-ingress (Host web.e2e.test; other hosts 404)")
         wait_until("the ClusterIP from the host", lambda: "web-web-" in fetch(f"http://{ip}/")[1], timeout=60)
+        dns = s.get_json("service", "kube-dns", "-n", "kube-system")["spec"]["clusterIP"]
+        s.expect_equal(dns_a(dns, "web.default.svc.cluster.local"), [ip], f"the cluster DNS at {dns} queried from the host")
+        s.expect_equal(dns_a(dns, "nope.default.svc.cluster.local"), [], "a Service that does not exist has no address")
         ingress = f"http://127.0.0.1:{self.cluster.ingress_port}/"
         wait_until("the Ingress from the host", lambda: "web-web-" in fetch(ingress, host="web.e2e.test")[1], timeout=60)
         s.expect_equal(fetch(ingress, host="other.e2e.test")[0], 404, "Ingress status for a host without a rule")
-        ok("from the host: ClusterIP and the Ingress (Host web.e2e.test; other hosts 404)")
+        ok("from the host: ClusterIP, cluster DNS and the Ingress (Host web.e2e.test; other hosts 404)")
 
     def daemonset(self):
         s = self.s

@@ -21,7 +21,7 @@ def main():
     args = ap.parse_args()
     work, data, chart = workspace("helmctl-release-ab-")
     try:
-        subprocess.run([args.a, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}"],
+        subprocess.run([args.a, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}", "--nodes", "0"],
                        check=True, capture_output=True)
         env = dict(os.environ, KUBECONFIG=os.path.join(data, "kubeconfig"))
         sdk = None

@@ -58,7 +58,8 @@ def main():
     from helm_python import Config
     work, data, chart = workspace("helmctl-release-bench-")
     try:
-        subprocess.run([args.helmctl, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}"], check=True, capture_output=True)
+        subprocess.run([args.helmctl, "cluster", "up", "--data-dir", data, "--listen", f"127.0.0.1:{free_port()}", "--nodes", "0"],
+                       check=True, capture_output=True)
         kubeconfig = os.path.join(data, "kubeconfig")
         env = dict(os.environ, KUBECONFIG=kubeconfig)
         sdk = Config(kubeconfig_path=kubeconfig, namespace="default")

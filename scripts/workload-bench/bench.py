@@ -30,6 +30,9 @@ class Cluster(_load_cluster_bench().Cluster):
 
     def __init__(self, helmctl, extra):
         super().__init__(helmctl, "sqlite")
+        if "--nodes" in extra:  # instead of the control-plane benchmark's --nodes 0
+            i = self.args.index("--nodes")
+            del self.args[i:i + 2]
         self.args += extra
 
     def conn(self, timeout=60):

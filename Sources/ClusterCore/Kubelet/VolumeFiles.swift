@@ -126,10 +126,12 @@ enum VolumeFiles {
     static func isMountPoint(_ path: String) -> Bool { mountPoints().contains(realPath(path) ?? path) }
 
     /// Detaches every mount at or below `root`, deepest first.
-    static func unmountAll(under given: String) {
+    /// Detaches every mount at or under `given`, deepest first; returns those detached.
+    @discardableResult
+    static func unmountAll(under given: String) -> [String] {
         let root = realPath(given) ?? given
         let mine = mountPoints().filter { $0 == root || $0.hasPrefix(root + "/") }
-        for point in mine.sorted(by: { $0.count > $1.count }) { umount2(point, Int32(MNT_DETACH)) }
+        return mine.sorted(by: { $0.count > $1.count }).filter { umount2($0, Int32(MNT_DETACH)) == 0 }
     }
 
     /// Removes a tree without following symlinks or descending into another file system.

@@ -94,12 +94,21 @@ public struct ClusterSettings: Sendable, Equatable {
     public var listen: String
     public var store: String
     public var etcdEndpoints: [String]
-    /// Nodes whose kubelet runs in the cluster process (0: control plane only; at most 1 for now).
+    /// Nodes whose kubelet runs in the cluster process (0: control plane only).
     public var nodes: Int
     /// The Ingress controller's address (`HOST:PORT`, or `off`).
     public var ingressListen: String
 
     public static let defaultIngressListen = "127.0.0.1:8080"
+
+    /// Nodes when `--nodes` is not given: one, as k3s runs its server as a node, where this machine
+    /// can run containers; none next to simulated nodes (kwok-like clusters have no real node) or
+    /// where a node could not start, with the reason (`cluster up` prints it).
+    public static func defaultNodes(simulatedNodes: Int) -> (count: Int, whyNone: String?) {
+        if simulatedNodes > 0 { return (0, nil) }
+        if let problem = RuncRuntime.problem() ?? ClusterNetwork.problem() { return (0, problem) }
+        return (1, nil)
+    }
 
     /// Simulated (kwok-like, container-less) nodes served by ``SimulatedNodes``.
     public var simulatedNodes: Int = 0

@@ -29,8 +29,10 @@ extension LocalCluster {
     }
 
     /// Removes what nodes of a cluster that is not running left behind (after SIGKILL, or a crash):
-    /// every runc container of every node's runtime root, then every network namespace, veth,
-    /// bridge, policy rule and route recorded in the network ledger. Returns a line per object removed.
+    /// every runc container of every node's runtime root and the pods' volume mounts (tmpfs for
+    /// Secrets and memory emptyDirs; the files stay for the next start, which removes them), then
+    /// every network namespace, veth, bridge, policy rule and route recorded in the network ledger.
+    /// Returns a line per object removed.
     /// (kstate) With `keepingNodes` N (a cluster starting again with N nodes), nodes 1…N keep their
     /// containers, namespaces and bridges: their kubelets re-adopt what still runs and remove the rest.
     public static func removeNodeLeftovers(directory: ClusterDataDirectory, keepingNodes: Int = 0) async -> [String] {
@@ -46,6 +48,9 @@ extension LocalCluster {
                 for id in (try? await runtime.list()) ?? [] {
                     if (try? await runtime.delete(id)) != nil { removed.append("container " + id) }
                 }
+                let pods = directory.path + "/" + root + "/kubelet-pods"
+                let unmounted = (try? await RuntimeThreads.pool.runIfActive { VolumeFiles.unmountAll(under: pods) }) ?? []
+                removed += unmounted.reversed().map { "mount " + $0 }
             }
         }
         removed += await ClusterNetwork.removeLeftovers(stateDirectory: networkDirectory(directory), keepingBridges: keptBridges)

@@ -42,7 +42,8 @@ public enum LocalCluster {
         } else if FileIO.exists(directory.settingsFile) {
             settings = try ClusterSettings(json: FileIO.read(directory.settingsFile))
         } else {
-            settings = ClusterSettings(listen: "127.0.0.1:6443", store: "sqlite", etcdEndpoints: [])
+            settings = ClusterSettings(listen: "127.0.0.1:6443", store: "sqlite", etcdEndpoints: [],
+                                       nodes: ClusterSettings.defaultNodes(simulatedNodes: 0).count)
         }
         let (host, port) = try settings.hostPort()
         guard (0...maxNodes).contains(settings.nodes) else { throw ClusterError("--nodes must be between 0 and \(maxNodes)") }

@@ -228,6 +228,7 @@ public final class ServiceNetwork: Service, Sendable {
         let created = await api.call(.POST, classPath, ingressClass)
         if !created.ok && created.code != 409 { log("ingress controller: cannot create IngressClass: \(created.message)") }
         if let api = apiServerAddress { await publishAPIServer(api) }
+        await publishIngressService()  // ServiceNetwork+Ingress.swift
         guard dns else { return }
         let service: Value = .map([
             "apiVersion": "v1", "kind": "Service",
@@ -301,24 +302,7 @@ public final class ServiceNetwork: Service, Sendable {
     /// Points the `default/kubernetes` Endpoints at the API server, so in-cluster clients reach it
     /// through the proxy at 10.96.0.1:443 (the serving certificate names that address).
     func publishAPIServer(_ address: ServiceBackend) async {
-        let subsets: Value = .list([.map([
-            "addresses": .list([.map(["ip": .string(address.ip)])]),
-            "ports": .list([.map(["name": "https", "port": .int(Int64(address.port)), "protocol": "TCP"])]),
-        ])])
-        let path = "/api/v1/namespaces/default/endpoints/kubernetes"
-        let current = await api.call(.GET, path)
-        if current.ok {
-            guard current.body["subsets"] != subsets else { return }
-            var updated = current.body
-            updated.setField("subsets", subsets)
-            let reply = await api.call(.PUT, path, updated)
-            if !reply.ok { log("service network: cannot update the kubernetes Endpoints: \(reply.message)") }
-        } else {
-            let object: Value = .map(["apiVersion": "v1", "kind": "Endpoints",
-                                      "metadata": .map(["name": "kubernetes", "namespace": "default"]), "subsets": subsets])
-            let reply = await api.call(.POST, "/api/v1/namespaces/default/endpoints", object)
-            if !reply.ok && reply.code != 409 { log("service network: cannot create the kubernetes Endpoints: \(reply.message)") }
-        }
+        await publishEndpoints(namespace: "default", name: "kubernetes", address: address, portName: "https")
     }
 
     /// Sets `status.loadBalancer.ingress` of our Ingresses to the controller's address.
