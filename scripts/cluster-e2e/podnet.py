@@ -2,11 +2,12 @@
 """Pod networking with the real kubectl (issue 5 items 5-6): `cluster up --nodes 2` runs two kubelets,
 each with its own bridge and pod CIDR; `kubectl get pods -o wide` shows every pod's IP and node; a pod on
 node 1 fetches from a busybox httpd on node 2 by pod IP; after `kill -9` of the cluster, `cluster down`
-removes every container, volume mount, network namespace, bridge, policy rule and route it had made.
+removes every container, cgroup, volume mount, network namespace, bridge, policy rule and route it had made.
 
 Usage: scripts/cluster-e2e/podnet.py [--helmctl .build/debug/helmctl]   (needs root, runc, the CNI plugins)
 Bridges are named helmctl-1 and helmctl-2, pod CIDRs 10.42.0.0/24 and 10.42.1.0/24: do not run two at once."""
 
+import glob
 import os
 import signal
 import sys
@@ -40,6 +41,18 @@ spec:
   - {name: creds, secret: {secretName: creds}}
   - {name: scratch, emptyDir: {medium: Memory}}
 """
+
+
+def containers(cluster):
+    """The runc containers of both nodes."""
+    return [c for root in ("runtime", "runtime-2")
+            for c in run(["runc", "--root", os.path.join(cluster.data_dir, root, "runc-state"), "list", "-q"]).out.split()]
+
+
+def container_cgroups(container_id):
+    """The cgroup directories of a container (`helmctl/<id>` in each hierarchy, v1 or v2)."""
+    return [p for p in glob.glob("/sys/fs/cgroup/*/helmctl/" + container_id) + glob.glob("/sys/fs/cgroup/helmctl/" + container_id)
+            if os.path.isdir(p)]
 
 
 def data_dir_mounts(cluster):
@@ -89,6 +102,8 @@ def check(cluster, args):
     s.expect("helmctl-1" in links and "helmctl-2" in links and netns.count("helmctl-pod-") + netns.count("helmctl-pool-") >= 2,
              "bridges and namespaces exist (pods' own or taken from the sandbox pool)")
 
+    ids = containers(cluster)
+    s.expect(len(ids) >= 3 and all(container_cgroups(i) for i in ids), f"each container has its cgroups: {ids}")
     # kill -9: nothing is torn down by the cluster; `cluster down` must do it from the data directory.
     with open(os.path.join(cluster.data_dir, "cluster.pid")) as f:
         os.kill(int(f.read().strip()), signal.SIGKILL)
@@ -100,12 +115,13 @@ def check(cluster, args):
     s.expect("helmctl-pod-" not in netns, f"no helmctl network namespace left:\n{netns}")
     s.expect("iif helmctl-" not in rules, f"no helmctl policy rule left:\n{rules}")
     s.expect("10.42.0.0/16" not in routes, f"no cluster route left:\n{routes}")
-    left = [c for root in ("runtime", "runtime-2")
-            for c in run(["runc", "--root", os.path.join(cluster.data_dir, root, "runc-state"), "list", "-q"]).out.split()]
+    left = containers(cluster)
     s.expect(not left, f"no container left: {left}")
+    cgroups = [g for i in ids for g in container_cgroups(i)]
+    s.expect(not cgroups, f"no container cgroup left: {cgroups}")
     s.expect(not data_dir_mounts(cluster), f"no mount left under the data directory: {data_dir_mounts(cluster)}")
     s.expect("removed leftover mount " in down.out, "cluster down names the mounts it removed", down)
-    ok("after kill -9, cluster down removed every container, volume mount, namespace, veth, bridge, rule and route")
+    ok("after kill -9, cluster down removed every container, cgroup, volume mount, namespace, veth, bridge, rule and route")
 
     return lambda: print("pod network: all checks passed", flush=True)
 
