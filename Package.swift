@@ -144,7 +144,7 @@ let package = Package(
                     resources: [.copy("Fixtures")],
                     swiftSettings: strict),
         .testTarget(name: "ClusterCoreTests",
-                    dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData",
+                    dependencies: ["ClusterCore", "ClusterAPI", "ClusterStore", "StructuredData", "TestSupport",
                                    .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio")],
                     swiftSettings: strict),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOHTTP1
 import StructuredData
 import Testing
@@ -58,6 +59,12 @@ struct KubeletFixture {
     }
 
     static func phase(_ phase: String) -> (Value) -> Bool { { $0[path: "status.phase"]?.stringValue == phase } }
+
+    /// The Events with `reason` about pod `name`.
+    func events(_ reason: String, about name: String) async -> [Value] {
+        (await api.call(.GET, "/api/v1/namespaces/default/events").body["items"]?.listValue ?? [])
+            .filter { $0["reason"]?.stringValue == reason && $0[path: "involvedObject.name"]?.stringValue == name }
+    }
 
     func podJSON(_ name: String, image: String = "busybox", command: [String], restartPolicy: String = "Always",
                  initCommand: [String]? = nil) -> String
@@ -171,6 +178,13 @@ struct KubeletTests {
             #expect(pod[path: "status.containerStatuses.0.state.waiting.message"]?.stringValue?.contains("nginx") == true)
             #expect(pod[path: "status.containerStatuses.0.ready"] == .bool(false))
             #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/web/log").code == 400)
+            // The back-off is announced as the kubelet's image manager does it: type Normal, reason BackOff,
+            // one Event however many pulls back off (later ones count up).
+            let backOff = await f.events("BackOff", about: "web")
+            #expect(backOff.count == 1, "\(backOff)")
+            #expect(backOff.first?["type"] == "Normal")
+            #expect(backOff.first?["message"] == #"Back-off pulling image "nginx:1.27""#)
+            #expect(backOff.first?[path: "involvedObject.fieldPath"] == "spec.containers{main}")
         }
     }
 
@@ -204,6 +218,42 @@ struct KubeletTests {
             #expect(restarted, "status: \(JSON.encode(pod["status"] ?? .null))")
             #expect(pod[path: "status.containerStatuses.0.lastState.terminated.exitCode"] == .int(1))
             #expect(pod[path: "status.phase"] == "Running")
+        }
+    }
+
+    @Test("a crashing container waits in CrashLoopBackOff with one BackOff Warning Event, counted up on each back-off")
+    func crashLoopBackOff() async throws {
+        // The clock stands still unless the test moves it: the back-off lasts as long as the test wants.
+        let clock = SteppedClock()
+        try await KubeletFixture.with(clock: clock) { f in
+            await f.createBoundPod(f.podJSON("crash", command: ["sh", "-c", "exit 1"]), name: "crash")
+            func backingOff(restarts: Int64) -> (Value) -> Bool {
+                { $0[path: "status.containerStatuses.0.state.waiting.reason"] == "CrashLoopBackOff"
+                    && $0[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts }
+            }
+            #expect(await f.podUntil("crash", backingOff(restarts: 0)))
+            let pod = await f.pod("crash").body
+            let named = "crash_default(\(pod[path: "metadata.uid"]?.stringValue ?? ""))"
+            #expect(pod[path: "status.containerStatuses.0.state.waiting.message"]
+                == .string("back-off 1s restarting failed container=main pod=\(named)"))
+            #expect(pod[path: "status.containerStatuses.0.lastState.terminated.exitCode"] == .int(1))
+            // Sync passes while the back-off lasts post nothing more.
+            let passes = f.kubelet.passes.withLockedValue { $0 }
+            #expect(await eventually { f.kubelet.passes.withLockedValue { $0 } >= passes + 3 })
+            var events = await f.events("BackOff", about: "crash")
+            #expect(events.count == 1, "\(events)")
+            #expect(events.first?["type"] == "Warning")
+            #expect(events.first?["message"] == .string("Back-off restarting failed container main in pod \(named)"))
+            #expect(events.first?[path: "involvedObject.fieldPath"] == "spec.containers{main}")
+            #expect(events.first?["count"] == .int(1))
+            // Past the back-off it restarts, fails again and backs off twice as long: the same Event counts 2.
+            clock.advance(1)
+            #expect(await f.podUntil("crash", backingOff(restarts: 1)))
+            #expect(await f.pod("crash").body[path: "status.containerStatuses.0.state.waiting.message"]
+                == .string("back-off 2s restarting failed container=main pod=\(named)"))
+            events = await f.events("BackOff", about: "crash")
+            #expect(events.count == 1, "\(events)")
+            #expect(events.first?["count"] == .int(2))
         }
     }
 

@@ -75,6 +75,39 @@ import StructuredData
         #expect(events.count == 1 && events.first?[path: "involvedObject.name"]?.stringValue == "big" && events.first?["type"]?.stringValue == "Warning")
     }
 
+    @Test func cordonedNodeKeepsAPlainPodPendingUntilUncordoned() async throws {
+        let h = try await WorkloadHarness.make()
+        await node(h, "n1")
+        // `kubectl cordon n1`, with the taint Kubernetes' node lifecycle controller adds for it.
+        #expect(await h.mergePatch("/api/v1/nodes/n1", #"""
+            {"spec":{"unschedulable":true,"taints":[{"key":"node.kubernetes.io/unschedulable","effect":"NoSchedule"}]}}
+            """#).code == 200)
+        await pod(h, "p")
+        await h.settle()
+        let p = await h.get("/api/v1/namespaces/default/pods/p")
+        #expect(p[path: "spec.nodeName"] == nil)
+        #expect(p[path: "status.phase"] == "Pending")
+        #expect(p.conditionStatus("PodScheduled") == "False" && p.conditionReason("PodScheduled") == "Unschedulable")
+        // kube-scheduler's wording: the NodeUnschedulable filter's reason, then the preemption verdict.
+        let expected = "0/1 nodes are available: 1 node(s) were unschedulable. "
+            + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+        let condition = (p[path: "status.conditions"]?.listValue ?? []).first { $0["type"] == "PodScheduled" }
+        #expect(condition?["message"]?.stringValue == expected)
+        let failed = await h.items("/api/v1/namespaces/default/events").filter { $0["reason"] == "FailedScheduling" }
+        #expect(failed.count == 1, "\(failed)")
+        #expect(failed.first?["type"] == "Warning" && failed.first?["message"]?.stringValue == expected)
+        #expect(failed.first?[path: "involvedObject.name"] == "p" && failed.first?[path: "source.component"] == "default-scheduler")
+
+        // `kubectl uncordon n1` (the controller lifts the taint with it): the pod binds.
+        #expect(await h.mergePatch("/api/v1/nodes/n1", #"{"spec":{"unschedulable":null,"taints":null}}"#).code == 200)
+        await h.settle()
+        let bound = await h.get("/api/v1/namespaces/default/pods/p")
+        #expect(bound[path: "spec.nodeName"] == "n1")
+        #expect(bound.conditionStatus("PodScheduled") == "True")
+        let scheduled = await h.items("/api/v1/namespaces/default/events").filter { $0["reason"] == "Scheduled" }
+        #expect(scheduled.map { $0["message"]?.stringValue } == ["Successfully assigned default/p to n1"])
+    }
+
     @Test func requiredAntiAffinityOnHostnameKeepsReplicasApart() async throws {
         let h = try await WorkloadHarness.make()
         await node(h, "n1", labels: #"{"kubernetes.io/hostname":"n1"}"#)

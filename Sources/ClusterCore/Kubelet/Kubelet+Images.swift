@@ -20,7 +20,7 @@ extension Kubelet {
         let spec = containerSpec(pod, name: name, isInit: isInit)
         let policy = spec?["imagePullPolicy"]?.stringValue.flatMap(ImagePullPolicy.init(rawValue:))
             ?? ImageReference.defaultPullPolicy(for: image)
-        let fieldPath = "spec.\(isInit ? "initContainers" : "containers"){\(name)}"
+        let fieldPath = Self.fieldPath(container: name, isInit: isInit)
         let pulled = NIOLockedValueBox(false)
         let started = ClusterProcess.monotonicSeconds()
         do {
@@ -104,8 +104,15 @@ extension Kubelet {
         return nil
     }
 
-    /// Posts a core/v1 Event about `pod` from this kubelet (failures ignored, as the kubelet's recorder does).
-    func postEvent(_ pod: Value, fieldPath: String, reason: String, message: String, warning: Bool = false) async {
+    /// A container's `involvedObject.fieldPath`, as the kubelet's container references spell it.
+    static func fieldPath(container name: String, isInit: Bool) -> String {
+        "spec.\(isInit ? "initContainers" : "containers"){\(name)}"
+    }
+
+    /// Posts a core/v1 Event about `pod` from this kubelet (failures ignored, as the kubelet's recorder
+    /// does); the created Event's name, nil when the API refused it.
+    @discardableResult
+    func postEvent(_ pod: Value, fieldPath: String, reason: String, message: String, warning: Bool = false) async -> String? {
         let ns = pod.namespace ?? "default"
         let time = Timestamps.rfc3339(clock.now())
         let event: Value = .map([
@@ -118,7 +125,8 @@ extension Kubelet {
             "firstTimestamp": .string(time), "lastTimestamp": .string(time), "count": 1,
             "reportingComponent": "kubelet", "reportingInstance": .string(nodeName),
         ])
-        _ = await api.call(.POST, "/api/v1/namespaces/\(ns)/events", event)
+        let reply = await api.call(.POST, "/api/v1/namespaces/\(ns)/events", event)
+        return reply.ok ? reply.body["metadata"]?["name"]?.stringValue : nil
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -121,14 +121,17 @@ extension Kubelet {
             c.backoff = step
             c.backoffUntil = now + step
             c.lastState = c.state
-            c.state = .waiting(reason: "CrashLoopBackOff",
-                               message: "back-off \(step)s restarting failed container=\(c.name) pod=\(record.name)_\(record.namespace)(\(record.uid))")
+            let named = "\(record.name)_\(record.namespace)(\(record.uid))"  // the kubelet's format.Pod
+            c.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(step)s restarting failed container=\(c.name) pod=\(named)")
+            await recordBackOff(pod, &c, message: "Back-off restarting failed container \(c.name) in pod \(named)", warning: true)
             record.containers[i] = c
             return
         }
         if now < c.backoffUntil {
             if case .waiting("ErrImagePull", _) = c.state {
-                c.state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(c.image)\"")
+                let message = "Back-off pulling image \"\(c.image)\""
+                c.state = .waiting(reason: "ImagePullBackOff", message: message)
+                await recordBackOff(pod, &c, message: message, warning: false)  // Normal, as the kubelet's image manager posts it
                 record.containers[i] = c
             }
             return

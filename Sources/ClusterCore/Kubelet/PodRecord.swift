@@ -25,6 +25,8 @@ struct ContainerRecord: Sendable {
     var backoffUntil: Int64 = 0
     /// The current back-off step in seconds (0: none yet).
     var backoff: Int64 = 0
+    /// The container's last BackOff Event (Kubelet+BackOff.swift).
+    var backOffEvent: CountedEvent?
 
     var succeeded: Bool { state.exitCode == 0 }
     /// Probe state of the current attempt (Kubelet+Probes.swift).
