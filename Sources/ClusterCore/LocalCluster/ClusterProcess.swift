@@ -38,7 +38,7 @@ public enum ClusterProcess {
         if let settings {
             args += ["--listen", settings.listen, "--store", settings.store]
             if !settings.etcdEndpoints.isEmpty { args += ["--etcd-endpoints", settings.etcdEndpoints.joined(separator: ",")] }
-            if settings.nodes != 0 { args += ["--nodes", String(settings.nodes)] }
+            args += ["--nodes", String(settings.nodes)]  // always: without the flag `cluster run` takes the default (one node)
             if settings.ingressListen != ClusterSettings.defaultIngressListen { args += ["--ingress-listen", settings.ingressListen] }
             if settings.simulatedNodes != 0 { args += ["--simulated-nodes", String(settings.simulatedNodes)] }
         }
