@@ -21,6 +21,13 @@ struct KubeletStatusTests {
     static let creating = ContainerRunState.waiting(reason: "ContainerCreating", message: nil)
     static let pullError = ContainerRunState.waiting(reason: "ErrImagePull", message: "no")
 
+    @Test("back-off steps print as Go durations, as the kubelet's CrashLoopBackOff message does", arguments: [
+        (Int64(1), "1s"), (10, "10s"), (59, "59s"), (60, "1m0s"), (80, "1m20s"), (300, "5m0s"), (3600, "1h0m0s"), (3725, "1h2m5s"),
+    ])
+    func goDuration(seconds: Int64, text: String) {
+        #expect(Kubelet.goDuration(seconds: seconds) == text)
+    }
+
     @Test("phase", arguments: [
         ([(running, false)], "Always", "Running"),
         ([(creating, false)], "Always", "Pending"),

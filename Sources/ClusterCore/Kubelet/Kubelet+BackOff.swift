@@ -13,6 +13,14 @@ struct CountedEvent: Sendable {
 /// whose `count` grows (`kubectl describe` shows `(x4 over 2m)`); here the Event is posted when the
 /// back-off starts, and each later back-off of the same container with the same message counts up.
 extension Kubelet {
+    /// Whole seconds as Go's `time.Duration` prints them, as the kubelet's back-off message does:
+    /// `10s`, `1m20s`, `5m0s`, `1h0m0s`.
+    static func goDuration(seconds: Int64) -> String {
+        let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60)
+        if h > 0 { return "\(h)h\(m)m\(s)s" }
+        return m > 0 ? "\(m)m\(s)s" : "\(s)s"
+    }
+
     /// Records that container `c` entered a back-off: a `BackOff` Event with `message` (type Warning
     /// for restarts, Normal for pulls, as the kubelet types them), or one more count of its last one.
     func recordBackOff(_ pod: Value, _ c: inout ContainerRecord, message: String, warning: Bool) async {

@@ -122,7 +122,7 @@ extension Kubelet {
             c.backoffUntil = now + step
             c.lastState = c.state
             let named = "\(record.name)_\(record.namespace)(\(record.uid))"  // the kubelet's format.Pod
-            c.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(step)s restarting failed container=\(c.name) pod=\(named)")
+            c.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(Self.goDuration(seconds: step)) restarting failed container=\(c.name) pod=\(named)")
             await recordBackOff(pod, &c, message: "Back-off restarting failed container \(c.name) in pod \(named)", warning: true)
             record.containers[i] = c
             return
