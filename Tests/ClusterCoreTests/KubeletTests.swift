@@ -175,7 +175,9 @@ struct KubeletTests {
             #expect(Array(reasons.prefix(2)) == ["ErrImagePull", "ImagePullBackOff"], "\(reasons)")
             let pod = await f.pod("web").body
             #expect(pod[path: "status.phase"] == "Pending")
-            #expect(pod[path: "status.containerStatuses.0.state.waiting.message"]?.stringValue?.contains("nginx") == true)
+            // As Kubernetes 1.32: the back-off's waiting message carries the last pull's error.
+            let waiting = pod[path: "status.containerStatuses.0.state.waiting.message"]?.stringValue ?? ""
+            #expect(waiting.hasPrefix(#"Back-off pulling image "nginx:1.27": ErrImagePull: "#) && waiting.count > 50, "\(waiting)")
             #expect(pod[path: "status.containerStatuses.0.ready"] == .bool(false))
             #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/web/log").code == 400)
             // The back-off is announced as the kubelet's image manager does it: type Normal, reason BackOff,
@@ -185,6 +187,13 @@ struct KubeletTests {
             #expect(backOff.first?["type"] == "Normal")
             #expect(backOff.first?["message"] == #"Back-off pulling image "nginx:1.27""#)
             #expect(backOff.first?[path: "involvedObject.fieldPath"] == "spec.containers{main}")
+            // The failed pull and the two states, as `kubectl describe pod` lists them: "Failed to pull
+            // image …", "Error: ErrImagePull", "Error: ImagePullBackOff" (Warnings).
+            let failed = await f.events("Failed", about: "web")
+            let messages = failed.compactMap { $0["message"]?.stringValue }
+            #expect(messages.contains { $0.hasPrefix(#"Failed to pull image "nginx:1.27": "#) }, "\(messages)")
+            #expect(messages.contains("Error: ErrImagePull") && messages.contains("Error: ImagePullBackOff"), "\(messages)")
+            #expect(failed.allSatisfy { $0["type"] == "Warning" })
         }
     }
 

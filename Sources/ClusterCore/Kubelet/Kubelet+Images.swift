@@ -44,7 +44,7 @@ extension Kubelet {
                 throw ImagePullFailure(reason: "ErrImageNeverPull", description: message)
             }
             await postEvent(pod, fieldPath: fieldPath, reason: "Pulling", message: "Pulling image \"\(image)\"")
-            await postEvent(pod, fieldPath: fieldPath, reason: "Failed", message: "\(error)", warning: true)
+            await postEvent(pod, fieldPath: fieldPath, reason: "Failed", message: "Failed to pull image \"\(image)\": \(error)", warning: true)
             throw ImagePullFailure(reason: "ErrImagePull", description: "\(error)")
         }
     }

@@ -128,10 +128,12 @@ extension Kubelet {
             return
         }
         if now < c.backoffUntil {
-            if case .waiting("ErrImagePull", _) = c.state {
+            if case .waiting("ErrImagePull", let failure) = c.state {
+                // As Kubernetes 1.32: the waiting message carries the last pull's error; the Event does not.
                 let message = "Back-off pulling image \"\(c.image)\""
-                c.state = .waiting(reason: "ImagePullBackOff", message: message)
+                c.state = .waiting(reason: "ImagePullBackOff", message: message + (failure.map { ": ErrImagePull: " + $0 } ?? ""))
                 await recordBackOff(pod, &c, message: message, warning: false)  // Normal, as the kubelet's image manager posts it
+                await recordCounted(pod, &c, reason: "Failed", message: "Error: ImagePullBackOff", warning: true)
                 record.containers[i] = c
             }
             return
@@ -176,7 +178,10 @@ extension Kubelet {
             // Pulls are retried with the same back-off as restarts (ErrImagePull, then ImagePullBackOff).
             c.backoff = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
             c.backoffUntil = now + c.backoff
-            c.state = .waiting(reason: (error as? ImagePullFailure)?.reason ?? "ErrImagePull", message: "\(error)")
+            let reason = (error as? ImagePullFailure)?.reason ?? "ErrImagePull"
+            c.state = .waiting(reason: reason, message: "\(error)")
+            // The kubelet's "Error: <reason>" after the pull's own Event.
+            await recordCounted(pod, &c, reason: "Failed", message: "Error: " + reason, warning: true)
         }
         record.containers[i] = c
     }

@@ -25,8 +25,9 @@ struct ContainerRecord: Sendable {
     var backoffUntil: Int64 = 0
     /// The current back-off step in seconds (0: none yet).
     var backoff: Int64 = 0
-    /// The container's last BackOff Event (Kubelet+BackOff.swift).
-    var backOffEvent: CountedEvent?
+    /// The Events posted about the container that count up when repeated, by reason and message
+    /// (Kubelet+BackOff.swift).
+    var countedEvents: [String: CountedEvent] = [:]
 
     var succeeded: Bool { state.exitCode == 0 }
     /// Probe state of the current attempt (Kubelet+Probes.swift).
