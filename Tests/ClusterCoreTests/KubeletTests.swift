@@ -230,7 +230,7 @@ struct KubeletTests {
         }
     }
 
-    @Test("a crashing container waits in CrashLoopBackOff with one BackOff Warning Event, counted up on each back-off")
+    @Test("a crashing container restarts at once, then waits in CrashLoopBackOff with one BackOff Warning Event, counted up on each back-off")
     func crashLoopBackOff() async throws {
         // The clock stands still unless the test moves it: the back-off lasts as long as the test wants.
         let clock = SteppedClock()
@@ -240,7 +240,8 @@ struct KubeletTests {
                 { $0[path: "status.containerStatuses.0.state.waiting.reason"] == "CrashLoopBackOff"
                     && $0[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts }
             }
-            #expect(await f.podUntil("crash", backingOff(restarts: 0)))
+            // As the kubelet: the first exit restarts at once, the second backs off.
+            #expect(await f.podUntil("crash", backingOff(restarts: 1)))
             let pod = await f.pod("crash").body
             let named = "crash_default(\(pod[path: "metadata.uid"]?.stringValue ?? ""))"
             #expect(pod[path: "status.containerStatuses.0.state.waiting.message"]
@@ -257,7 +258,7 @@ struct KubeletTests {
             #expect(events.first?["count"] == .int(1))
             // Past the back-off it restarts, fails again and backs off twice as long: the same Event counts 2.
             clock.advance(1)
-            #expect(await f.podUntil("crash", backingOff(restarts: 1)))
+            #expect(await f.podUntil("crash", backingOff(restarts: 2)))
             #expect(await f.pod("crash").body[path: "status.containerStatuses.0.state.waiting.message"]
                 == .string("back-off 2s restarting failed container=main pod=\(named)"))
             events = await f.events("BackOff", about: "crash")

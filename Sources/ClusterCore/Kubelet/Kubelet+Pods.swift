@@ -116,16 +116,23 @@ extension Kubelet {
         var c = record.containers[i]
         if postStartPending(c) { return }  // (ksec) started; its postStart hook still runs
         if case .terminated = c.state {
-            // An exit that calls for a restart: step the back-off and wait it out.
-            let step = c.backoff == 0 ? configuration.initialBackoff : min(c.backoff * 2, configuration.maxBackoff)
-            c.backoff = step
-            c.backoffUntil = now + step
+            // An exit that calls for a restart. As the kubelet: the first exit restarts at once and
+            // starts the back-off (initialBackoff); a later one waits out the current back-off, which
+            // doubles (up to maxBackoff) each time a wait ends.
             c.lastState = c.state
-            let named = "\(record.name)_\(record.namespace)(\(record.uid))"  // the kubelet's format.Pod
-            c.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(Self.goDuration(seconds: step)) restarting failed container=\(c.name) pod=\(named)")
-            await recordBackOff(pod, &c, message: "Back-off restarting failed container \(c.name) in pod \(named)", warning: true)
-            record.containers[i] = c
-            return
+            if c.backoff == 0 {
+                c.backoff = configuration.initialBackoff
+            } else {
+                c.backoffUntil = now + c.backoff
+                let named = "\(record.name)_\(record.namespace)(\(record.uid))"  // the kubelet's format.Pod
+                c.state = .waiting(reason: "CrashLoopBackOff",
+                                   message: "back-off \(Self.goDuration(seconds: c.backoff)) restarting failed container=\(c.name) pod=\(named)")
+                await recordBackOff(pod, &c, message: "Back-off restarting failed container \(c.name) in pod \(named)", warning: true)
+                record.containers[i] = c
+                return
+            }
+        } else if case .waiting("CrashLoopBackOff", _) = c.state, now >= c.backoffUntil {
+            c.backoff = min(c.backoff * 2, configuration.maxBackoff)  // the wait is over: the next one is twice as long
         }
         if now < c.backoffUntil {
             if case .waiting("ErrImagePull", let failure) = c.state {
