@@ -267,6 +267,24 @@ struct KubeletTests {
         }
     }
 
+    @Test("after a run longer than twice the longest back-off, an exit restarts at once again")
+    func backOffForgottenAfterALongRun() async throws {
+        let clock = SteppedClock()
+        try await KubeletFixture.with(clock: clock) { f in
+            await f.createBoundPod(f.podJSON("slow", command: ["sh", "-c", "sleep 1; exit 1"]), name: "slow")
+            func running(restarts: Int64) -> (Value) -> Bool {
+                { $0[path: "status.containerStatuses.0.state.running"] != nil
+                    && $0[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts }
+            }
+            // The first exit restarts at once (the back-off starts).
+            #expect(await f.podUntil("slow", running(restarts: 1)))
+            // This run lasts 600 s by the kubelet's clock (2 × maxBackoff 300 s): its exit restarts at
+            // once too, where a short run would wait in CrashLoopBackOff on the standing clock.
+            clock.advance(600)
+            #expect(await f.podUntil("slow", running(restarts: 2)))
+        }
+    }
+
     @Test("a followed log streams until the container exits")
     func followLog() async throws {
         try await KubeletFixture.with { f in

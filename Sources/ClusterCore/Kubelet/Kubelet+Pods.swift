@@ -86,6 +86,9 @@ extension Kubelet {
                 let reason = await exitReason(id, code: code)  // (ksec) OOMKilled, Kubelet+Termination.swift
                 record.containers[i].state = .terminated(exitCode: code, reason: reason,
                                                          startedAt: started, finishedAt: now, id: id)
+                // The kubelet forgets a back-off not stepped for twice the longest one: after a long
+                // run the next exit restarts at once again.
+                if now - started >= 2 * configuration.maxBackoff { record.containers[i].backoff = 0 }
             }
         }
     }
