@@ -267,6 +267,17 @@ struct KubeletTests {
         }
     }
 
+    @Test("the container runs in the pod spec's workingDir (made when missing, as runc does)")
+    func workingDir() async throws {
+        try await KubeletFixture.with { f in
+            let json = f.podJSON("wd", command: ["sh", "-c", "pwd; ls -d /srv/work"], restartPolicy: "Never")
+                .replacingOccurrences(of: #""command":"#, with: #""workingDir":"/srv/work","command":"#)
+            await f.createBoundPod(json, name: "wd")
+            #expect(await f.podUntil("wd", KubeletFixture.phase("Succeeded")))
+            #expect(await f.api.call(.GET, "/api/v1/namespaces/default/pods/wd/log").text == "/srv/work\n/srv/work\n")
+        }
+    }
+
     @Test("after a run longer than twice the longest back-off, an exit restarts at once again")
     func backOffForgottenAfterALongRun() async throws {
         let clock = SteppedClock()
