@@ -125,8 +125,7 @@ enum VolumeFiles {
     /// mountinfo names resolved paths: compare with the resolved form.
     static func isMountPoint(_ path: String) -> Bool { mountPoints().contains(realPath(path) ?? path) }
 
-    /// Detaches every mount at or below `root`, deepest first.
-    /// Detaches every mount at or under `given`, deepest first; returns those detached.
+    /// Detaches every mount at or below `given`, deepest first; returns those detached.
     @discardableResult
     static func unmountAll(under given: String) -> [String] {
         let root = realPath(given) ?? given
