@@ -30,8 +30,10 @@ extension Kubelet {
             var st = stat()
             return stat(path, &st) == 0 ? Int(st.st_size) : 0
         }
+        // The session is this container instance's: it ends when that one exits, even when the
+        // kubelet restarts the container at once (as a CRI attach stream ends with its container).
         return LogAttachProcess(path: path, from: start, stdin: (runtime as? RuncRuntime)?.stdinWriter(id)) { [weak self] in
-            self?.isRunning(namespace: namespace, pod: pod, uid: uid, container: container) ?? false
+            (try? self?.runningContainerID(uid: uid, container: container)) == id
         }
     }
 }
