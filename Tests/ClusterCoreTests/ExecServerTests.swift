@@ -137,20 +137,27 @@ struct ExecServerTests {
                     #expect(ws.closedByServer(), "\(name)")
                 }
             }
-            // The sessions above ended their processes: only the pod's own process is left.
-            #expect(await eventually {
-                let p = try? await offPool { () -> String in
+            // The sessions above ended their processes: only the pod's own process is left. (On
+            // failure the matching processes are listed with their parents, state and age: this
+            // check has failed now and then under a full parallel run, cause not yet known.)
+            func matching() async -> String {
+                (try? await offPool { () -> String in
                     let out = Pipe()
                     let ps = Process()
                     ps.executableURL = URL(fileURLWithPath: "/bin/sh")
-                    ps.arguments = ["-c", "pgrep -f 'slee[p] 30' | wc -l"]
+                    ps.arguments = ["-c", "ps -eo pid,ppid,stat,etimes,args | grep '[s]leep 30'"]
                     ps.standardOutput = out
                     try ps.run()
                     ps.waitUntilExit()
                     return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                }
-                return p?.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
-            })
+                }) ?? "(ps failed)"
+            }
+            var left = ""
+            let ended = await eventually {
+                left = await matching()
+                return left.isEmpty
+            }
+            #expect(ended, "processes left by the hostile sessions:\n\(left)")
         }
     }
 
