@@ -3,7 +3,8 @@
 real Helm v4.2.3 (helm-python-sdk 0.2.2) in the same run.
 
 Helm is timed in-process (repo_index_generate / package); helmctl as whole processes (release build).
-Their runs alternate, so a drift of the machine's speed weighs on both alike. Prints medians and the
+Their runs alternate, so a drift of the machine's speed weighs on both alike. BENCH_BLOCKS=1 also times
+package back to back (each tool's runs in a row: Helm, helmctl, helmctl, Helm). Prints medians and the
 ratio helmctl/Helm; the issue's target is <= 0.33.
 """
 import os
@@ -67,11 +68,23 @@ def main():
     for d in (pkg_helm, pkg_ctl):
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
-    h, c = paired_median_ms(lambda: helm_python.package(big, destination=pkg_helm),
-                            lambda: subprocess.run([HELMCTL, "package", big, "-d", pkg_ctl], check=True,
-                                                   capture_output=True),
-                            repeat)
+    helm_package = lambda: helm_python.package(big, destination=pkg_helm)
+    helmctl_package = lambda: subprocess.run([HELMCTL, "package", big, "-d", pkg_ctl], check=True, capture_output=True)
+    h, c = paired_median_ms(helm_package, helmctl_package, repeat)
     print(f"package (500-template chart) helm {h:9.1f} ms   helmctl {c:9.1f} ms   ratio {c / h:.3f}")
+    if os.environ.get("BENCH_BLOCKS") == "1":
+        # Back to back: each tool's calls in a row (Helm warm in-process, as in its own loop), in the
+        # order Helm, helmctl, helmctl, Helm so a drift of the machine weighs on both.
+        def block(fn):
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                fn()
+                times.append((time.perf_counter() - t) * 1000)
+            return statistics.median(times)
+        h1, c1, c2, h2 = block(helm_package), block(helmctl_package), block(helmctl_package), block(helm_package)
+        print(f"package back to back         helm {h1:.1f}/{h2:.1f} ms   helmctl {c1:.1f}/{c2:.1f} ms   "
+              f"ratio {(c1 + c2) / (h1 + h2):.3f}")
     print("target: ratio <= 0.333")
 
 
