@@ -223,7 +223,10 @@ struct ExecServerTests {
     @Test("attach follows the container's output from now on and ends with it")
     func attach() async throws {
         try await ExecServerFixture.with { f in
-            #expect(await f.runningPod("ticker", command: ["sh", "-c", "echo early; sleep 1; for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done"]))
+            // Never restarted: a container restarted at once after its exit would print "early" again to
+            // an attach that came late (a busy full test run); 3 s leave room for the attach to connect.
+            #expect(await f.runningPod("ticker", command: ["sh", "-c", "echo early; sleep 3; for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.3; done"],
+                                       restartPolicy: "Never"))
             let port = f.port
             try await offPool {
                 let ws = try RawWebSocketClient(port: port)

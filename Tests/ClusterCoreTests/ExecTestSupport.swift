@@ -31,9 +31,9 @@ struct ExecServerFixture {
     }
 
     /// Starts a busybox pod that sleeps and waits until it runs.
-    func runningPod(_ name: String, command: [String] = ["sleep", "3600"], stdin: Bool = false) async -> Bool {
+    func runningPod(_ name: String, command: [String] = ["sleep", "3600"], stdin: Bool = false, restartPolicy: String = "Always") async -> Bool {
         // Bound in the pod itself: the API server's own scheduler runs here and would race a binding.
-        var json = kubelet.podJSON(name, command: command).replacingOccurrences(of: #""spec":{"#, with: #""spec":{"nodeName":"\#(KubeletFixture.node)","#)
+        var json = kubelet.podJSON(name, command: command, restartPolicy: restartPolicy).replacingOccurrences(of: #""spec":{"#, with: #""spec":{"nodeName":"\#(KubeletFixture.node)","#)
         if stdin { json = json.replacingOccurrences(of: #""command":"#, with: #""stdin":true,"stdinOnce":true,"command":"#) }
         let created = await kubelet.api.call(.POST, "/api/v1/namespaces/default/pods", json: json)
         #expect(created.code == 201, "\(created.text)")
