@@ -75,14 +75,8 @@ def main():
     if os.environ.get("BENCH_BLOCKS") == "1":
         # Back to back: each tool's calls in a row (Helm warm in-process, as in its own loop), in the
         # order Helm, helmctl, helmctl, Helm so a drift of the machine weighs on both.
-        def block(fn):
-            times = []
-            for _ in range(repeat):
-                t = time.perf_counter()
-                fn()
-                times.append((time.perf_counter() - t) * 1000)
-            return statistics.median(times)
-        h1, c1, c2, h2 = block(helm_package), block(helmctl_package), block(helmctl_package), block(helm_package)
+        from bench import median_ms  # scripts/bench.py, beside this script
+        h1, c1, c2, h2 = (median_ms(fn, repeat) for fn in (helm_package, helmctl_package, helmctl_package, helm_package))
         print(f"package back to back         helm {h1:.1f}/{h2:.1f} ms   helmctl {c1:.1f}/{c2:.1f} ms   "
               f"ratio {(c1 + c2) / (h1 + h2):.3f}")
     print("target: ratio <= 0.333")

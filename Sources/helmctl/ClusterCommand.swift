@@ -78,8 +78,8 @@ struct ClusterUp: ParsableCommand {
         let result = try ClusterProcess.start(executable: SelfExecutable.path(), directory: directory, settings: settings)
         if let shared, !result.alreadyRunning { ErrorReporting.writeStderr("warning: \(shared)\n") }
         // The default node could not be had: say why pods will stay Pending.
-        if !result.alreadyRunning, storeOptions.nodes == nil, (settings?.nodes ?? 0) == 0, (settings?.simulatedNodes ?? 0) == 0,
-           settings != nil || fresh, let why = ClusterSettings.defaultNodes(simulatedNodes: 0).whyNone
+        if !result.alreadyRunning, storeOptions.nodes == nil, (settings?.simulatedNodes ?? 0) == 0, settings != nil || fresh,
+           let why = ClusterSettings.defaultNodes(simulatedNodes: 0).whyNone
         {
             ErrorReporting.writeStderr("note: control plane only, no node runs pods: \(why)\n")
         }

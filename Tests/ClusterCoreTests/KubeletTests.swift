@@ -66,6 +66,15 @@ struct KubeletFixture {
             .filter { $0["reason"]?.stringValue == reason && $0[path: "involvedObject.name"]?.stringValue == name }
     }
 
+    /// The pod's first container after `restarts` restarts: running (`waiting` nil), or waiting for that reason.
+    static func container(waiting reason: String?, restarts: Int64) -> (Value) -> Bool {
+        { pod in
+            let state = reason.map { pod[path: "status.containerStatuses.0.state.waiting.reason"] == .string($0) }
+                ?? (pod[path: "status.containerStatuses.0.state.running"] != nil)
+            return state && pod[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts
+        }
+    }
+
     func podJSON(_ name: String, image: String = "busybox", command: [String], restartPolicy: String = "Always",
                  initCommand: [String]? = nil) -> String
     {
@@ -236,10 +245,7 @@ struct KubeletTests {
         let clock = SteppedClock()
         try await KubeletFixture.with(clock: clock) { f in
             await f.createBoundPod(f.podJSON("crash", command: ["sh", "-c", "exit 1"]), name: "crash")
-            func backingOff(restarts: Int64) -> (Value) -> Bool {
-                { $0[path: "status.containerStatuses.0.state.waiting.reason"] == "CrashLoopBackOff"
-                    && $0[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts }
-            }
+            func backingOff(restarts: Int64) -> (Value) -> Bool { KubeletFixture.container(waiting: "CrashLoopBackOff", restarts: restarts) }
             // As the kubelet: the first exit restarts at once, the second backs off.
             #expect(await f.podUntil("crash", backingOff(restarts: 1)))
             let pod = await f.pod("crash").body
@@ -283,10 +289,7 @@ struct KubeletTests {
         let clock = SteppedClock()
         try await KubeletFixture.with(clock: clock) { f in
             await f.createBoundPod(f.podJSON("slow", command: ["sh", "-c", "sleep 1; exit 1"]), name: "slow")
-            func running(restarts: Int64) -> (Value) -> Bool {
-                { $0[path: "status.containerStatuses.0.state.running"] != nil
-                    && $0[path: "status.containerStatuses.0.restartCount"]?.intValue == restarts }
-            }
+            func running(restarts: Int64) -> (Value) -> Bool { KubeletFixture.container(waiting: nil, restarts: restarts) }
             // The first exit restarts at once (the back-off starts).
             #expect(await f.podUntil("slow", running(restarts: 1)))
             // This run lasts 600 s by the kubelet's clock (2 × maxBackoff 300 s): its exit restarts at
